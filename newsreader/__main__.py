@@ -1,0 +1,7 @@
+"""`python -m newsreader` runs the command line."""
+
+import sys
+
+from newsreader.cli import main
+
+sys.exit(main())

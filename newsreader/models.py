@@ -1,0 +1,125 @@
+"""Plain dataclasses shared by the store, the feed pipeline and both front ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ACTOR_KINDS = ("person", "organisation", "country", "place", "group", "other")
+ANNOTATION_KINDS = ("claim", "mention", "highlight")
+CLAIM_STATUSES = ("unverified", "supported", "disputed", "false")
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A subscription as stored."""
+
+    id: int
+    url: str
+    title: str
+    site_url: str = ""
+    folder: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetched: float | None = None
+    last_status: str = "new"
+    """One of: new, ok, not-modified, error, dead, skipped."""
+    last_error: str = ""
+    next_fetch_after: float | None = None
+    article_count: int = 0
+    unread_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article as stored; ``text`` is the canonical reader text annotations anchor to."""
+
+    id: int
+    feed_id: int
+    feed_title: str
+    key: str
+    guid: str
+    url: str
+    title: str
+    author: str
+    published: float | None
+    updated: float | None
+    text: str = ""
+    html: str = ""
+    links: tuple[str, ...] = ()
+    is_read: bool = False
+    is_starred: bool = False
+
+
+@dataclass(slots=True)
+class ParsedEntry:
+    """One entry as parsed from a feed document, before it is stored.
+
+    ``html`` is the body as HTML (content, else summary); ``text`` and ``links`` are the
+    canonical reader text and its numbered link targets made from it.
+    """
+
+    key: str
+    guid: str = ""
+    url: str = ""
+    title: str = ""
+    author: str = ""
+    published: float | None = None
+    updated: float | None = None
+    html: str = ""
+    text: str = ""
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    """A parsed feed document."""
+
+    title: str = ""
+    site_url: str = ""
+    entries: list[ParsedEntry] = field(default_factory=list)
+    parser: str = ""
+    """Which path produced it (e.g. "fast", "feedparser", "json"), for diagnostics."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """The outcome of one HTTP (or local file) fetch of a feed."""
+
+    url: str
+    """The URL finally answered (after redirects)."""
+    status: int
+    """HTTP status; 0 when no response arrived; 200 for a local file."""
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str = ""
+    permanent_redirect: str | None = None
+    """The new URL when a 301/308 chain moved the feed for good."""
+    retry_after: float | None = None
+    """Seconds to wait before the next fetch (429/503 Retry-After)."""
+    error: str = ""
+    """A one-line error; empty on success or 304."""
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshProgress:
+    """Progress of a refresh of many feeds, reported after each feed."""
+
+    done: int
+    total: int
+    new_articles: int
+    errors: int
+    feed_id: int | None = None
+    feed_status: str = ""
+    feed_error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person, organisation, country... shared by all articles."""
+
+    id: int
+    name: str
+    kind: str = "other"
+    aliases: tuple[str, ...] = ()
+    description: str = ""

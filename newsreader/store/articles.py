@@ -1,0 +1,209 @@
+"""Article rows: upsert from parsed entries, list and filter, read/star flags."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from newsreader.models import Article, ParsedEntry
+from newsreader.store.db import transaction
+
+_LIST_COLUMNS = (
+    "a.id, a.feed_id, f.title AS feed_title, a.key, a.guid, a.url, a.title, a.author,"
+    " a.published, a.updated, a.is_read, a.is_starred"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    """What storing a feed's entries did."""
+
+    new: int
+    updated: int
+    changed_ids: tuple[int, ...] = ()
+    """Articles whose canonical text changed (their annotations need re-anchoring)."""
+
+
+def content_hash(entry: ParsedEntry) -> str:
+    """A digest of everything shown about an entry; equal digests mean nothing changed."""
+    parts = (entry.title, entry.url, entry.author, entry.html, entry.text, str(entry.published),
+             str(entry.updated), entry.guid)
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=16).hexdigest()
+
+
+def upsert_entries(
+    conn: sqlite3.Connection, feed_id: int, entries: Sequence[ParsedEntry], now: float | None = None
+) -> UpsertResult:
+    """Insert new entries and update changed ones in place, keeping read/star state.
+
+    Runs as one transaction: the feed's articles are stored whole or not at all.
+    """
+    now = time.time() if now is None else now
+    with transaction(conn):
+        known = {
+            row[0]: (row[1], row[2], row[3])
+            for row in conn.execute(
+                "SELECT key, id, content_hash, text FROM articles WHERE feed_id = ?", (feed_id,)
+            )
+        }
+        inserts, updates, changed = [], [], []
+        seen: set[str] = set()
+        for entry in entries:
+            if entry.key in seen:
+                continue
+            seen.add(entry.key)
+            digest = content_hash(entry)
+            old = known.get(entry.key)
+            if old is None:
+                inserts.append(_row(feed_id, entry, digest, now))
+            elif old[1] != digest:
+                updates.append(_row(feed_id, entry, digest, now)[2:] + (old[0],))
+                if old[2] != entry.text:
+                    changed.append(old[0])
+        conn.executemany(
+            """INSERT INTO articles (feed_id, key, guid, url, title, author, published,
+                   updated, sort_time, html, text, links, content_hash, fetched)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            inserts,
+        )
+        conn.executemany(
+            """UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, published = ?,
+                   updated = ?, sort_time = ?, html = ?, text = ?, links = ?,
+                   content_hash = ?, fetched = ? WHERE id = ?""",
+            updates,
+        )
+    return UpsertResult(len(inserts), len(updates), tuple(changed))
+
+
+def _row(feed_id: int, e: ParsedEntry, digest: str, now: float) -> tuple:
+    sort_time = e.published or e.updated or now
+    return (feed_id, e.key, e.guid, e.url, e.title, e.author, e.published, e.updated,
+            sort_time, e.html, e.text, json.dumps(e.links), digest, now)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles to list; every field narrows the set."""
+
+    feed_id: int | None = None
+    unread: bool = False
+    starred: bool = False
+    annotated: bool = False
+    search: str = ""
+    """A search query (see :mod:`newsreader.store.search`)."""
+
+
+def _article(row: sqlite3.Row, full: bool = False) -> Article:
+    return Article(
+        id=row["id"], feed_id=row["feed_id"], feed_title=row["feed_title"] or "",
+        key=row["key"], guid=row["guid"], url=row["url"], title=row["title"],
+        author=row["author"], published=row["published"], updated=row["updated"],
+        is_read=bool(row["is_read"]), is_starred=bool(row["is_starred"]),
+        text=row["text"] if full else "", html=row["html"] if full else "",
+        links=tuple(json.loads(row["links"])) if full else (),
+    )
+
+
+def _where(flt: ArticleFilter) -> tuple[str, list[object]]:
+    from newsreader.store.search import compile_query
+
+    clauses, params = ["1"], []
+    if flt.feed_id is not None:
+        clauses.append("a.feed_id = ?")
+        params.append(flt.feed_id)
+    if flt.unread:
+        clauses.append("a.is_read = 0")
+    if flt.starred:
+        clauses.append("a.is_starred = 1")
+    if flt.annotated:
+        clauses.append(ANNOTATED_SQL)
+    if flt.search.strip():
+        sql, extra = compile_query(flt.search)
+        clauses.append(sql)
+        params.extend(extra)
+    return " AND ".join(clauses), params
+
+
+ANNOTATED_SQL = (
+    "(EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND n.deleted IS NULL)"
+    " OR EXISTS (SELECT 1 FROM notes o WHERE o.article_id = a.id))"
+)
+
+
+def article_ids(conn: sqlite3.Connection, flt: ArticleFilter = ArticleFilter()) -> list[int]:
+    """Ids of matching articles, newest first (cheap: for virtual lists)."""
+    where, params = _where(flt)
+    sql = f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.sort_time DESC, a.id DESC"
+    return [r[0] for r in conn.execute(sql, params)]
+
+
+def list_articles(
+    conn: sqlite3.Connection, flt: ArticleFilter = ArticleFilter(), limit: int | None = 100
+) -> list[Article]:
+    """Matching articles (without bodies), newest first."""
+    where, params = _where(flt)
+    sql = (f"SELECT {_LIST_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id"
+           f" WHERE {where} ORDER BY a.sort_time DESC, a.id DESC")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_article(r) for r in conn.execute(sql, params)]
+
+
+def articles_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Article]:
+    """Articles (without bodies) keyed by id."""
+    ids = list(ids)
+    found: dict[int, Article] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = (f"SELECT {_LIST_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id"
+               f" WHERE a.id IN ({marks})")
+        found.update((r["id"], _article(r)) for r in conn.execute(sql, chunk))
+    return found
+
+
+def get_article(conn: sqlite3.Connection, article_id: int) -> Article | None:
+    """One article with its text, html and link references, or None."""
+    row = conn.execute(
+        f"SELECT {_LIST_COLUMNS}, a.text, a.html, a.links FROM articles a"
+        " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    return _article(row, full=True) if row else None
+
+
+def set_read(conn: sqlite3.Connection, ids: Iterable[int], read: bool = True) -> None:
+    """Mark articles read or unread."""
+    with transaction(conn):
+        conn.executemany("UPDATE articles SET is_read = ? WHERE id = ?",
+                         [(int(read), i) for i in ids])
+
+
+def set_starred(conn: sqlite3.Connection, article_id: int, starred: bool) -> None:
+    """Star or unstar one article."""
+    conn.execute("UPDATE articles SET is_starred = ? WHERE id = ?", (int(starred), article_id))
+
+
+def mark_feed_read(conn: sqlite3.Connection, feed_id: int | None = None) -> int:
+    """Mark every article of a feed (or of all feeds) read; returns how many changed."""
+    with transaction(conn):
+        if feed_id is None:
+            return conn.execute("UPDATE articles SET is_read = 1 WHERE is_read = 0").rowcount
+        return conn.execute(
+            "UPDATE articles SET is_read = 1 WHERE feed_id = ? AND is_read = 0", (feed_id,)
+        ).rowcount
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Totals for the virtual feeds: all, unread, starred, annotated."""
+    row = conn.execute(
+        f"""SELECT count(*), coalesce(sum(is_read = 0), 0), coalesce(sum(is_starred), 0),
+               (SELECT count(*) FROM articles a WHERE {ANNOTATED_SQL})
+           FROM articles"""
+    ).fetchone()
+    return {"all": row[0], "unread": row[1], "starred": row[2], "annotated": row[3]}

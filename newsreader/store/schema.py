@@ -1,0 +1,206 @@
+"""Numbered schema migrations keyed by ``PRAGMA user_version``.
+
+Each migration runs in its own transaction together with the version bump, so a crash
+leaves the store at the previous version, never half-migrated. Never edit a released
+migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_V1 = """
+CREATE TABLE feeds (
+    id               INTEGER PRIMARY KEY,
+    url              TEXT NOT NULL UNIQUE,
+    title            TEXT NOT NULL DEFAULT '',
+    site_url         TEXT NOT NULL DEFAULT '',
+    folder           TEXT NOT NULL DEFAULT '',
+    etag             TEXT,
+    last_modified    TEXT,
+    last_fetched     REAL,
+    last_status      TEXT NOT NULL DEFAULT 'new',
+    last_error       TEXT NOT NULL DEFAULT '',
+    http_status      INTEGER,
+    next_fetch_after REAL,
+    failures         INTEGER NOT NULL DEFAULT 0,
+    added            REAL NOT NULL DEFAULT (unixepoch())
+);
+
+CREATE TABLE articles (
+    id          INTEGER PRIMARY KEY,
+    feed_id     INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key         TEXT NOT NULL,
+    guid        TEXT NOT NULL DEFAULT '',
+    url         TEXT NOT NULL DEFAULT '',
+    title       TEXT NOT NULL DEFAULT '',
+    author      TEXT NOT NULL DEFAULT '',
+    published   REAL,
+    updated     REAL,
+    sort_time   REAL NOT NULL,
+    html        TEXT NOT NULL DEFAULT '',
+    text        TEXT NOT NULL DEFAULT '',
+    links       TEXT NOT NULL DEFAULT '[]',
+    content_hash TEXT NOT NULL DEFAULT '',
+    is_read     INTEGER NOT NULL DEFAULT 0,
+    is_starred  INTEGER NOT NULL DEFAULT 0,
+    fetched     REAL NOT NULL DEFAULT (unixepoch()),
+    UNIQUE (feed_id, key)
+);
+CREATE INDEX articles_by_time ON articles (sort_time DESC, id DESC);
+CREATE INDEX articles_by_feed_time ON articles (feed_id, sort_time DESC, id DESC);
+CREATE INDEX articles_unread ON articles (is_read, sort_time DESC, id DESC);
+CREATE INDEX articles_starred ON articles (is_starred) WHERE is_starred = 1;
+
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, author, text,
+    content = 'articles', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, author, text)
+    VALUES (new.id, new.title, new.author, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, author, text)
+    VALUES ('delete', old.id, old.title, old.author, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, author, text)
+    VALUES ('delete', old.id, old.title, old.author, old.text);
+    INSERT INTO articles_fts (rowid, title, author, text)
+    VALUES (new.id, new.title, new.author, new.text);
+END;
+
+CREATE TABLE actors (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    kind        TEXT NOT NULL DEFAULT 'other' CHECK (kind IN
+                ('person', 'organisation', 'country', 'place', 'group', 'other')),
+    description TEXT NOT NULL DEFAULT '',
+    created     REAL NOT NULL DEFAULT (unixepoch())
+);
+CREATE TABLE actor_aliases (
+    actor_id INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+    alias    TEXT NOT NULL,
+    PRIMARY KEY (actor_id, alias)
+);
+CREATE INDEX actor_aliases_by_alias ON actor_aliases (alias COLLATE NOCASE);
+
+-- Annotations outlive their article: the snapshot columns keep them meaningful and
+-- exportable, and article_id becomes NULL (an orphan) rather than deleting them.
+CREATE TABLE annotations (
+    id               INTEGER PRIMARY KEY,
+    article_id       INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    kind             TEXT NOT NULL CHECK (kind IN ('claim', 'mention', 'highlight')),
+    start            INTEGER NOT NULL,
+    end              INTEGER NOT NULL,
+    exact            TEXT NOT NULL,
+    prefix           TEXT NOT NULL DEFAULT '',
+    suffix           TEXT NOT NULL DEFAULT '',
+    orphaned         INTEGER NOT NULL DEFAULT 0,
+    actor_id         INTEGER REFERENCES actors(id) ON DELETE SET NULL,
+    speaker_id       INTEGER REFERENCES actors(id) ON DELETE SET NULL,
+    status           TEXT CHECK (status IS NULL OR status IN
+                     ('unverified', 'supported', 'disputed', 'false')),
+    note             TEXT NOT NULL DEFAULT '',
+    article_url      TEXT NOT NULL DEFAULT '',
+    article_title    TEXT NOT NULL DEFAULT '',
+    feed_title       TEXT NOT NULL DEFAULT '',
+    article_published REAL,
+    uid              TEXT NOT NULL UNIQUE,
+    created          REAL NOT NULL DEFAULT (unixepoch()),
+    modified         REAL NOT NULL DEFAULT (unixepoch()),
+    deleted          REAL,
+    CHECK (start >= 0 AND end >= start)
+);
+CREATE INDEX annotations_by_article ON annotations (article_id, start);
+CREATE INDEX annotations_by_actor ON annotations (actor_id);
+CREATE INDEX annotations_by_speaker ON annotations (speaker_id);
+CREATE INDEX annotations_by_article_url ON annotations (article_url);
+
+CREATE TABLE claim_about (
+    annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    actor_id      INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+    PRIMARY KEY (annotation_id, actor_id)
+);
+CREATE INDEX claim_about_by_actor ON claim_about (actor_id);
+
+CREATE TABLE claim_status_history (
+    id            INTEGER PRIMARY KEY,
+    annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    status        TEXT NOT NULL,
+    changed       REAL NOT NULL DEFAULT (unixepoch())
+);
+
+CREATE TABLE notes (
+    id            INTEGER PRIMARY KEY,
+    article_id    INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    body          TEXT NOT NULL DEFAULT '',
+    article_url   TEXT NOT NULL DEFAULT '',
+    article_title TEXT NOT NULL DEFAULT '',
+    feed_title    TEXT NOT NULL DEFAULT '',
+    uid           TEXT NOT NULL UNIQUE,
+    created       REAL NOT NULL DEFAULT (unixepoch()),
+    modified      REAL NOT NULL DEFAULT (unixepoch())
+);
+CREATE INDEX notes_by_article ON notes (article_id);
+
+CREATE TABLE saved_searches (
+    id    INTEGER PRIMARY KEY,
+    name  TEXT NOT NULL,
+    query TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""MIGRATIONS[i] takes the store from user_version i to i + 1."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The store's current ``user_version``."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every pending migration; idempotent. Returns the resulting version."""
+    version = schema_version(conn)
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"store schema version {version} is newer than this newsreader "
+            f"({len(MIGRATIONS)}); upgrade newsreader"
+        )
+    for number in range(version, len(MIGRATIONS)):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) != number:  # another process migrated meanwhile
+                conn.execute("ROLLBACK")
+                continue
+            for statement in _statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return schema_version(conn)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit on its own)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,121 @@
+"""The search language, compiled to SQL over the FTS5 index.
+
+    petro "white house" -maduro feed:inter is:unread is:starred is:annotated
+    author:franz after:2026-01-01 before:2026-02-01
+
+Words and quoted phrases must all occur (title, author or text); ``-word`` must not;
+``word*`` is a prefix. Every term is quoted before it reaches FTS5, so no query can
+inject FTS syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+class QueryError(ValueError):
+    """A search query that cannot be understood (e.g. a bad date)."""
+
+
+@dataclass
+class ParsedQuery:
+    """A search split into its parts."""
+
+    terms: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    flags: set[str] = field(default_factory=set)
+    after: float | None = None
+    before: float | None = None
+
+
+_FLAGS = {"unread", "read", "starred", "annotated"}
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Split a query into terms and filters."""
+    try:
+        tokens = shlex.split(query, posix=True)
+    except ValueError:  # an unbalanced quote: treat quotes as plain characters
+        tokens = query.replace('"', " ").replace("'", " ").split()
+    parsed = ParsedQuery()
+    for token in tokens:
+        _take(parsed, token)
+    return parsed
+
+
+def _take(parsed: ParsedQuery, token: str) -> None:
+    name, sep, value = token.partition(":")
+    name = name.lower()
+    if sep and value and name == "is" and value.lower() in _FLAGS:
+        parsed.flags.add(value.lower())
+    elif sep and value and name == "feed":
+        parsed.feeds.append(value)
+    elif sep and value and name == "author":
+        parsed.authors.append(value)
+    elif sep and value and name in ("after", "before"):
+        setattr(parsed, name, _date(value))
+    elif token.startswith("-") and len(token) > 1:
+        parsed.excluded.append(token[1:])
+    elif token.strip():
+        parsed.terms.append(token)
+
+
+def _date(value: str) -> float:
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise QueryError(f"not a date (want YYYY-MM-DD): {value}") from exc
+    return day.timestamp()
+
+
+def fts_phrase(term: str) -> str:
+    """Quote one term for FTS5; a trailing * makes it a prefix query."""
+    prefix = term.endswith("*") and len(term) > 1
+    body = term.rstrip("*") if prefix else term
+    body = re.sub(r"\s+", " ", body).strip()
+    return '"' + body.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+_FTS = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+
+
+def compile_query(query: str) -> tuple[str, list[object]]:
+    """SQL (over ``articles a``) and parameters for a search query."""
+    q = parse_query(query)
+    clauses: list[str] = []
+    params: list[object] = []
+    terms = [t for t in q.terms if t.strip("*").strip()]
+    if terms:
+        clauses.append(_FTS)
+        params.append(" AND ".join(fts_phrase(t) for t in terms))
+    for term in q.excluded:
+        clauses.append("NOT " + _FTS)
+        params.append(fts_phrase(term))
+    for feed in q.feeds:
+        clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE title LIKE ? OR url LIKE ?"
+                       " OR CAST(id AS TEXT) = ?)")
+        params.extend([f"%{feed}%", f"%{feed}%", feed])
+    for author in q.authors:
+        clauses.append("a.author LIKE ?")
+        params.append(f"%{author}%")
+    clauses.extend(_flag_sql(q.flags))
+    if q.after is not None:
+        clauses.append("a.sort_time >= ?")
+        params.append(q.after)
+    if q.before is not None:
+        clauses.append("a.sort_time < ?")
+        params.append(q.before)
+    return ("(" + " AND ".join(clauses) + ")") if clauses else "1", params
+
+
+def _flag_sql(flags: set[str]) -> list[str]:
+    from newsreader.store.articles import ANNOTATED_SQL
+
+    sql = {"unread": "a.is_read = 0", "read": "a.is_read = 1",
+           "starred": "a.is_starred = 1", "annotated": ANNOTATED_SQL}
+    return [sql[f] for f in sorted(flags)]

@@ -1,0 +1,108 @@
+"""Article commands: articles, show, stats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from newsreader.cli.context import CliError, Context
+from newsreader.cli.output import format_time, iso_time, print_table
+from newsreader.models import Article
+
+JSON_KEYS = ("id", "feed_id", "feed_title", "title", "url", "author", "published",
+             "is_read", "is_starred")
+"""The stable keys of ``articles --json`` (a documented contract for scripts)."""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the article commands to the subparsers ``sub``."""
+    p = sub.add_parser("articles", parents=[common], help="list articles, newest first")
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--starred", action="store_true", help="only starred articles")
+    p.add_argument("--annotated", action="store_true", help="only articles with annotations")
+    p.add_argument("--feed", type=int, metavar="ID", help="only this feed")
+    p.add_argument("--search", default="", metavar="QUERY",
+                   help='full-text search, with filters (e.g. \'petro -maduro "white house"\')')
+    p.add_argument("--limit", type=_positive, default=100, help="at most N articles (100)")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(handler=cmd_articles)
+
+    p = sub.add_parser("show", parents=[common], help="print an article as the reader shows it")
+    p.add_argument("article", type=int, metavar="ARTICLE")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("stats", parents=[common], help="count feeds and articles in the store")
+    p.set_defaults(handler=cmd_stats)
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
+    """List articles matching the filters."""
+    from newsreader.store.articles import ArticleFilter, list_articles
+    from newsreader.store.search import QueryError
+
+    flt = ArticleFilter(feed_id=args.feed, unread=args.unread, starred=args.starred,
+                        annotated=args.annotated, search=args.search)
+    try:
+        found = list_articles(ctx.conn, flt, limit=args.limit)
+    except QueryError as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        json.dump([article_json(a) for a in found], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    rows = [(str(a.id), "★" if a.is_starred else " ", " " if a.is_read else "●",
+             format_time(a.published), a.feed_title, a.title) for a in found]
+    print_table(("id", "*", "N", "published", "feed", "title"), rows)
+    return 0
+
+
+def article_json(article: Article) -> dict[str, object]:
+    """An article as the stable JSON object of ``articles --json``."""
+    data = {key: getattr(article, key) for key in JSON_KEYS}
+    data["published"] = iso_time(article.published)
+    return data
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    """Print one article: header, canonical text, numbered link references."""
+    from newsreader.store.articles import get_article
+
+    article = get_article(ctx.conn, args.article)
+    if article is None:
+        raise CliError(f"no article with id {args.article}")
+    sys.stdout.write(render_article(article))
+    return 0
+
+
+def render_article(article: Article) -> str:
+    """The article as plain text, the way the reader pane lays it out."""
+    byline = " · ".join(p for p in (article.feed_title, article.author,
+                                    format_time(article.published)) if p and p != "-")
+    parts = [article.title or "(untitled)", byline]
+    if article.url:
+        parts.append(article.url)
+    parts += ["", article.text.rstrip()]
+    if article.links:
+        parts += ["", "References"]
+        parts += [f"[{n}] {url}" for n, url in enumerate(article.links, 1)]
+    return "\n".join(parts) + "\n"
+
+
+def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
+    """Print counts of feeds and articles (cheap: a start-up probe for benchmarks)."""
+    from newsreader.store.articles import counts
+
+    totals = counts(ctx.conn)
+    feeds = ctx.conn.execute("SELECT count(*) FROM feeds").fetchone()[0]
+    print(f"{feeds} feeds, {totals['all']} articles, {totals['unread']} unread, "
+          f"{totals['starred']} starred, {totals['annotated']} annotated")
+    return 0

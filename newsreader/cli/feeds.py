@@ -1,0 +1,147 @@
+"""Feed commands: add, import-opml, export-opml, feeds, refresh."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from newsreader.cli.context import CliError, Context
+from newsreader.cli.output import format_time, print_table
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the feed commands to the subparsers ``sub``."""
+    p = sub.add_parser("add", parents=[common], help="subscribe to a feed, page URL or file")
+    p.add_argument("target", help="feed URL, web page URL (autodiscovery) or local file path")
+    p.add_argument("--folder", default="", help="put the feed in this folder")
+    p.set_defaults(handler=cmd_add)
+
+    p = sub.add_parser("import-opml", parents=[common], help="subscribe to the feeds of an OPML file")
+    p.add_argument("file", type=Path, nargs="?", help="the OPML file")
+    p.add_argument("--starter", action="store_true",
+                   help="the bundled starter list of world-news feeds instead of a file")
+    p.set_defaults(handler=cmd_import_opml)
+
+    p = sub.add_parser("export-opml", parents=[common], help="write subscriptions as OPML 2.0")
+    p.add_argument("file", nargs="?", type=Path, help="output file (default: stdout)")
+    p.set_defaults(handler=cmd_export_opml)
+
+    p = sub.add_parser("feeds", parents=[common], help="list subscriptions with their last status")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(handler=cmd_feeds)
+
+    p = sub.add_parser("refresh", parents=[common], help="fetch feeds now (all by default)")
+    p.add_argument("feeds", nargs="*", metavar="FEED", help="feed ids or URLs (default: all)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_refresh)
+
+
+def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    """Subscribe to one feed (resolving a page URL by autodiscovery)."""
+    from newsreader.feeds.fetch import Fetcher
+    from newsreader.feeds.subscribe import SubscribeError, subscribe
+
+    with Fetcher(ctx.settings.fetch) as fetcher:
+        try:
+            result = subscribe(ctx.conn, args.target, fetcher, folder=args.folder)
+        except SubscribeError as exc:
+            raise CliError(str(exc)) from exc
+    verb = "subscribed to" if result.created else "already subscribed to"
+    print(f"{verb} [{result.feed_id}] {result.title or result.url} <{result.url}>")
+    for other in result.alternatives:
+        print(f"  also found: {other}")
+    return 0
+
+
+def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
+    """Subscribe to every feed of an OPML file; folders come from nested outlines."""
+    from newsreader.feeds.opml import OpmlError, parse_opml
+    from newsreader.store.db import transaction
+    from newsreader.store.feeds import add_feed
+
+    if args.starter:
+        from newsreader.resources import data_dir
+
+        args.file = data_dir("seeds") / "starter.opml"
+    if args.file is None:
+        raise CliError("import-opml needs a FILE (or --starter)")
+    try:
+        entries = parse_opml(args.file.read_bytes())
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    except OpmlError as exc:
+        raise CliError(f"{args.file}: {exc}") from exc
+    added = 0
+    with transaction(ctx.conn):
+        for entry in entries:
+            added += add_feed(ctx.conn, entry.url, entry.title, entry.folder)[1]
+    print(f"imported {added} new feed(s), {len(entries) - added} already subscribed")
+    return 0
+
+
+def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:
+    """Write every subscription as OPML 2.0."""
+    from newsreader.feeds.opml import write_opml
+    from newsreader.store.feeds import list_feeds
+
+    document = write_opml(list_feeds(ctx.conn))
+    if args.file is None:
+        sys.stdout.write(document)
+    else:
+        try:
+            args.file.write_text(document, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot write {args.file}: {exc.strerror or exc}") from exc
+    return 0
+
+
+def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
+    """List subscriptions: title, url, counts, last status and error."""
+    from newsreader.store.feeds import list_feeds
+
+    feeds = list_feeds(ctx.conn)
+    if args.json:
+        keys = ("id", "title", "url", "folder", "article_count", "unread_count",
+                "last_status", "last_error", "last_fetched")
+        json.dump([{k: getattr(f, k) for k in keys} for f in feeds], sys.stdout,
+                  ensure_ascii=False, indent=2)
+        print()
+        return 0
+    rows = [(str(f.id), f.title or "(untitled)", f.url, str(f.article_count), str(f.unread_count),
+             f.last_status + (f": {f.last_error}" if f.last_error else ""),
+             format_time(f.last_fetched)) for f in feeds]
+    print_table(("id", "title", "url", "articles", "unread", "status", "fetched"), rows)
+    return 0
+
+
+def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
+    """Fetch feeds concurrently; exit 1 only when every feed failed."""
+    from newsreader.cli.progress import run_refresh
+
+    ids = resolve_feeds(ctx, args.feeds) if args.feeds else None
+    summary = run_refresh(ctx, ids, quiet=args.quiet)
+    for feed_id, url, message in summary.errors:
+        print(f"newsreader: feed {feed_id} <{url}>: {message}", file=sys.stderr)
+    print(f"refreshed {summary.feeds} feed(s): {summary.new_articles} new, "
+          f"{summary.updated} updated, {summary.not_modified} unchanged, "
+          f"{summary.skipped} skipped, {len(summary.errors)} failed")
+    attempted = summary.feeds - summary.skipped
+    if summary.errors and len(summary.errors) >= attempted:
+        raise CliError("every feed failed to refresh")
+    return 0
+
+
+def resolve_feeds(ctx: Context, names: list[str]) -> list[int]:
+    """Feed ids from ids or URLs given on the command line."""
+    ids = []
+    for name in names:
+        row = ctx.conn.execute(
+            "SELECT id FROM feeds WHERE CAST(id AS TEXT) = ? OR url = ?", (name, name)
+        ).fetchone()
+        if row is None:
+            raise CliError(f"no such feed: {name}")
+        ids.append(int(row[0]))
+    return ids

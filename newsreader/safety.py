@@ -35,6 +35,9 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    controls = _CONTROLS_KEEP_NL if multiline else _CONTROLS_ALL
+    if not controls.search(text):  # every escape sequence starts with a control character
+        return text
     text = _ESCAPES.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if multiline:

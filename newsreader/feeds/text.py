@@ -14,8 +14,9 @@ character offsets into it), so the rules are fixed and simple:
 - images are dropped: alt text is usually empty, repeats the caption, or describes layout.
   The one exception is emoji images (class "emoji" or "wp-smiley", as WordPress emits
   them), whose alt is the emoji itself and part of the sentence;
-- script, style, iframe, object, embed, template, noscript, svg, form, media and the
-  document head are dropped with their content;
+- script, style, iframe, object, template, noscript, svg, math, form (and its controls),
+  audio/video/canvas and the document head are dropped with their content; embed, which
+  has no content, adds nothing;
 - entities are decoded; runs of spaces collapse; lines carry no leading or trailing
   whitespace; never more than one blank line in a row; pre keeps its line breaks (but its
   lines are trimmed like any other);
@@ -39,10 +40,13 @@ from lxml import etree
 from newsreader import safety
 
 _DROP = (
-    "script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math",
+    "script", "style", "iframe", "object", "template", "noscript", "noembed", "svg", "math",
     "form", "head", "title", "meta", "link", "video", "audio", "canvas", "button", "select",
     "textarea", "input", "frameset", "frame", "applet",
 )
+"""Dropped with their content. <embed> is absent on purpose: it is a void element, but
+libxml2 parses it as a container that swallows the text after it; skipping just the tag
+loses nothing, since it never has content of its own."""
 _PARAGRAPH = frozenset((
     "p", "div", "blockquote", "pre", "figure", "figcaption", "table", "thead", "tbody",
     "tfoot", "tr", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
@@ -58,9 +62,6 @@ _MAX_DEPTH = 250
 """libxml2 stops parsing HTML below 255 levels; deeper documents use the fallback."""
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--|<!\[CDATA\[|<![A-Za-z]")
-_HSPACE = re.compile(r"[^\S\n]+")
-_SPACE_AROUND_NL = re.compile(r" ?\n ?")
-_BLANK_RUNS = re.compile(r"\n{3,}")
 _WS = re.compile(r"\s+")
 
 _local = threading.local()
@@ -89,7 +90,7 @@ def html_to_text(html: str, base_url: str = "") -> tuple[str, list[str]]:
         ``(text, links)`` where ``links[n - 1]`` is the target of marker ``[n]`` in ``text``.
         Never raises.
     """
-    source = safety.clean_text(html, multiline=True)
+    source = _clean(html)
     if not source.strip():
         return "", []
     if not _TAG.search(source):
@@ -98,7 +99,7 @@ def html_to_text(html: str, base_url: str = "") -> tuple[str, list[str]]:
         walker = _Walker(base_url, mark_links=True)
         if walker.run(source):
             return _normalise("".join(walker.out)), walker.links
-    except Exception:  # noqa: BLE001 - lxml failure modes are many; the fallback never fails
+    except Exception:  # lxml's failure modes are many; the regex fallback cannot fail
         pass
     return _normalise(_strip_tags(source)), []
 
@@ -117,16 +118,35 @@ def plain_text(html_or_text: str) -> str:
         walker = _Walker("", mark_links=False)
         if walker.run(source):
             return safety.clean_line("".join(walker.out))
-    except Exception:  # noqa: BLE001 - see html_to_text
+    except Exception:  # see html_to_text
         pass
     return safety.clean_line(_strip_tags(source))
 
 
+def _clean(text: object) -> str:
+    """Multi-line feed text made safe (``safety.clean_text`` is cheap on clean text)."""
+    return safety.clean_text(text, multiline=True)
+
+
 def _normalise(text: str) -> str:
-    """Clean decoded text and apply the whitespace rules to the whole output."""
-    text = _HSPACE.sub(" ", safety.clean_text(text, multiline=True))
-    text = _SPACE_AROUND_NL.sub("\n", text)
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+    """Clean decoded text and apply the whitespace rules to the whole output.
+
+    Each line is trimmed with its runs of whitespace collapsed to one space; runs of blank
+    lines become one; the text has no leading or trailing blank lines.
+    """
+    lines: list[str] = []
+    blank = True
+    for line in _clean(text).split("\n"):
+        line = " ".join(line.split())
+        if line:
+            lines.append(line)
+            blank = False
+        elif not blank:
+            lines.append("")
+            blank = True
+    if blank and lines:
+        lines.pop()
+    return "\n".join(lines)
 
 
 class _Walker:
@@ -149,6 +169,7 @@ class _Walker:
         self._lists: list[list[int]] = []
         """Per open list: [next number] for ordered lists, [] for bullets."""
         self._anchors: list[tuple[str | None, int]] = []
+        self._resolved: dict[str, str | None] = {}
         self._texts = 0
         """How many non-blank text pieces were written, to know if a link had text."""
 
@@ -171,6 +192,7 @@ class _Walker:
         return True
 
     def _start(self, element: etree._Element) -> None:
+        """Opening tag: request breaks, prefixes or link bookkeeping, then its text."""
         tag = element.tag
         if isinstance(tag, str):
             if tag in _PARAGRAPH:
@@ -194,6 +216,7 @@ class _Walker:
                 self._write(element.text)
 
     def _end(self, element: etree._Element) -> None:
+        """Closing tag: end the block, item, list or link, then the text after it."""
         tag = element.tag
         if isinstance(tag, str):
             if tag in _PARAGRAPH:
@@ -229,8 +252,8 @@ class _Walker:
     def _write(self, text: str) -> None:
         """Append text, first emitting any pending break, item prefix or cell separator."""
         if not self._pre:
-            text = _WS.sub(" ", text)
-        if not text.strip():
+            text = text.replace("\n", " ")
+        if text.isspace():
             if not self._break and self.out:
                 self.out.append(" " if not self._pre else text)
             return
@@ -267,6 +290,7 @@ class _Walker:
             self._prefix = "• "
 
     def _image(self, element: etree._Element) -> None:
+        """Images add nothing, except an emoji image's alt (the emoji itself)."""
         classes = set((element.get("class") or "").split())
         alt = (element.get("alt") or "").strip()
         if alt and classes & _EMOJI_CLASSES and len(alt) <= 16:
@@ -276,9 +300,13 @@ class _Walker:
         """The link target if it may be listed, else None."""
         if not self.mark_links:
             return None
-        return resolve_link(element.get("href") or "", self.base_url)
+        href = element.get("href") or ""
+        if href not in self._resolved:
+            self._resolved[href] = resolve_link(href, self.base_url)
+        return self._resolved[href]
 
     def _anchor_end(self) -> None:
+        """Append the link's " [n]" marker when it had text and a usable target."""
         if not self._anchors:
             return
         target, texts_before = self._anchors.pop()
@@ -318,21 +346,37 @@ def _start_number(value: str | None) -> int:
     return number if -1_000_000 < number < 1_000_000 else 1
 
 
-_FALLBACK_DROP = re.compile(
-    r"<(script|style|iframe|object|embed|template|noscript|svg|head|title|form)\b.*?</\1\s*>",
-    re.IGNORECASE | re.DOTALL,
+_RAW_OPEN = re.compile(
+    r"<(script|style|iframe|object|template|noscript|svg|head|title|form)\b", re.IGNORECASE
 )
 _FALLBACK_BLOCK = re.compile(
-    r"<(?:br|/?(?:p|div|blockquote|pre|figure|figcaption|tr|h[1-6]|li|ul|ol|table|hr))\b[^>]*>",
+    r"<(?:br|/?(?:p|div|blockquote|pre|figure|figcaption|tr|h[1-6]|li|ul|ol|table|hr))\b"
+    r"[^<>]*>",
     re.IGNORECASE,
 )
-_FALLBACK_TAG = re.compile(r"<[^>]*>")
+_FALLBACK_TAG = re.compile(r"<[^<>]*>")
 
 
 def _strip_tags(source: str) -> str:
-    """Tag-stripping fallback for documents lxml cannot take: keeps all text, no links."""
-    text = _FALLBACK_DROP.sub(" ", source)
-    text = _FALLBACK_BLOCK.sub("\n\n", text)
-    text = _FALLBACK_TAG.sub(" ", text)
-    text = html_lib.unescape(text)
+    """Tag-stripping fallback for documents lxml cannot take: keeps all text, no links.
+
+    Every pattern stops at the next "<", so the work stays linear in the input size.
+    """
+    text = _FALLBACK_BLOCK.sub("\n\n", _drop_raw_blocks(source))
+    text = html_lib.unescape(_FALLBACK_TAG.sub(" ", text))
     return "\n".join(_WS.sub(" ", line) for line in text.split("\n"))
+
+
+def _drop_raw_blocks(source: str) -> str:
+    """Remove script/style/... elements with their content; an unclosed one ends the text."""
+    kept: list[str] = []
+    position = 0
+    while match := _RAW_OPEN.search(source, position):
+        kept.append(source[position:match.start()])
+        closing = re.compile(rf"</{match.group(1)}\s*>", re.IGNORECASE)
+        end = closing.search(source, match.end())
+        if end is None:
+            return " ".join(kept)
+        position = end.end()
+    kept.append(source[position:])
+    return " ".join(kept)

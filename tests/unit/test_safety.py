@@ -55,3 +55,17 @@ def test_safe_filename(title: str) -> None:
     assert "/" not in name and "\\" not in name and not name.startswith(".")
     assert name.upper().split(".")[0] not in {"CON", "PRN", "AUX", "NUL"}
     assert "\x1b" not in name
+
+
+def test_clean_shortcut_changes_exactly_what_the_full_pass_changes() -> None:
+    """clean_text skips its escape pass on text with no control character: never unsafely."""
+    from newsreader import safety
+
+    for code in [*range(0x0, 0x3000), 0xFEFF, 0xFFFD, 0x1F600]:
+        sample = f"a{chr(code)}b\x1b[2J"[: 3 if code % 2 else 6]
+        for multiline in (True, False):
+            full = safety._ESCAPES.sub("", sample).replace("\r", "\n")
+            pattern = safety._CONTROLS_KEEP_NL if multiline else safety._CONTROLS_ALL
+            if not multiline:
+                full = full.replace("\n", " ").replace("\t", " ")
+            assert clean_text(sample, multiline=multiline) == pattern.sub("", full), hex(code)

@@ -1,0 +1,166 @@
+"""The real `newsreader` entry point, run in a subprocess against real stores and servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.httpserver import LoopbackServer, http_server  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "seeds" / "demo.xml"
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Loop News</title>
+<link>http://loop.example/</link>
+<item><title>Petro visits</title><guid>g1</guid><link>http://loop.example/1</link>
+<pubDate>Tue, 06 Jan 2026 10:00:00 +0000</pubDate><description>Petro and Trump.</description></item>
+<item><title>Maduro captured</title><guid>g2</guid><link>http://loop.example/2</link>
+<pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate><description>Caracas raid.</description></item>
+</channel></rss>"""
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    """Run `python -m newsreader --db <tmp store> ARGS`."""
+    db = tmp_path / "cli.db"
+
+    def _run(*args: str, db_option: bool = True, env: dict[str, str] | None = None,
+             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-m", "newsreader", *(["--db", str(db)] if db_option else []),
+                *args]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=120, input=stdin,
+                              env={**os.environ, **(env or {})}, cwd=tmp_path)
+
+    return _run
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int = 1) -> None:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("newsreader: ") or code == 2
+
+
+def test_version_and_help_on_every_command(run: Run) -> None:
+    version = run("--version", db_option=False)
+    assert version.returncode == 0 and version.stdout.startswith("newsreader ")
+    for command in ("add", "import-opml", "export-opml", "feeds", "refresh", "articles",
+                    "show", "stats"):
+        result = run(command, "--help", db_option=False)
+        assert result.returncode == 0, command
+        assert "--db" in result.stdout and "--config" in result.stdout
+
+
+def test_usage_error_is_exit_2(run: Run) -> None:
+    assert run("articles", "--limit", "zero").returncode == 2
+    assert run("no-such-command").returncode == 2
+    assert run("show").returncode == 2
+
+
+def test_add_local_feed_then_list_show_and_search(run: Run) -> None:
+    added = run("add", str(DEMO))
+    assert added.returncode == 0, added.stderr
+    assert "Inter Bellum News" in added.stdout
+    feeds = json.loads(run("feeds", "--json").stdout)
+    assert [(f["title"], f["article_count"], f["unread_count"], f["last_status"])
+            for f in feeds] == [("Inter Bellum News", 2, 2, "ok")]
+    listed = json.loads(run("articles", "--json").stdout)
+    assert [set(a) for a in listed] == [{"id", "feed_id", "feed_title", "title", "url", "author",
+                                         "published", "is_read", "is_starred"}] * 2
+    sample = next(a for a in listed if a["author"] == "FRANZ AG")
+    assert sample["published"] == "2026-01-08T14:30:00Z"
+    shown = run("show", str(sample["id"]))
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("Trump and Petro Open Channel After Diplomatic Standoff\n")
+    assert "\n\nFrom accusations to dialogue\n\n" in shown.stdout
+    assert "Trump described the conversation as constructive" in shown.stdout
+    found = json.loads(run("articles", "--search", "petro -getting", "--json").stdout)
+    assert [a["id"] for a in found] == [sample["id"]]
+    assert len(json.loads(run("articles", "--limit", "1", "--json").stdout)) == 1
+    assert "Getting started" in run("articles").stdout
+    assert run("add", str(DEMO)).stdout.startswith("already subscribed")
+
+
+def test_unknown_article_and_missing_file_fail_cleanly(run: Run, tmp_path: Path) -> None:
+    assert_clean_failure(run("show", "999"))
+    assert_clean_failure(run("import-opml", str(tmp_path / "missing.opml")))
+    assert_clean_failure(run("add", str(tmp_path / "missing.xml")))
+    assert_clean_failure(run("articles", "--search", "after:soon"))
+
+
+def test_opml_import_export_round_trip(run: Run, tmp_path: Path) -> None:
+    opml = tmp_path / "subs.opml"
+    opml.write_text("""<?xml version="1.0"?><opml version="2.0"><body>
+      <outline text="World"><outline text="Region"><outline type="rss" text="Loop News"
+        xmlUrl="http://loop.example/feed.xml"/></outline></outline>
+      <outline type="rss" text="Top" xmlUrl="http://top.example/rss"/>
+      <outline type="rss" text="Top again" xmlUrl="http://top.example/rss"/></body></opml>""")
+    imported = run("import-opml", str(opml))
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 2 new feed(s)" in imported.stdout
+    assert "imported 0 new" in run("import-opml", str(opml)).stdout
+    feeds = {f["url"]: (f["title"], f["folder"]) for f in json.loads(run("feeds", "--json").stdout)}
+    assert feeds == {"http://loop.example/feed.xml": ("Loop News", "World/Region"),
+                     "http://top.example/rss": ("Top", "")}
+    exported = tmp_path / "out.opml"
+    assert run("export-opml", str(exported)).returncode == 0
+    assert run("export-opml").stdout == exported.read_text()
+    other = tmp_path / "other.db"
+    assert run("--db", str(other), "import-opml", str(exported), db_option=False).returncode == 0
+    again = {f["url"]: (f["title"], f["folder"]) for f in json.loads(
+        run("--db", str(other), "feeds", "--json", db_option=False).stdout)}
+    assert again == feeds
+    broken = tmp_path / "broken.opml"
+    broken.write_text("<opml><body><outline")
+    assert_clean_failure(run("import-opml", str(broken)))
+
+
+def test_refresh_reports_bad_feeds_and_exit_codes(
+    run: Run, http_server: LoopbackServer  # noqa: F811
+) -> None:
+    http_server.route("/good.xml", body=RSS, etag='"v1"')
+    http_server.route("/missing.xml", status=404, body=b"nope")
+    for path in ("/good.xml", "/missing.xml"):
+        run("add", http_server.url(path))  # the missing one fails to subscribe
+    ok = run("refresh")
+    assert ok.returncode == 0, ok.stderr
+    feeds = json.loads(run("feeds", "--json").stdout)
+    # subscribing stored the validators, so the refresh is a conditional GET answered 304
+    assert [(f["article_count"], f["last_status"]) for f in feeds] == [(2, "not-modified")]
+    assert http_server.conditional_count("/good.xml") == 1
+    # a second feed that breaks after subscribing: its error shows, the good one refreshes
+    http_server.route("/later.xml", body=RSS.replace(b"g1", b"g3").replace(b"g2", b"g4"))
+    assert run("add", http_server.url("/later.xml")).returncode == 0
+    http_server.route("/later.xml", status=500, body=b"boom")
+    partial = run("refresh")
+    assert partial.returncode == 0
+    assert "500" in partial.stderr
+    status = {f["url"].rsplit("/", 1)[1]: (f["last_status"], f["last_error"])
+              for f in json.loads(run("feeds", "--json").stdout)}
+    assert status["later.xml"][0] == "error" and "500" in status["later.xml"][1]
+    assert status["good.xml"][0] in ("ok", "not-modified")
+    http_server.route("/good.xml", status=500, body=b"boom")
+    all_failed = run("refresh")
+    assert_clean_failure(all_failed)
+    assert "every feed failed" in all_failed.stderr
+
+
+def test_db_from_environment_and_config_warnings(run: Run, tmp_path: Path) -> None:
+    env_db = tmp_path / "env.db"
+    config = tmp_path / "config.toml"
+    config.write_text("[fetch]\nspeed = 3\n")
+    result = run("stats", db_option=False,
+                 env={"NEWSREADER_DB": str(env_db), "NEWSREADER_CONFIG": str(config)})
+    assert result.returncode == 0
+    assert result.stdout.startswith("0 feeds, 0 articles")
+    assert env_db.exists()
+    assert str(config) in result.stderr and "speed" in result.stderr
+    config.write_text("[fetch]\nmax_per_host = 'x'\n")
+    assert_clean_failure(run("stats", "--config", str(config)))

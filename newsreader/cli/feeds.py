@@ -77,7 +77,7 @@ def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
     added = 0
     with transaction(ctx.conn):
         for entry in entries:
-            added += add_feed(ctx.conn, entry.url, entry.title, entry.folder)[1]
+            added += add_feed(ctx.conn, entry.url, entry.title, entry.folder, entry.site_url)[1]
     print(f"imported {added} new feed(s), {len(entries) - added} already subscribed")
     return 0
 

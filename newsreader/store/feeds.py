@@ -24,14 +24,17 @@ def _feed(row: sqlite3.Row, article_count: int = 0, unread_count: int = 0) -> Fe
     )
 
 
-def add_feed(conn: sqlite3.Connection, url: str, title: str = "", folder: str = "") -> tuple[int, bool]:
+def add_feed(
+    conn: sqlite3.Connection, url: str, title: str = "", folder: str = "", site_url: str = ""
+) -> tuple[int, bool]:
     """Subscribe to ``url``. Returns (feed id, created); an existing url is not duplicated."""
     with transaction(conn):
         row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
         if row:
             return int(row["id"]), False
         cur = conn.execute(
-            "INSERT INTO feeds (url, title, folder) VALUES (?, ?, ?)", (url, title, folder)
+            "INSERT INTO feeds (url, title, folder, site_url) VALUES (?, ?, ?, ?)",
+            (url, title, folder, site_url),
         )
         return int(cur.lastrowid or 0), True
 

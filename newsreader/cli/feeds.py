@@ -19,7 +19,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--folder", default="", help="put the feed in this folder")
     p.set_defaults(handler=cmd_add)
 
-    p = sub.add_parser("import-opml", parents=[common], help="subscribe to the feeds of an OPML file")
+    p = sub.add_parser("import-opml", parents=[common], help="subscribe to the feeds of OPML")
     p.add_argument("file", type=Path, nargs="?", help="the OPML file")
     p.add_argument("--starter", action="store_true",
                    help="the bundled starter list of world-news feeds instead of a file")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+import newsreader.cli.annotations as annotation_commands
 from newsreader import __version__
 from newsreader.cli import articles, feeds, tui
 
@@ -29,6 +30,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=tui.run_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     common = _global_options(False)
-    for module in (feeds, articles):
+    for module in (feeds, articles, annotation_commands):
         module.register(sub, common)
     return parser

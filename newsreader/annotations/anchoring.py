@@ -1,0 +1,379 @@
+"""Anchor annotations to canonical text, and find them again after the text changes.
+
+Each annotation keeps a W3C-style selector pair: a position (``start``, ``end``: str
+offsets) and a quote (``exact`` plus 32 characters of ``prefix`` and ``suffix``). When an
+article's text changes, :func:`reanchor` tries, in order (as Hypothesis does):
+
+1. the old position, if the quote is still there;
+2. the old position shifted by the offset the previous annotation moved by (an edit moves
+   everything after it by the same amount), if the quote and some context match there;
+3. every exact occurrence of the quote, scored by how much prefix/suffix context matches
+   minus a penalty for distance from where it was expected (short quotes need some
+   context to match, so "Petro" never jumps to an unrelated "Petro");
+4. a fuzzy search (bit-parallel edit distance, Myers 1999) in a few small windows: where
+   the quote was expected and where its prefix or suffix context now is, accepting at most
+   20% of the quote's length in edits.
+
+Otherwise the annotation is *orphaned*: the caller keeps it (with its quote) and shows it
+as such, it is never dropped. Steps 1-2 are O(len(quote)); step 3 scans the text once;
+step 4 scans a few windows and, in a batch, shares a budget of characters, so even a
+rewrite of the whole text re-anchors 10,000 annotations in about a second (a typical
+refresh with a few edits: tens of milliseconds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+CONTEXT = 32
+"""Characters of prefix and suffix stored with each quote."""
+FUZZY_MAX_ERROR_RATE = 0.2
+"""A fuzzy match may differ from the quote by at most this share of its length in edits."""
+DISTINCTIVE_LENGTH = 24
+"""Quotes at least this long re-anchor to an exact occurrence even without context."""
+MIN_CONTEXT = 0.25
+"""Shorter quotes need at least this share of their context to match."""
+FUZZY_BUDGET = 1_000_000
+"""Characters the fuzzy step may scan in one :func:`reanchor_all` call (about 0.5 s):
+past it, annotations that only a fuzzy match would find are orphaned (kept; a later
+re-anchoring tries again), so even a rewrite of the whole text stays fast."""
+CONTEXT_SEARCH = 20_000
+"""How far from the expected place the fuzzy step looks for the quote's context."""
+FAR = 2_000
+"""Characters beyond which an occurrence counts as far from where it was expected."""
+DISTANCE_WEIGHT = 0.6
+"""An occurrence ``FAR`` or more characters from where the quote was expected loses this
+much of its context score (0 to 1): a nearby copy whose context an edit damaged beats a
+distant copy of the same sentence with intact context."""
+MAX_CANDIDATES = 200
+"""At most this many exact occurrences (the nearest) are scored."""
+
+
+class Quote(NamedTuple):
+    """The quote part of a selector: the selected text and its surroundings."""
+
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where an annotation was: its last position and its quote."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+class Placement(NamedTuple):
+    """Where an annotation is now, and which step found it."""
+
+    start: int
+    end: int
+    how: str
+    """"position", "shifted", "exact" or "fuzzy"."""
+    sure: bool = True
+    """False for a far jump to one of several candidates: not a hint for its neighbours."""
+
+
+class Budget:
+    """Characters the fuzzy step may still scan (shared by a batch of re-anchorings)."""
+
+    __slots__ = ("chars",)
+
+    def __init__(self, chars: int = FUZZY_BUDGET) -> None:
+        self.chars = chars
+
+
+class QuoteNotFound(ValueError):
+    """The quote does not occur in the text."""
+
+
+class AmbiguousQuote(ValueError):
+    """The quote occurs more than once and no occurrence was chosen."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"the quote occurs {count} times; choose one with an occurrence number")
+        self.count = count
+
+
+def make_selector(text: str, start: int, end: int) -> Quote:
+    """The quote selector for ``text[start:end]`` (32 characters of context each side)."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"span {start}-{end} is outside the text (length {len(text)})")
+    return Quote(text[start:end], text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
+
+
+def make_anchor(text: str, start: int, end: int) -> Anchor:
+    """Position and quote selectors for ``text[start:end]``."""
+    return Anchor(start, end, *make_selector(text, start, end))
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    """Start offsets of every (possibly overlapping) occurrence of ``quote`` in ``text``."""
+    found: list[int] = []
+    if not quote:
+        return found
+    index = text.find(quote)
+    while index >= 0:
+        found.append(index)
+        index = text.find(quote, index + 1)
+    return found
+
+
+def locate_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[int, int]:
+    """The span of ``quote`` in ``text``; ``occurrence`` (1-based) picks one of several.
+
+    Raises:
+        QuoteNotFound: the quote is empty or not in the text, or there is no such occurrence.
+        AmbiguousQuote: the quote occurs more than once and ``occurrence`` is None.
+    """
+    found = occurrences(text, quote)
+    if not found:
+        raise QuoteNotFound("the quote is not in the article's text")
+    if occurrence is None:
+        if len(found) > 1:
+            raise AmbiguousQuote(len(found))
+        occurrence = 1
+    if not 1 <= occurrence <= len(found):
+        raise QuoteNotFound(f"the quote occurs {len(found)} time(s), not {occurrence}")
+    start = found[occurrence - 1]
+    return start, start + len(quote)
+
+
+def reanchor(anchor: Anchor, text: str, shift: int = 0) -> tuple[int, int] | None:
+    """The annotation's span in the (changed) ``text``, or None when it is orphaned.
+
+    Args:
+        anchor: the annotation's last position and quote.
+        text: the new canonical text.
+        shift: how far nearby annotations moved (a hint; 0 when unknown).
+    """
+    placed = place(anchor, text, shift)
+    return None if placed is None else (placed.start, placed.end)
+
+
+def reanchor_all(anchors: Sequence[Anchor], text: str) -> list[Placement | None]:
+    """Re-anchor many annotations of one text; results are in the order given.
+
+    Annotations are visited in position order, each passing on how far it moved as the
+    hint for the next: after one edit, everything behind it moved by the same amount.
+    A far jump to one of several copies of a quote is not passed on, so one wrong guess
+    in repetitive text cannot drag the following annotations along.
+    """
+    results: list[Placement | None] = [None] * len(anchors)
+    shift = 0
+    budget = Budget()
+    for index in sorted(range(len(anchors)), key=lambda i: anchors[i].start):
+        placed = place(anchors[index], text, shift, budget)
+        results[index] = placed
+        if placed is not None and placed.sure:
+            shift = placed.start - anchors[index].start
+    return results
+
+
+def place(anchor: Anchor, text: str, shift: int = 0,
+          budget: Budget | None = None) -> Placement | None:
+    """Like :func:`reanchor`, also saying which step found the annotation.
+
+    ``budget`` bounds the fuzzy step's work across calls (None: unbounded).
+    """
+    exact = anchor.exact
+    if not exact:
+        return None
+    if text.startswith(exact, anchor.start):
+        return Placement(anchor.start, anchor.start + len(exact), "position")
+    moved = anchor.start + shift
+    if shift and 0 <= moved and text.startswith(exact, moved) \
+            and _some_context(anchor, text, moved):
+        return Placement(moved, moved + len(exact), "shifted")
+    found, copies = _best_exact(anchor, text, moved)
+    if found is not None:
+        sure = copies == 1 or abs(found - moved) <= FAR
+        return Placement(found, found + len(exact), "exact", sure)
+    span = fuzzy_find(anchor, text, moved, budget)
+    if span is None:
+        return None
+    return Placement(span[0], span[1], "fuzzy", abs(span[0] - moved) <= FAR)
+
+
+def _some_context(anchor: Anchor, text: str, start: int) -> bool:
+    """Whether the full prefix or the full suffix still surrounds a quote at ``start``."""
+    end = start + len(anchor.exact)
+    return (text[max(0, start - len(anchor.prefix)):start] == anchor.prefix
+            or text[end:end + len(anchor.suffix)] == anchor.suffix)
+
+
+def context_score(anchor: Anchor, text: str, start: int, end: int) -> float:
+    """How much of the stored prefix and suffix surround ``text[start:end]`` (0 to 1)."""
+    before = text[max(0, start - len(anchor.prefix)):start]
+    after = text[end:end + len(anchor.suffix)]
+    return (_side(anchor.prefix, before, reverse=True) + _side(anchor.suffix, after)) / 2
+
+
+def _side(stored: str, actual: str, reverse: bool = False) -> float:
+    """Share of ``stored`` matching ``actual`` from the quote outwards."""
+    if not stored:
+        return 0.5  # the quote was at the very start or end: no evidence either way
+    if stored == actual:
+        return 1.0
+    if reverse:
+        stored, actual = stored[::-1], actual[::-1]
+    same = 0
+    for a, b in zip(stored, actual, strict=False):
+        if a != b:
+            break
+        same += 1
+    return same / len(stored)
+
+
+def _best_exact(anchor: Anchor, text: str, expected: int) -> tuple[int | None, int]:
+    """The best-scoring exact occurrence of the quote (if convincing enough) and how many
+    occurrences there are."""
+    found = occurrences(text, anchor.exact)
+    copies = len(found)
+    if not found:
+        return None, 0
+    if len(found) > MAX_CANDIDATES:
+        found = sorted(found, key=lambda s: abs(s - expected))[:MAX_CANDIDATES]
+    length = len(anchor.exact)
+    best, best_score, best_context = found[0], -2.0, 0.0
+    for start in found:
+        context = context_score(anchor, text, start, start + length)
+        score = context - DISTANCE_WEIGHT * min(1.0, abs(start - expected) / FAR)
+        if score > best_score:
+            best, best_score, best_context = start, score, context
+    if length >= DISTINCTIVE_LENGTH or best_context >= MIN_CONTEXT:
+        return best, copies
+    return None, copies
+
+
+def fuzzy_find(anchor: Anchor, text: str, expected: int,
+               budget: Budget | None = None) -> tuple[int, int] | None:
+    """The closest approximate match of the quote near where it should be, or None.
+
+    Searches only small windows: around ``expected`` and, unless a close match is already
+    there, where the quote's prefix or suffix context now occurs; a match differs from the
+    quote by at most ``FUZZY_MAX_ERROR_RATE`` of its length in edits.
+    """
+    quote = anchor.exact
+    max_errors = int(len(quote) * FUZZY_MAX_ERROR_RATE)
+    if max_errors < 1:
+        return None
+    slack = max_errors + CONTEXT
+    best_key: tuple[int, float, int] | None = None
+    best_span: tuple[int, int] | None = None
+    for centre in _window_centres(anchor, text, expected):
+        if best_key is not None and best_key[0] <= max_errors // 2:
+            break  # a close match where the quote was expected: look no further
+        lo = max(0, centre - slack)
+        hi = min(len(text), centre + len(quote) + slack)
+        if budget is not None:
+            if budget.chars < 2 * (hi - lo):
+                break
+            budget.chars -= 2 * (hi - lo)
+        match = approximate_match(quote, text, lo, hi, max_errors, anchor.prefix,
+                                  anchor.suffix)
+        if match is None:
+            continue
+        errors, start, end = match
+        key = (errors, -context_score(anchor, text, start, end), abs(start - expected))
+        if best_key is None or key < best_key:
+            best_key, best_span = key, (start, end)
+    return best_span
+
+
+def _window_centres(anchor: Anchor, text: str, expected: int) -> Iterator[int]:
+    """Where to look for a changed quote: the expected place, then where its context went."""
+    yield max(0, expected)
+    seen = {max(0, expected)}
+    head = anchor.prefix[-16:]
+    if len(head) >= 8:
+        for i in _nearest(text, head, expected):
+            seen.add(centre := i + len(head))
+            yield centre
+    tail = anchor.suffix[:16]
+    if len(tail) >= 8:
+        for i in _nearest(text, tail, expected):
+            centre = max(0, i - len(anchor.exact))
+            if centre not in seen:
+                seen.add(centre)
+                yield centre
+
+
+def _nearest(text: str, needle: str, target: int) -> list[int]:
+    """The occurrences of ``needle`` nearest to ``target`` on either side (at most two),
+    within ``CONTEXT_SEARCH`` characters."""
+    target = max(0, min(target, len(text)))
+    after = text.find(needle, target, target + CONTEXT_SEARCH)
+    before = text.rfind(needle, max(0, target - CONTEXT_SEARCH), target + len(needle) - 1)
+    return [i for i in dict.fromkeys((after, before)) if i >= 0]
+
+
+def approximate_match(
+    pattern: str, text: str, lo: int, hi: int, max_errors: int,
+    prefix: str = "", suffix: str = "",
+) -> tuple[int, int, int] | None:
+    """The substring of ``text[lo:hi]`` closest to ``pattern`` in edit distance.
+
+    Returns ``(errors, start, end)`` for the best match with at most ``max_errors`` edits.
+    Among equally close matches, the one whose surroundings best match ``prefix`` and
+    ``suffix`` wins (so a match neither swallows nor leaves out text next to it), then
+    the shortest: without context, unmatched text next to the quote is left out.
+    """
+    errors, ends = _best_ends(pattern, text[lo:hi])
+    if errors > max_errors:
+        return None
+    end = lo + max(ends, key=lambda e: (_side(suffix, text[lo + e:lo + e + len(suffix)]), -e))
+    window_lo = max(lo, end - len(pattern) - errors)
+    # The same search backwards from ``end``, anchored there, gives the start.
+    _, lengths = _best_ends(pattern[::-1], text[window_lo:end][::-1], anchored=True)
+
+    def fit(n: int) -> tuple[float, int, int]:
+        before = text[max(0, end - n - len(prefix)):end - n]
+        return (_side(prefix, before, reverse=True), -n)
+
+    length = max(lengths, key=fit)
+    return errors, end - length, end
+
+
+def _best_ends(pattern: str, text: str, anchored: bool = False) -> tuple[int, list[int]]:
+    """Minimum edit distance of ``pattern`` to a substring of ``text`` ending at each offset.
+
+    Bit-parallel (Myers 1999, Hyyrö's formulation): O(len(text)) big-integer steps.
+    ``anchored``: substrings must start at offset 0 (a prefix of ``text``).
+    Returns the minimum and every end offset (exclusive) that reaches it.
+    """
+    carry = 1 if anchored else 0
+    m = len(pattern)
+    masks: dict[str, int] = {}
+    for i, char in enumerate(pattern):
+        masks[char] = masks.get(char, 0) | (1 << i)
+    full = (1 << m) - 1
+    high = 1 << (m - 1)
+    pv, mv, score = full, 0, m
+    best, ends = m, [0]
+    for j, char in enumerate(text):
+        eq = masks.get(char, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (~(xh | pv) & full)
+        mh = pv & xh
+        if ph & high:
+            score += 1
+        elif mh & high:
+            score -= 1
+        ph = ((ph << 1) | carry) & full
+        mh = (mh << 1) & full
+        pv = mh | (~(xv | ph) & full)
+        mv = ph & xv
+        if score < best:
+            best, ends = score, [j + 1]
+        elif score == best:
+            ends.append(j + 1)
+    return best, ends

@@ -1,0 +1,341 @@
+"""Annotation use cases: what the TUI and the CLI both call to mark up an article.
+
+Every function takes an open store connection, validates its input, writes in one
+transaction and returns what the front end shows next. Spans are ``(start, end)`` str
+offsets into the article's canonical text; surrounding white space is trimmed off them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from newsreader.annotations.actors import ActorMatcher
+from newsreader.annotations.anchoring import (
+    AmbiguousQuote,
+    Anchor,
+    QuoteNotFound,
+    locate_quote,
+    make_selector,
+    reanchor_all,
+)
+from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES, Actor
+from newsreader.safety import clean_text
+from newsreader.store import actors as actor_store
+from newsreader.store import annotations as store
+from newsreader.store.actors import ActorError
+from newsreader.store.annotations import Annotation, NewAnnotation, Note, Snapshot
+from newsreader.store.db import transaction
+
+MAX_NOTE = 100_000
+"""Longest note accepted, in characters."""
+
+
+class AnnotationError(ValueError):
+    """A request that cannot be carried out; the message is meant for the user."""
+
+
+USER_ERRORS = (AnnotationError, ActorError, QuoteNotFound, AmbiguousQuote)
+"""Every error these use cases raise for bad input (front ends show the message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleAnnotations:
+    """Everything marked up on one article."""
+
+    annotations: list[Annotation]
+    notes: list[Note]
+
+
+@dataclass(frozen=True, slots=True)
+class ReanchorReport:
+    """What re-anchoring an article's annotations did."""
+
+    total: int = 0
+    unchanged: int = 0
+    moved: int = 0
+    fuzzy: int = 0
+    """Placed on text that differs slightly from the old quote (the quote is updated)."""
+    orphaned: int = 0
+    recovered: int = 0
+    """Orphans that found their text again."""
+
+
+def _article(conn: sqlite3.Connection, article_id: int) -> tuple[str, Snapshot]:
+    row = conn.execute(
+        "SELECT a.text, a.url, a.title, f.title, a.published FROM articles a"
+        " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", (article_id,)).fetchone()
+    if row is None:
+        raise AnnotationError(f"no article with id {article_id}")
+    return row[0], Snapshot(row[1], row[2], row[3], row[4])
+
+
+def _clean_note(note: str) -> str:
+    note = clean_text(note, multiline=True).strip()
+    if len(note) > MAX_NOTE:
+        raise AnnotationError(f"a note is at most {MAX_NOTE} characters")
+    return note
+
+
+def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    if not 0 <= start < end <= len(text):
+        raise AnnotationError(f"the span {start}-{end} is not inside the text "
+                              f"(0-{len(text)})")
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise AnnotationError("the selection holds only white space")
+    return start, end
+
+
+def _annotation(conn: sqlite3.Connection, annotation_id: int) -> Annotation:
+    found = store.get_annotation(conn, annotation_id)
+    if found is None:
+        raise AnnotationError(f"no annotation with id {annotation_id}")
+    return found
+
+
+def create_annotation(
+    conn: sqlite3.Connection, article_id: int, start: int, end: int, kind: str, *,
+    actor_id: int | None = None, speaker_id: int | None = None, about_ids: Iterable[int] = (),
+    status: str | None = None, note: str = "", now: float | None = None,
+) -> Annotation:
+    """Anchor a claim, mention or highlight at ``text[start:end]`` of an article.
+
+    A claim's status defaults to "unverified"; a mention needs ``actor_id``; speaker,
+    about and status belong to claims only.
+    """
+    if kind not in ANNOTATION_KINDS:
+        raise AnnotationError(f"unknown kind {kind!r} (one of: {', '.join(ANNOTATION_KINDS)})")
+    about = tuple(dict.fromkeys(about_ids))
+    if kind == "claim":
+        status = _check_status(status or "unverified")
+    elif speaker_id is not None or about or status is not None:
+        raise AnnotationError("speaker, about and status apply to claims only")
+    if kind == "mention" and actor_id is None:
+        raise AnnotationError("a mention needs the actor it tags")
+    for actor in (actor_id, speaker_id, *about):
+        if actor is not None and actor_store.get_actor(conn, actor) is None:
+            raise AnnotationError(f"no actor with id {actor}")
+    text, snapshot = _article(conn, article_id)
+    start, end = _trimmed_span(text, start, end)
+    new = NewAnnotation(article_id, kind, start, end, *make_selector(text, start, end),
+                        snapshot=snapshot, actor_id=actor_id, speaker_id=speaker_id,
+                        about_ids=about, status=status, note=_clean_note(note))
+    return _annotation(conn, store.insert_annotation(conn, new, now))
+
+
+def create_claim(conn: sqlite3.Connection, article_id: int, start: int, end: int, *,
+                 speaker_id: int | None = None, about_ids: Iterable[int] = (),
+                 status: str = "unverified", note: str = "") -> Annotation:
+    """Mark ``text[start:end]`` as a claim (by ``speaker_id``, about ``about_ids``)."""
+    return create_annotation(conn, article_id, start, end, "claim", speaker_id=speaker_id,
+                             about_ids=about_ids, status=status, note=note)
+
+
+def create_mention(conn: sqlite3.Connection, article_id: int, start: int, end: int,
+                   actor_id: int, note: str = "") -> Annotation:
+    """Tag ``text[start:end]`` as a mention of an actor."""
+    return create_annotation(conn, article_id, start, end, "mention", actor_id=actor_id,
+                             note=note)
+
+
+def create_highlight(conn: sqlite3.Connection, article_id: int, start: int, end: int,
+                     note: str = "") -> Annotation:
+    """Highlight ``text[start:end]``."""
+    return create_annotation(conn, article_id, start, end, "highlight", note=note)
+
+
+def create_from_quote(conn: sqlite3.Connection, article_id: int, quote: str,
+                      kind: str = "highlight", occurrence: int | None = None,
+                      **fields: Any) -> Annotation:
+    """Like :func:`create_annotation`, finding the span by its text.
+
+    Raises QuoteNotFound when the quote is not in the text, AmbiguousQuote when it occurs
+    more than once and ``occurrence`` (1-based) is None.
+    """
+    text, _ = _article(conn, article_id)
+    start, end = locate_quote(text, quote.strip(), occurrence)
+    return create_annotation(conn, article_id, start, end, kind, **fields)
+
+
+def _check_status(status: str) -> str:
+    if status not in CLAIM_STATUSES:
+        raise AnnotationError(f"unknown status {status!r} (one of: {', '.join(CLAIM_STATUSES)})")
+    return status
+
+
+def set_status(conn: sqlite3.Connection, annotation_id: int, status: str,
+               now: float | None = None) -> Annotation:
+    """Change a claim's status; the change is kept, dated, in its history."""
+    _check_status(status)
+    if _annotation(conn, annotation_id).kind != "claim":
+        raise AnnotationError("only claims have a status")
+    store.set_status(conn, annotation_id, status, now)
+    return _annotation(conn, annotation_id)
+
+
+def status_history(conn: sqlite3.Connection, annotation_id: int) -> list[tuple[str, float]]:
+    """A claim's statuses, oldest first, with when each was set."""
+    return store.status_history(conn, annotation_id)
+
+
+def set_note(conn: sqlite3.Connection, annotation_id: int, note: str) -> Annotation:
+    """Replace an annotation's Markdown note ("" removes it)."""
+    _annotation(conn, annotation_id)
+    store.update_fields(conn, annotation_id, note=_clean_note(note))
+    return _annotation(conn, annotation_id)
+
+
+def set_claim_actors(conn: sqlite3.Connection, annotation_id: int, *,
+                     speaker_id: int | None, about_ids: Iterable[int]) -> Annotation:
+    """Set who made a claim (None: unknown) and whom it is about."""
+    if _annotation(conn, annotation_id).kind != "claim":
+        raise AnnotationError("only claims have a speaker")
+    about = tuple(dict.fromkeys(about_ids))
+    for actor in (speaker_id, *about):
+        if actor is not None and actor_store.get_actor(conn, actor) is None:
+            raise AnnotationError(f"no actor with id {actor}")
+    with transaction(conn):
+        store.update_fields(conn, annotation_id, speaker_id=speaker_id)
+        store.set_about(conn, annotation_id, about)
+    return _annotation(conn, annotation_id)
+
+
+def delete(conn: sqlite3.Connection, annotation_id: int, now: float | None = None) -> bool:
+    """Delete an annotation, undoably (:func:`undo_delete`); False if already deleted."""
+    _annotation(conn, annotation_id)
+    return store.set_deleted(conn, annotation_id, time.time() if now is None else now)
+
+
+def undo_delete(conn: sqlite3.Connection, annotation_id: int) -> bool:
+    """Bring a deleted annotation back; False if it was not deleted."""
+    _annotation(conn, annotation_id)
+    return store.set_deleted(conn, annotation_id, None)
+
+
+def list_for_article(conn: sqlite3.Connection, article_id: int) -> ArticleAnnotations:
+    """An article's annotations (text order, orphans included) and notes."""
+    return ArticleAnnotations(store.list_annotations(conn, article_id),
+                              store.list_notes(conn, article_id))
+
+
+# --- article notes ----------------------------------------------------------------------
+
+def add_note(conn: sqlite3.Connection, article_id: int, body: str) -> Note:
+    """Write a Markdown note on a whole article."""
+    _, snapshot = _article(conn, article_id)
+    body = _clean_note(body)
+    if not body:
+        raise AnnotationError("the note is empty")
+    note = store.get_note(conn, store.insert_note(conn, article_id, body, snapshot))
+    assert note is not None
+    return note
+
+
+def edit_note(conn: sqlite3.Connection, note_id: int, body: str) -> Note:
+    """Replace an article note's text."""
+    if not store.update_note(conn, note_id, _clean_note(body)):
+        raise AnnotationError(f"no note with id {note_id}")
+    note = store.get_note(conn, note_id)
+    assert note is not None
+    return note
+
+
+def delete_note(conn: sqlite3.Connection, note_id: int) -> Note:
+    """Delete an article note; keep the returned Note to undo with :func:`restore_note`."""
+    note = store.get_note(conn, note_id)
+    if note is None:
+        raise AnnotationError(f"no note with id {note_id}")
+    store.delete_note(conn, note_id)
+    return note
+
+
+def restore_note(conn: sqlite3.Connection, note: Note) -> Note:
+    """Put a deleted note back as it was (same uid and creation time)."""
+    note_id = store.insert_note(conn, note.article_id, note.body, note.snapshot,
+                                uid=note.uid, created=note.created, now=note.modified)
+    restored = store.get_note(conn, note_id)
+    assert restored is not None
+    return restored
+
+
+# --- actors -----------------------------------------------------------------------------
+
+def actor_matcher(conn: sqlite3.Connection) -> ActorMatcher:
+    """A matcher over every registered name and alias (rebuild it when actors change)."""
+    return ActorMatcher(actor_store.actor_names(conn))
+
+
+def resolve_actor(conn: sqlite3.Connection, name: str) -> Actor:
+    """The actor named (or aliased) ``name``; AnnotationError if there is none."""
+    actor = actor_store.find_actor(conn, name)
+    if actor is None:
+        raise AnnotationError(f"no actor named {name!r}")
+    return actor
+
+
+def tag_actor(conn: sqlite3.Connection, article_id: int, start: int, end: int,
+              actor_name: str, kind: str = "other", create_alias: bool = True) -> Annotation:
+    """Tag a selection as a mention of ``actor_name``, creating or extending the actor.
+
+    An unknown name registers a new actor of ``kind``; when the selected text differs from
+    the actor's name and aliases it becomes an alias (if ``create_alias``), so later
+    articles mark it too.
+    """
+    if kind not in ACTOR_KINDS:
+        raise AnnotationError(f"unknown actor kind {kind!r}")
+    text, _ = _article(conn, article_id)
+    start, end = _trimmed_span(text, start, end)
+    selected = text[start:end]
+    with transaction(conn):
+        actor = actor_store.find_actor(conn, actor_name)
+        if actor is None:
+            actor = actor_store.add_actor(conn, actor_name, kind)
+        known = {name.casefold() for name in (actor.name, *actor.aliases)}
+        if create_alias and selected.casefold() not in known and "\n" not in selected:
+            try:
+                actor_store.add_alias(conn, actor.id, selected)
+            except ActorError:
+                pass  # the text already names another actor: tag without an alias
+        return create_mention(conn, article_id, start, end, actor.id)
+
+
+# --- re-anchoring -----------------------------------------------------------------------
+
+def reanchor_article(conn: sqlite3.Connection, article_id: int) -> ReanchorReport:
+    """Re-anchor every annotation of an article after its text changed.
+
+    Annotations found again get their position and quote updated to the new text; the
+    rest are flagged orphaned (kept, with their last quote). Deleted ones are included,
+    so undoing a delete later restores a correct span.
+    """
+    text, _ = _article(conn, article_id)
+    rows = store.anchors_of(conn, article_id)
+    anchors = [Anchor(r["start"], r["end"], r["exact"], r["prefix"], r["suffix"]) for r in rows]
+    placed, orphans = [], []
+    counts = {"unchanged": 0, "moved": 0, "fuzzy": 0, "orphaned": 0, "recovered": 0}
+    for row, anchor, where in zip(rows, anchors, reanchor_all(anchors, text), strict=True):
+        if where is None:
+            orphans.append(row["id"])
+            counts["orphaned"] += 1
+            continue
+        quote = make_selector(text, where.start, where.end)
+        if row["orphaned"]:
+            counts["recovered"] += 1
+        elif where.how == "fuzzy":
+            counts["fuzzy"] += 1
+        elif (where.start, where.end, *quote) == (anchor.start, anchor.end, anchor.exact,
+                                                   anchor.prefix, anchor.suffix):
+            counts["unchanged"] += 1
+            continue
+        else:
+            counts["moved"] += 1
+        placed.append((row["id"], where.start, where.end, *quote))
+    store.save_anchors(conn, placed, orphans)
+    return ReanchorReport(total=len(rows), **counts)

@@ -1,0 +1,194 @@
+"""Annotation commands: annotate, actors, actor add / show, claims."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from newsreader.cli.context import CliError, Context
+from newsreader.cli.output import format_time, iso_time, print_table
+from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES
+
+if TYPE_CHECKING:
+    from newsreader.store.annotations import Annotation
+
+CLAIM_KEYS = ("id", "article_id", "article_title", "exact", "speaker", "about", "status",
+              "note", "orphaned")
+"""The stable keys of ``claims --json`` (a documented contract for scripts)."""
+ACTOR_KEYS = ("id", "name", "kind", "aliases", "description", "claims_by", "claims_about",
+              "mentions")
+"""The stable keys of ``actors --json``."""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the annotation commands to the subparsers ``sub``."""
+    p = sub.add_parser("annotate", parents=[common],
+                       help="mark a quote of an article as a claim, mention or highlight")
+    p.add_argument("article", type=int, metavar="ARTICLE")
+    p.add_argument("--quote", required=True, metavar="TEXT", help="the exact text to mark")
+    p.add_argument("--kind", choices=ANNOTATION_KINDS, default="claim", help="(claim)")
+    p.add_argument("--occurrence", type=_positive, metavar="N",
+                   help="which occurrence of the quote, when it occurs more than once")
+    p.add_argument("--speaker", metavar="NAME", help="who made the claim (a known actor)")
+    p.add_argument("--about", action="append", default=[], metavar="NAME",
+                   help="an actor the claim is about (repeatable)")
+    p.add_argument("--status", choices=CLAIM_STATUSES, help="a claim's status (unverified)")
+    p.add_argument("--actor", metavar="NAME",
+                   help="the actor a mention tags (default: the actor named by the quote)")
+    p.add_argument("--note", default="", metavar="TEXT", help="a Markdown note")
+    p.set_defaults(handler=cmd_annotate)
+
+    p = sub.add_parser("actors", parents=[common], help="list actors with their counts")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(handler=cmd_actors)
+
+    p = sub.add_parser("actor", parents=[common], help="add an actor or show one's activity")
+    actor_sub = p.add_subparsers(title="actor commands", metavar="ACTION", required=True)
+    a = actor_sub.add_parser("add", parents=[common], help="register an actor")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--kind", choices=ACTOR_KINDS, default="other", help="(other)")
+    a.add_argument("--alias", action="append", default=[], metavar="A",
+                   help="another name it goes by (repeatable)")
+    a.add_argument("--description", default="", metavar="TEXT")
+    a.set_defaults(handler=cmd_actor_add)
+    a = actor_sub.add_parser("show", parents=[common],
+                             help="every claim by or about an actor and every mention")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--json", action="store_true", help="one JSON document")
+    a.set_defaults(handler=cmd_actor_show)
+
+    p = sub.add_parser("claims", parents=[common], help="list claims, newest article first")
+    p.add_argument("--actor", metavar="NAME", help="only claims by or about this actor")
+    p.add_argument("--status", choices=CLAIM_STATUSES, help="only claims with this status")
+    p.add_argument("--json", action="store_true", help="one JSON document")
+    p.set_defaults(handler=cmd_claims)
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _dump(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+
+
+def _one_line(text: str, width: int = 80) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def cmd_annotate(ctx: Context, args: argparse.Namespace) -> int:
+    """Anchor a claim, mention or highlight on a quote of an article."""
+    from newsreader.annotations import service
+
+    conn = ctx.conn
+    try:
+        fields: dict[str, Any] = {"note": args.note}
+        if args.kind == "claim":
+            fields["status"] = args.status or "unverified"
+            fields["speaker_id"] = (service.resolve_actor(conn, args.speaker).id
+                                    if args.speaker else None)
+            fields["about_ids"] = [service.resolve_actor(conn, n).id for n in args.about]
+        elif args.speaker or args.about or args.status:
+            raise CliError("--speaker, --about and --status apply to claims only")
+        if args.kind == "mention":
+            fields["actor_id"] = service.resolve_actor(conn, args.actor or args.quote).id
+        elif args.actor:
+            raise CliError("--actor applies to mentions only")
+        made = service.create_from_quote(conn, args.article, args.quote, args.kind,
+                                         args.occurrence, **fields)
+    except service.USER_ERRORS as exc:
+        raise CliError(str(exc)) from exc
+    print(f"{made.kind} {made.id} on article {made.article_id} "
+          f"[{made.start}:{made.end}]: {_one_line(made.exact)}")
+    return 0
+
+
+def cmd_actors(ctx: Context, args: argparse.Namespace) -> int:
+    """List every actor with counts of claims by and about them and of mentions."""
+    from newsreader.store.actors import list_actors
+
+    summaries = list_actors(ctx.conn)
+    if args.json:
+        _dump([{"id": s.actor.id, "name": s.actor.name, "kind": s.actor.kind,
+                "aliases": list(s.actor.aliases), "description": s.actor.description,
+                "claims_by": s.claims_by, "claims_about": s.claims_about,
+                "mentions": s.mentions} for s in summaries])
+        return 0
+    rows = [(str(s.actor.id), s.actor.name, s.actor.kind, str(s.claims_by),
+             str(s.claims_about), str(s.mentions), ", ".join(s.actor.aliases))
+            for s in summaries]
+    print_table(("id", "name", "kind", "by", "about", "mentions", "aliases"), rows)
+    return 0
+
+
+def cmd_actor_add(ctx: Context, args: argparse.Namespace) -> int:
+    """Register an actor with its aliases."""
+    from newsreader.store.actors import ActorError, add_actor
+
+    try:
+        actor = add_actor(ctx.conn, args.name, args.kind, args.alias, args.description)
+    except ActorError as exc:
+        raise CliError(str(exc)) from exc
+    aliases = f" (aliases: {', '.join(actor.aliases)})" if actor.aliases else ""
+    print(f"actor {actor.id}: {actor.name}, {actor.kind}{aliases}")
+    return 0
+
+
+def cmd_actor_show(ctx: Context, args: argparse.Namespace) -> int:
+    """Every claim by or about an actor and every mention, newest first."""
+    from newsreader.annotations import service
+    from newsreader.store.actors import actor_activity
+
+    try:
+        actor = service.resolve_actor(ctx.conn, args.name)
+    except service.USER_ERRORS as exc:
+        raise CliError(str(exc)) from exc
+    activity = actor_activity(ctx.conn, actor.id)
+    if args.json:
+        _dump([{"annotation_id": a.annotation_id, "role": a.role, "kind": a.kind,
+                "article_id": a.article_id, "article_title": a.article_title,
+                "feed_title": a.feed_title, "published": iso_time(a.published),
+                "start": a.start, "end": a.end, "exact": a.exact, "status": a.status,
+                "orphaned": a.orphaned} for a in activity])
+        return 0
+    rows = [(format_time(a.published), a.feed_title, a.role, a.status or "",
+             a.article_title, _one_line(a.exact, 60)) for a in activity]
+    print_table(("published", "outlet", "role", "status", "article", "quote"), rows)
+    return 0
+
+
+def claim_json(claim: Annotation) -> dict[str, object]:
+    """A claim as the stable JSON object of ``claims --json`` (keys: CLAIM_KEYS)."""
+    return {"id": claim.id, "article_id": claim.article_id,
+            "article_title": claim.snapshot.title, "exact": claim.exact,
+            "speaker": claim.speaker_name, "about": [name for _, name in claim.about],
+            "status": claim.status, "note": claim.note, "orphaned": claim.orphaned}
+
+
+def cmd_claims(ctx: Context, args: argparse.Namespace) -> int:
+    """List claims, optionally by or about one actor and with one status."""
+    from newsreader.annotations import service
+    from newsreader.store.annotations import list_claims
+
+    actor_id = None
+    if args.actor:
+        try:
+            actor_id = service.resolve_actor(ctx.conn, args.actor).id
+        except service.USER_ERRORS as exc:
+            raise CliError(str(exc)) from exc
+    claims = list_claims(ctx.conn, actor_id, args.status)
+    if args.json:
+        _dump([claim_json(c) for c in claims])
+        return 0
+    rows = [(str(c.id), str(c.article_id or "-"), c.status or "", c.speaker_name or "-",
+             ", ".join(n for _, n in c.about), ("orphaned: " if c.orphaned else "")
+             + _one_line(c.exact, 70)) for c in claims]
+    print_table(("id", "article", "status", "speaker", "about", "claim"), rows)
+    return 0

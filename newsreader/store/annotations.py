@@ -1,0 +1,310 @@
+"""Annotation and article-note rows.
+
+Each row carries a snapshot of its article (url, title, feed, date) so it stays meaningful
+when the article leaves the cache (``article_id`` then becomes NULL). Deleting an
+annotation is soft (a ``deleted`` time) so it can be undone; lists skip deleted rows.
+Claim status changes are kept, dated, in ``claim_status_history``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from newsreader.store.db import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What an annotation remembers about its article."""
+
+    url: str = ""
+    title: str = ""
+    feed_title: str = ""
+    published: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A claim, mention or highlight anchored to an article's canonical text."""
+
+    id: int
+    uid: str
+    article_id: int | None
+    kind: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    orphaned: bool
+    actor_id: int | None
+    """The actor a mention tags."""
+    actor_name: str | None
+    speaker_id: int | None
+    speaker_name: str | None
+    about: tuple[tuple[int, str], ...]
+    """``(actor_id, name)`` of the actors a claim is about, by name."""
+    status: str | None
+    note: str
+    snapshot: Snapshot
+    created: float
+    modified: float
+    deleted: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A Markdown note on a whole article."""
+
+    id: int
+    uid: str
+    article_id: int | None
+    body: str
+    snapshot: Snapshot
+    created: float
+    modified: float
+
+
+@dataclass(frozen=True, slots=True)
+class NewAnnotation:
+    """The columns of an annotation about to be stored."""
+
+    article_id: int
+    kind: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    snapshot: Snapshot
+    actor_id: int | None = None
+    speaker_id: int | None = None
+    about_ids: tuple[int, ...] = ()
+    status: str | None = None
+    note: str = ""
+
+
+_SELECT = """
+SELECT n.*, a.name AS actor_name, s.name AS speaker_name
+FROM annotations n
+LEFT JOIN actors a ON a.id = n.actor_id
+LEFT JOIN actors s ON s.id = n.speaker_id
+"""
+
+
+def article_snapshot(conn: sqlite3.Connection, article_id: int) -> Snapshot | None:
+    """The snapshot of an article as stored now, or None if there is no such article."""
+    row = conn.execute(
+        "SELECT a.url, a.title, f.title, a.published FROM articles a"
+        " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", (article_id,)).fetchone()
+    return None if row is None else Snapshot(row[0], row[1], row[2], row[3])
+
+
+def insert_annotation(conn: sqlite3.Connection, new: NewAnnotation,
+                      now: float | None = None) -> int:
+    """Store an annotation (and a claim's first status); returns its id."""
+    now = time.time() if now is None else now
+    snap = new.snapshot
+    with transaction(conn):
+        annotation_id = conn.execute(
+            """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
+                   actor_id, speaker_id, status, note, article_url, article_title,
+                   feed_title, article_published, uid, created, modified)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (new.article_id, new.kind, new.start, new.end, new.exact, new.prefix,
+             new.suffix, new.actor_id, new.speaker_id, new.status, new.note, snap.url,
+             snap.title, snap.feed_title, snap.published, uuid.uuid4().hex, now, now),
+        ).lastrowid
+        assert annotation_id is not None
+        set_about(conn, annotation_id, new.about_ids)
+        if new.status is not None:
+            conn.execute("INSERT INTO claim_status_history (annotation_id, status, changed)"
+                         " VALUES (?, ?, ?)", (annotation_id, new.status, now))
+    return annotation_id
+
+
+def _about(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+    found: dict[int, list[tuple[int, str]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT c.annotation_id, a.id, a.name FROM claim_about c JOIN actors a"
+            f" ON a.id = c.actor_id WHERE c.annotation_id IN ({marks})"
+            f" ORDER BY a.name COLLATE NOCASE", chunk)
+        for annotation_id, actor_id, name in rows:
+            found.setdefault(annotation_id, []).append((actor_id, name))
+    return found
+
+
+def _rows_to_annotations(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Annotation]:
+    about = _about(conn, [r["id"] for r in rows if r["kind"] == "claim"])
+    return [
+        Annotation(
+            id=r["id"], uid=r["uid"], article_id=r["article_id"], kind=r["kind"],
+            start=r["start"], end=r["end"], exact=r["exact"], prefix=r["prefix"],
+            suffix=r["suffix"], orphaned=bool(r["orphaned"]), actor_id=r["actor_id"],
+            actor_name=r["actor_name"], speaker_id=r["speaker_id"],
+            speaker_name=r["speaker_name"], about=tuple(about.get(r["id"], ())),
+            status=r["status"], note=r["note"],
+            snapshot=Snapshot(r["article_url"], r["article_title"], r["feed_title"],
+                              r["article_published"]),
+            created=r["created"], modified=r["modified"], deleted=r["deleted"],
+        )
+        for r in rows
+    ]
+
+
+def get_annotation(conn: sqlite3.Connection, annotation_id: int) -> Annotation | None:
+    """One annotation (even a deleted one), or None."""
+    rows = conn.execute(_SELECT + " WHERE n.id = ?", (annotation_id,)).fetchall()
+    found = _rows_to_annotations(conn, rows)
+    return found[0] if found else None
+
+
+def list_annotations(conn: sqlite3.Connection, article_id: int) -> list[Annotation]:
+    """An article's annotations (not deleted), in text order."""
+    rows = conn.execute(_SELECT + " WHERE n.article_id = ? AND n.deleted IS NULL"
+                        " ORDER BY n.start, n.end, n.id", (article_id,)).fetchall()
+    return _rows_to_annotations(conn, rows)
+
+
+def list_claims(conn: sqlite3.Connection, actor_id: int | None = None,
+                status: str | None = None) -> list[Annotation]:
+    """Claims (not deleted), newest article first; optionally by or about one actor."""
+    where, params = ["n.kind = 'claim'", "n.deleted IS NULL"], []
+    if actor_id is not None:
+        where.append("(n.speaker_id = ? OR EXISTS (SELECT 1 FROM claim_about c"
+                     " WHERE c.annotation_id = n.id AND c.actor_id = ?))")
+        params += [actor_id, actor_id]
+    if status is not None:
+        where.append("n.status = ?")
+        params.append(status)
+    rows = conn.execute(
+        _SELECT + " WHERE " + " AND ".join(where)
+        + " ORDER BY coalesce(n.article_published, n.created) DESC, n.article_id, n.start, n.id",
+        params).fetchall()
+    return _rows_to_annotations(conn, rows)
+
+
+def set_about(conn: sqlite3.Connection, annotation_id: int, actor_ids: Iterable[int]) -> None:
+    """Replace the actors a claim is about."""
+    with transaction(conn):
+        conn.execute("DELETE FROM claim_about WHERE annotation_id = ?", (annotation_id,))
+        conn.executemany("INSERT OR IGNORE INTO claim_about (annotation_id, actor_id)"
+                         " VALUES (?, ?)", [(annotation_id, a) for a in actor_ids])
+
+
+def update_fields(conn: sqlite3.Connection, annotation_id: int, now: float | None = None,
+                  **fields: object) -> bool:
+    """Set plain columns (note, speaker_id, actor_id) and the modified time."""
+    allowed = {"note", "speaker_id", "actor_id"}
+    if not fields or not set(fields) <= allowed:
+        raise ValueError(f"only {sorted(allowed)} can be updated this way")
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    now = time.time() if now is None else now
+    return conn.execute(f"UPDATE annotations SET {assignments}, modified = ? WHERE id = ?",
+                        (*fields.values(), now, annotation_id)).rowcount > 0
+
+
+def set_status(conn: sqlite3.Connection, annotation_id: int, status: str,
+               now: float | None = None) -> bool:
+    """Change a claim's status and record the change, dated; False if unchanged."""
+    now = time.time() if now is None else now
+    with transaction(conn):
+        row = conn.execute("SELECT status FROM annotations WHERE id = ? AND kind = 'claim'",
+                           (annotation_id,)).fetchone()
+        if row is None or row[0] == status:
+            return False
+        conn.execute("UPDATE annotations SET status = ?, modified = ? WHERE id = ?",
+                      (status, now, annotation_id))
+        conn.execute("INSERT INTO claim_status_history (annotation_id, status, changed)"
+                     " VALUES (?, ?, ?)", (annotation_id, status, now))
+    return True
+
+
+def status_history(conn: sqlite3.Connection, annotation_id: int) -> list[tuple[str, float]]:
+    """A claim's statuses, oldest first, with the time each was set."""
+    rows = conn.execute("SELECT status, changed FROM claim_status_history"
+                        " WHERE annotation_id = ? ORDER BY id", (annotation_id,))
+    return [(r[0], r[1]) for r in rows]
+
+
+def set_deleted(conn: sqlite3.Connection, annotation_id: int, deleted: float | None) -> bool:
+    """Soft-delete (a time) or restore (None) an annotation; True if it changed."""
+    if deleted is None:
+        sql = "UPDATE annotations SET deleted = NULL WHERE id = ? AND deleted IS NOT NULL"
+        return conn.execute(sql, (annotation_id,)).rowcount > 0
+    sql = "UPDATE annotations SET deleted = ? WHERE id = ? AND deleted IS NULL"
+    return conn.execute(sql, (deleted, annotation_id)).rowcount > 0
+
+
+def anchors_of(conn: sqlite3.Connection, article_id: int) -> list[sqlite3.Row]:
+    """Position and quote of every annotation of an article, deleted ones included."""
+    return conn.execute("SELECT id, start, end, exact, prefix, suffix, orphaned FROM annotations"
+                        " WHERE article_id = ? ORDER BY start, id", (article_id,)).fetchall()
+
+
+def save_anchors(conn: sqlite3.Connection,
+                 placed: Sequence[tuple[int, int, int, str, str, str]],
+                 orphaned: Sequence[int]) -> None:
+    """Store new positions ``(id, start, end, exact, prefix, suffix)`` and mark orphans."""
+    with transaction(conn):
+        conn.executemany("UPDATE annotations SET start = ?, end = ?, exact = ?, prefix = ?,"
+                         " suffix = ?, orphaned = 0 WHERE id = ?",
+                         [(s, e, x, p, f, i) for i, s, e, x, p, f in placed])
+        conn.executemany("UPDATE annotations SET orphaned = 1 WHERE id = ?",
+                         [(i,) for i in orphaned])
+
+
+# --- article notes ----------------------------------------------------------------------
+
+def _note(row: sqlite3.Row) -> Note:
+    return Note(row["id"], row["uid"], row["article_id"], row["body"],
+                Snapshot(row["article_url"], row["article_title"], row["feed_title"]),
+                row["created"], row["modified"])
+
+
+def insert_note(conn: sqlite3.Connection, article_id: int | None, body: str,
+                snapshot: Snapshot, *, uid: str | None = None, created: float | None = None,
+                now: float | None = None) -> int:
+    """Store an article note; ``uid``/``created`` restore a deleted one as it was."""
+    now = time.time() if now is None else now
+    note_id = conn.execute(
+        """INSERT INTO notes (article_id, body, article_url, article_title, feed_title, uid,
+               created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (article_id, body, snapshot.url, snapshot.title, snapshot.feed_title,
+         uid or uuid.uuid4().hex, created if created is not None else now, now),
+    ).lastrowid
+    assert note_id is not None
+    return note_id
+
+
+def get_note(conn: sqlite3.Connection, note_id: int) -> Note | None:
+    """One article note, or None."""
+    row = conn.execute("SELECT * FROM notes WHERE id = ?", (note_id,)).fetchone()
+    return None if row is None else _note(row)
+
+
+def list_notes(conn: sqlite3.Connection, article_id: int) -> list[Note]:
+    """An article's notes, oldest first."""
+    rows = conn.execute("SELECT * FROM notes WHERE article_id = ? ORDER BY created, id",
+                        (article_id,))
+    return [_note(r) for r in rows]
+
+
+def update_note(conn: sqlite3.Connection, note_id: int, body: str,
+                now: float | None = None) -> bool:
+    """Replace a note's body; False if there is no such note."""
+    now = time.time() if now is None else now
+    return conn.execute("UPDATE notes SET body = ?, modified = ? WHERE id = ?",
+                        (body, now, note_id)).rowcount > 0
+
+
+def delete_note(conn: sqlite3.Connection, note_id: int) -> bool:
+    """Remove a note for good (the caller keeps the Note to undo); True if it existed."""
+    return conn.execute("DELETE FROM notes WHERE id = ?", (note_id,)).rowcount > 0

@@ -1,0 +1,124 @@
+"""Actor matching in text (case rules, word boundaries, longest first) and name suggestions."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from newsreader.annotations.actors import ActorMatcher, suggestions
+from newsreader.feeds.text import html_to_text
+from newsreader.resources import data_dir
+
+REGISTERED = {
+    1: ["Donald Trump", "Trump"],
+    2: ["Gustavo Petro", "Petro", "President Petro"],
+    3: ["Nicolás Maduro", "Maduro"],
+    4: ["Cilia Flores"],
+    5: ["Colombia"],
+    6: ["Venezuela"],
+    7: ["Washington"],
+    8: ["Bogotá"],
+    9: ["United States", "US", "U.S."],
+    10: ["White House"],
+}
+
+
+def sample_text() -> str:
+    """The canonical text of the bundled sample article (the demo feed's second item)."""
+    xml = (data_dir("seeds") / "demo.xml").read_text(encoding="utf-8")
+    bodies = re.findall(r"<content:encoded><!\[CDATA\[(.*?)\]\]>", xml, re.S)
+    return html_to_text(bodies[1])[0]
+
+
+def matcher() -> ActorMatcher:
+    return ActorMatcher((i, name) for i, names in REGISTERED.items() for name in names)
+
+
+def found(text: str, m: ActorMatcher | None = None) -> list[tuple[str, int]]:
+    return [(text[x.start:x.end], x.actor_id) for x in (m or matcher()).find(text)]
+
+
+def test_sample_article_finds_the_registered_actors() -> None:
+    text = sample_text() + "\n\nColombia Braces for Border Strain Amid Venezuela Crisis"
+    hits = found(text)
+    names = {name for name, _ in hits}
+    assert {"Donald Trump", "Trump", "Gustavo Petro", "Petro", "Nicolás Maduro",
+            "Cilia Flores", "Colombia", "Venezuela", "Washington", "Bogotá", "US",
+            "United States", "White House"} == names
+    assert sum(1 for _, actor in hits if actor == 2) == 12  # "Gustavo Petro" + 11 × "Petro"
+    for match in matcher().find(text):  # never inside another word
+        before = text[match.start - 1] if match.start else " "
+        after = text[match.end] if match.end < len(text) else " "
+        assert not before.isalnum() and not after.isalnum(), text[match.start - 5:match.end + 5]
+    assert "Venezuelan" in text and ("Venezuelan", 6) not in hits
+
+
+def test_longest_alias_wins_and_matches_do_not_overlap() -> None:
+    text = "US President Donald Trump met President Petro and Gustavo Petro."
+    assert found(text) == [("US", 9), ("Donald Trump", 1), ("President Petro", 2),
+                           ("Gustavo Petro", 2)]
+
+
+def test_case_rules_keep_us_from_matching_us() -> None:
+    m = ActorMatcher([(1, "US"), (2, "Petro"), (3, "de Gaulle"), (4, "hamas"), (5, "WHO")])
+    text = ("Tell us about the US. Us too. PETRO spoke; petro is fuel. De Gaulle and "
+            "de Gaulle. HAMAS, Hamas and hamas. The WHO, who knows, the Who.")
+    assert found(text, m) == [("US", 1), ("PETRO", 2), ("De Gaulle", 3), ("de Gaulle", 3),
+                              ("HAMAS", 4), ("Hamas", 4), ("hamas", 4), ("WHO", 5)]
+
+
+def test_no_match_inside_other_words() -> None:
+    m = ActorMatcher([(1, "Petro"), (2, "Iran"), (3, "US")])
+    text = "Petrol prices in Petrograd rose; Iranian and USA firms; Petro_x; 2Petro; Iran."
+    assert found(text, m) == [("Iran", 2)]
+
+
+def test_accents_apostrophes_and_punctuation() -> None:
+    m = ActorMatcher([(1, "Petro"), (2, "Bogotá"), (3, "O'Brien"), (4, "U.S."),
+                      (5, "Cilia Flores")])
+    text = ("Petro’s plan reached Bogotá’s mayor. O’Brien and O'Brien agreed. The U.S. said "
+            "US. Bogota is unaccented. Cilia  Flores spoke; Cilia\nFlores did not.")
+    assert found(text, m) == [("Petro", 1), ("Bogotá", 2), ("O’Brien", 3), ("O'Brien", 3),
+                              ("U.S.", 4), ("Cilia  Flores", 5)]
+
+
+def test_suggestions_on_the_sample_article() -> None:
+    text = sample_text()
+    names = {s.name: s.count for s in suggestions(text)}
+    for name in ("Cilia Flores", "White House", "Gustavo Petro", "Nicolás Maduro", "Trump",
+                 "Caracas", "Latin America"):
+        assert name in names, name
+    assert names["Petro"] == 11
+    for common in ("The", "He", "His", "Without", "Despite", "From", "Between", "Speaking",
+                   "Relations", "Phone", "President", "US President Donald Trump"):
+        assert common not in names, common
+
+
+def test_suggestions_leave_out_known_actors() -> None:
+    text = sample_text()
+    names = {s.name for s in suggestions(text, matcher())}
+    assert names.isdisjoint({"Petro", "Gustavo Petro", "Trump", "Cilia Flores", "Bogotá"})
+    assert {"Caracas", "Russia", "China"} <= names
+
+
+def test_suggestions_join_particles_and_split_at_titles() -> None:
+    text = ("Yesterday Prime Minister Luiz Inácio Lula da Silva met Bank of America chiefs. "
+            "Then the Bank of America statement came.")
+    names = {s.name: s.count for s in suggestions(text)}
+    assert names.get("Luiz Inácio Lula da Silva") == 1
+    assert names.get("Bank of America") == 2
+    assert "Prime" not in names and "Then" not in names
+
+
+def test_five_thousand_actors_over_fifty_thousand_words() -> None:
+    entries = [(i, f"Actor{i} Surname{i % 97}") for i in range(5_000)]
+    entries += [(5_000 + i, f"Place{i}") for i in range(2_000)] + [(9_999, "Petro")]
+    m = ActorMatcher(entries)
+    text = "\n\n".join([sample_text() + " Actor42 Surname42 visited Place7."] * 110)
+    began = time.perf_counter()
+    hits = m.find(text)
+    elapsed = time.perf_counter() - began
+    assert len(text.split()) > 50_000
+    assert sum(1 for h in hits if h.actor_id == 42) == 110
+    assert sum(1 for h in hits if h.actor_id == 9_999) == 1_320  # 12 per copy
+    assert elapsed < 1.0, f"matching took {elapsed * 1000:.0f} ms (target < 100 ms)"

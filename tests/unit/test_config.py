@@ -31,7 +31,9 @@ def test_values_and_unknown_keys(tmp_path: Path) -> None:
     assert any(str(path) in w and "bogus" in w for w in settings.warnings)
 
 
-@pytest.mark.parametrize("text", ['[fetch]\nmax_per_host = "lots"\n', "not toml [", "[reader]\nmark_read_on_open = 1\n"])
+@pytest.mark.parametrize("text", [
+    '[fetch]\nmax_per_host = "lots"\n', "not toml [", "[reader]\nmark_read_on_open = 1\n",
+])
 def test_bad_config_is_an_error_naming_the_file(tmp_path: Path, text: str) -> None:
     path = tmp_path / "config.toml"
     path.write_text(text)

@@ -1,0 +1,250 @@
+"""Feed documents (bytes) -> :class:`ParsedFeed`: RSS, Atom, RSS 1.0 and JSON Feed.
+
+The pipeline, for every document:
+
+1. **Bounds and input safety** (:mod:`newsreader.feeds.xmlinput`): a size cap; the
+   encoding is settled once (BOM, then the XML declaration, then the HTTP charset, then
+   UTF-8, windows-1252, Latin-1) and the document re-encoded as UTF-8 with a matching
+   declaration; DTD internal subsets and ENTITY declarations are removed *before* any
+   parser sees the bytes (entity bombs). JSON goes to :mod:`newsreader.feeds.jsonfeed`.
+2. **Extraction**: the lxml fast path (:mod:`newsreader.feeds.fastparse`) for well-formed
+   RSS 2.0 / Atom 1.0 / RSS 1.0; feedparser for everything it declines — given a stream
+   of the bytes (never a URL or a path, so it never fetches or opens anything), with its
+   HTML sanitiser and URI resolution off, at most ``MAX_ENTRIES`` entries.
+3. **Normalisation**, identical for every path: titles to one line of plain text, links
+   kept only when http(s), dates bounded (:mod:`newsreader.feeds.dates`), every string
+   through :mod:`newsreader.safety`, the body sanitised and turned into canonical text by
+   :func:`newsreader.feeds.text.html_to_text`.
+
+The stored HTML is sanitised (:mod:`newsreader.feeds.sanitize`, an allowlist walk with
+lxml), not stored raw for text.py to tame at display time: it outlives the display
+(exports, "open original"), and one cheap pass at ingest (~60 us an item) makes it inert
+for every later reader. feedparser's sanitiser is off because it is its slowest part and
+lets ``javascript:``/``data:`` links and tracking pixels through.
+
+Stable keys: ``guid:<guid>``, else ``link:<url>``, else ``hash:<sha1 of title and date>``
+(``hash:`` of the body when there is neither); entries with none of these are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from html import escape
+
+from newsreader import safety
+from newsreader.feeds import dates, fastparse, jsonfeed, xmlinput
+from newsreader.feeds.raw import RawEntry, RawFeed
+from newsreader.feeds.sanitize import sanitize_html
+from newsreader.feeds.text import html_to_text, plain_text
+from newsreader.models import ParsedEntry, ParsedFeed
+
+MAX_BODY_BYTES = 32 * 1024 * 1024
+"""Documents larger than this are refused (the fetcher's own cap is lower by default)."""
+MAX_ENTRIES = 1000
+"""Entries past this many (in document order) are ignored."""
+MAX_TITLE = 1000
+MAX_AUTHOR = 300
+MAX_URL = 4096
+MAX_GUID = 2048
+MAX_GUID_KEY = 256
+"""GUIDs longer than this are kept in the key as a digest."""
+MAX_HTML = 2_000_000
+"""Characters of body HTML kept per entry."""
+
+
+class FeedParseError(Exception):
+    """The document is not a feed we can read; the message is one line, fit for a user."""
+
+
+def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
+    """Parse a fetched feed document.
+
+    Args:
+        body: the document exactly as received (after transfer decoding).
+        url: the URL it was fetched from (relative links resolve against it).
+        content_type: the HTTP Content-Type header, for its charset when the document
+            declares none; JSON is also recognised by its first character.
+
+    Raises:
+        FeedParseError: the document is not a readable feed.
+    """
+    return _parse(body, url, content_type, allow_fast=True)
+
+
+def parse_feed_reference(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
+    """:func:`parse_feed` with the fast path off: what the fast path must agree with."""
+    return _parse(body, url, content_type, allow_fast=False)
+
+
+def _parse(body: bytes, url: str, content_type: str, *, allow_fast: bool) -> ParsedFeed:
+    if len(body) > MAX_BODY_BYTES:
+        raise FeedParseError(f"document too large ({len(body) // 1_000_000} MB)")
+    if xmlinput.is_blank(body):
+        raise FeedParseError("empty document")
+    if xmlinput.looks_like_json(body, content_type):
+        try:
+            raw = jsonfeed.parse_json_feed(body)
+        except ValueError as exc:
+            raise FeedParseError(f"not a JSON Feed: {exc}") from None
+        return _normalise(raw, "json")
+    try:
+        data = xmlinput.prepare(body, content_type)
+    except ValueError as exc:
+        raise FeedParseError(str(exc)) from None
+    raw = fastparse.parse_fast(data, url, MAX_ENTRIES) if allow_fast else None
+    if raw is not None:
+        return _normalise(raw, "fast")
+    raw = _feedparser(data, url)
+    if not raw.is_feed and not raw.entries:
+        raise FeedParseError(_not_a_feed(data))
+    return _normalise(raw, "feedparser")
+
+
+def _not_a_feed(data: bytes) -> str:
+    head = data[:2048].lower()
+    if b"<html" in head or b"<!doctype html" in head:
+        return "not a feed: the document is an HTML page"
+    if not data.lstrip().startswith(b"<"):
+        return "not a feed: the document is not XML"
+    return "not a feed: no RSS, Atom or JSON Feed content found"
+
+
+# -- feedparser -------------------------------------------------------------------------
+def _feedparser(data: bytes, url: str) -> RawFeed:
+    """Run feedparser on prepared bytes; its result as a :class:`RawFeed`."""
+    import feedparser  # imported on first use: most feeds never need it
+
+    try:
+        result = feedparser.parse(
+            # A stream, never bytes: feedparser opens a bytes value that names a file.
+            io.BytesIO(xmlinput.scrub_char_refs(xmlinput.truncate_entries(data, MAX_ENTRIES))),
+            # The bytes are UTF-8 now (xmlinput.prepare); without a Content-Type feedparser
+            # would decode a document that has no XML declaration as ISO-8859-1.
+            response_headers={"content-location": url,
+                              "content-type": "application/xml; charset=utf-8"},
+            sanitize_html=False, resolve_relative_uris=False,
+        )
+        return _from_feedparser(result, url)
+    except Exception as exc:  # noqa: BLE001 - feedparser raises many things on odd input
+        raise FeedParseError(f"unreadable feed ({type(exc).__name__})") from None
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _from_feedparser(result: dict, url: str) -> RawFeed:
+    version = _text(result.get("version"))
+    feed = result.get("feed") or {}
+    title, title_html = _fp_title(feed, version)
+    raw = RawFeed(title=title, title_html=title_html, site_url=_text(feed.get("link")),
+                  is_feed=bool(version))
+    for entry in (result.get("entries") or [])[:MAX_ENTRIES]:
+        raw.entries.append(_fp_entry(entry, version, url))
+    return raw
+
+
+def _fp_title(context: dict, version: str) -> tuple[str, bool]:
+    """A title and whether it is HTML: always for RSS, by its declared type for Atom."""
+    kind = (context.get("title_detail") or {}).get("type", "text/html")
+    return _text(context.get("title")), not version.startswith("atom") or kind != "text/plain"
+
+
+def _fp_entry(entry: dict, version: str, url: str) -> RawEntry:
+    raw = RawEntry(base=url, guid=_text(entry.get("id")), link=_text(entry.get("link")))
+    raw.title, raw.title_html = _fp_title(entry, version)
+    detail = entry.get("author_detail") or {}
+    raw.author = _text(detail.get("name")) or _text(detail.get("email"))
+    raw.published = dates.from_struct(dict.get(entry, "published_parsed"),
+                                      dict.get(entry, "published"))
+    raw.updated = dates.from_struct(dict.get(entry, "updated_parsed"), dict.get(entry, "updated"))
+    contents = entry.get("content") or [{}]
+    for part in (contents[0], entry.get("summary_detail") or {}):
+        value = _text(part.get("value")).strip()
+        if value:
+            raw.body = value
+            raw.body_html = part.get("type", "text/html") in fastparse.HTML_TYPES
+            raw.base = _text(part.get("base")) or url
+            break
+    return raw
+
+
+# -- normalisation ----------------------------------------------------------------------
+def _normalise(raw: RawFeed, parser: str) -> ParsedFeed:
+    now = time.time()
+    entries = [_entry(item, now) for item in raw.entries[:MAX_ENTRIES]]
+    return ParsedFeed(
+        title=_title(raw.title, raw.title_html),
+        site_url=_link(raw.site_url),
+        entries=[entry for entry in entries if entry is not None],
+        parser=parser,
+    )
+
+
+def _title(value: str, is_html: bool) -> str:
+    value = value[: MAX_TITLE * 20]  # room for markup; bounds the work on hostile titles
+    title = plain_text(value) if is_html else safety.clean_line(value)
+    return title[:MAX_TITLE]
+
+
+def _line(value: str, limit: int) -> str:
+    return safety.clean_line(value[: limit * 4])[:limit]
+
+
+def _link(value: str) -> str:
+    if len(value) > MAX_URL * 2:
+        return ""
+    url = safety.clean_url(value)
+    return url if len(url) <= MAX_URL and safety.is_safe_link(url) else ""
+
+
+def _entry(raw: RawEntry, now: float) -> ParsedEntry | None:
+    entry = ParsedEntry(
+        key="",
+        guid=_line(raw.guid, MAX_GUID),
+        url=_link(raw.link),
+        title=_title(raw.title, raw.title_html),
+        author=_line(raw.author, MAX_AUTHOR),
+        published=dates.bounded(raw.published, now),
+        updated=dates.bounded(raw.updated, now),
+    )
+    entry.html, entry.text, entry.links = _body(raw, entry.url)
+    entry.key = _key(entry)
+    return entry if entry.key else None
+
+
+def _body(raw: RawEntry, url: str) -> tuple[str, str, list[str]]:
+    """(sanitised HTML, canonical text, link targets) of an entry's body."""
+    body = raw.body[:MAX_HTML]
+    if not body.strip():
+        return "", "", []
+    if raw.body_html:
+        html = sanitize_html(body, raw.base)
+        text, links = html_to_text(html, url or raw.base)
+        return html, text, links
+    escaped = escape(body, quote=False)
+    paragraphs = [p.strip() for p in escaped.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    html = "".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    text, links = html_to_text(escaped, url or raw.base)
+    return safety.clean_text(html, multiline=True), text, links
+
+
+def _key(entry: ParsedEntry) -> str:
+    """The entry's stable key ("" when it has nothing to be known by)."""
+    if entry.guid:
+        guid = entry.guid
+        return "guid:" + (guid if len(guid) <= MAX_GUID_KEY else _digest(guid))
+    if entry.url:
+        return "link:" + entry.url
+    when = entry.published or entry.updated
+    if entry.title or when is not None:
+        return "hash:" + _digest(f"{entry.title}\x1f{when}")
+    if entry.html:
+        return "hash:" + _digest(entry.html)
+    return ""
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,0 +1,149 @@
+"""Sanitise article HTML before it is stored: a small allowlist walk with lxml.
+
+The stored HTML is never rendered by newsreader itself (the reader shows the canonical
+text made by :mod:`newsreader.feeds.text`), but it is stored, exported and may be opened
+elsewhere, so it is made inert here rather than trusted to every later consumer:
+
+- script, style, iframe, object, embed, forms, media, SVG/MathML, the document head and
+  the like are removed with their content; comments and processing instructions too;
+- other tags outside a fixed allowlist of text-structure tags are unwrapped (their text
+  stays);
+- attributes outside a small allowlist are removed (so every ``on*`` handler and
+  ``style``); ``href``/``src``/``cite`` are resolved against the base URL and kept only as
+  http(s) or mailto URLs (no ``javascript:``, ``data:``, ``file:``);
+- images without a usable source and 1x1 tracking pixels are removed;
+- control characters and terminal escapes are removed (:func:`newsreader.safety.clean_text`).
+
+feedparser's own sanitiser is not used: it is the slowest part of feedparser and lets
+``javascript:``/``data:`` links and tracking pixels through (DESIGN.md, "Safety").
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from html import escape
+
+from lxml import etree
+
+from newsreader import safety
+from newsreader.feeds.text import resolve_link
+
+_DROP = (
+    "script", "style", "iframe", "frame", "frameset", "object", "applet",
+    "noscript", "template", "svg", "math", "head", "title", "meta", "link", "base", "form",
+    "button", "select", "textarea", "input", "video", "audio", "canvas", "param",
+    "map", "area", "dialog", "portal",
+)
+_TAGS = frozenset((
+    "a", "abbr", "acronym", "address", "article", "aside", "b", "big", "blockquote", "body",
+    "br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details",
+    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
+    "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "main", "mark", "nav", "ol",
+    "p", "pre", "q", "s", "samp", "section", "small", "span", "strike", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt",
+    "u", "ul", "var", "wbr",
+))
+_ATTRIBUTES = frozenset((
+    "href", "src", "alt", "title", "width", "height", "colspan", "rowspan", "start", "cite",
+    "datetime", "class",
+))
+_URL_ATTRIBUTES = frozenset(("href", "src", "cite"))
+_PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!#-;=?-~]*)?")
+"""An absolute http(s) URL of printable ASCII with no quotes, spaces or angle brackets:
+safe as it is, so it skips the (slow) urljoin of :func:`resolve_link`."""
+
+_local = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """One HTML parser per thread (lxml parsers must not be shared between threads)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+            recover=True, default_doctype=False,
+        )
+        _local.parser = parser
+    return parser
+
+
+def sanitize_html(html: str, base_url: str = "") -> str:
+    """Return ``html`` with everything active or unknown removed (see the module doc).
+
+    Args:
+        html: untrusted HTML (a fragment or a whole document).
+        base_url: resolves relative links and image sources.
+    """
+    if not html.strip():
+        return ""
+    try:
+        root = etree.fromstring(html.encode("utf-8", "ignore"), _parser())
+    except (etree.LxmlError, ValueError):
+        return _clean(escape(html, quote=False))
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return ""
+    etree.strip_elements(body, *_DROP, with_tail=False)
+    unknown, doomed = set(), []
+    for element in body.iter():
+        if element.tag not in _TAGS:
+            unknown.add(element.tag)
+        if not _clean_attributes(element, base_url):
+            doomed.append(element)
+    unknown.discard("body")
+    if unknown:
+        etree.strip_tags(body, *unknown)
+    for element in doomed:
+        _remove(element)
+    body.attrib.clear()
+    html = etree.tostring(body, method="html", encoding="unicode")
+    return _clean(html[6:-7].strip())  # without "<body>" and "</body>"
+
+
+def _clean_attributes(element: etree._Element, base_url: str) -> bool:
+    """Drop unsafe attributes in place; False when the element should go entirely."""
+    names = element.keys()
+    if not names:
+        return element.tag != "img"
+    attrib = element.attrib
+    for name in names:
+        if name not in _ATTRIBUTES:
+            del attrib[name]
+        elif name in _URL_ATTRIBUTES:
+            value = attrib[name]
+            if len(value) < 2048 and _PLAIN_HTTP_URL.fullmatch(value):
+                continue
+            target = resolve_link(value, base_url)
+            if target is None:
+                del attrib[name]
+            else:
+                attrib[name] = target
+    if element.tag == "img":
+        return bool(attrib.get("src")) and not _is_pixel(attrib)
+    return True
+
+
+def _is_pixel(attrib: etree._Attrib) -> bool:
+    """A tracking pixel: an image declared 0 or 1 pixel wide or high."""
+    return any((attrib.get(side) or "").strip() in ("0", "1", "0px", "1px")
+               for side in ("width", "height"))
+
+
+def _remove(element: etree._Element) -> None:
+    """Remove ``element`` and its content, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _clean(html: str) -> str:
+    return safety.clean_text(html, multiline=True)

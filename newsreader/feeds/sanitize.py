@@ -20,14 +20,13 @@ feedparser's own sanitiser is not used: it is the slowest part of feedparser and
 
 from __future__ import annotations
 
-import re
 import threading
 from html import escape
 
 from lxml import etree
 
 from newsreader import safety
-from newsreader.feeds.text import resolve_link
+from newsreader.feeds.text import PLAIN_HTTP_URL, resolve_link
 
 _DROP = (
     "script", "style", "iframe", "frame", "frameset", "object", "applet",
@@ -49,9 +48,6 @@ _ATTRIBUTES = frozenset((
     "datetime", "class",
 ))
 _URL_ATTRIBUTES = frozenset(("href", "src", "cite"))
-_PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!#-;=?-~]*)?")
-"""An absolute http(s) URL of printable ASCII with no quotes, spaces or angle brackets:
-safe as it is, so it skips the (slow) urljoin of :func:`resolve_link`."""
 
 _local = threading.local()
 
@@ -112,7 +108,7 @@ def _clean_attributes(element: etree._Element, base_url: str) -> bool:
             del attrib[name]
         elif name in _URL_ATTRIBUTES:
             value = attrib[name]
-            if len(value) < 2048 and _PLAIN_HTTP_URL.fullmatch(value):
+            if len(value) < 2048 and PLAIN_HTTP_URL.fullmatch(value):
                 continue
             target = resolve_link(value, base_url)
             if target is None:

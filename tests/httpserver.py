@@ -56,6 +56,8 @@ class Route:
     """Seconds to wait before sending anything (a slow or silent server)."""
     drip: float = 0.0
     """When > 0, send the body one byte at a time, this many seconds apart."""
+    chunked: bool = False
+    """Send the body with Transfer-Encoding: chunked (no Content-Length)."""
     gzip: bool = False
     """Compress the body when the client accepts gzip."""
     etag: str | None = None
@@ -74,11 +76,14 @@ class LoopbackServer:
         self.requests: list[Seen] = []
         self.inflight = 0
         self.max_inflight = 0
+        self.connections = 0
+        """TCP connections accepted (a client reusing its connections keeps this low)."""
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._httpd = _QuietServer(("127.0.0.1", 0), _make_handler(self))
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def port(self) -> int:
@@ -132,6 +137,10 @@ class LoopbackServer:
             return Route(status=404, body=b"not found", content_type="text/plain")
         return route.handler(seen) if route.handler else route
 
+    def _connected(self) -> None:
+        with self._lock:
+            self.connections += 1
+
     def _enter(self, seen: Seen) -> None:
         with self._lock:
             self.requests.append(seen)
@@ -141,6 +150,16 @@ class LoopbackServer:
     def _leave(self) -> None:
         with self._lock:
             self.inflight -= 1
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client hanging up mid-answer is expected here (timeouts, size caps): no traceback."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Ignore errors from clients that went away."""
 
 
 def _not_modified(route: Route, seen: Seen) -> bool:
@@ -156,6 +175,10 @@ def _not_modified(route: Route, seen: Seen) -> bool:
 def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            server._connected()
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             """Keep test output quiet."""
@@ -186,14 +209,26 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 headers["ETag"] = route.etag
             if route.last_modified:
                 headers["Last-Modified"] = route.last_modified
-            headers.setdefault("Content-Length", str(len(body)))
+            if route.chunked:
+                headers["Transfer-Encoding"] = "chunked"
+            else:
+                headers.setdefault("Content-Length", str(len(body)))
             self.send_response(route.status)
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
             if self.command == "HEAD" or route.status == 304:
                 return
-            self._write_body(body, route.drip)
+            if route.chunked:
+                self._write_chunked(body)
+            else:
+                self._write_body(body, route.drip)
+
+        def _write_chunked(self, body: bytes, size: int = 16384) -> None:
+            for i in range(0, len(body), size):
+                part = body[i : i + size]
+                self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
 
         def _write_body(self, body: bytes, drip: float) -> None:
             if drip <= 0:

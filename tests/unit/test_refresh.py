@@ -1,0 +1,332 @@
+"""refresh() end to end: a real HTTP server on 127.0.0.1, real parsing, a real SQLite store."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from httpserver import LoopbackServer, free_port
+
+from newsreader.config import FetchSettings
+from newsreader.feeds.parse import FeedParseError
+from newsreader.feeds.refresh import ParseFailed, ParsePool, refresh
+from newsreader.models import ParsedFeed, RefreshProgress
+from newsreader.store import connect
+from newsreader.store.articles import ArticleFilter, list_articles
+from newsreader.store.feeds import add_feed, get_feed, list_feeds
+
+T0 = 1_800_000_000.0
+
+
+def rss(title: str, items: int = 3, prefix: str = "item", version: str = "") -> bytes:
+    """A small RSS 2.0 document with ``items`` items."""
+    body = "".join(
+        f"<item><guid>{prefix}-{i}</guid><title>{prefix} {i}{version}</title>"
+        f"<link>https://example.org/{prefix}/{i}</link>"
+        f"<description>&lt;p&gt;Body {i}{version}&lt;/p&gt;</description></item>"
+        for i in range(items)
+    )
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+            f"<link>https://example.org/</link>{body}</channel></rss>").encode()
+
+
+ENTITY_BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+]>
+<rss version="2.0"><channel><title>&e;</title><item><title>&e;</title></item></channel></rss>
+"""
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    """A real HTTP server on 127.0.0.1."""
+    with LoopbackServer() as running:
+        yield running
+
+
+def settings(**overrides: object) -> FetchSettings:
+    """Small timeouts so slow cases end fast; parse in-thread unless a test asks otherwise."""
+    values = {"connect_timeout": 1.0, "total_timeout": 1.0, "parse_workers": 1, **overrides}
+    return FetchSettings(**values)  # type: ignore[arg-type]
+
+
+def subscribe_all(db_path: Path, urls: list[str]) -> list[int]:
+    """Add these feeds to a fresh store; their ids in order."""
+    conn = connect(db_path)
+    try:
+        return [add_feed(conn, url)[0] for url in urls]
+    finally:
+        conn.close()
+
+
+def stored(db_path: Path, feed_id: int) -> tuple[object, list[str]]:
+    """(the feed row, its article titles sorted)."""
+    conn = connect(db_path)
+    try:
+        feed = get_feed(conn, feed_id)
+        titles = sorted(a.title for a in list_articles(conn, ArticleFilter(feed_id=feed_id), None))
+        return feed, titles
+    finally:
+        conn.close()
+
+
+def test_cold_then_warm_refresh_uses_validators(server: LoopbackServer, db_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        server.route(f"/{name}.xml", body=rss(f"Feed {name}", prefix=name), etag=f'"{name}1"')
+    ids = subscribe_all(db_path, [server.url(f"/{n}.xml") for n in "abc"])
+
+    cold = refresh(db_path, settings=settings())
+    assert (cold.feeds, cold.new_articles, cold.ok, cold.errors) == (3, 9, 3, [])
+    feed, titles = stored(db_path, ids[0])
+    assert feed.title == "Feed a" and feed.last_status == "ok" and feed.etag == '"a1"'
+    assert titles == ["a 0", "a 1", "a 2"]
+
+    warm = refresh(db_path, settings=settings())
+    assert (warm.not_modified, warm.new_articles, warm.ok) == (3, 0, 0)
+    assert server.conditional_count() == 3
+    assert all(r.headers.get("if-none-match") == '"a1"' for r in server.seen("/a.xml")[1:])
+    feed, titles = stored(db_path, ids[0])
+    assert feed.last_status == "not-modified" and titles == ["a 0", "a 1", "a 2"]
+
+
+def test_changed_feed_updates_articles_in_place(server: LoopbackServer, db_path: Path) -> None:
+    route = server.route("/f.xml", body=rss("F", items=2))
+    [feed_id] = subscribe_all(db_path, [server.url("/f.xml")])
+    refresh(db_path, settings=settings())
+    route.body = rss("F", items=3, version=" (edited)")
+    summary = refresh(db_path, settings=settings())
+    assert (summary.new_articles, summary.updated) == (1, 2)
+    assert stored(db_path, feed_id)[1] == ["item 0 (edited)", "item 1 (edited)", "item 2 (edited)"]
+
+
+def test_permanent_redirect_moves_the_feed_temporary_does_not(
+    server: LoopbackServer, db_path: Path
+) -> None:
+    server.route("/old.xml", status=301, headers={"Location": "/new.xml"})
+    server.route("/new.xml", body=rss("Moved"))
+    server.route("/tmp.xml", status=302, headers={"Location": "/other.xml"})
+    server.route("/other.xml", body=rss("Elsewhere"))
+    moved, temporary = subscribe_all(db_path, [server.url("/old.xml"), server.url("/tmp.xml")])
+    summary = refresh(db_path, settings=settings())
+    assert summary.ok == 2
+    assert stored(db_path, moved)[0].url == server.url("/new.xml")
+    assert stored(db_path, temporary)[0].url == server.url("/tmp.xml")
+    assert len(stored(db_path, temporary)[1]) == 3
+
+
+def test_gone_feed_is_marked_dead_and_then_skipped(server: LoopbackServer, db_path: Path) -> None:
+    server.route("/gone.xml", status=410)
+    [feed_id] = subscribe_all(db_path, [server.url("/gone.xml")])
+    first = refresh(db_path, settings=settings())
+    assert first.errors == [(feed_id, server.url("/gone.xml"), "HTTP 410 Gone")]
+    assert stored(db_path, feed_id)[0].last_status == "dead"
+    second = refresh(db_path, settings=settings())
+    assert (second.skipped, server.count("/gone.xml")) == (1, 1)
+    refresh(db_path, [feed_id], settings=settings())  # named explicitly: tried again
+    assert server.count("/gone.xml") == 2
+
+
+def test_retry_after_skips_the_feed_until_then(server: LoopbackServer, db_path: Path) -> None:
+    route = server.route("/busy.xml", status=429, headers={"Retry-After": "120"})
+    [feed_id] = subscribe_all(db_path, [server.url("/busy.xml")])
+    first = refresh(db_path, settings=settings(), now=T0)
+    feed = stored(db_path, feed_id)[0]
+    assert feed.last_status == "error" and feed.next_fetch_after == T0 + 120
+    assert first.errors[0][2] == "HTTP 429 Too Many Requests (retry after 120 s)"
+
+    early = refresh(db_path, settings=settings(), now=T0 + 60)
+    assert (early.skipped, server.count("/busy.xml")) == (1, 1)
+    assert stored(db_path, feed_id)[0].last_error.startswith("HTTP 429")  # not overwritten
+
+    route.status, route.body, route.headers = 200, rss("Back"), {}
+    later = refresh(db_path, settings=settings(), now=T0 + 121)
+    assert (later.ok, later.new_articles, server.count("/busy.xml")) == (1, 3, 2)
+
+
+def test_bad_feeds_fail_alone_and_the_rest_refresh(server: LoopbackServer, db_path: Path) -> None:
+    server.route("/good1.xml", body=rss("Good 1", prefix="g1"))
+    server.route("/good2.xml", body=rss("Good 2", prefix="g2"), gzip=True)
+    server.route("/missing.xml", status=404)
+    server.route("/down.xml", status=503)
+    server.route("/html.xml", body=b"<html><body>not a feed</body></html>",
+                 content_type="text/html")
+    server.route("/garbage.xml", body=b"\x00\x01 this is not xml at all {{{")
+    server.route("/slow.xml", body=rss("Slow"), delay=5)
+    server.route("/drip.xml", body=rss("Drip"), drip=0.1)
+    server.route("/big.xml", body=rss("Big", items=400))
+    server.route("/loop.xml", status=302, headers={"Location": "/loop.xml"})
+    server.route("/bomb.xml", body=ENTITY_BOMB)
+    bad = ["/missing.xml", "/down.xml", "/html.xml", "/garbage.xml", "/slow.xml", "/drip.xml",
+           "/big.xml", "/loop.xml"]
+    urls = [server.url(p) for p in ["/good1.xml", *bad, "/good2.xml", "/bomb.xml"]]
+    urls.append(f"http://127.0.0.1:{free_port()}/refused.xml")
+    ids = subscribe_all(db_path, urls)
+
+    start = time.monotonic()
+    summary = refresh(db_path, settings=settings(max_body_mb=0.05))
+    assert time.monotonic() - start < 4
+    errors = {url.rsplit("/", 1)[1]: message for _, url, message in summary.errors}
+    assert errors == {
+        "missing.xml": "HTTP 404 Not Found",
+        "down.xml": "HTTP 503 Service Unavailable",
+        "html.xml": "not a feed: the document is an HTML page",
+        "garbage.xml": "not a feed: the document is not XML",
+        "slow.xml": "timed out after 1 s",
+        "drip.xml": "timed out after 1 s",
+        "big.xml": "body larger than 0.05 MB",
+        "loop.xml": "redirect loop",
+        "refused.xml": "connection refused",
+    }
+    conn = connect(db_path)
+    feeds = {f.id: f for f in list_feeds(conn)}
+    assert [feeds[i].article_count for i in (ids[0], ids[-3])] == [3, 3]
+    assert all(feeds[i].last_status == "error" and feeds[i].last_error for i in ids[1:-3])
+    # The entity bomb is defused, not expanded: nothing stored grew from it.
+    longest = conn.execute("SELECT max(length(title) + length(text)) FROM articles").fetchone()[0]
+    assert longest < 1000 and len(feeds[ids[-2]].title) < 100
+
+
+def test_a_failing_feed_keeps_its_articles(server: LoopbackServer, db_path: Path) -> None:
+    route = server.route("/f.xml", body=rss("F"))
+    [feed_id] = subscribe_all(db_path, [server.url("/f.xml")])
+    refresh(db_path, settings=settings())
+    route.body = b"Service temporarily replaced by this text"
+    refresh(db_path, settings=settings())
+    feed, titles = stored(db_path, feed_id)
+    assert feed.last_status == "error" and len(titles) == 3
+
+
+def test_progress_reports_every_feed(server: LoopbackServer, db_path: Path) -> None:
+    for i in range(5):
+        server.route(f"/{i}.xml", body=rss(f"F{i}", prefix=f"f{i}"))
+    server.route("/bad.xml", status=404)
+    subscribe_all(db_path, [server.url(f"/{i}.xml") for i in range(5)] + [server.url("/bad.xml")])
+    seen: list[RefreshProgress] = []
+    refresh(db_path, settings=settings(), on_progress=seen.append)
+    assert [p.done for p in seen] == list(range(7))
+    assert {p.total for p in seen} == {6}
+    assert (seen[-1].new_articles, seen[-1].errors) == (15, 1)
+    assert sorted(p.feed_status for p in seen[1:]) == ["error"] + ["ok"] * 5
+
+
+def test_cancel_returns_promptly(server: LoopbackServer, db_path: Path) -> None:
+    for i in range(40):
+        server.route(f"/{i}.xml", body=rss(f"F{i}"), delay=0.3 if i else 0)
+    subscribe_all(db_path, [server.url(f"/{i}.xml") for i in range(40)])
+    stop = threading.Event()
+    progress: list[RefreshProgress] = []
+
+    def on_progress(p: RefreshProgress) -> None:
+        progress.append(p)
+        if p.done >= 1:
+            stop.set()
+
+    start = time.monotonic()
+    summary = refresh(db_path, settings=settings(max_per_host=2, total_timeout=10),
+                      on_progress=on_progress, cancelled=stop.is_set)
+    assert time.monotonic() - start < 0.6
+    assert summary.cancelled and summary.ok < 40
+
+
+def test_cancelled_before_start_fetches_nothing(server: LoopbackServer, db_path: Path) -> None:
+    server.route("/f.xml", body=rss("F"))
+    subscribe_all(db_path, [server.url("/f.xml")])
+    summary = refresh(db_path, settings=settings(), cancelled=lambda: True)
+    assert summary.cancelled and server.count() == 0
+
+
+def test_per_host_limit_holds_during_refresh(server: LoopbackServer, db_path: Path) -> None:
+    for i in range(8):
+        server.route(f"/{i}.xml", body=rss(f"F{i}"), delay=0.1)
+    subscribe_all(db_path, [server.url(f"/{i}.xml") for i in range(8)])
+    summary = refresh(db_path, settings=settings(max_per_host=3))
+    assert summary.ok == 8 and server.max_inflight == 3
+
+
+def test_parse_in_worker_processes_matches_in_thread(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    for i in range(4):
+        server.route(f"/{i}.xml", body=rss(f"F{i}", items=5, prefix=f"p{i}"))
+    results = []
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.db"
+        subscribe_all(db, [server.url(f"/{i}.xml") for i in range(4)])
+        summary = refresh(db, settings=settings(parse_workers=workers, total_timeout=10))
+        assert summary.ok == 4
+        conn = connect(db)
+        results.append(sorted((a.title, a.url, a.guid) for a in list_articles(conn, limit=None)))
+        conn.close()
+    assert results[0] == results[1] and len(results[0]) == 20
+
+
+def test_local_file_feed_refreshes(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "local.xml"
+    path.write_bytes(rss("Local"))
+    [feed_id] = subscribe_all(db_path, [str(path)])
+    summary = refresh(db_path, settings=settings())
+    assert summary.ok == 1 and len(stored(db_path, feed_id)[1]) == 3
+
+
+# -- the parse pool on its own: hangs, crashes and bugs in a parser process -------------
+
+
+def parse_or_misbehave(body: bytes, url: str, content_type: str) -> ParsedFeed:
+    """A parser that crashes, hangs, fails or raises a bug on demand (runs in the child)."""
+    if body == b"crash":
+        os._exit(3)
+    if body == b"hang":
+        time.sleep(60)
+    if body == b"bad":
+        raise FeedParseError("not a feed: bad")
+    if body == b"bug":
+        raise KeyError("oops")
+    return ParsedFeed(title=body.decode(), parser=str(os.getpid()))
+
+
+def test_pool_survives_crash_hang_and_bug() -> None:
+    with ParsePool(2, timeout=1.0, target=parse_or_misbehave) as pool:
+        jobs = {name: pool.submit(name.encode(), "u", "") for name in
+                ("crash", "hang", "bad", "bug", "fine1", "fine2", "fine3")}
+        outcomes: dict[str, str] = {}
+        for name, job in jobs.items():
+            try:
+                outcomes[name] = job.result(timeout=15).title
+            except (FeedParseError, ParseFailed) as exc:
+                outcomes[name] = str(exc)
+    assert outcomes == {
+        "crash": "the parser process crashed",
+        "hang": "parsing took longer than 1 s",
+        "bad": "not a feed: bad",
+        "bug": "parser failed: KeyError: 'oops'",
+        "fine1": "fine1", "fine2": "fine2", "fine3": "fine3",
+    }
+
+
+def test_pool_parses_in_other_processes() -> None:
+    with ParsePool(2, target=parse_or_misbehave) as pool:
+        pids = {pool.submit(b"x", "u", "").result(timeout=15).parser for _ in range(4)}
+    assert str(os.getpid()) not in pids
+
+
+def test_pool_kill_drops_queued_work() -> None:
+    pool = ParsePool(2, timeout=30, target=parse_or_misbehave)
+    hung = [pool.submit(b"hang", "u", "") for _ in range(2)]
+    queued = pool.submit(b"fine", "u", "")
+    time.sleep(0.5)
+    start = time.monotonic()
+    pool.kill()
+    for job in hung:
+        with pytest.raises(ParseFailed):
+            job.result(timeout=5)
+    assert queued.cancelled() or isinstance(queued.exception(timeout=5), ParseFailed)
+    assert time.monotonic() - start < 5

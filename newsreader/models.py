@@ -79,6 +79,10 @@ class ParsedFeed:
     entries: list[ParsedEntry] = field(default_factory=list)
     parser: str = ""
     """Which path produced it (e.g. "fast", "feedparser", "json"), for diagnostics."""
+    problem: str = ""
+    """Set when the document was damaged or hostile but entries were recovered (truncated,
+    malformed, entity declarations removed): the refresh stores the entries and shows this
+    as the feed's error."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.httpserver import LoopbackServer, http_server  # noqa: F401  (fixture)
+from tests.httpserver import LoopbackServer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "seeds" / "demo.xml"
@@ -123,7 +123,7 @@ def test_opml_import_export_round_trip(run: Run, tmp_path: Path) -> None:
 
 
 def test_refresh_reports_bad_feeds_and_exit_codes(
-    run: Run, http_server: LoopbackServer  # noqa: F811
+    run: Run, http_server: LoopbackServer
 ) -> None:
     http_server.route("/good.xml", body=RSS, etag='"v1"')
     http_server.route("/missing.xml", status=404, body=b"nope")

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out),
+         str(ROOT)],
         check=True, capture_output=True, timeout=300,
     )
     [path] = out.glob("newsreader-*.whl")
@@ -41,6 +42,6 @@ def test_wheel_declares_console_script(wheel: zipfile.ZipFile) -> None:
     assert "newsreader = newsreader.cli:main" in wheel.read(entry_points).decode()
 
 
-def test_version_agrees() -> None:
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
-    assert newsreader.__version__ == declared
+def test_version_agrees(wheel: zipfile.ZipFile) -> None:
+    assert "version" in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dynamic"]
+    assert f"newsreader-{newsreader.__version__}.dist-info/METADATA" in wheel.namelist()

@@ -158,7 +158,14 @@ CREATE TABLE state (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+_V2 = """
+-- Per-feed unread counts (feeds pane, `newsreader feeds`) without scanning every article.
+CREATE INDEX articles_feed_unread ON articles (feed_id, is_read);
+CREATE INDEX claim_status_history_by_annotation ON claim_status_history (annotation_id);
+ALTER TABLE notes ADD COLUMN article_published REAL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

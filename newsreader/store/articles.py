@@ -32,7 +32,8 @@ def content_hash(entry: ParsedEntry) -> str:
     """A digest of everything shown about an entry; equal digests mean nothing changed."""
     parts = (entry.title, entry.url, entry.author, entry.html, entry.text, str(entry.published),
              str(entry.updated), entry.guid)
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "replace"), digest_size=16).hexdigest()
+    joined = "\x1f".join(parts).encode("utf-8", "replace")
+    return hashlib.blake2b(joined, digest_size=16).hexdigest()
 
 
 def upsert_entries(

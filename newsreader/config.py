@@ -49,18 +49,31 @@ class UISettings:
 
 
 @dataclass
+class ExportSettings:
+    """[export]: notes exported as Markdown."""
+
+    wiki_links: bool = True
+    """Actors as Obsidian-style [[wiki links]] to their pages (false: plain names)."""
+    notes_dir: str = ""
+    """Where the TUI's `e` writes notes ("" = a "notes" folder in the user data dir)."""
+
+
+@dataclass
 class Settings:
     """All settings; ``warnings`` lists problems found while reading the file."""
 
     fetch: FetchSettings = field(default_factory=FetchSettings)
     reader: ReaderSettings = field(default_factory=ReaderSettings)
     ui: UISettings = field(default_factory=UISettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys (comma separated), e.g. ``next_unread = "n,J"``."""
     warnings: list[str] = field(default_factory=list)
 
 
-_SECTIONS = {"fetch": FetchSettings, "reader": ReaderSettings, "ui": UISettings}
+_SECTIONS = {
+    "fetch": FetchSettings, "reader": ReaderSettings, "ui": UISettings, "export": ExportSettings,
+}
 
 
 def load_settings(path: Path) -> Settings:

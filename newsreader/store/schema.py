@@ -162,6 +162,8 @@ _V2 = """
 -- Per-feed unread counts (feeds pane, `newsreader feeds`) without scanning every article.
 CREATE INDEX articles_feed_unread ON articles (feed_id, is_read);
 CREATE INDEX claim_status_history_by_annotation ON claim_status_history (annotation_id);
+-- Imported annotations wait for their article and re-attach to it by URL.
+CREATE INDEX articles_by_url ON articles (url);
 ALTER TABLE notes ADD COLUMN article_published REAL;
 """
 

@@ -1,0 +1,155 @@
+"""Export and import: notes as Markdown, annotations as W3C Web Annotation JSON-LD."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from newsreader.cli.context import CliError, Context
+
+EXPORT_HELP = """\
+what:     --article ID (one article's page), --actor NAME (a dossier of every claim by or
+          about the actor, by date, and their mentions), --all (everything; the default)
+--format: md (Markdown with YAML front matter) or json (W3C Web Annotation JSON-LD)
+--out:    md --all: a folder (index.md, articles/, actors/); md --article/--actor: a .md
+          file, or a folder whose articles/ or actors/ gets the page; json: a file.
+          Without --out, a single page or the JSON goes to stdout.
+Re-exporting updates files in place and leaves unchanged files untouched; text between
+<!-- newsreader:user-notes --> and <!-- /newsreader:user-notes --> in a page is kept."""
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``export`` and ``import`` commands to the subparsers ``sub``."""
+    p = sub.add_parser("export", parents=[common], epilog=EXPORT_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="write notes and annotations as Markdown or Web Annotation JSON")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--article", type=int, metavar="ID", help="one article's notes")
+    which.add_argument("--actor", metavar="NAME", help="an actor's dossier")
+    which.add_argument("--all", action="store_true", help="everything (the default)")
+    p.add_argument("--format", choices=("md", "json"), default="md", help="(md)")
+    p.add_argument("--out", type=Path, metavar="PATH", help="file or folder (see below)")
+    p.add_argument("--no-wiki-links", dest="wiki_links", action="store_false", default=None,
+                   help="actors as plain names instead of [[wiki links]]")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", parents=[common],
+                       help="restore annotations, notes and actors from a JSON export")
+    p.add_argument("file", type=Path, metavar="FILE", help="a file written by export --format json")
+    p.set_defaults(handler=cmd_import)
+
+
+def _wiki_links(ctx: Context, args: argparse.Namespace) -> bool:
+    """--no-wiki-links, else ``[export] wiki_links`` of the config (on by default)."""
+    if args.wiki_links is not None:
+        return bool(args.wiki_links)
+    return ctx.settings.export.wiki_links
+
+
+def _actor_id(conn: sqlite3.Connection, name: str) -> int:
+    from newsreader.store.actors import find_actor
+
+    actor = find_actor(conn, name)
+    if actor is None:
+        raise CliError(f"no actor named {name!r}")
+    return actor.id
+
+
+def _is_folder(path: Path) -> bool:
+    """A path ending in .md names a file; anything else a folder."""
+    return path.is_dir() or path.suffix.lower() != ".md"
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    """Export one article, one actor's dossier or everything."""
+    from newsreader.export.files import ExportPathError
+    from newsreader.export.vault import ExportError
+
+    try:
+        if args.format == "json":
+            return _export_json(ctx, args)
+        return _export_markdown(ctx, args)
+    except (ExportError, ExportPathError) as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"cannot write {exc.filename or args.out}: {exc.strerror or exc}") from exc
+
+
+def _export_json(ctx: Context, args: argparse.Namespace) -> int:
+    from newsreader.export.collect import Scope
+    from newsreader.export.webannotation import dumps, export_document, write_json
+
+    actor_id = _actor_id(ctx.conn, args.actor) if args.actor else None
+    if args.article is not None and ctx.conn.execute(
+            "SELECT 1 FROM articles WHERE id = ?", (args.article,)).fetchone() is None:
+        raise CliError(f"no article with id {args.article}")
+    document = export_document(ctx.conn, Scope(args.article, actor_id))
+    if args.out is None:
+        sys.stdout.write(dumps(document))
+        return 0
+    if args.out.is_dir():
+        raise CliError(f"{args.out} is a folder; a JSON export is one file")
+    changed = write_json(args.out, document)
+    print(f"{'wrote' if changed else 'unchanged:'} {args.out} ({document['total']} annotations "
+          f"and notes, {len(document['newsreader:actors'])} actors)")
+    return 0
+
+
+def _export_markdown(ctx: Context, args: argparse.Namespace) -> int:
+    from newsreader.export import vault
+    from newsreader.export.files import write_markdown
+
+    wiki, out = _wiki_links(ctx, args), args.out
+    if args.article is None and not args.actor:
+        if out is None:
+            raise CliError("export --all --format md writes one file per article and actor: "
+                           "give a folder with --out")
+        report = vault.export_tree(ctx.conn, out, wiki_links=wiki)
+        print(f"{report.root}: {len(report.written)} file(s) written, "
+              f"{report.files - len(report.written)} unchanged")
+        return 0
+    actor_id = _actor_id(ctx.conn, args.actor) if args.actor else None
+    if out is not None and _is_folder(out):
+        if actor_id is not None:
+            path, changed = vault.export_actor_file(ctx.conn, actor_id, out, wiki_links=wiki)
+        else:
+            path, changed = vault.export_article_file(ctx.conn, args.article, out,
+                                                      wiki_links=wiki)
+        print(f"{'wrote' if changed else 'unchanged:'} {path}")
+        return 0
+    if actor_id is not None:
+        page = vault.actor_markdown(ctx.conn, actor_id, wiki_links=wiki)
+    else:
+        page = vault.article_markdown(ctx.conn, args.article, wiki_links=wiki)
+    if out is None:
+        sys.stdout.write(page)
+        return 0
+    changed = write_markdown(out, page)
+    print(f"{'wrote' if changed else 'unchanged:'} {out}")
+    return 0
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    """Import a JSON export: all of it, or (on any error) nothing."""
+    from newsreader.export.importer import import_file
+    from newsreader.export.jsonread import ImportFormatError
+
+    try:
+        report = import_file(ctx.conn, args.file)
+    except ImportFormatError as exc:
+        raise CliError(f"{args.file}: {exc}; nothing was imported") from exc
+    except sqlite3.Error as exc:
+        raise CliError(f"import failed, nothing was imported: {exc}") from exc
+    print(f"imported {report.annotations} annotation(s) and {report.notes} note(s); "
+          f"actors: {report.actors_added} added, {report.actors_merged} already known")
+    if report.present:
+        print(f"{report.present} annotation(s) or note(s) were already in the store")
+    if report.waiting:
+        print(f"{report.waiting} wait for their article, not in the store yet; "
+              "they attach when a refresh brings it")
+    if report.orphaned:
+        print(f"{report.orphaned} orphaned: the article's text no longer holds their quote")
+    return 0

@@ -1,0 +1,232 @@
+"""Load everything an export needs in a handful of bulk queries.
+
+Exports group annotations and notes by article. An article still in the store is
+described by its current row; annotations and notes whose article left the store
+(``article_id`` NULL) are grouped by the snapshot they kept, so they are exported too.
+Every group gets a stable ``export_id``: a digest of the article's url (or, without a url,
+of its feed and title), the same in every store, so re-exports land in the same files.
+Deleted (undoable) annotations are not exported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from newsreader.models import Actor
+from newsreader.store.actors import list_actors
+from newsreader.store.annotations import Annotation, Note, Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What to export: one article, everything by/about one actor, or (both None) all."""
+
+    article_id: int | None = None
+    actor_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What an export says about an article: its row if stored, else a snapshot."""
+
+    export_id: str
+    article_id: int | None
+    url: str
+    title: str
+    feed: str
+    author: str = ""
+    published: float | None = None
+
+
+@dataclass(slots=True)
+class ArticleBundle:
+    """One article with its annotations (text order) and notes (oldest first)."""
+
+    info: ArticleInfo
+    annotations: list[Annotation] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def modified(self) -> float | None:
+        """The newest change to anything in the bundle."""
+        times = [a.modified for a in self.annotations] + [n.modified for n in self.notes]
+        return max(times, default=None)
+
+
+@dataclass(slots=True)
+class ExportData:
+    """Bundles (by export id), the whole actor registry and claims' status histories."""
+
+    bundles: list[ArticleBundle]
+    actors: dict[int, Actor]
+    history: dict[int, list[tuple[str, float]]]
+    counts: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    """Actor id -> (claims by, claims about, mentions) over the whole store."""
+
+    def annotations(self) -> Iterable[Annotation]:
+        """Every exported annotation."""
+        for bundle in self.bundles:
+            yield from bundle.annotations
+
+
+def export_id(url: str, feed: str, title: str) -> str:
+    """The stable id of an article in exports (12 hex digits)."""
+    key = url if url else f"{feed}\x1f{title}"
+    return hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=6).hexdigest()
+
+
+_ANNOTATIONS = """
+SELECT n.id, n.uid, n.article_id, n.kind, n.start, n.end, n.exact, n.prefix, n.suffix,
+       n.orphaned, n.actor_id, a.name, n.speaker_id, s.name, n.status, n.note,
+       n.article_url, n.article_title, n.feed_title, n.article_published, n.created,
+       n.modified
+FROM annotations n
+LEFT JOIN actors a ON a.id = n.actor_id
+LEFT JOIN actors s ON s.id = n.speaker_id
+WHERE n.deleted IS NULL AND {where}
+ORDER BY n.start, n.end, n.id
+"""
+
+
+def _where(scope: Scope) -> tuple[str, tuple[int, ...]]:
+    """The SQL condition on ``annotations n`` selecting the scope, and its parameters."""
+    if scope.article_id is not None:
+        return "n.article_id = ?", (scope.article_id,)
+    if scope.actor_id is not None:
+        actor = scope.actor_id
+        return ("(n.actor_id = ? OR n.speaker_id = ? OR n.id IN"
+                " (SELECT annotation_id FROM claim_about WHERE actor_id = ?))",
+                (actor, actor, actor))
+    return "1", ()
+
+
+def _annotations(conn: sqlite3.Connection, scope: Scope) -> list[Annotation]:
+    where, params = _where(scope)
+    about: dict[int, list[tuple[int, str]]] = {}
+    for annotation_id, actor_id, name in conn.execute(
+            "SELECT c.annotation_id, a.id, a.name FROM claim_about c"
+            " JOIN actors a ON a.id = c.actor_id WHERE c.annotation_id IN"
+            f" (SELECT n.id FROM annotations n WHERE {where})"
+            " ORDER BY a.name COLLATE NOCASE, a.name, a.id", params):
+        about.setdefault(annotation_id, []).append((actor_id, name))
+    rows = conn.execute(_ANNOTATIONS.format(where=where), params).fetchall()
+    return [
+        Annotation(
+            id=r[0], uid=r[1], article_id=r[2], kind=r[3], start=r[4], end=r[5], exact=r[6],
+            prefix=r[7], suffix=r[8], orphaned=bool(r[9]), actor_id=r[10], actor_name=r[11],
+            speaker_id=r[12], speaker_name=r[13], about=tuple(about.get(r[0], ())),
+            status=r[14], note=r[15], snapshot=Snapshot(r[16], r[17], r[18], r[19]),
+            created=r[20], modified=r[21])
+        for r in rows
+    ]
+
+
+def _history(conn: sqlite3.Connection, scope: Scope) -> dict[int, list[tuple[str, float]]]:
+    where, params = _where(scope)
+    found: dict[int, list[tuple[str, float]]] = {}
+    for annotation_id, status, changed in conn.execute(
+            "SELECT annotation_id, status, changed FROM claim_status_history"
+            f" WHERE annotation_id IN (SELECT n.id FROM annotations n WHERE {where})"
+            " ORDER BY annotation_id, id", params):
+        found.setdefault(annotation_id, []).append((status, changed))
+    return found
+
+
+def _notes(conn: sqlite3.Connection, scope: Scope) -> list[Note]:
+    if scope.actor_id is not None:
+        return []
+    sql = "SELECT * FROM notes"
+    params: tuple[int, ...] = ()
+    if scope.article_id is not None:
+        sql, params = sql + " WHERE article_id = ?", (scope.article_id,)
+    return [Note(r["id"], r["uid"], r["article_id"], r["body"],
+                 Snapshot(r["article_url"], r["article_title"], r["feed_title"]),
+                 r["created"], r["modified"])
+            for r in conn.execute(sql + " ORDER BY created, id", params)]
+
+
+def _articles(conn: sqlite3.Connection, ids: set[int]) -> dict[int, ArticleInfo]:
+    found: dict[int, ArticleInfo] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+                "SELECT a.id, a.url, a.title, f.title, a.author, a.published FROM articles a"
+                f" JOIN feeds f ON f.id = a.feed_id WHERE a.id IN ({marks})", chunk):
+            found[row[0]] = ArticleInfo(export_id(row[1], row[3], row[2]), row[0], row[1],
+                                        row[2], row[3], row[4], row[5])
+    return found
+
+
+def _snapshot_info(snapshot: Snapshot) -> ArticleInfo:
+    return ArticleInfo(export_id(snapshot.url, snapshot.feed_title, snapshot.title), None,
+                       snapshot.url, snapshot.title, snapshot.feed_title, "",
+                       snapshot.published)
+
+
+def _bundles(articles: dict[int, ArticleInfo], annotations: list[Annotation],
+             notes: list[Note]) -> list[ArticleBundle]:
+    """Group by export id; an article in the store describes its group over snapshots."""
+    groups: dict[str, ArticleBundle] = {}
+
+    def bundle_of(article_id: int | None, snapshot: Snapshot) -> ArticleBundle:
+        info = articles.get(article_id) if article_id is not None else None
+        info = info or _snapshot_info(snapshot)
+        found = groups.get(info.export_id)
+        if found is None:
+            found = groups[info.export_id] = ArticleBundle(info)
+        elif info.article_id is not None and (found.info.article_id is None
+                                              or info.article_id < found.info.article_id):
+            found.info = info
+        return found
+
+    for annotation in annotations:
+        bundle_of(annotation.article_id, annotation.snapshot).annotations.append(annotation)
+    for note in notes:
+        bundle_of(note.article_id, note.snapshot).notes.append(note)
+    for bundle in groups.values():
+        bundle.annotations.sort(key=lambda a: (a.start, a.end, a.created, a.uid))
+        bundle.notes.sort(key=lambda n: (n.created, n.uid))
+    return [groups[key] for key in sorted(groups)]
+
+
+def load(conn: sqlite3.Connection, scope: Scope | None = None) -> ExportData:
+    """Everything in ``scope`` (default: the whole store), ready to render."""
+    scope = scope or Scope()
+    annotations = _annotations(conn, scope)
+    notes = _notes(conn, scope)
+    ids = {a.article_id for a in annotations if a.article_id is not None}
+    ids |= {n.article_id for n in notes if n.article_id is not None}
+    data = ExportData(_bundles(_articles(conn, ids), annotations, notes), {},
+                      _history(conn, scope))
+    if scope == Scope():  # the index shows counts; pages of one article or actor do not
+        summaries = list_actors(conn)
+        data.actors = {s.actor.id: s.actor for s in summaries}
+        data.counts = {s.actor.id: (s.claims_by, s.claims_about, s.mentions) for s in summaries}
+    else:
+        data.actors = registry(conn)
+    return data
+
+
+def registry(conn: sqlite3.Connection) -> dict[int, Actor]:
+    """Every registered actor (page names and links depend on the whole registry)."""
+    aliases: dict[int, list[str]] = {}
+    for actor_id, alias in conn.execute("SELECT actor_id, alias FROM actor_aliases"
+                                        " ORDER BY alias"):
+        aliases.setdefault(actor_id, []).append(alias)
+    return {r[0]: Actor(r[0], r[1], r[2], tuple(aliases.get(r[0], ())), r[3])
+            for r in conn.execute("SELECT id, name, kind, description FROM actors"
+                                  " ORDER BY name COLLATE NOCASE, name, id")}
+
+
+def referenced_actors(annotations: Iterable[Annotation]) -> set[int]:
+    """Ids of every actor the annotations name (speaker, about, mentioned)."""
+    ids: set[int] = set()
+    for a in annotations:
+        ids.update(i for i in (a.actor_id, a.speaker_id) if i is not None)
+        ids.update(actor_id for actor_id, _ in a.about)
+    return ids

@@ -1,0 +1,228 @@
+"""Import a newsreader JSON-LD export into a store (even an empty one), losing nothing.
+
+- All or nothing: the whole file is read and validated first (:mod:`.backup`), then
+  written in one transaction; any error leaves the store as it was.
+- Idempotent: annotations and notes are identified by their uid; one already in the
+  store (even deleted) is left alone, so importing the same file twice changes nothing.
+- Actors merge by name and alias: an actor whose name or an alias is already known is
+  that actor, and gains the other names as aliases (a name another actor holds is
+  skipped), the description if it had none, and the kind if its own was "other".
+- Claim status history is restored as it was (a claim without one gets its status, dated
+  when the claim was made).
+- An annotation or note whose article (same url) is in the store is attached to it, and
+  an annotation re-anchored on the article's text (orphaned if its quote is not there).
+  Without its article it is kept with ``article_id`` NULL and its snapshot, and
+  :func:`newsreader.annotations.reattach.reattach_orphans` attaches it when the article
+  arrives.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsreader.annotations.anchoring import Anchor, Budget, make_selector, place
+from newsreader.export.backup import (
+    ActorRecord,
+    AnnotationRecord,
+    Backup,
+    NoteRecord,
+    read_backup,
+)
+from newsreader.models import Actor
+from newsreader.store import actors as actor_store
+from newsreader.store.actors import ActorError
+from newsreader.store.annotations import insert_note
+from newsreader.store.db import transaction
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did."""
+
+    annotations: int = 0
+    """Annotations added."""
+    notes: int = 0
+    """Article notes added."""
+    present: int = 0
+    """Annotations and notes already in the store (left alone)."""
+    actors_added: int = 0
+    actors_merged: int = 0
+    """Actors of the file that were already known (by name or alias)."""
+    waiting: int = 0
+    """Annotations and notes added without their article (not in the store yet)."""
+    orphaned: int = 0
+    """Annotations added to their article whose quote is not in its text."""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the import wrote anything."""
+        return bool(self.annotations or self.notes or self.actors_added)
+
+
+class _Actors:
+    """Resolves the file's actor names to store ids, registering unknown ones."""
+
+    def __init__(self, conn: sqlite3.Connection, report: ImportReport) -> None:
+        self.conn, self.report = conn, report
+        self.ids: dict[str, int] = {}
+
+    def merge(self, record: ActorRecord) -> None:
+        """Add the actor, or fold it into the known actor with one of its names."""
+        names = (record.name, *record.aliases)
+        found = next((a for n in names if (a := actor_store.find_actor(self.conn, n))), None)
+        if found is None:
+            found = actor_store.add_actor(self.conn, record.name, record.kind, (),
+                                          record.description)
+            self.report.actors_added += 1
+        else:
+            self.report.actors_merged += 1
+            self._update(found, record)
+        self._add_names(found, names)
+        for n in names:
+            self.ids.setdefault(n.casefold(), found.id)
+
+    def _update(self, actor: Actor, record: ActorRecord) -> None:
+        if record.description and not actor.description:
+            actor_store.update_actor(self.conn, actor.id, description=record.description)
+        if actor.kind == "other" and record.kind != "other":
+            actor_store.update_actor(self.conn, actor.id, kind=record.kind)
+
+    def _add_names(self, actor: Actor, names: tuple[str, ...]) -> None:
+        known = {n.casefold() for n in (actor.name, *actor.aliases)}
+        for n in names:
+            if n.casefold() in known:
+                continue
+            known.add(n.casefold())
+            try:
+                actor_store.add_alias(self.conn, actor.id, n)
+            except ActorError:
+                pass  # another actor has this name: it stays theirs
+
+    def id_of(self, name: str | None) -> int | None:
+        """The store id of the actor called ``name`` (registered as "other" if unknown)."""
+        if name is None:
+            return None
+        key = name.casefold()
+        if key not in self.ids:
+            actor = actor_store.find_actor(self.conn, name)
+            if actor is None:
+                actor = actor_store.add_actor(self.conn, name)
+                self.report.actors_added += 1
+            self.ids[key] = actor.id
+        return self.ids[key]
+
+
+class _Articles:
+    """Finds the stored article of a url, and its text, once per url."""
+
+    def __init__(self, conn: sqlite3.Connection, urls: set[str]) -> None:
+        self.conn = conn
+        self.by_url: dict[str, list[tuple[int, str]]] = {}
+        wanted = json.dumps(sorted(u for u in urls if u))
+        for article_id, url, feed in conn.execute(
+                "SELECT a.id, a.url, f.title FROM articles a JOIN feeds f ON f.id = a.feed_id"
+                " WHERE a.url IN (SELECT value FROM json_each(?)) ORDER BY a.id", (wanted,)):
+            self.by_url.setdefault(url, []).append((article_id, feed))
+        self._text: tuple[int, str] | None = None
+
+    def find(self, url: str, feed: str) -> int | None:
+        """The article at ``url`` (one from ``feed`` if several), or None."""
+        found = self.by_url.get(url)
+        if not found:
+            return None
+        return next((i for i, f in found if f == feed), found[0][0])
+
+    def text(self, article_id: int) -> str:
+        """An article's canonical text (the last one asked for is kept)."""
+        if self._text is None or self._text[0] != article_id:
+            row = self.conn.execute("SELECT text FROM articles WHERE id = ?",
+                                    (article_id,)).fetchone()
+            self._text = (article_id, row[0])
+        return self._text[1]
+
+
+def _existing(conn: sqlite3.Connection, table: str, uids: list[str]) -> set[str]:
+    rows = conn.execute(f"SELECT uid FROM {table} WHERE uid IN"
+                        " (SELECT value FROM json_each(?))", (json.dumps(uids),))
+    return {r[0] for r in rows}
+
+
+_INSERT = """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
+    orphaned, actor_id, speaker_id, status, note, article_url, article_title, feed_title,
+    article_published, uid, created, modified)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def _anchored(record: AnnotationRecord, article_id: int | None, articles: _Articles,
+              budget: Budget) -> tuple[int, int, str, str, str, bool]:
+    """Position, quote and orphaned flag on the stored article's text (or as recorded)."""
+    kept = (record.start, record.end, record.exact, record.prefix, record.suffix)
+    if article_id is None:
+        return (*kept, record.orphaned)
+    text = articles.text(article_id)
+    anchor = Anchor(*kept)
+    placed = place(anchor, text, budget=budget)
+    if placed is None:
+        return (*kept, True)
+    return (placed.start, placed.end, *make_selector(text, placed.start, placed.end), False)
+
+
+def _add_annotation(conn: sqlite3.Connection, record: AnnotationRecord, actors: _Actors,
+                    articles: _Articles, budget: Budget, report: ImportReport) -> None:
+    snap = record.snapshot
+    article_id = articles.find(snap.url, snap.feed_title)
+    start, end, exact, prefix, suffix, orphaned = _anchored(record, article_id, articles,
+                                                            budget)
+    annotation_id = conn.execute(_INSERT, (
+        article_id, record.kind, start, end, exact, prefix, suffix, int(orphaned),
+        actors.id_of(record.actor), actors.id_of(record.speaker), record.status,
+        record.note, snap.url, snap.title, snap.feed_title, snap.published, record.uid,
+        record.created, record.modified)).lastrowid
+    conn.executemany("INSERT OR IGNORE INTO claim_about (annotation_id, actor_id) VALUES (?, ?)",
+                     [(annotation_id, actors.id_of(name)) for name in record.about])
+    history = record.history
+    if record.status is not None and not history:
+        history = ((record.status, record.created),)
+    conn.executemany("INSERT INTO claim_status_history (annotation_id, status, changed)"
+                     " VALUES (?, ?, ?)", [(annotation_id, s, t) for s, t in history])
+    report.annotations += 1
+    report.waiting += article_id is None
+    report.orphaned += article_id is not None and orphaned
+
+
+def _add_note(conn: sqlite3.Connection, record: NoteRecord, articles: _Articles,
+              report: ImportReport) -> None:
+    article_id = articles.find(record.snapshot.url, record.snapshot.feed_title)
+    insert_note(conn, article_id, record.body, record.snapshot, uid=record.uid,
+                created=record.created, now=record.modified)
+    report.notes += 1
+    report.waiting += article_id is None
+
+
+def import_backup(conn: sqlite3.Connection, backup: Backup) -> ImportReport:
+    """Write a validated backup into the store, in one transaction."""
+    report = ImportReport()
+    with transaction(conn):
+        actors = _Actors(conn, report)
+        for record in sorted(backup.actors, key=lambda a: (a.name.casefold(), a.name)):
+            actors.merge(record)
+        have = _existing(conn, "annotations", [a.uid for a in backup.annotations])
+        have_notes = _existing(conn, "notes", [n.uid for n in backup.notes])
+        report.present = len(have) + len(have_notes)
+        new = [a for a in backup.annotations if a.uid not in have]
+        notes = [n for n in backup.notes if n.uid not in have_notes]
+        articles = _Articles(conn, {a.snapshot.url for a in new} | {n.snapshot.url for n in notes})
+        budget = Budget()
+        for record in sorted(new, key=lambda a: (a.snapshot.url, a.start, a.uid)):
+            _add_annotation(conn, record, actors, articles, budget, report)
+        for note in notes:
+            _add_note(conn, note, articles, report)
+    return report
+
+
+def import_file(conn: sqlite3.Connection, path: Path) -> ImportReport:
+    """Import an export file; raises ImportFormatError (nothing written) if it is unusable."""
+    return import_backup(conn, read_backup(path))

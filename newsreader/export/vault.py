@@ -1,0 +1,155 @@
+"""Markdown exports as text or files: one article, one actor, or a whole notes folder.
+
+A notes folder (``export --all --format md --out notes/``) holds::
+
+    index.md                       every article page (newest first) and actor page
+    articles/<title>-<id>.md       one per annotated article; <id> is its export id
+    actors/<name>.md               one dossier per registered actor
+
+Names are stable: an article keeps its export id (a digest of its url) in every store,
+and when its title changes, the file with that id is renamed rather than duplicated.
+Articles at the same url (one story in two feeds) share a page. Pages no longer produced
+(every annotation deleted) are left alone: they may hold the user's own notes. Only files
+whose bytes change are rewritten.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsreader.export.collect import (
+    ArticleBundle,
+    ArticleInfo,
+    ExportData,
+    Scope,
+    export_id,
+    load,
+    registry,
+)
+from newsreader.export.files import (
+    actor_stems,
+    adopt,
+    article_stem,
+    child,
+    files_by_id,
+    inside,
+    output_dir,
+    subfolder,
+    write_markdown,
+)
+from newsreader.export.markdown import Style, actor_page, actor_roles, article_page, index_page
+from newsreader.store.actors import get_actor
+from newsreader.store.articles import get_article
+
+ARTICLES = "articles"
+ACTORS = "actors"
+INDEX = "index.md"
+
+
+class ExportError(ValueError):
+    """Nothing to export (no such article or actor); the message is meant for the user."""
+
+
+@dataclass(slots=True)
+class TreeReport:
+    """What writing a notes folder did."""
+
+    root: Path
+    files: int = 0
+    written: list[Path] = field(default_factory=list)
+    """Files created or changed (the rest were already up to date)."""
+
+
+def _style(data: ExportData, wiki_links: bool, tree: bool) -> Style:
+    return Style(wiki_links, actor_stems(data.actors.values()), tree)
+
+
+def _article_bundle(conn: sqlite3.Connection, article_id: int, data: ExportData) -> ArticleBundle:
+    if data.bundles:
+        return data.bundles[0]
+    article = get_article(conn, article_id)
+    if article is None:
+        raise ExportError(f"no article with id {article_id}")
+    info = ArticleInfo(export_id(article.url, article.feed_title, article.title), article.id,
+                       article.url, article.title, article.feed_title, article.author,
+                       article.published)
+    return ArticleBundle(info)
+
+
+def article_markdown(conn: sqlite3.Connection, article_id: int, *, wiki_links: bool = True,
+                     tree: bool = False) -> str:
+    """One article's notes and annotations as a Markdown page (without a user section)."""
+    data = load(conn, Scope(article_id=article_id))
+    bundle = _article_bundle(conn, article_id, data)
+    return article_page(bundle, data, _style(data, wiki_links, tree))
+
+
+def actor_markdown(conn: sqlite3.Connection, actor_id: int, *, wiki_links: bool = True,
+                   tree: bool = False) -> str:
+    """An actor's dossier as a Markdown page (without a user section)."""
+    actor = get_actor(conn, actor_id)
+    if actor is None:
+        raise ExportError(f"no actor with id {actor_id}")
+    data = load(conn, Scope(actor_id=actor_id))
+    roles = actor_roles(data).get(actor_id, {})
+    return actor_page(actor, roles, data, _style(data, wiki_links, tree))
+
+
+def article_path(conn: sqlite3.Connection, root: Path, article_id: int) -> Path:
+    """Where an article's page goes in the notes folder ``root`` (renaming an old one)."""
+    bundle = _article_bundle(conn, article_id, load(conn, Scope(article_id=article_id)))
+    return _article_target(subfolder(root, ARTICLES), bundle.info, None)
+
+
+def _article_target(folder: Path, info: ArticleInfo, known: dict[str, Path] | None) -> Path:
+    """The page's path in the (resolved) ``articles`` folder, renaming an older name."""
+    target = child(folder, article_stem(info.title, info.export_id) + ".md")
+    if known is None:
+        known = files_by_id(folder)
+    adopt(known.get(info.export_id), target)
+    return target
+
+
+def export_article_file(conn: sqlite3.Connection, article_id: int, root: Path, *,
+                        wiki_links: bool = True) -> tuple[Path, bool]:
+    """Write one article's page into the notes folder ``root``; (path, whether it changed)."""
+    root = output_dir(root)
+    text = article_markdown(conn, article_id, wiki_links=wiki_links, tree=True)
+    target = article_path(conn, root, article_id)
+    return target, write_markdown(target, text)
+
+
+def export_actor_file(conn: sqlite3.Connection, actor_id: int, root: Path, *,
+                      wiki_links: bool = True) -> tuple[Path, bool]:
+    """Write an actor's dossier into the notes folder ``root``; (path, whether it changed)."""
+    root = output_dir(root)
+    text = actor_markdown(conn, actor_id, wiki_links=wiki_links, tree=True)
+    stems = actor_stems(registry(conn).values())
+    target = inside(root, ACTORS, stems[actor_id] + ".md")
+    return target, write_markdown(target, text)
+
+
+def export_tree(conn: sqlite3.Connection, out: Path, *, wiki_links: bool = True) -> TreeReport:
+    """Write (or update in place) the whole notes folder ``out``."""
+    root = output_dir(out)
+    data = load(conn)
+    style = _style(data, wiki_links, tree=True)
+    report = TreeReport(root)
+
+    def put(target: Path, text: str) -> None:
+        report.files += 1
+        if write_markdown(target, text):
+            report.written.append(target)
+
+    articles, actors = subfolder(root, ARTICLES), subfolder(root, ACTORS)
+    known = files_by_id(articles)
+    for bundle in data.bundles:
+        put(_article_target(articles, bundle.info, known), article_page(bundle, data, style))
+    roles = actor_roles(data)
+    for actor_id, actor in sorted(data.actors.items()):
+        put(child(actors, style.actor_stems[actor_id] + ".md"),
+            actor_page(actor, roles.get(actor_id, {}), data, style))
+    put(child(root, INDEX), index_page(data, style))
+    return report

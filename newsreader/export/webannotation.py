@@ -1,0 +1,197 @@
+"""Annotations and notes as W3C Web Annotation JSON-LD (www.w3.org/TR/annotation-model).
+
+An export is one ``AnnotationCollection`` whose single ``AnnotationPage`` holds every
+annotation, and every article note, as an ``Annotation``:
+
+- ``id``: ``urn:uuid:`` + the annotation's uid; ``created`` / ``modified`` in UTC;
+- ``motivation``: assessing (claim), identifying (mention), highlighting, commenting (note);
+- ``target``: ``source`` = the article's url (``urn:newsreader:article:<export id>`` when
+  it has none) and, except for notes, a ``TextQuoteSelector`` (exact, prefix, suffix) and a
+  ``TextPositionSelector`` (start, end) into the article's canonical text;
+- ``body``: the note as a ``TextualBody`` (``text/markdown``, purpose commenting), then
+  tags (purpose tagging): the kind, ``status:S``, ``speaker:NAME``, ``about:NAME``,
+  ``actor:NAME``;
+- ``newsreader:data``: what only newsreader knows, so an import loses nothing: kind,
+  status, status_history, speaker, about, actor, orphaned and the article snapshot (url,
+  title, feed, published).
+
+The collection also carries the actors (``newsreader:actors``: name, kind, aliases,
+description) and ``newsreader:format`` (this layout's version). Everything comes from the
+annotations' own rows and snapshots, never from store-local ids or the current article
+rows, so exporting, importing into an empty store and exporting again gives the same
+bytes. ``modified`` on the collection is its newest change, not the time of the run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Any
+
+from newsreader.export.collect import ExportData, Scope, export_id, load, referenced_actors
+from newsreader.export.files import write_if_changed
+from newsreader.export.mdtext import iso_time
+from newsreader.models import Actor
+from newsreader.store.annotations import Annotation, Note, Snapshot
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+NAMESPACE = "urn:newsreader:"
+CONTEXT: list[Any] = [ANNO_CONTEXT, {
+    "@version": 1.1, "newsreader": NAMESPACE,
+    "newsreader:data": {"@type": "@json"}, "newsreader:actors": {"@type": "@json"},
+}]
+"""The JSON-LD context of the collection. Each annotation names only ANNO_CONTEXT (the
+model asks for a plain string when there is one context) and inherits the
+``newsreader`` prefix from the collection around it."""
+FORMAT = 1
+"""Version of the ``newsreader:*`` layout; an import refuses newer versions."""
+MOTIVATIONS = {"claim": "assessing", "mention": "identifying", "highlight": "highlighting",
+               "note": "commenting"}
+_SORT_NOTES_FIRST = -1
+
+
+def uid_to_id(uid: str) -> str:
+    """An annotation's Web Annotation id: ``urn:uuid:`` and its uid as a UUID."""
+    return f"urn:uuid:{uuid.UUID(hex=uid)}"
+
+
+def _source(snapshot: Snapshot) -> str:
+    if snapshot.url:
+        return snapshot.url
+    return "urn:newsreader:article:" + export_id("", snapshot.feed_title, snapshot.title)
+
+
+def _snapshot(snapshot: Snapshot) -> dict[str, Any]:
+    return {"url": snapshot.url, "title": snapshot.title, "feed": snapshot.feed_title,
+            "published": iso_time(snapshot.published)}
+
+
+def _tags(a: Annotation) -> list[str]:
+    tags = [a.kind]
+    if a.status:
+        tags.append(f"status:{a.status}")
+    if a.speaker_name:
+        tags.append(f"speaker:{a.speaker_name}")
+    tags += [f"about:{name}" for _, name in a.about]
+    if a.actor_name:
+        tags.append(f"actor:{a.actor_name}")
+    return tags
+
+
+def _note_body(text: str) -> dict[str, str]:
+    return {"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
+            "value": text}
+
+
+def annotation_item(a: Annotation, history: list[tuple[str, float]]) -> dict[str, Any]:
+    """One annotation as a Web Annotation."""
+    bodies = [_note_body(a.note)] if a.note else []
+    bodies += [{"type": "TextualBody", "purpose": "tagging", "value": t} for t in _tags(a)]
+    return {
+        "@context": ANNO_CONTEXT, "id": uid_to_id(a.uid), "type": "Annotation",
+        "motivation": MOTIVATIONS[a.kind],
+        "created": iso_time(a.created), "modified": iso_time(a.modified),
+        "body": bodies,
+        "target": {"source": _source(a.snapshot), "selector": [
+            {"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix,
+             "suffix": a.suffix},
+            {"type": "TextPositionSelector", "start": a.start, "end": a.end},
+        ]},
+        "newsreader:data": {
+            "kind": a.kind, "status": a.status,
+            "status_history": [{"status": s, "changed": iso_time(t)} for s, t in history],
+            "speaker": a.speaker_name, "about": [name for _, name in a.about],
+            "actor": a.actor_name, "orphaned": a.orphaned, "snapshot": _snapshot(a.snapshot),
+        },
+    }
+
+
+def note_item(note: Note) -> dict[str, Any]:
+    """An article note as a Web Annotation on the whole article."""
+    return {
+        "@context": ANNO_CONTEXT, "id": uid_to_id(note.uid), "type": "Annotation",
+        "motivation": "commenting",
+        "created": iso_time(note.created), "modified": iso_time(note.modified),
+        "body": [_note_body(note.body)],
+        "target": {"source": _source(note.snapshot)},
+        "newsreader:data": {"kind": "note", "snapshot": _snapshot(note.snapshot)},
+    }
+
+
+def actor_item(actor: Actor) -> dict[str, Any]:
+    """An actor of the registry."""
+    return {"name": actor.name, "kind": actor.kind, "aliases": sorted(actor.aliases),
+            "description": actor.description}
+
+
+def _order(snapshot: Snapshot, start: int, end: int, created: float, uid: str) -> tuple:
+    return (snapshot.url, snapshot.feed_title, snapshot.title, start, end, created, uid)
+
+
+def to_document(data: ExportData, *, all_actors: bool) -> dict[str, Any]:
+    """The collection for loaded export data (every registered actor, or only those named)."""
+    annotations = list(data.annotations())
+    notes = [n for b in data.bundles for n in b.notes]
+    keyed = [(_order(a.snapshot, a.start, a.end, a.created, a.uid),
+              annotation_item(a, data.history.get(a.id, []))) for a in annotations]
+    keyed += [(_order(n.snapshot, _SORT_NOTES_FIRST, 0, n.created, n.uid), note_item(n))
+              for n in notes]
+    items = [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
+    wanted = None if all_actors else referenced_actors(annotations)
+    actors = sorted((a for a in data.actors.values() if wanted is None or a.id in wanted),
+                    key=lambda a: (a.name.casefold(), a.name))
+    uids = sorted([a.uid for a in annotations] + [n.uid for n in notes])
+    collection = uuid.uuid5(uuid.NAMESPACE_URL, NAMESPACE + "collection:" + ",".join(uids))
+    times = [a.modified for a in annotations] + [n.modified for n in notes]
+    document: dict[str, Any] = {
+        "@context": CONTEXT, "id": f"urn:uuid:{collection}", "type": "AnnotationCollection",
+        "label": "newsreader annotations", "total": len(items),
+    }
+    if times:
+        document["modified"] = iso_time(max(times))
+    document["newsreader:format"] = FORMAT
+    document["newsreader:actors"] = [actor_item(a) for a in actors]
+    document["first"] = {"id": f"urn:uuid:{uuid.uuid5(collection, 'page-1')}",
+                         "type": "AnnotationPage", "startIndex": 0, "items": items}
+    return document
+
+
+def export_document(conn: sqlite3.Connection, scope: Scope | None = None) -> dict[str, Any]:
+    """The store's annotations, notes and actors (or one article's / actor's) as JSON-LD."""
+    scope = scope or Scope()
+    return to_document(load(conn, scope), all_actors=scope == Scope())
+
+
+_SLOT = "\x00newsreader-slot\x00"
+
+
+def _compact_lines(values: list[Any], indent: str) -> str:
+    if not values:
+        return "[]"
+    rows = f",\n{indent}  ".join(json.dumps(v, ensure_ascii=False) for v in values)
+    return f"[\n{indent}  {rows}\n{indent}]"
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The document as stable JSON text: indented, one line per annotation and per actor.
+
+    (Line-per-annotation keeps diffs of backups readable and lets the C encoder do the
+    bulk of the work; a fully indented dump of 10,000 annotations takes seconds.)
+    """
+    page = document.get("first")
+    if not isinstance(page, dict) or not isinstance(page.get("items"), list):
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    actors = document.get("newsreader:actors", [])
+    shell = {**document, "newsreader:actors": _SLOT + "actors",
+             "first": {**page, "items": _SLOT + "items"}}
+    text = json.dumps(shell, ensure_ascii=False, indent=2)
+    text = text.replace(json.dumps(_SLOT + "actors"), _compact_lines(actors, "  "), 1)
+    text = text.replace(json.dumps(_SLOT + "items"), _compact_lines(page["items"], "    "), 1)
+    return text + "\n"
+
+
+def write_json(path: Path, document: dict[str, Any]) -> bool:
+    """Write the document to ``path`` unless it already holds exactly that; True if written."""
+    return write_if_changed(path, dumps(document))

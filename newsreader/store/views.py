@@ -1,0 +1,222 @@
+"""Queries shaped for the reading screen: feeds-pane rows, article id lists, next unread.
+
+A :class:`Source` names what the article list shows (a virtual feed, a folder, a feed or a
+search). Every query here is written to stay on covering indexes where it can, because the
+article rows carry large bodies and reading a column stored after them walks overflow pages.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from array import array
+from dataclasses import dataclass
+
+from newsreader.store.articles import ArticleFilter
+from newsreader.store.articles import _where as filter_sql
+from newsreader.store.db import transaction
+
+VIRTUAL_KINDS = ("all", "unread", "starred", "annotated")
+VIRTUAL_LABELS = {"all": "All", "unread": "Unread", "starred": "Starred",
+                  "annotated": "Annotated"}
+FAILED_STATUSES = ("error", "dead")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What the article list shows.
+
+    ``kind`` is one of all, unread, starred, annotated (virtual feeds), feed, folder or
+    search (a saved or typed query).
+    """
+
+    kind: str
+    feed_id: int | None = None
+    folder: str = ""
+    query: str = ""
+
+    @property
+    def key(self) -> str:
+        """A stable string naming this source (saved to restore the selection)."""
+        if self.kind == "feed":
+            return f"feed:{self.feed_id}"
+        if self.kind == "folder":
+            return f"folder:{self.folder}"
+        if self.kind == "search":
+            return f"search:{self.query}"
+        return self.kind
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """One line of the feeds pane."""
+
+    source: Source
+    label: str
+    count: int | None
+    """Unread articles (total for starred/annotated); None when not counted."""
+    depth: int = 0
+    failed: bool = False
+    error: str = ""
+    saved_search_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A search kept as a smart feed."""
+
+    id: int
+    name: str
+    query: str
+
+
+def _source_filter(source: Source, unread_only: bool) -> tuple[str, list[object]]:
+    """SQL condition over ``articles a`` (and its parameters) for a source."""
+    flt = ArticleFilter(
+        feed_id=source.feed_id if source.kind == "feed" else None,
+        unread=unread_only or source.kind == "unread",
+        starred=source.kind == "starred",
+        annotated=source.kind == "annotated",
+        search=source.query if source.kind == "search" else "",
+    )
+    where, params = filter_sql(flt)
+    if source.kind == "folder":
+        where += (" AND a.feed_id IN (SELECT id FROM feeds"
+                  " WHERE folder = ? OR substr(folder, 1, ?) = ?)")
+        params += [source.folder, len(source.folder) + 1, source.folder + "/"]
+    return where, params
+
+
+def article_ids(conn: sqlite3.Connection, source: Source, unread_only: bool = False) -> array:
+    """Ids of the source's articles, newest first, as a compact ``array('q')``.
+
+    Raises:
+        newsreader.store.search.QueryError: a search source with a bad query.
+    """
+    where, params = _source_filter(source, unread_only)
+    sql = f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.sort_time DESC, a.id DESC"
+    return array("q", (row[0] for row in conn.execute(sql, params)))
+
+
+def neighbour_unread(
+    conn: sqlite3.Connection, source: Source, current_id: int | None, forward: bool = True
+) -> int | None:
+    """The next (older) or previous (newer) unread article of ``source`` after ``current_id``.
+
+    With ``current_id`` None, the newest (forward) or oldest unread article.
+    """
+    where, params = _source_filter(source, True)
+    order = "DESC" if forward else "ASC"
+    if current_id is not None:
+        row = conn.execute("SELECT sort_time FROM articles WHERE id = ?", (current_id,)).fetchone()
+        if row is not None:
+            op = "<" if forward else ">"
+            where += f" AND (a.sort_time, a.id) {op} (?, ?)"
+            params += [row[0], current_id]
+    sql = (f"SELECT a.id FROM articles a WHERE {where}"
+           f" ORDER BY a.sort_time {order}, a.id {order} LIMIT 1")
+    found = conn.execute(sql, params).fetchone()
+    return int(found[0]) if found else None
+
+
+def mark_source_read(conn: sqlite3.Connection, source: Source) -> int:
+    """Mark every unread article of ``source`` read; returns how many changed."""
+    where, params = _source_filter(source, True)
+    with transaction(conn):
+        return conn.execute(
+            f"UPDATE articles SET is_read = 1 WHERE id IN (SELECT a.id FROM articles a"
+            f" WHERE {where})",
+            params,
+        ).rowcount
+
+
+def virtual_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Counts for the virtual feeds: unread for all/unread, totals for starred/annotated."""
+    unread = conn.execute("SELECT count(*) FROM articles WHERE is_read = 0").fetchone()[0]
+    starred = conn.execute("SELECT count(*) FROM articles WHERE is_starred = 1").fetchone()[0]
+    annotated = conn.execute(
+        """SELECT count(*) FROM (
+               SELECT article_id FROM annotations
+                   WHERE deleted IS NULL AND article_id IS NOT NULL
+               UNION SELECT article_id FROM notes WHERE article_id IS NOT NULL)"""
+    ).fetchone()[0]
+    return {"all": unread, "unread": unread, "starred": starred, "annotated": annotated}
+
+
+def unread_by_feed(conn: sqlite3.Connection) -> dict[int, int]:
+    """Unread article count per feed id (feeds with none are absent).
+
+    Joins two covering indexes by id instead of reading article rows.
+    """
+    rows = conn.execute(
+        """SELECT a.feed_id, count(*) FROM articles a INDEXED BY articles_by_feed_time
+           WHERE a.id IN (SELECT id FROM articles WHERE is_read = 0) GROUP BY a.feed_id"""
+    )
+    return {int(feed_id): int(n) for feed_id, n in rows}
+
+
+def feed_rows(conn: sqlite3.Connection) -> list[FeedRow]:
+    """The feeds pane: virtual feeds, saved searches, then folders with their feeds."""
+    counts = virtual_counts(conn)
+    rows = [FeedRow(Source(kind), VIRTUAL_LABELS[kind], counts[kind]) for kind in VIRTUAL_KINDS]
+    rows += [FeedRow(Source("search", query=s.query), s.name, None, saved_search_id=s.id)
+             for s in list_saved_searches(conn)]
+    unread = unread_by_feed(conn)
+    feeds = conn.execute(
+        "SELECT id, url, title, folder, last_status, last_error FROM feeds"
+        " ORDER BY folder COLLATE NOCASE, folder, title COLLATE NOCASE, id"
+    ).fetchall()
+    totals: dict[str, int] = {}
+    for feed in feeds:
+        totals[feed["folder"]] = totals.get(feed["folder"], 0) + unread.get(feed["id"], 0)
+    rows += [_feed_row(f, unread, 0) for f in feeds if not f["folder"]]
+    folder = None
+    for feed in feeds:
+        if not feed["folder"]:
+            continue
+        if feed["folder"] != folder:
+            folder = feed["folder"]
+            rows.append(FeedRow(Source("folder", folder=folder), folder, totals[folder]))
+        rows.append(_feed_row(feed, unread, 1))
+    return rows
+
+
+def _feed_row(feed: sqlite3.Row, unread: dict[int, int], depth: int) -> FeedRow:
+    return FeedRow(
+        Source("feed", feed_id=int(feed["id"])),
+        feed["title"] or feed["url"],
+        unread.get(int(feed["id"]), 0),
+        depth=depth,
+        failed=feed["last_status"] in FAILED_STATUSES,
+        error=feed["last_error"] or "",
+    )
+
+
+def list_saved_searches(conn: sqlite3.Connection) -> list[SavedSearch]:
+    """Saved searches by name."""
+    rows = conn.execute("SELECT id, name, query FROM saved_searches ORDER BY name COLLATE NOCASE")
+    return [SavedSearch(int(r[0]), r[1], r[2]) for r in rows]
+
+
+def save_search(conn: sqlite3.Connection, query: str, name: str = "") -> int:
+    """Keep ``query`` as a smart feed (named ``name``, else the query); returns its id.
+
+    Saving a query that is already saved renames it and returns the existing id.
+    """
+    query = query.strip()
+    if not query:
+        raise ValueError("an empty search cannot be saved")
+    name = name.strip() or query
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO saved_searches (name, query) VALUES (?, ?)"
+            " ON CONFLICT (query) DO UPDATE SET name = excluded.name",
+            (name, query),
+        )
+        row = conn.execute("SELECT id FROM saved_searches WHERE query = ?", (query,)).fetchone()
+    return int(row[0])
+
+
+def delete_saved_search(conn: sqlite3.Connection, search_id: int) -> bool:
+    """Forget a saved search; True when it existed."""
+    return conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,)).rowcount > 0
+

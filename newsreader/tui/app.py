@@ -1,0 +1,124 @@
+"""The Textual application: styles, theme, keymap, palette; the screens do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.theme import Theme
+
+from newsreader.config import Settings, save_theme
+from newsreader.resources import data_dir
+from newsreader.safety import clean_text, is_safe_link
+from newsreader.store import connect
+from newsreader.tui import commands
+from newsreader.tui.screens.main import MainScreen
+
+STYLE_FILES = ("app.tcss", "reader.tcss", "dialogs.tcss")
+_PANE_SCOPES = ("feeds", "articles", "reader")
+
+
+def style_paths() -> list[Path]:
+    """The .tcss files, from the source checkout or the installed wheel."""
+    folder = data_dir("styles")
+    return [folder / name for name in STYLE_FILES]
+
+
+class NewsReaderApp(App[None]):
+    """newsreader's TUI over the store at ``db_path``."""
+
+    TITLE = "newsreader"
+
+    def __init__(self, db_path: Path, settings: Settings, config_path: Path) -> None:
+        super().__init__(css_path=style_paths())
+        self.db_path = Path(db_path)
+        self.settings = settings
+        self.config_path = config_path
+        self.conn = connect(self.db_path)
+        """The UI thread's connection; workers open their own."""
+        if settings.ui.theme in self.available_themes:
+            self.theme = settings.ui.theme
+        else:
+            settings.warnings.append(f"unknown theme {settings.ui.theme!r}; using {self.theme}")
+
+    def get_default_screen(self) -> Screen:
+        """The three-pane screen."""
+        return MainScreen()
+
+    @property
+    def main(self) -> MainScreen:
+        """The main screen (always at the bottom of the stack)."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        """Apply the keymap, report config problems, start saving theme changes."""
+        unknown = sorted(set(self.settings.keymap) - commands.known_ids())
+        if unknown:
+            self.settings.warnings.append("unknown key binding ids in [keymap]: "
+                                          + ", ".join(unknown))
+        self.set_keymap(self.settings.keymap)
+        for warning in self.settings.warnings:
+            self.notify_text(warning, "warning")
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name == self.settings.ui.theme:
+            return
+        self.settings.ui.theme = theme.name
+        try:
+            save_theme(self.config_path, theme.name)
+        except OSError as exc:
+            self.notify_text(f"Could not save the theme: {exc}", "error")
+
+    def notify_text(self, message: str, severity: str = "information") -> None:
+        """Notify with plain text: markup off and control characters removed (thread-safe)."""
+        self.notify(clean_text(message, multiline=True), markup=False,
+                    severity=severity)  # type: ignore[arg-type]
+
+    def open_link(self, url: str) -> None:
+        """Open ``url`` in the browser if it is an http(s) link; say so otherwise."""
+        if is_safe_link(url):
+            self.open_url(url)
+            self.notify_text(f"Opening {url}")
+        else:
+            self.notify_text(f"Not opened (only http and https links open): {url}", "warning")
+
+    async def action_quit(self) -> None:
+        """Remember where the user was, then quit."""
+        try:
+            self.main.save_state()
+        except Exception as exc:  # never block quitting
+            self.log.error(f"could not save the UI state: {exc}")
+        self.exit()
+
+    def on_unmount(self) -> None:
+        """Close the UI thread's connection."""
+        self.conn.close()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands (theme, quit, …) and every newsreader action."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        for command in commands.COMMANDS:
+            if not command.palette or not command.action.startswith("screen."):
+                continue
+            name, _, params = command.action.removeprefix("screen.").partition("(")
+            arguments = (int(params.rstrip(")")),) if params else ()
+            if screen.check_action(name, arguments) is not True:
+                continue
+            keys = self.settings.keymap.get(command.id, command.keys)
+            where = ", ".join(commands.SCOPE_TITLES[s] for s in command.scopes)
+            yield SystemCommand(command.title, f"{keys} · {where}",
+                                partial(self._run_from_palette, screen, command.action))
+
+    def _run_from_palette(self, screen: Screen, action: str) -> None:
+        self.call_later(self.run_action, action, screen)
+
+
+def make_app(db_path: Path, settings: Settings, config_path: Path) -> App:
+    """Build the TUI (the CLI calls ``make_app(...).run()``)."""
+    return NewsReaderApp(db_path, settings, config_path)

@@ -1,0 +1,145 @@
+"""The action registry: every user action declared once.
+
+Each :class:`Command` carries its id (the key users rebind in ``[keymap]``), default keys,
+footer text and description. ``BINDINGS`` of every pane, the footer, the command palette
+and the help screen are all derived from :data:`COMMANDS`; nothing else lists keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+SCOPES = ("feeds", "articles", "reader", "global", "dialog", "help", "confirm")
+"""Where commands apply: a pane (bound on that pane's widget), everywhere (the main screen),
+any dialog, or a yes/no question."""
+
+SCOPE_TITLES = {"feeds": "Feeds", "articles": "Articles", "reader": "Reader",
+                "global": "Everywhere", "dialog": "Dialogs", "help": "Help",
+                "confirm": "Questions"}
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One user action."""
+
+    id: str
+    """Binding id, used in ``[keymap]`` of config.toml."""
+    keys: str
+    """Default keys, comma separated, in Textual key names."""
+    action: str
+    """The Textual action run, e.g. ``screen.toggle_star`` or a widget's ``cursor_down``."""
+    description: str
+    """Shown in the help screen and the command palette."""
+    scopes: tuple[str, ...]
+    footer: str = ""
+    """Short footer label; empty keeps the command out of the footer."""
+    palette: bool = True
+    """Offer the command in the command palette (motions are not)."""
+
+    @property
+    def title(self) -> str:
+        """The palette title."""
+        return self.description
+
+
+def _refs() -> tuple[Command, ...]:
+    return tuple(
+        Command(f"open_reference_{n}", str(n), f"screen.open_reference({n})",
+                "Open link reference n in the browser", ("reader",), palette=n == 1)
+        for n in range(1, 10)
+    )
+
+
+_LISTS = ("feeds", "articles")
+_ITEMS = ("articles", "reader")
+
+COMMANDS: tuple[Command, ...] = (
+    # everywhere
+    Command("quit", "q", "screen.back_or_quit", "Back one level, or quit", ("global",), "Quit"),
+    Command("help", "question_mark", "screen.help", "Show the keys", ("global",), "Help"),
+    Command("search", "slash", "screen.search", "Search articles (with filters)", ("global",),
+            "Search"),
+    Command("refresh", "r", "screen.refresh_current", "Refresh this feed", ("global",),
+            "Refresh"),
+    Command("refresh_all", "R", "screen.refresh_all", "Refresh all feeds", ("global",)),
+    Command("back", "escape", "screen.back", "Back / cancel the refresh", ("global",),
+            palette=False),
+    Command("next_pane", "tab", "screen.next_pane", "Next pane", ("global",), palette=False),
+    Command("previous_pane", "shift+tab", "screen.previous_pane", "Previous pane",
+            ("global",), palette=False),
+    Command("save_search", "ctrl+s", "screen.save_search", "Save this search as a smart feed",
+            ("global",)),
+    Command("change_theme", "ctrl+t", "app.change_theme", "Change the theme", ("global",),
+            palette=False),
+    # lists (feeds and articles)
+    Command("cursor_down", "j,down", "cursor_down", "Down", _LISTS, palette=False),
+    Command("cursor_up", "k,up", "cursor_up", "Up", _LISTS, palette=False),
+    Command("cursor_first", "g,home", "cursor_first", "First", _LISTS, palette=False),
+    Command("cursor_last", "G,end", "cursor_last", "Last", _LISTS, palette=False),
+    Command("page_down", "pagedown", "page_down", "Page down", _LISTS, palette=False),
+    Command("page_up", "pageup", "page_up", "Page up", _LISTS, palette=False),
+    Command("select", "enter", "select", "Open", _LISTS, "Open", palette=False),
+    # feeds
+    Command("add_feed", "a", "screen.add_feed", "Add a feed (URL, page URL or file)",
+            ("feeds",), "Add feed"),
+    Command("remove_feed", "d", "screen.remove_feed", "Remove this feed or saved search",
+            ("feeds",)),
+    Command("mark_all_read", "A", "screen.mark_all_read", "Mark everything listed read",
+            ("feeds", "articles")),
+    # articles (and the reader, about the open article)
+    Command("next_unread", "n", "screen.next_unread", "Next unread article (across feeds)",
+            _ITEMS, "Next unread"),
+    Command("previous_unread", "p", "screen.previous_unread", "Previous unread article",
+            _ITEMS),
+    Command("toggle_read", "m", "screen.toggle_read", "Toggle read", _ITEMS),
+    Command("toggle_star", "s", "screen.toggle_star", "Toggle star", _ITEMS, "Star"),
+    Command("open_browser", "o", "screen.open_in_browser", "Open the article in the browser",
+            _ITEMS),
+    Command("unread_only", "u", "screen.toggle_unread_only", "Show only unread articles",
+            ("articles",)),
+    # reader
+    Command("reader_down", "j,down", "line_down", "Scroll down", ("reader",), palette=False),
+    Command("reader_up", "k,up", "line_up", "Scroll up", ("reader",), palette=False),
+    Command("reader_page_down", "space,pagedown", "page_down", "Page down", ("reader",),
+            palette=False),
+    Command("reader_page_up", "pageup", "page_up", "Page up", ("reader",), palette=False),
+    Command("reader_top", "g,home", "top", "Top of the article", ("reader",), palette=False),
+    Command("reader_bottom", "G,end", "bottom", "End of the article", ("reader",),
+            palette=False),
+    *_refs(),
+    # dialogs
+    Command("dialog_close", "escape", "close", "Close the dialog", ("dialog",), "Close",
+            palette=False),
+    Command("help_close", "q,question_mark", "close", "Close the help", ("help",),
+            palette=False),
+    Command("confirm_yes", "y", "answer(True)", "Yes", ("confirm",), "Yes", palette=False),
+    Command("confirm_no", "n", "answer(False)", "No", ("confirm",), "No", palette=False),
+)
+
+_BY_ID = {command.id: command for command in COMMANDS}
+
+
+def command(command_id: str) -> Command:
+    """The command with this id (KeyError if unknown)."""
+    return _BY_ID[command_id]
+
+
+def known_ids() -> frozenset[str]:
+    """Every binding id a keymap may name."""
+    return frozenset(_BY_ID)
+
+
+def in_scope(scope: str) -> list[Command]:
+    """Commands that apply in ``scope``, in declaration order."""
+    return [c for c in COMMANDS if scope in c.scopes]
+
+
+def bindings(scope: str) -> list[Binding]:
+    """Textual bindings for ``scope``, each carrying its command id for the keymap."""
+    return [
+        Binding(c.keys, c.action, c.footer or c.description, show=bool(c.footer),
+                tooltip=c.description, id=c.id)
+        for c in in_scope(scope)
+    ]

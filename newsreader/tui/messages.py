@@ -1,0 +1,65 @@
+"""Messages that thread workers post back to the UI (workers never touch widgets)."""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from newsreader.models import RefreshProgress
+from newsreader.store.views import FeedRow, Source
+
+
+@dataclass
+class ListLoaded(Message):
+    """Article ids (and, when asked, fresh feeds-pane rows) for the article list."""
+
+    token: int
+    """Which request this answers; older answers are dropped."""
+    source: Source
+    unread_only: bool
+    ids: array
+    rows: list[FeedRow] | None
+    keep_id: int | None
+    """The article to keep the cursor on (its screen row is kept too)."""
+    then: str = ""
+    """What to do once shown: "" or "first_unread" / "last_unread"."""
+
+
+@dataclass
+class RefreshProgressed(Message):
+    """A refresh finished one more feed."""
+
+    progress: RefreshProgress
+
+    def can_replace(self, message: Message) -> bool:
+        """Only the newest progress matters."""
+        return isinstance(message, RefreshProgressed)
+
+
+@dataclass
+class RefreshFinished(Message):
+    """A refresh ended (also when cancelled)."""
+
+    summary: Any
+    """The :class:`newsreader.feeds.refresh.RefreshSummary`, or None when it failed."""
+    error: str = ""
+    """Why it failed (when ``summary`` is None)."""
+
+
+@dataclass
+class FeedSubscribed(Message):
+    """A feed was added; ``result`` is a ``SubscribeResult``."""
+
+    result: Any
+
+
+@dataclass
+class StoreChanged(Message):
+    """A background write finished; ``note`` is shown to the user (plain text)."""
+
+    note: str
+    select_key: str | None = None
+    """A feeds-pane row to select afterwards (by source key)."""

@@ -1,0 +1,58 @@
+"""Small modal dialogs: add a feed, confirm a removal."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from newsreader.tui import commands
+
+
+class AddFeedScreen(ModalScreen[str | None]):
+    """Ask for a feed URL, a web page URL or a local file; returns it, or None."""
+
+    BINDINGS = commands.bindings("dialog")
+
+    def compose(self) -> ComposeResult:
+        """A title, the input and a hint."""
+        with Vertical(classes="dialog"):
+            yield Static(Text("Add a feed", style="bold"), classes="dialog-title")
+            yield Input(placeholder="https://example.com/feed.xml, a page URL, or a file path",
+                        id="add-feed-input")
+            yield Static(Text("enter adds · esc cancels", style="dim"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Return what was typed (an empty line cancels)."""
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_close(self) -> None:
+        """Cancel."""
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; ``question`` is shown as plain text."""
+
+    BINDINGS = [*commands.bindings("dialog"), *commands.bindings("confirm")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """The question and the keys."""
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question), classes="dialog-title", id="confirm-question")
+            yield Static(Text("y yes · n or esc no", style="dim"))
+
+    def action_answer(self, yes: bool) -> None:
+        """Answer the question."""
+        self.dismiss(yes)
+
+    def action_close(self) -> None:
+        """Escape means no."""
+        self.dismiss(False)

@@ -1,0 +1,90 @@
+"""The help screen, generated from the bindings in force (so it follows the keymap)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from newsreader.safety import clean_line
+from newsreader.tui import commands
+
+_KEY_COLUMN = 18
+
+
+def help_text(
+    active: Mapping[str, ActiveBinding], key_display: dict[str, str], pane: str, context: str
+) -> Text:
+    """The keys of ``pane`` then the global ones, as plain text.
+
+    Args:
+        active: the main screen's active bindings (key -> binding), keymap applied.
+        key_display: key -> how to show it.
+        pane: scope of the focused pane ("feeds", "articles" or "reader").
+        context: what the pane shows (a feed title: untrusted, shown as text).
+    """
+    keys: dict[str, list[str]] = {}
+    enabled: dict[str, bool] = {}
+    for key, item in sorted(active.items(), key=_default_order):
+        command_id = item.binding.id
+        if command_id in commands.known_ids():
+            keys.setdefault(command_id, []).append(key_display.get(key, key))
+            enabled[command_id] = enabled.get(command_id, False) or item.enabled
+    text = Text()
+    title = commands.SCOPE_TITLES.get(pane, pane)
+    text.append(f"Keys for {title}", style="bold")
+    if context:
+        text.append(" — " + clean_line(context), style="italic")
+    text.append("\n")
+    for scope in (pane, "global"):
+        text.append(f"\n{commands.SCOPE_TITLES[scope]}\n", style="bold underline")
+        _section(text, commands.in_scope(scope), keys, enabled)
+    text.append("\nctrl+p opens the command palette: every action, searchable.\n", style="dim")
+    return text
+
+
+def _default_order(pair: tuple[str, ActiveBinding]) -> int:
+    """Keys in the order the registry lists them (j before down), others after."""
+    key, item = pair
+    if item.binding.id not in commands.known_ids():
+        return 99
+    defaults = commands.command(item.binding.id).keys.split(",")
+    return defaults.index(key) if key in defaults else 99
+
+
+def _section(text: Text, scoped: Iterable[commands.Command], keys: dict[str, list[str]],
+             enabled: dict[str, bool]) -> None:
+    merged: dict[str, list[str]] = {}
+    dim: dict[str, bool] = {}
+    for command in scoped:
+        if command.id in keys:
+            merged.setdefault(command.description, []).extend(keys[command.id])
+            dim[command.description] = not enabled.get(command.id, True)
+    for description, shown in merged.items():
+        label = " ".join(dict.fromkeys(shown))
+        text.append(f"  {label:<{_KEY_COLUMN}}", style="bold" if not dim[description] else "dim")
+        text.append(description + "\n", style="dim" if dim[description] else "")
+
+
+class HelpScreen(ModalScreen[None]):
+    """Shows :func:`help_text` in a scrollable box."""
+
+    BINDINGS = [*commands.bindings("dialog"), *commands.bindings("help")]
+
+    def __init__(self, content: Text) -> None:
+        super().__init__()
+        self.content = content
+
+    def compose(self) -> ComposeResult:
+        """The text in a scroll box."""
+        with VerticalScroll(classes="dialog", id="help-box"):
+            yield Static(self.content, id="help-text")
+
+    def action_close(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)

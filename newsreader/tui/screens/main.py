@@ -1,0 +1,310 @@
+"""The three-pane screen: feeds | articles | reader.
+
+This module holds layout, pane navigation, the narrow layout, restoring the last position
+and the help; the triage actions, list loading, refresh, search and feed management live
+in the mixins beside it, split by concern.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus, Resize
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+
+from newsreader.models import Article
+from newsreader.safety import clean_line
+from newsreader.store import articles as article_store
+from newsreader.store import state as state_store
+from newsreader.store import views
+from newsreader.store.search import QueryError
+from newsreader.tui import commands
+from newsreader.tui.screens.help import HelpScreen, help_text
+from newsreader.tui.screens.main_lists import ListsMixin
+from newsreader.tui.screens.main_tasks import TasksMixin
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.bars import RefreshBar, SearchBar
+from newsreader.tui.widgets.feed_list import FeedList
+from newsreader.tui.widgets.line_list import LineList
+from newsreader.tui.widgets.reader import ArticleHeader, ArticleView
+
+if TYPE_CHECKING:
+    from newsreader.tui.app import NewsReaderApp
+
+PANES = ("feeds", "articles", "reader")
+_NEEDS_ARTICLE = frozenset({"toggle_read", "toggle_star", "open_in_browser"})
+_DYNAMIC: tuple[tuple[str, tuple[object, ...]], ...] = (
+    *((name, ()) for name in sorted(_NEEDS_ARTICLE)),
+    ("refresh_current", ()), ("save_search", ()), ("remove_feed", ()),
+    *(("open_reference", (n,)) for n in range(1, 10)),
+)
+"""Actions whose availability changes while the screen is up."""
+NARROW_WIDTH = 100
+"""Below this many columns, one pane is shown at a time."""
+
+
+class MainScreen(TasksMixin, ListsMixin, Screen[None]):
+    """Feeds, articles and reader side by side (one at a time when narrow)."""
+
+    BINDINGS = commands.bindings("global")
+    AUTO_FOCUS = "#articles"
+
+    app: NewsReaderApp
+    _binding_state: tuple[bool | None, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        """The three panes, the refresh bar and the footer."""
+        with Horizontal(id="panes"):
+            with Vertical(id="feeds-pane", classes="pane"):
+                yield FeedList(id="feeds")
+                yield Static(id="feed-status")
+            with Vertical(id="articles-pane", classes="pane -active"):
+                yield SearchBar()
+                yield ArticleList(self.fetch_rows, id="articles")
+            with Vertical(id="reader-pane", classes="pane"):
+                yield ArticleHeader(id="reader-header")
+                yield ArticleView(id="reader")
+        yield RefreshBar(id="refresh-bar")
+        yield Footer()
+
+    # --- widgets ------------------------------------------------------------------------------
+    @property
+    def feeds(self) -> FeedList:
+        """The feeds pane list."""
+        return self.query_one("#feeds", FeedList)
+
+    @property
+    def articles(self) -> ArticleList:
+        """The article list."""
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def reader(self) -> ArticleView:
+        """The reader text view."""
+        return self.query_one("#reader", ArticleView)
+
+    def pane_widget(self, pane: str) -> Widget:
+        """The focusable widget of a pane."""
+        return {"feeds": self.feeds, "articles": self.articles, "reader": self.reader}[pane]
+
+    # --- start and stop -----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        """Fill the panes from the store and restore the last position."""
+        for pane, title in zip(PANES, ("Feeds", "Articles", "Reader"), strict=True):
+            self.query_one(f"#{pane}-pane").border_title = title
+        self.query_one(RefreshBar).display = False
+        self.query_one(SearchBar).display = False
+        self.query_one(ArticleHeader).show_article(None)
+        self.restore_state()
+
+    def restore_state(self) -> None:
+        """Select the feed and article of the last session and reopen its article."""
+        conn = self.app.conn
+        saved = {key: state_store.get_state(conn, f"tui.{key}") for key in
+                 ("source", "unread_only", "article", "reader_article", "reader_offset", "pane")}
+        self.feeds.set_rows(views.feed_rows(conn), keep_key=saved["source"] or "all")
+        row = self.feeds.current
+        source = row.source if row else views.Source("all")
+        self.show_feed_status()
+        unread_only = saved["unread_only"] == "1"
+        try:
+            ids = views.article_ids(conn, source, unread_only)
+        except QueryError as exc:  # a saved search that no longer reads
+            self.app.notify_text(f"Cannot show {row.label if row else source.key}: {exc}",
+                                 "warning")
+            source, ids = views.Source("all"), views.article_ids(conn, views.Source("all"))
+        self.articles.show(ids, source, unread_only, keep_id=_int(saved["article"]))
+        self.update_article_count()
+        reader_id = _int(saved["reader_article"])
+        if reader_id is not None:
+            self.open_article(reader_id, focus=False, mark=False,
+                              offset=_int(saved["reader_offset"]) or 0)
+        pane = saved["pane"] if saved["pane"] in PANES else "articles"
+        if pane == "reader" and self.reader.article_id is None:
+            pane = "articles"
+        self.focus_pane(pane)
+
+    def save_state(self) -> None:
+        """Remember the feed, article, open article and its position for the next start."""
+        conn = self.app.conn
+        row = self.feeds.current
+        values = {
+            "source": row.source.key if row else "all",
+            "unread_only": "1" if self.articles.unread_only else "0",
+            "article": str(self.articles.current_id or ""),
+            "reader_article": str(self.reader.article_id or ""),
+            "reader_offset": str(self.reader.top_offset),
+            "pane": self.current_pane,
+        }
+        for key, value in values.items():
+            state_store.set_state(conn, f"tui.{key}", value)
+
+    # --- panes --------------------------------------------------------------------------------
+    @property
+    def current_pane(self) -> str:
+        """The pane holding the focus."""
+        node = self.focused
+        while node is not None:
+            if node.id and node.id.endswith("-pane"):
+                return node.id.removesuffix("-pane")
+            node = node.parent  # type: ignore[assignment]
+        return "articles"
+
+    @property
+    def narrow(self) -> bool:
+        """One pane at a time?"""
+        return self.has_class("-narrow")
+
+    def focus_pane(self, pane: str) -> None:
+        """Show (when narrow) and focus ``pane``."""
+        self._mark_active(pane)
+        self.pane_widget(pane).focus()
+
+    def _mark_active(self, pane: str) -> None:
+        for name in PANES:
+            self.query_one(f"#{name}-pane").set_class(name == pane, "-active")
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """The focused pane is the one shown in the narrow layout."""
+        self._mark_active(self.current_pane)
+
+    def on_resize(self, event: Resize) -> None:
+        """Switch between the three-pane and the one-pane layout."""
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    def action_next_pane(self) -> None:
+        """Focus the next pane (tab)."""
+        index = PANES.index(self.current_pane)
+        self.focus_pane(PANES[(index + 1) % len(PANES)])
+
+    def action_previous_pane(self) -> None:
+        """Focus the previous pane (shift+tab)."""
+        index = PANES.index(self.current_pane)
+        self.focus_pane(PANES[(index - 1) % len(PANES)])
+
+    def go_back(self) -> bool:
+        """Back out one level; False when there is nowhere to go back to."""
+        search_bar = self.query_one(SearchBar)
+        pane = self.current_pane
+        if search_bar.has_focus:
+            self.close_search_bar()
+        elif pane == "reader":
+            self.focus_pane("articles")
+        elif pane == "articles" and self.search_source is not None:
+            self.end_search()
+        elif pane == "articles" and self.narrow:
+            self.focus_pane("feeds")
+        else:
+            return False
+        return True
+
+    def action_back(self) -> None:
+        """Escape: close the search prompt, else cancel a running refresh, else go back."""
+        if self.query_one(SearchBar).has_focus or not self.cancel_refresh():
+            self.go_back()
+
+    async def action_back_or_quit(self) -> None:
+        """q: back out one level, or quit from the top."""
+        if not self.go_back():
+            await self.app.action_quit()
+
+    def action_help(self) -> None:
+        """Show the keys of the focused pane and the global ones."""
+        pane = self.current_pane
+        row = self.feeds.current
+        context = row.label if pane == "feeds" and row else ""
+        if pane == "articles":
+            context = self.list_title()
+        elif pane == "reader" and self.reader_article is not None:
+            context = self.reader_article.title
+        display = {key: self.app.get_key_display(item.binding)
+                   for key, item in self.active_bindings.items()}
+        self.app.push_screen(HelpScreen(help_text(self.active_bindings, display, pane, context)))
+
+    def update_bindings(self) -> None:
+        """Refresh footer and palette state, only when an action's availability changed.
+
+        (Refreshing bindings rebuilds the footer, which costs a frame or more.)
+        """
+        state = tuple(self.check_action(action, params) for action, params in _DYNAMIC)
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim the actions that cannot run now (None), so keys and palette say so."""
+        if action in _NEEDS_ARTICLE:
+            return True if self.target_id() is not None else None
+        if action in ("refresh_current", "refresh_all"):
+            return None if self.refreshing else True
+        if action == "save_search":
+            return True if self.search_source is not None else None
+        if action == "remove_feed":
+            row = self.feeds.current
+            return True if row is not None and row.source.kind in ("feed", "search") else None
+        if action == "open_reference":
+            number = parameters[0] if parameters else 0
+            links = self.reader.links
+            return True if isinstance(number, int) and 0 < number <= len(links) else None
+        return True
+
+    # --- status -------------------------------------------------------------------------------
+    def show_feed_status(self) -> None:
+        """Under the feeds: the last error of the selected feed, if it failed."""
+        row = self.feeds.current
+        status = self.query_one("#feed-status", Static)
+        if row is not None and row.failed:
+            status.update(Text("Last refresh failed: " + (clean_line(row.error)
+                                                           or "unknown error")))
+            status.display = True
+        else:
+            status.display = False
+
+    def update_article_count(self) -> None:
+        """The article pane's title: what it lists and how many (our own text only)."""
+        pane = self.query_one("#articles-pane")
+        kind = "Search results" if self.search_source is not None else "Articles"
+        suffix = " · unread only" if self.articles.unread_only else ""
+        pane.border_title = f"{kind} ({len(self.articles.ids)}){suffix}"
+
+    def list_title(self) -> str:
+        """What the article list shows, for the help screen (may contain feed text)."""
+        if self.search_source is not None:
+            return "search: " + self.search_source.query
+        row = self.feeds.current
+        return row.label if row else ""
+
+    @on(LineList.CursorMoved, "#feeds")
+    def feed_cursor_moved(self, event: LineList.CursorMoved) -> None:
+        """Moving in the feeds pane shows that feed's articles."""
+        self.show_feed_status()
+        row = self.feeds.current
+        if row is not None:
+            self.end_search(reload=False)
+            self.load_list(row.source, self.articles.unread_only)
+        self.update_bindings()
+
+    @on(LineList.Chosen)
+    def row_chosen(self, event: LineList.Chosen) -> None:
+        """Enter on a feed goes to its articles; on an article, opens it."""
+        if event.list is self.feeds:
+            self.focus_pane("articles")
+        elif (article_id := self.articles.current_id) is not None:
+            self.open_article(article_id)
+
+    def fetch_rows(self, ids: list[int]) -> dict[int, Article]:
+        """Rows for the article list's pages (UI thread, its own connection)."""
+        return article_store.articles_by_ids(self.app.conn, ids)
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None

@@ -1,0 +1,92 @@
+"""The feeds pane: virtual feeds, saved searches, folders and feeds with unread counts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+
+from newsreader.safety import clean_line
+from newsreader.store.views import FeedRow
+from newsreader.tui import commands
+from newsreader.tui.widgets.line_list import LineList
+from newsreader.tui.widgets.wrap import fit
+
+_ICONS = {"search": "⌕ ", "folder": "▾ "}
+
+
+class FeedList(LineList):
+    """One row per :class:`FeedRow`; a failed feed carries a ``!`` mark."""
+
+    BINDINGS = commands.bindings("feeds")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[FeedRow] = []
+
+    @property
+    def row_count(self) -> int:
+        """Rows shown."""
+        return len(self.rows)
+
+    @property
+    def current(self) -> FeedRow | None:
+        """The row under the cursor."""
+        return self.rows[self.cursor] if self.rows else None
+
+    def index_of_key(self, key: str) -> int | None:
+        """Row index of the source with this key."""
+        for index, row in enumerate(self.rows):
+            if row.source.key == key:
+                return index
+        return None
+
+    def set_rows(self, rows: list[FeedRow], keep_key: str | None = None) -> None:
+        """Replace the rows, keeping the cursor on ``keep_key`` (or the current row)."""
+        key = keep_key or (self.current.source.key if self.current else None)
+        self.rows = rows
+        index = self.index_of_key(key) if key else None
+        self.cursor = index if index is not None else min(self.cursor, max(0, len(rows) - 1))
+        self.rows_changed()
+        self.scroll_to_cursor()
+
+    def adjust_unread(self, feed_id: int, delta: int) -> None:
+        """Change the unread counts shown for a feed, its folder, All and Unread."""
+        folder_index = None
+        for index, row in enumerate(self.rows):
+            kind = row.source.kind
+            if kind == "folder":
+                folder_index = index
+            if (kind in ("all", "unread") or (kind == "feed" and row.source.feed_id == feed_id)):
+                self._bump(index, delta)
+                if kind == "feed" and row.depth and folder_index is not None:
+                    self._bump(folder_index, delta)
+
+    def adjust_count(self, kind: str, delta: int) -> None:
+        """Change the count of a virtual feed (e.g. "starred")."""
+        for index, row in enumerate(self.rows):
+            if row.source.kind == kind:
+                self._bump(index, delta)
+
+    def _bump(self, index: int, delta: int) -> None:
+        row = self.rows[index]
+        if row.count is not None:
+            self.rows[index] = replace(row, count=max(0, row.count + delta))
+            self.refresh_row(index)
+
+    def render_row(self, index: int, width: int, cursor: bool) -> list[Segment]:
+        """Indent, icon or failure mark, label, count on the right."""
+        row = self.rows[index]
+        strong = row.source.kind in ("all", "unread", "starred", "annotated", "folder") or bool(
+            row.count)
+        style = self.style_of("strong" if strong else "dim")
+        mark_style = self.style_of("error") if row.failed else style
+        if cursor:
+            style += self.cursor_style()
+            mark_style += self.cursor_style()
+        prefix = "  " * row.depth + ("! " if row.failed else _ICONS.get(row.source.kind, "  "))
+        count = f" {row.count}" if row.count else ""
+        label_width = max(1, width - cell_len(prefix) - len(count) - 1)
+        label = set_cell_size(fit(clean_line(row.label), label_width), label_width)
+        return [Segment(prefix, mark_style), Segment(label + count + " ", style)]

@@ -1,0 +1,27 @@
+"""Fixtures for the TUI tests: a seeded real store and a fixed time zone."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tui_helpers import seed_store
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Dates on screen are local time: pin the zone so they never vary."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def store(db_path: Path) -> Path:
+    """The seeded store of :func:`tui_helpers.seed_store`."""
+    seed_store(db_path)
+    return db_path

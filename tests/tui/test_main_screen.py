@@ -1,0 +1,227 @@
+"""The three-pane screen driven with real keys over a real seeded store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_helpers import (
+    article_flags,
+    article_key,
+    count_of,
+    flat,
+    make_app,
+    run,
+    screen_text,
+    settle,
+    wait_for,
+    widget_text,
+)
+
+from newsreader.config import Settings
+from newsreader.store import connect
+
+
+async def test_first_screen_shows_feeds_articles_and_failed_mark(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        feeds = widget_text(app, "#feeds")
+        assert [line.split()[0] for line in feeds.splitlines()[:4]] == [
+            "All", "Unread", "Starred", "Annotated"]
+        assert count_of(feeds, "All") == "4"
+        assert "! Broken Feed" in feeds
+        assert count_of(feeds, "Inter Bellum") == "2"
+        assert "▾ World" in feeds and "  World Desk" in feeds
+        listed = widget_text(app, "#articles").splitlines()
+        assert "Trump and Petro talk" in listed[0] and "2026-01-04" in listed[0]
+        assert "Colombia braces" in listed[1]
+        assert listed[3].startswith("   Petro speaks")  # read: no ● mark
+        assert listed[0].startswith("●")
+        assert app.main.current_pane == "articles"
+
+
+async def test_enter_opens_the_article_and_marks_it_read(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await pilot.pause()
+        header = widget_text(app, "#reader-header")
+        assert "Trump and Petro talk" in header
+        assert "Inter Bellum · Ana Reporter · 2026-01-04 00:00" in header
+        body = widget_text(app, "#reader")
+        assert "Trump and Petro spoke [1] by phone." in body
+        assert "References" in body
+        assert "[1] https://interbellum.example/call" in body
+        assert app.main.current_pane == "reader"
+        assert article_flags(store, "ib3") == (1, 0)
+        assert widget_text(app, "#articles").splitlines()[0].startswith(" ")
+        assert count_of(widget_text(app, "#feeds"), "Inter Bellum") == "1"
+
+
+async def test_opening_keeps_unread_when_configured(store: Path, tmp_path: Path):
+    settings = Settings()
+    settings.reader.mark_read_on_open = False
+    app = make_app(store, tmp_path, settings)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Trump and Petro talk" in widget_text(app, "#reader-header")
+        assert article_flags(store, "ib3") == (0, 0)
+
+
+async def test_m_and_s_toggle_read_and_star_in_the_store(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j", "m", "s")
+        await pilot.pause()
+        assert article_flags(store, "wd2") == (1, 1)
+        row = widget_text(app, "#articles").splitlines()[1]
+        assert row.startswith(" ★ Colombia braces")
+        assert count_of(widget_text(app, "#feeds"), "Starred") == "1"
+        await pilot.press("m", "s")
+        await pilot.pause()
+        assert article_flags(store, "wd2") == (0, 0)
+        assert widget_text(app, "#articles").splitlines()[1].startswith("●  Colombia")
+
+
+async def test_next_unread_continues_in_the_next_feed(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # feeds: Inter Bellum
+        await settle(pilot, app)
+        assert "Inter Bellum" in widget_text(app, "#feeds").splitlines()[5]
+        await pilot.press("enter", "n")  # to the articles; ib3 -> ib2
+        await settle(pilot, app)
+        assert article_key(store, app.main.articles.current_id) == "ib2"
+        await pilot.press("n")  # ib1 is read: Inter Bellum is done, World Desk next
+        await settle(pilot, app)
+        assert article_key(store, app.main.articles.current_id) == "wd2"
+        assert app.main.feeds.current.label == "World Desk"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Colombia braces" in widget_text(app, "#reader-header")
+        await pilot.press("n")  # in the reader, n opens the next unread
+        await settle(pilot, app)
+        assert "Border tension" in widget_text(app, "#reader-header")
+        assert article_flags(store, "wd1") == (1, 0)
+
+
+async def test_unread_only_filter(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("u")
+        await settle(pilot, app)
+        shown = widget_text(app, "#articles")
+        assert "Petro speaks" not in shown and "Maduro responds" in shown
+        assert "Articles (4) · unread only" in screen_text(app)
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert "Petro speaks" in widget_text(app, "#articles")
+
+
+async def test_failed_feed_shows_its_error_when_selected(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        assert "Last refresh failed" not in screen_text(app)
+        await pilot.press("shift+tab", "j", "j", "j", "j")
+        await settle(pilot, app)
+        assert "Last refresh failed: HTTP 500 from server" in flat(screen_text(app))
+        assert "No articles here." in widget_text(app, "#articles")
+
+
+async def test_mark_feed_read_from_the_feeds_pane(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j", "A")
+        await settle(pilot, app)
+        assert article_flags(store, "ib2") == (1, 0)
+        assert article_flags(store, "ib3") == (1, 0)
+        assert article_flags(store, "wd2") == (0, 0)
+        feeds = widget_text(app, "#feeds")
+        assert count_of(feeds, "All") == "2"
+        assert "Marked 2 articles read: Inter Bellum" in flat(screen_text(app))
+
+
+async def test_position_is_restored_on_the_next_start(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j", "j", "enter")  # ib2 in the reader
+        await pilot.pause()
+        await pilot.press("q")  # back to the list
+        await pilot.pause()
+        assert app.main.current_pane == "articles"
+        await pilot.press("q")  # and quit
+        await pilot.pause()
+    assert app.return_code == 0
+    again = make_app(store, tmp_path)
+    async with run(again) as pilot:
+        await settle(pilot, again)
+        assert "Maduro responds" in widget_text(again, "#reader-header")
+        assert article_key(store, again.main.articles.current_id) == "ib2"
+        assert again.main.current_pane == "articles"
+
+
+async def test_open_in_browser_only_follows_http_links(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # the terminal has no browser
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("o")
+        assert opened == ["https://news.example/ib3"]
+        await pilot.press("enter", "1", "2")
+        await pilot.pause()
+        assert opened == ["https://news.example/ib3", "https://interbellum.example/call"]
+        warning = "Not opened (only http and https links open): javascript:alert(1)"
+        assert await wait_for(pilot, lambda: warning in flat(screen_text(app)))
+
+
+async def test_add_a_local_feed_file(store: Path, tmp_path: Path):
+    feed = tmp_path / "local.xml"
+    feed.write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Local Wire</title>"
+        "<link>https://local.example/</link><item><title>Offline story</title>"
+        "<guid>l1</guid><pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate>"
+        "<description>Hello.</description></item></channel></rss>", encoding="utf-8")
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("shift+tab", "a")
+        await pilot.pause()
+        await pilot.press(*str(feed), "enter")
+        await settle(pilot, app)
+        await settle(pilot, app)
+        assert "Local Wire" in widget_text(app, "#feeds")
+        assert app.main.feeds.current.label == "Local Wire"
+        assert "Offline story" in widget_text(app, "#articles")
+
+
+async def test_remove_a_feed_after_confirming(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j", "enter")  # read "Colombia braces" from World Desk
+        await pilot.pause()
+        assert "Colombia braces" in widget_text(app, "#reader-header")
+        await pilot.press("shift+tab", "shift+tab", "G", "d")  # World Desk is the last row
+        await pilot.pause()
+        assert "Remove the feed “World Desk” and its articles?" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "World Desk" in widget_text(app, "#feeds")
+        await pilot.press("d", "y")
+        await settle(pilot, app)
+        assert "World Desk" not in widget_text(app, "#feeds")
+        assert "Select an article" in widget_text(app, "#reader-header")  # it left with it
+        conn = connect(store)
+        assert conn.execute("SELECT count(*) FROM feeds WHERE title = 'World Desk'").fetchone()[
+            0] == 0
+        conn.close()

@@ -1,0 +1,162 @@
+"""Refresh from the TUI against a real HTTP server on 127.0.0.1, while the user works."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+from httpserver import LoopbackServer
+from tui_helpers import (
+    BASE,
+    DAY,
+    article_key,
+    entry,
+    flat,
+    make_app,
+    run,
+    screen_text,
+    settle,
+    wait_for,
+    widget_text,
+)
+
+from newsreader.config import Settings
+from newsreader.store import connect
+from newsreader.store.articles import upsert_entries
+from newsreader.store.feeds import add_feed
+
+
+def rss(title: str, items: list[tuple[str, str, float]]) -> bytes:
+    """An RSS 2.0 document with (guid, title, day after BASE) items."""
+    parts = [f"<?xml version='1.0'?><rss version='2.0'><channel><title>{title}</title>"
+             "<link>https://site.example/</link>"]
+    for guid, item_title, day in items:
+        date = format_datetime(datetime.fromtimestamp(BASE + day * DAY, UTC))
+        parts.append(f"<item><guid>{guid}</guid><title>{item_title}</title>"
+                     f"<pubDate>{date}</pubDate><description>Text of {item_title}."
+                     "</description></item>")
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    """A loopback feed server."""
+    with LoopbackServer() as running:
+        yield running
+
+
+def local_settings() -> Settings:
+    """Parse in the refreshing thread: quick to start in tests."""
+    settings = Settings()
+    settings.fetch.parse_workers = 1
+    settings.fetch.total_timeout = 10.0
+    return settings
+
+
+def seed_served(db_path: Path, server: LoopbackServer, paths: list[str]) -> None:
+    """Feeds at ``paths`` on the server; the first already holds articles: "Old three",
+    "Old two", "Old one" on top, then 60 older ones (more than a screen)."""
+    conn = connect(db_path)
+    ids = [add_feed(conn, server.url(path), f"Feed {path}")[0] for path in paths]
+    older = [entry(f"older{n}", f"Older {n}", -n) for n in range(60)]
+    upsert_entries(conn, ids[0], [entry("old1", "Old one", 1), entry("old2", "Old two", 2),
+                                  entry("old3", "Old three", 3), *older])
+    conn.close()
+
+
+async def test_refresh_all_brings_articles_while_the_user_keeps_their_place(
+        db_path: Path, tmp_path: Path, server: LoopbackServer):
+    server.route("/a.xml", body=rss("Alpha", [("a1", "Alpha fresh", 10), ("a2", "Alpha more", 9)]),
+                 delay=1.0)
+    server.route("/b.xml", body=rss("Beta", [("b1", "Beta fresh", 8)]), delay=1.0)
+    seed_served(db_path, server, ["/a.xml", "/b.xml"])
+    app = make_app(db_path, tmp_path, local_settings())
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j")  # the cursor on "Old two"
+        assert article_key(db_path, app.main.articles.current_id) == "old2"
+        await pilot.press("R")
+        await pilot.pause()
+        assert app.main.refreshing
+        assert "esc cancels" in screen_text(app)
+        await pilot.press("j", "k", "enter")  # the UI answers meanwhile
+        await pilot.pause()
+        assert "Old two" in widget_text(app, "#reader-header")
+        assert app.main.refreshing  # all of that happened during the refresh
+        assert await wait_for(pilot, lambda: not app.main.refreshing)
+        await settle(pilot, app)
+        assert article_key(db_path, app.main.articles.current_id) == "old2"
+        assert "Old two" in widget_text(app, "#articles").splitlines()[1]  # same screen row
+        await pilot.press("escape", "g")  # back to the list: the arrivals are above
+        listed = widget_text(app, "#articles")
+        assert "Alpha fresh" in listed and "Beta fresh" in listed
+        assert await wait_for(
+            pilot, lambda: "Refreshed: 2 feeds, 3 new articles" in flat(screen_text(app)))
+        assert "esc cancels" not in screen_text(app)
+    assert server.count("/a.xml") == 1 and server.count("/b.xml") == 1
+
+
+async def test_r_refreshes_only_the_selected_feed(db_path: Path, tmp_path: Path,
+                                                  server: LoopbackServer):
+    server.route("/a.xml", body=rss("Alpha", [("a1", "Alpha fresh", 10)]))
+    server.route("/b.xml", body=rss("Beta", [("b1", "Beta fresh", 8)]))
+    seed_served(db_path, server, ["/a.xml", "/b.xml"])
+    app = make_app(db_path, tmp_path, local_settings())
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # Feed /b.xml
+        await settle(pilot, app)
+        assert app.main.feeds.current.label == "Feed /b.xml"
+        await pilot.press("r")
+        assert await wait_for(pilot, lambda: not app.main.refreshing)
+        await settle(pilot, app)
+        assert "Beta fresh" in widget_text(app, "#articles")
+    assert server.count("/a.xml") == 0 and server.count("/b.xml") == 1
+
+
+async def test_escape_cancels_a_slow_refresh(db_path: Path, tmp_path: Path,
+                                             server: LoopbackServer):
+    for name in ("s1", "s2", "s3"):
+        server.route(f"/{name}.xml", body=rss(name, [(name, f"Slow {name}", 5)]), delay=8.0)
+    seed_served(db_path, server, ["/s1.xml", "/s2.xml", "/s3.xml"])
+    settings = local_settings()
+    settings.fetch.max_per_host = 1
+    app = make_app(db_path, tmp_path, settings)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        started = time.monotonic()
+        await pilot.press("R")
+        assert await wait_for(pilot, lambda: server.count() >= 1)
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: not app.main.refreshing, timeout=5)
+        assert time.monotonic() - started < 5
+        assert await wait_for(pilot, lambda: "Refresh cancelled" in flat(screen_text(app)))
+        assert "esc cancels" not in screen_text(app)
+        await pilot.press("j")
+        assert article_key(db_path, app.main.articles.current_id) == "old2"
+        listed = widget_text(app, "#articles")
+        assert "Slow" not in listed
+
+
+async def test_a_failing_feed_is_reported_and_marked(db_path: Path, tmp_path: Path,
+                                                     server: LoopbackServer):
+    server.route("/a.xml", body=rss("Alpha", [("a1", "Alpha fresh", 10)]))
+    server.route("/bad.xml", status=500, body=b"oops")
+    seed_served(db_path, server, ["/a.xml", "/bad.xml"])
+    app = make_app(db_path, tmp_path, local_settings())
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("R")
+        assert await wait_for(pilot, lambda: not app.main.refreshing)
+        await settle(pilot, app)
+        assert await wait_for(pilot, lambda: "1 failed" in flat(screen_text(app)))
+        feeds = widget_text(app, "#feeds")
+        assert "! Feed /bad.xml" in feeds
+        await pilot.press("shift+tab", "G")
+        await settle(pilot, app)
+        assert "Last refresh failed" in flat(screen_text(app))

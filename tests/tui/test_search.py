@@ -1,0 +1,115 @@
+"""Search from the TUI: filters, leaving the results, saving a search as a smart feed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from tui_helpers import (
+    article_key,
+    flat,
+    line_of,
+    make_app,
+    run,
+    screen_text,
+    settle,
+    wait_for,
+    widget_text,
+)
+
+from newsreader.store import connect
+
+ROW = re.compile(r"^[● ][★ ] (.+?)(?:  .*)? \d{4}-\d{2}-\d{2}\s*$")
+"""An article-list row: marks, title, date."""
+
+
+async def search(pilot, app, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Type ``query`` at the ``/`` prompt; returns the titles listed afterwards."""
+    await pilot.press("slash")
+    await pilot.pause()
+    await pilot.press(*query, "enter")
+    await settle(pilot, app)
+    rows = widget_text(app, "#articles").splitlines()
+    return [match.group(1) for row in rows if (match := ROW.match(row))]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("petro is:unread", ["Trump and Petro talk"]),
+    ("petro", ["Trump and Petro talk", "Petro speaks"]),
+    ("feed:world", ["Colombia braces", "Border tension"]),
+    ("after:2026-01-03", ["Trump and Petro talk", "Colombia braces", "Maduro responds"]),
+    ("before:2026-01-02 author:ana", ["Border tension"]),
+    ('"Trump and Petro" -machado', []),
+    ("body -petro is:read", []),
+    ("respon*", ["Maduro responds"]),
+])
+async def test_search_with_filters(store: Path, tmp_path: Path, query: str,
+                                   expected: list[str]):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        assert await search(pilot, app, query) == expected
+        assert f"Search results ({len(expected)})" in screen_text(app)
+        if not expected:
+            assert "No articles match this search." in widget_text(app, "#articles")
+
+
+async def test_escape_leaves_the_results_and_restores_the_list(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("j", "j")  # "Maduro responds"
+        await search(pilot, app, "feed:world")
+        assert "Search results (2)" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert "Articles (5)" in screen_text(app)
+        assert article_key(store, app.main.articles.current_id) == "ib2"
+
+
+async def test_a_bad_date_is_explained_not_fatal(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await search(pilot, app, "after:2026-13-45")
+        assert await wait_for(pilot, lambda: "not a date" in flat(screen_text(app)))
+        assert "Articles (5)" in screen_text(app)
+        assert app.is_running
+
+
+async def test_ctrl_s_saves_the_search_as_a_smart_feed(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await search(pilot, app, "feed:world is:unread")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        feeds = widget_text(app, "#feeds")
+        assert "⌕ feed:world is:unread" in feeds
+        conn = connect(store)
+        saved = conn.execute("SELECT name, query FROM saved_searches").fetchall()
+        conn.close()
+        assert [tuple(row) for row in saved] == [("feed:world is:unread",) * 2]
+        await pilot.press("escape", "shift+tab")
+        await settle(pilot, app)
+        await pilot.press("j", "j", "j", "j")  # the saved search, after the virtual feeds
+        await settle(pilot, app)
+        assert "⌕ feed:world" in line_of(widget_text(app, "#feeds"), "feed:world")
+        assert app.main.feeds.current.label == "feed:world is:unread"
+        listed = widget_text(app, "#articles")
+        assert "Colombia braces" in listed and "Maduro" not in listed
+        await pilot.press("d", "y")
+        await settle(pilot, app)
+        assert "feed:world is:unread" not in widget_text(app, "#feeds")
+
+
+async def test_saving_needs_a_search(store: Path, tmp_path: Path):
+    app = make_app(store, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        conn = connect(store)
+        assert conn.execute("SELECT count(*) FROM saved_searches").fetchone()[0] == 0
+        conn.close()

@@ -1,0 +1,108 @@
+"""The reading-screen queries in newsreader.store.views, on a real seeded store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tui_helpers import entry
+
+from newsreader.store import connect
+from newsreader.store.articles import upsert_entries
+from newsreader.store.feeds import add_feed
+from newsreader.store.search import QueryError
+from newsreader.store.views import (
+    Source,
+    article_ids,
+    delete_saved_search,
+    feed_rows,
+    list_saved_searches,
+    mark_source_read,
+    neighbour_unread,
+    save_search,
+    unread_by_feed,
+    virtual_counts,
+)
+
+
+@pytest.fixture
+def conn(store: Path):  # type: ignore[no-untyped-def]
+    """A connection to the seeded store."""
+    connection = connect(store)
+    yield connection
+    connection.close()
+
+
+def keys(conn, ids) -> list[str]:  # type: ignore[no-untyped-def]
+    """Article keys for ids, in order."""
+    found = dict(conn.execute("SELECT id, key FROM articles").fetchall())
+    return [found[i] for i in ids]
+
+
+def key_id(conn, key: str) -> int:  # type: ignore[no-untyped-def]
+    """The id of the seeded article ``key``."""
+    return int(conn.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()[0])
+
+
+def test_feed_rows_virtual_feeds_then_loose_feeds_then_folders(conn):
+    rows = feed_rows(conn)
+    assert [(r.source.key.split(":")[0], r.label, r.count, r.depth) for r in rows] == [
+        ("all", "All", 4, 0), ("unread", "Unread", 4, 0), ("starred", "Starred", 0, 0),
+        ("annotated", "Annotated", 0, 0),
+        ("feed", "Broken Feed", 0, 0), ("feed", "Inter Bellum", 2, 0),
+        ("folder", "World", 2, 0), ("feed", "World Desk", 2, 1),
+    ]
+    broken = rows[4]
+    assert broken.failed and broken.error == "HTTP 500 from server"
+
+
+def test_article_ids_per_source_newest_first(conn):
+    assert keys(conn, article_ids(conn, Source("all"))) == ["ib3", "wd2", "ib2", "ib1", "wd1"]
+    assert keys(conn, article_ids(conn, Source("unread"))) == ["ib3", "wd2", "ib2", "wd1"]
+    assert keys(conn, article_ids(conn, Source("folder", folder="World"))) == ["wd2", "wd1"]
+    inter = feed_rows(conn)[5].source
+    assert keys(conn, article_ids(conn, inter, unread_only=True)) == ["ib3", "ib2"]
+    assert keys(conn, article_ids(conn, Source("search", query="petro"))) == ["ib3", "ib1"]
+    with pytest.raises(QueryError):
+        article_ids(conn, Source("search", query="after:2026-99-01"))
+
+
+def test_nested_folders_belong_to_their_parent(conn):
+    feed, _ = add_feed(conn, "https://nested.example/feed", "Nested", folder="World/Americas")
+    lookalike, _ = add_feed(conn, "https://w2.example/feed", "Lookalike", folder="Worldly")
+    upsert_entries(conn, feed, [entry("n1", "Nested story", 4)])
+    upsert_entries(conn, lookalike, [entry("l1", "Not in World", 5)])
+    assert keys(conn, article_ids(conn, Source("folder", folder="World"))) == ["n1", "wd2", "wd1"]
+
+
+def test_neighbour_unread_walks_in_list_order(conn):
+    inter = Source("feed", feed_id=int(conn.execute(
+        "SELECT id FROM feeds WHERE title = 'Inter Bellum'").fetchone()[0]))
+    assert neighbour_unread(conn, inter, None) == key_id(conn, "ib3")
+    assert neighbour_unread(conn, inter, key_id(conn, "ib3")) == key_id(conn, "ib2")
+    assert neighbour_unread(conn, inter, key_id(conn, "ib2")) is None  # ib1 is read
+    assert neighbour_unread(conn, inter, key_id(conn, "ib1"), forward=False) == key_id(conn, "ib2")
+    assert neighbour_unread(conn, Source("all"), key_id(conn, "ib2")) == key_id(conn, "wd1")
+    assert neighbour_unread(conn, Source("all"), None, forward=False) == key_id(conn, "wd1")
+
+
+def test_mark_source_read_and_counts(conn):
+    assert mark_source_read(conn, Source("folder", folder="World")) == 2
+    assert virtual_counts(conn)["unread"] == 2
+    assert unread_by_feed(conn) == {int(conn.execute(
+        "SELECT id FROM feeds WHERE title = 'Inter Bellum'").fetchone()[0]): 2}
+    assert mark_source_read(conn, Source("all")) == 2
+    assert virtual_counts(conn) == {"all": 0, "unread": 0, "starred": 0, "annotated": 0}
+
+
+def test_saved_searches_are_kept_once_per_query(conn):
+    first = save_search(conn, "petro is:unread")
+    assert save_search(conn, " petro is:unread ", name="Petro") == first
+    assert [(s.name, s.query) for s in list_saved_searches(conn)] == [("Petro",
+                                                                      "petro is:unread")]
+    rows = feed_rows(conn)
+    assert rows[4].label == "Petro" and rows[4].source == Source("search",
+                                                                 query="petro is:unread")
+    with pytest.raises(ValueError):
+        save_search(conn, "  ")
+    assert delete_saved_search(conn, first) and not list_saved_searches(conn)

@@ -1,0 +1,154 @@
+"""Helpers shared by the TUI tests: seed a real store, build the app, read screen and store."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+
+from newsreader.config import Settings
+from newsreader.models import ParsedEntry
+from newsreader.store import connect
+from newsreader.store.articles import upsert_entries
+from newsreader.store.feeds import add_feed, record_fetch
+from newsreader.tui.app import NewsReaderApp
+
+SIZE = (140, 40)
+"""Terminal size of the wide layout tests."""
+DAY = 86_400.0
+BASE = 1_767_225_600.0
+"""2026-01-01 00:00 UTC: every seeded date counts from here, so screens never change."""
+
+
+def entry(key: str, title: str, day: float, text: str = "", **extra: object) -> ParsedEntry:
+    """A parsed entry published ``day`` days after BASE."""
+    return ParsedEntry(key=key, guid=key, title=title, published=BASE + day * DAY,
+                       url=f"https://news.example/{key}", author="Ana Reporter",
+                       text=text or f"The body of {title}.\n\nA second paragraph.",
+                       **extra)  # type: ignore[arg-type]
+
+
+def seed_store(db_path: Path) -> None:
+    """Two feeds in the open, one in a folder, one that failed.
+
+    Inter Bellum: ib3 (day 3, two link references), ib2 (day 2), ib1 (day 1, read).
+    World Desk (folder "World"): wd2 (day 2.5), wd1 (day 0.5).
+    Broken Feed: no articles, its last refresh failed.
+    """
+    conn = connect(db_path)
+    ib, _ = add_feed(conn, "https://interbellum.example/feed", "Inter Bellum")
+    wd, _ = add_feed(conn, "https://world.example/feed", "World Desk", folder="World")
+    broken, _ = add_feed(conn, "https://broken.example/feed", "Broken Feed")
+    upsert_entries(conn, ib, [
+        entry("ib1", "Petro speaks", 1),
+        entry("ib2", "Maduro responds", 2),
+        entry("ib3", "Trump and Petro talk", 3,
+              text="Trump and Petro spoke [1] by phone.\n\nMachado reacted [2].",
+              links=["https://interbellum.example/call", "javascript:alert(1)"]),
+    ])
+    upsert_entries(conn, wd, [entry("wd1", "Border tension", 0.5),
+                              entry("wd2", "Colombia braces", 2.5)])
+    conn.execute("UPDATE articles SET is_read = 1 WHERE key = 'ib1'")
+    record_fetch(conn, broken, status="error", error="HTTP 500 from server")
+    conn.close()
+
+
+def make_app(db_path: Path, tmp_path: Path, settings: Settings | None = None) -> NewsReaderApp:
+    """The real app over ``db_path`` with a private config file."""
+    return NewsReaderApp(db_path, settings or Settings(), tmp_path / "config" / "config.toml")
+
+
+def terminal_output(app: NewsReaderApp) -> tuple[str, str]:
+    """A full repaint as the terminal would get it: (plain text, the bytes written).
+
+    Renders the screen stack (so dialogs over the main screen are included) through a Rich
+    console that records, the way Textual's own screenshot does.
+    """
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False,
+                      safe_box=False)
+    update = app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens)
+    console.print(update)
+    raw = console.file.getvalue()  # type: ignore[attr-defined]
+    return console.export_text(), raw
+
+
+def screen_text(app: NewsReaderApp) -> str:
+    """What the user sees, as text (one line per terminal row)."""
+    return terminal_output(app)[0]
+
+
+def article_flags(db_path: Path, key: str) -> tuple[int, int]:
+    """(is_read, is_starred) of an article, read from the store itself."""
+    conn = connect(db_path)
+    try:
+        row = conn.execute("SELECT is_read, is_starred FROM articles WHERE key = ?",
+                           (key,)).fetchone()
+    finally:
+        conn.close()
+    return int(row[0]), int(row[1])
+
+
+async def settle(pilot, app: NewsReaderApp) -> None:  # type: ignore[no-untyped-def]
+    """Let workers finish, their messages be handled and the screen catch up."""
+    for _ in range(2):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+
+
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
+    """Poll ``condition`` (never a fixed sleep) until true or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+def widget_text(app: NewsReaderApp, selector: str) -> str:
+    """What the user sees inside one widget (by CSS selector) of the current screen."""
+    region = app.screen.query_one(selector).region
+    lines = screen_text(app).split("\n")[region.y:region.y + region.height]
+    return "\n".join(line[region.x:region.x + region.width] for line in lines)
+
+
+def article_key(db_path: Path, article_id: int | None) -> str | None:
+    """The seeded key of an article id."""
+    if article_id is None:
+        return None
+    conn = connect(db_path)
+    try:
+        row = conn.execute("SELECT key FROM articles WHERE id = ?", (article_id,)).fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def line_of(block: str, label: str) -> str:
+    """The first line of ``block`` containing ``label`` ("" when none does)."""
+    return next((line for line in block.splitlines() if label in line), "")
+
+
+def count_of(block: str, label: str) -> str:
+    """The count shown at the end of a feeds-pane row ("" when none)."""
+    words = line_of(block, label).split()
+    return words[-1] if words and words[-1].isdigit() else ""
+
+
+def flat(text: str) -> str:
+    """``text`` with runs of whitespace (and pane borders) collapsed, for wrapped messages."""
+    for border in "│▌▎▊":
+        text = text.replace(border, " ")
+    return " ".join(text.split())
+
+
+def run(app: NewsReaderApp, size: tuple[int, int] = SIZE):  # type: ignore[no-untyped-def]
+    """``app.run_test`` at a fixed size, with notifications shown (they are asserted on)."""
+    return app.run_test(size=size, notifications=True)

@@ -4,14 +4,14 @@ Why httpx (a synchronous ``httpx.Client``): one client shared by every thread gi
 thread-safe pool of keep-alive connections; its streaming API lets us stop reading at the
 size cap and at the overall deadline; ``follow_redirects=False`` lets us follow redirects
 ourselves and see every hop (301/308 vs 302, scheme checks, loops). We decode gzip/deflate
-ourselves with ``zlib`` so the *decompressed* size is bounded too (a gzip bomb stops at the
-cap instead of inflating a 64 KB chunk into 64 MB). Sync rather than async because the
-callers (the CLI and a Textual thread worker) are threads, and the work after a fetch
-(parsing, SQLite) is blocking anyway.
+ourselves with ``zlib`` so the *decompressed* size is bounded too. Sync rather than async
+because the callers (the CLI and a Textual thread worker) are threads, and the work after a
+fetch (parsing, SQLite) is blocking anyway.
 
-Limits: at most ``max_connections`` requests at once and ``max_per_host`` per host; a
-connect timeout and a total deadline per feed (a server dripping one byte per second is cut
-off at the deadline: the socket is shut down by a timer); bodies over ``max_body_mb`` are an
+Limits (the mechanisms live in :mod:`newsreader.feeds.limits`): at most
+``max_connections`` requests at once and ``max_per_host`` per host; a connect timeout and a
+total deadline per feed (a server dripping one byte per second is cut off at the deadline:
+the socket is shut down by a timer); bodies over ``max_body_mb`` (decompressed) are an
 error, refused early when Content-Length says so.
 """
 
@@ -21,8 +21,6 @@ import socket
 import threading
 import time
 import zlib
-from collections import Counter, deque
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -32,8 +30,19 @@ from urllib.request import url2pathname
 import httpx
 
 from newsreader.config import FetchSettings
-from newsreader.models import Feed, FetchResult
+from newsreader.feeds.limits import (
+    BodyTooLarge,
+    BoundedDecoder,
+    FetchError,
+    HostQueue,
+    SocketDeadline,
+    host_key,
+)
+from newsreader.models import FetchResult
 from newsreader.safety import clean_line
+
+__all__ = ["Fetcher", "FetchError", "HostQueue", "describe_error", "host_key", "http_error",
+           "is_local", "local_path", "retry_after"]
 
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -45,10 +54,6 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9,"
     " application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 )
-
-
-class FetchError(Exception):
-    """A fetch failed; the message is the one-line error stored on the feed."""
 
 
 def is_local(url: str) -> bool:
@@ -222,7 +227,7 @@ class Fetcher:
         if length.isdigit() and int(length) > self.max_bytes:
             raise FetchError(self._too_large())
         decoder = BoundedDecoder(response.headers.get("content-encoding", ""), self.max_bytes)
-        watchdog = _Watchdog(response, deadline)
+        watchdog = SocketDeadline(response, deadline)
         try:
             for chunk in response.iter_raw():
                 decoder.feed(chunk)
@@ -245,7 +250,7 @@ def _drain(response: httpx.Response, deadline: float) -> None:
     empty = response.status_code in (204, 304) or length == "0"
     if not empty and not (length.isdigit() and int(length) <= DRAIN_BYTES):
         return
-    watchdog = None if empty else _Watchdog(response, deadline)
+    watchdog = None if empty else SocketDeadline(response, deadline)
     try:
         for _ in response.iter_raw():
             pass
@@ -284,122 +289,6 @@ def _redirect(url: str, response: httpx.Response) -> _Redirect:
 
 def _with_redirect(result: FetchResult, permanent: str | None) -> FetchResult:
     return result if permanent is None else replace(result, permanent_redirect=permanent)
-
-
-class BodyTooLarge(Exception):
-    """The (decompressed) body passed the size cap."""
-
-
-class BoundedDecoder:
-    """Collects a body, decompressing gzip/deflate, never holding more than ``limit`` bytes."""
-
-    def __init__(self, encoding: str, limit: int) -> None:
-        self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
-        encoding = encoding.strip().lower()
-        if encoding in ("", "identity"):
-            self._zlib = None
-        elif encoding in ("gzip", "x-gzip", "deflate"):
-            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header
-            self._raw_deflate = encoding == "deflate"
-        else:
-            raise FetchError(f"unsupported content encoding {clean_line(encoding)[:40]!r}")
-
-    def feed(self, chunk: bytes) -> None:
-        """Add one raw chunk from the wire."""
-        if self._zlib is None:
-            self._keep(chunk)
-            return
-        try:
-            data = self._zlib.decompress(chunk, self.limit + 1 - self.size)
-        except zlib.error:
-            if not (self._raw_deflate and self.size == 0):
-                raise
-            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)  # deflate sent without header
-            self._raw_deflate = False
-            data = self._zlib.decompress(chunk, self.limit + 1)
-        self._keep(data)
-        if self._zlib.unconsumed_tail:
-            raise BodyTooLarge
-
-    def finish(self) -> bytes:
-        """The whole decoded body."""
-        if self._zlib is not None:
-            self._keep(self._zlib.flush())
-        return b"".join(self.parts)
-
-    def _keep(self, data: bytes) -> None:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise BodyTooLarge
-        if data:
-            self.parts.append(data)
-
-
-class _Watchdog:
-    """Shuts the response's socket down at the deadline, so no slow read outlives it."""
-
-    def __init__(self, response: httpx.Response, deadline: float) -> None:
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        self._timer: threading.Timer | None = None
-        if isinstance(sock, socket.socket):
-            self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, (sock,))
-            self._timer.daemon = True
-            self._timer.start()
-
-    def cancel(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-
-
-def _shut(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-
-
-class HostQueue:
-    """Feeds grouped by host, handed out in turn so one busy host does not block the rest."""
-
-    def __init__(self, feeds: Iterable[Feed], per_host: int) -> None:
-        self.per_host = max(1, per_host)
-        self.queues: dict[str, deque[Feed]] = {}
-        self.active: Counter[str] = Counter()
-        for feed in feeds:
-            self.queues.setdefault(_host(feed), deque()).append(feed)
-
-    def pop(self) -> Feed | None:
-        """A feed whose host is below its limit (hosts taken round-robin), or None."""
-        for host in list(self.queues):
-            if self.active[host] >= self.per_host:
-                continue
-            queue = self.queues.pop(host)
-            feed = queue.popleft()
-            if queue:
-                self.queues[host] = queue  # to the back of the line
-            self.active[host] += 1
-            return feed
-        return None
-
-    def release(self, feed: Feed) -> None:
-        """A fetch from ``feed``'s host finished."""
-        self.active[_host(feed)] -= 1
-
-
-def _host(feed: Feed) -> str:
-    return "(local files)" if is_local(feed.url) else host_key(feed.url)
-
-
-def host_key(url: str) -> str:
-    """The host (and port) a per-host limit applies to."""
-    try:
-        parts = urlsplit(url)
-        return f"{(parts.hostname or '').lower()}:{parts.port or ''}"
-    except ValueError:
-        return ""
 
 
 def http_error(status: int, response: httpx.Response) -> str:

@@ -14,7 +14,7 @@ import urllib.parse
 
 _CP1252 = {c: bytes([c]).decode("cp1252") for c in range(128, 160) if c not in
            (129, 141, 143, 144, 157)}
-_C1 = re.compile("[\x80-\x9f]")
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 _PLAIN_ABSOLUTE = re.compile(
     r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[\w\-.~!$&'()*+,=:@%/]*)?"
@@ -37,7 +37,10 @@ def fp_text(value: str | None) -> str:
     value = value.strip()
     if not value.isascii():
         value = fix_mojibake(value)
-        if _C1.search(value):
+        # C1 controls are U+0080-U+009F: b"\xc2\x80"-b"\xc2\x9f" in UTF-8, which a bytes
+        # search finds several times faster than a str search (long article bodies).
+        data = value.encode("utf-8", "surrogatepass")
+        if b"\xc2" in data and _C1_UTF8.search(data):
             value = value.translate(_CP1252)
     return value
 

@@ -6,9 +6,14 @@ at once:
 - **fetch**: ``max_connections`` threads take feeds host by host (at most ``max_per_host``
   at once per host) and fetch them; a body goes straight to the parsers;
 - **parse**: worker processes (so parsing uses every core, and a parser that hangs or
-  crashes is killed without taking the refresh down), see :class:`ParsePool`;
+  crashes is killed without taking the refresh down), see
+  :class:`newsreader.feeds.parsepool.ParsePool`;
 - **store**: the calling thread is the only writer: it opens its own SQLite connection and
-  stores each outcome in one short transaction as soon as it arrives.
+  stores each outcome in one short transaction as soon as it arrives
+  (:func:`newsreader.feeds.ingest.store_feed`: annotations follow their article's text).
+
+A document that had to be repaired (truncated, wrong charset, entity declarations) is
+stored with what could be recovered, and the feed shows the problem as its error.
 
 No new fetch starts while more than ``BACKLOG_BYTES`` of bodies wait to be parsed and
 stored, which bounds memory. The writer polls ``cancelled()`` every ``POLL_SECONDS`` and
@@ -17,8 +22,6 @@ then returns at once: fetches still in flight end (or time out) in the backgroun
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import queue
 import sqlite3
 import threading
@@ -26,25 +29,25 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from newsreader.config import FetchSettings
-from newsreader.feeds.fetch import Fetcher, HostQueue
-from newsreader.feeds.parse import FeedParseError, parse_feed
+from newsreader.feeds.fetch import Fetcher
+from newsreader.feeds.ingest import parse_for_store, store_feed
+from newsreader.feeds.limits import HostQueue
+from newsreader.feeds.parse import FeedParseError
+from newsreader.feeds.parsepool import ParseFailed, ParsePool, describe, parse_processes
 from newsreader.models import Feed, FetchResult, ParsedFeed, RefreshProgress
-from newsreader.safety import clean_line, clean_url
+from newsreader.safety import clean_line
 from newsreader.store import connect, transaction
-from newsreader.store.articles import upsert_entries
-from newsreader.store.feeds import feeds_by_ids, move_feed, record_fetch, set_feed_title
+from newsreader.store.feeds import feeds_by_ids, move_feed, record_fetch
+
+__all__ = ["ParseFailed", "ParsePool", "RefreshSummary", "refresh"]
 
 POLL_SECONDS = 0.05
 """How often the writer checks ``cancelled()`` while it waits."""
 BACKLOG_BYTES = 8 * 1024 * 1024
 """Bodies fetched but not yet stored beyond which no new fetch starts."""
-PARSE_TIMEOUT = 20.0
-"""Seconds a parser process may spend on one feed before it is killed."""
 
 
 @dataclass
@@ -153,8 +156,11 @@ class _Run:
 
     def pipeline(self, feeds: list[Feed], cancelled: Callable[[], bool]) -> None:
         """Run the fetch and parse stages and store their outcomes as they arrive."""
+        processes = parse_processes(self.settings, len(feeds))
         with Fetcher(self.settings) as fetcher, \
-                ParsePool(parse_processes(self.settings, len(feeds))) as pool:
+                ParsePool(processes, target=parse_for_store) as pool:
+            if any(not (feed.etag or feed.last_modified) for feed in feeds):
+                pool.start_workers()  # bodies will come: have the parsers ready for them
             stage = _FetchStage(feeds, self.settings, fetcher, pool)
             remaining = len(feeds)
             while remaining and not cancelled():
@@ -181,12 +187,12 @@ class _Run:
             self.store_error(feed, clean_line(exc)[:300] or "not a feed", fetched.status)
             return
         except Exception as exc:  # a bug in the parser, run in this process (parse_workers 1)
-            self.store_error(feed, f"parser failed: {_describe(exc)}", fetched.status)
+            self.store_error(feed, f"parser failed: {describe(exc)}", fetched.status)
             return
         try:
             self.store_parsed(feed, fetched, parsed)
-        except (sqlite3.Error, ValueError) as exc:  # e.g. text SQLite cannot take
-            self.store_error(feed, f"cannot store: {_describe(exc)}", fetched.status)
+        except Exception as exc:  # e.g. text SQLite cannot take; rolled back, feed by feed
+            self.store_error(feed, f"cannot store: {describe(exc)}", fetched.status)
 
     def store_unparsed(self, feed: Feed, result: FetchResult) -> None:
         """Store a fetch that has no body to parse: 304, 410, or an error."""
@@ -211,26 +217,19 @@ class _Run:
         self.report(feed, status, error)
 
     def store_parsed(self, feed: Feed, result: FetchResult, parsed: ParsedFeed) -> None:
-        """Store a parsed feed in one transaction: articles, title, validators, new URL."""
-        with transaction(self.conn):
-            stored = upsert_entries(self.conn, feed.id, parsed.entries, now=self.now)
-            set_feed_title(self.conn, feed.id, clean_line(parsed.title),
-                           clean_url(parsed.site_url))
-            record_fetch(self.conn, feed.id, status="ok", http_status=result.status,
-                         etag=result.etag, last_modified=result.last_modified, now=self.now)
-            self._move(feed, result)
-        self.summary.ok += 1
+        """Store a parsed feed in one transaction; a damaged document's problem is its error."""
+        stored = store_feed(self.conn, feed.id, parsed, result, now=self.now)
         self.summary.new_articles += stored.new
         self.summary.updated += stored.updated
+        if parsed.problem:
+            self.report(feed, "error", parsed.problem)
+            return
+        self.summary.ok += 1
         self.report(feed, "ok")
 
     def _move(self, feed: Feed, result: FetchResult) -> None:
         if result.permanent_redirect and result.permanent_redirect != feed.url:
             move_feed(self.conn, feed.id, result.permanent_redirect)
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {clean_line(exc)[:200]}"
 
 
 class _FetchStage:
@@ -270,7 +269,7 @@ class _FetchStage:
             try:
                 fetched = self._fetcher.fetch(feed.url, feed.etag, feed.last_modified)
             except Exception as exc:  # fetch() reports network problems; this is a bug
-                fetched = FetchResult(feed.url, 0, error=f"fetch failed: {_describe(exc)}")
+                fetched = FetchResult(feed.url, 0, error=f"fetch failed: {describe(exc)}")
             with self._ready:
                 self._hosts.release(feed)
                 self._ready.notify_all()
@@ -294,174 +293,3 @@ class _FetchStage:
             self._backlog += outcome.size
         outcome.parsing = self._pool.submit(fetched.body, fetched.url, fetched.content_type)
         outcome.parsing.add_done_callback(lambda _: self.outcomes.put(outcome))
-
-
-def parse_processes(settings: FetchSettings, feeds: int) -> int:
-    """Parser processes for ``feeds`` feeds: the setting (0 = one per core), at most one a feed.
-
-    0 when ``parse_workers`` is 1: parse in a thread of this process (no parse deadline).
-    """
-    if settings.parse_workers == 1:
-        return 0
-    wanted = settings.parse_workers or os.cpu_count() or 1
-    return max(1, min(wanted, feeds))
-
-
-class ParseFailed(Exception):
-    """The parser process hung past the deadline, died, or hit a bug; only this feed fails."""
-
-
-@dataclass
-class _Worker:
-    process: BaseProcess
-    conn: Connection
-
-
-class ParsePool:
-    """Parses bodies in ``processes`` worker processes, or in one thread of this process (0).
-
-    Each process is driven by a daemon thread and started on first use, so a refresh where
-    everything answers 304 starts none. A process that spends more than ``timeout`` seconds
-    on one feed is killed, one that dies is replaced: either way only that feed fails.
-    ``target(body, url, content_type)`` must be importable by name in a child process.
-    """
-
-    def __init__(self, processes: int, *, timeout: float | None = None,
-                 target: Callable[[bytes, str, str], ParsedFeed] = parse_feed) -> None:
-        self.processes = max(0, processes)
-        self.timeout = PARSE_TIMEOUT if timeout is None else timeout
-        self.target = target
-        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
-        self._processes: set[BaseProcess] = set()
-        self._lock = threading.Lock()
-        self._killed = False
-
-    def __enter__(self) -> ParsePool:
-        return self
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        if exc_type is not None:
-            self.kill()
-        self.close()
-
-    def submit(self, body: bytes, url: str, content_type: str) -> Future:
-        """Queue one body; the Future gives a ParsedFeed or raises FeedParseError/ParseFailed."""
-        future: Future = Future()
-        self._tasks.put((future, (body, url, content_type)))
-        if len(self._threads) < max(1, self.processes):
-            thread = threading.Thread(target=self._slot, name="newsreader-parse", daemon=True)
-            self._threads.append(thread)
-            thread.start()
-        return future
-
-    def close(self) -> None:
-        """Let the workers finish what they hold, then stop them (at once after kill())."""
-        for _ in self._threads:
-            self._tasks.put(None)
-        if not self._killed:
-            for thread in self._threads:
-                thread.join(timeout=self.timeout)
-
-    def kill(self) -> None:
-        """Stop now: kill every process; queued bodies are dropped."""
-        with self._lock:
-            self._killed = True
-            processes = list(self._processes)
-        for process in processes:
-            process.kill()
-
-    def _slot(self) -> None:
-        worker: _Worker | None = None
-        while (item := self._tasks.get()) is not None:
-            future, task = item
-            if self._killed or not future.set_running_or_notify_cancel():
-                future.cancel()
-                continue
-            try:
-                if not self.processes:
-                    result = self.target(*task)
-                else:
-                    worker = worker or self._start()
-                    result = self._ask(worker, task)
-            except ParseFailed as exc:
-                self._stop(worker)
-                worker = None
-                future.set_exception(exc)
-            except BaseException as exc:
-                future.set_exception(exc)
-            else:
-                future.set_result(result)
-        self._stop(worker)
-
-    def _start(self) -> _Worker:
-        context = _context()
-        ours, theirs = context.Pipe()
-        process = context.Process(target=_worker_main, args=(theirs, self.target),
-                                  name="newsreader-parse", daemon=True)
-        with self._lock:
-            if self._killed:
-                raise ParseFailed("refresh cancelled")
-            process.start()
-            self._processes.add(process)
-        theirs.close()
-        return _Worker(process, ours)
-
-    def _ask(self, worker: _Worker, task: tuple[bytes, str, str]) -> ParsedFeed:
-        try:
-            worker.conn.send(task)
-            if not worker.conn.poll(self.timeout):
-                raise ParseFailed(f"parsing took longer than {self.timeout:g} s")
-            kind, value = worker.conn.recv()
-        except (EOFError, OSError) as exc:
-            raise ParseFailed("the parser process crashed") from exc
-        if kind == "feed-error":
-            raise FeedParseError(value)
-        if kind != "ok":
-            raise ParseFailed(f"parser failed: {value}")
-        return value
-
-    def _stop(self, worker: _Worker | None) -> None:
-        if worker is None:
-            return
-        with self._lock:
-            self._processes.discard(worker.process)
-        worker.process.kill()
-        worker.process.join(timeout=5)
-        worker.conn.close()
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """forkserver where there is one (no fork of a threaded process; children start fast)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
-def _worker_main(conn: Connection, target: Callable[[bytes, str, str], ParsedFeed]) -> None:
-    """A parser process: parse every body it receives, send back the result or the error."""
-    _silence()
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        try:
-            reply: tuple[str, object] = ("ok", target(*task))
-        except FeedParseError as exc:
-            reply = ("feed-error", str(exc))
-        except Exception as exc:
-            reply = ("bug", _describe(exc))
-        conn.send(reply)
-
-
-def _silence() -> None:
-    """Nothing a parser process prints may reach the terminal: the TUI may be drawing on it."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)

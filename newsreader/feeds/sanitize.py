@@ -71,21 +71,42 @@ def sanitize_html(html: str, base_url: str = "") -> str:
         html: untrusted HTML (a fragment or a whole document).
         base_url: resolves relative links and image sources.
     """
+    return sanitize_tree(html, base_url)[0]
+
+
+def sanitize_tree(html: str, base_url: str = "") -> tuple[str, etree._Element | None]:
+    """:func:`sanitize_html`, plus the sanitised tree it serialised (its ``body``).
+
+    The tree lets the canonical text be made without parsing the HTML a second time
+    (:func:`newsreader.feeds.text.tree_to_text`). It is None when there is none to reuse:
+    when the serialisation had to be cleaned of control characters (decoded from
+    character references such as "&#27;"), the tree still holds them and only the cleaned
+    HTML may be used.
+    """
     if not html.strip():
-        return ""
+        return "", None
     try:
         root = etree.fromstring(html.encode("utf-8", "ignore"), _parser())
     except (etree.LxmlError, ValueError):
-        return _clean(escape(html, quote=False))
+        return _clean(escape(html, quote=False)), None
     body = root.find("body") if root is not None else None
     if body is None:
-        return ""
+        return "", None
+    _sanitize(body, base_url)
+    serialised = etree.tostring(body, method="html", encoding="unicode")[6:-7].strip()
+    cleaned = _clean(serialised)  # without "<body>" and "</body>"
+    return cleaned, (body if cleaned is serialised else None)
+
+
+def _sanitize(body: etree._Element, base_url: str) -> None:
+    """Sanitise a parsed document's body in place."""
     etree.strip_elements(body, *_DROP, with_tail=False)
     unknown, doomed = set(), []
     for element in body.iter():
-        if element.tag not in _TAGS:
-            unknown.add(element.tag)
-        if not _clean_attributes(element, base_url):
+        tag = element.tag
+        if tag not in _TAGS:
+            unknown.add(tag)
+        if (element.attrib or tag == "img") and not _clean_attributes(element, base_url):
             doomed.append(element)
     unknown.discard("body")
     if unknown:
@@ -93,8 +114,9 @@ def sanitize_html(html: str, base_url: str = "") -> str:
     for element in doomed:
         _remove(element)
     body.attrib.clear()
-    html = etree.tostring(body, method="html", encoding="unicode")
-    return _clean(html[6:-7].strip())  # without "<body>" and "</body>"
+    if body.tail:  # text after "</body>": keep it inside, where a serialisation shows it
+        _append_text(body, body.tail)
+        body.tail = None
 
 
 def _clean_attributes(element: etree._Element, base_url: str) -> bool:
@@ -114,10 +136,27 @@ def _clean_attributes(element: etree._Element, base_url: str) -> bool:
             if target is None:
                 del attrib[name]
             else:
-                attrib[name] = target
+                attrib[name] = uri_escape(target) if name != "cite" else target
     if element.tag == "img":
         return bool(attrib.get("src")) and not _is_pixel(attrib)
     return True
+
+
+def uri_escape(url: str) -> str:
+    """``url`` as libxml2's HTML serialiser writes an href or src: leading blanks dropped,
+    every byte of its UTF-8 form outside printable ASCII percent-encoded ("%C3%A9").
+
+    Applied to the tree itself, so the stored HTML and the canonical text's link targets
+    (walked from the same tree) agree, as they did when the text was made by parsing the
+    serialised HTML again.
+    """
+    url = url.lstrip(" \t\n\r")
+    if url.isascii() and url.isprintable() and " " not in url:
+        return url
+    return "".join(
+        char if "!" <= char <= "~" else "".join(f"%{byte:02X}" for byte in char.encode())
+        for char in url
+    )
 
 
 def _is_pixel(attrib: etree._Attrib) -> bool:
@@ -133,12 +172,23 @@ def _remove(element: etree._Element) -> None:
         return
     tail = element.tail
     if tail:
+        # Cleaned: lxml refuses to set text holding control characters, which a parsed
+        # tree may hold (decoded from character references such as "&#27;").
         previous = element.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+            previous.tail = _clean((previous.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _clean((parent.text or "") + tail)
     parent.remove(element)
+
+
+def _append_text(element: etree._Element, text: str) -> None:
+    """Add ``text`` at the end of ``element``'s content."""
+    last = element[-1] if len(element) else None
+    if last is not None:
+        last.tail = _clean((last.tail or "") + text)
+    else:
+        element.text = _clean((element.text or "") + text)
 
 
 def _clean(html: str) -> str:

@@ -1,14 +1,15 @@
 """Subscribe to a feed given as a feed URL, a web page URL (autodiscovery) or a local file.
 
 The document fetched to find the feed is parsed and stored at once, so a new subscription
-shows its articles without waiting for the next refresh.
+shows its articles without waiting for the next refresh. A damaged document is stored with
+what could be recovered; the feed's status says what was wrong (``SubscribeResult.problem``).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,12 +20,12 @@ from newsreader.feeds.discover import (
     looks_like_html,
 )
 from newsreader.feeds.fetch import Fetcher, is_local, local_path
+from newsreader.feeds.ingest import store_feed
 from newsreader.feeds.parse import FeedParseError, parse_feed
 from newsreader.models import FetchResult, ParsedFeed
 from newsreader.safety import clean_line, clean_url
 from newsreader.store import transaction
-from newsreader.store.articles import upsert_entries
-from newsreader.store.feeds import add_feed, get_feed, record_fetch, set_feed_title
+from newsreader.store.feeds import add_feed, get_feed
 
 MAX_CANDIDATES = 12
 """Most feed URLs tried for one web page (its advertised links first, then common paths)."""
@@ -46,6 +47,9 @@ class SubscribeResult:
     """False when the feed was already subscribed."""
     alternatives: list[str] = field(default_factory=list)
     """Other feeds the page advertised, not subscribed."""
+    problem: str = ""
+    """Set when the document was damaged (see ``ParsedFeed.problem``): its entries were
+    stored and the feed's status is "error" with this message."""
 
 
 @dataclass(frozen=True)
@@ -75,14 +79,11 @@ def subscribe(
         found, alternatives = _discover(address, fetcher)
     with transaction(conn):
         feed_id, created = add_feed(conn, found.url, "", folder)
-        upsert_entries(conn, feed_id, found.parsed.entries)
-        set_feed_title(conn, feed_id, clean_line(found.parsed.title),
-                       clean_url(found.parsed.site_url))
-        record_fetch(conn, feed_id, status="ok", http_status=found.fetched.status,
-                     etag=found.fetched.etag, last_modified=found.fetched.last_modified)
+        store_feed(conn, feed_id, found.parsed, replace(found.fetched, permanent_redirect=None))
     feed = get_feed(conn, feed_id)
     title = feed.title if feed else ""
-    return SubscribeResult(feed_id, found.url, title, created, alternatives)
+    return SubscribeResult(feed_id, found.url, title, created, alternatives,
+                           found.parsed.problem)
 
 
 def normalise_target(target: str) -> str:

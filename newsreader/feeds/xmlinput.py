@@ -12,6 +12,10 @@
   document). The external part of a DOCTYPE is kept (feedparser reads the RSS 0.91 one).
 - **Character references** to code points XML forbids (lone surrogates, beyond U+10FFFF)
   make feedparser raise: :func:`scrub_char_refs` replaces them with U+FFFD.
+
+What had to be repaired is reported (:func:`prepare`'s ``problems``), so the feed shows it:
+bytes that are not valid in any charset the document claims ("wrong charset"), and removed
+entity declarations (:func:`entity_problem` tells an attack's shape from a plain value).
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ _FIRST_ELEMENT = re.compile(r"<\w")
 _ANY_ENTITY = re.compile(r"<!ENTITY[^>]*>", re.IGNORECASE)
 """An entity declaration as feedparser's pattern (sanitizer.RE_ENTITY_PATTERN) reads it,
 but anywhere, not only at the start of a line, and in any letter case."""
+_HOSTILE_ENTITY = re.compile(r"%|&(?!#)|\bSYSTEM\b|\bPUBLIC\b")
+"""In an ENTITY declaration: a parameter entity, a reference to another entity (character
+references such as "&#160;" aside) or an external one."""
 _ENTRY_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
 _CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
 _REPLACEMENT = "&#xFFFD;"
@@ -55,18 +62,24 @@ def looks_like_json(body: bytes, content_type: str) -> bool:
     return start == b"{" or ("json" in content_type.lower() and start == b"[")
 
 
-def prepare(body: bytes, content_type: str = "") -> bytes:
+def prepare(body: bytes, content_type: str = "", problems: list[str] | None = None) -> bytes:
     """The document as UTF-8 bytes with no entity declarations, ready for any parser.
+
+    Args:
+        problems: when given, a line is added for each thing that had to be repaired: a
+            charset the bytes are not valid in, entity declarations removed.
 
     Raises:
         ValueError: the DOCTYPE declaration is malformed (its internal subset never ends).
     """
-    text, encoding = _decode(body, content_type)
+    text, encoding, wrong = _decode(body, content_type)
     declared = _DECL_ENCODING.match(text)
     relabel = declared is not None and _codec(declared.group(2), ascii_compatible=False) != _UTF8
     if relabel:
         text = text[:declared.start(2)] + _UTF8 + text[declared.end(2):]
-    cleaned = strip_entity_declarations(text)
+    cleaned, removed = _strip_entities(text)
+    if problems is not None:
+        problems += [p for p in (wrong, entity_problem(removed)) if p]
     if encoding == _UTF8 and cleaned is text and not relabel:
         return body[3:] if body.startswith(b"\xef\xbb\xbf") else body
     return cleaned.encode("utf-8")
@@ -81,8 +94,12 @@ def truncate_entries(data: bytes, limit: int) -> bytes:
     return data
 
 
-def _decode(body: bytes, content_type: str) -> tuple[str, str]:
-    """(text, codec name) using the first candidate encoding that decodes strictly."""
+def _decode(body: bytes, content_type: str) -> tuple[str, str, str]:
+    """(text, codec name, problem) using the first candidate encoding that decodes strictly.
+
+    The problem is "" unless the bytes are invalid in every encoding the document claims
+    (its BOM, XML declaration or HTTP charset; UTF-8 when it claims none).
+    """
     wide = None
     for mark, name in _BOMS:
         if body.startswith(mark):
@@ -97,16 +114,23 @@ def _decode(body: bytes, content_type: str) -> tuple[str, str]:
     http = _CHARSET.search(content_type or "")
     if http:
         candidates.append(http.group(1))
-    candidates += [_UTF8, "windows-1252"]
-    for candidate in candidates:
-        name = _codec(candidate, ascii_compatible=wide is None)
+    names = [_codec(c, ascii_compatible=wide is None) for c in candidates]
+    claimed = [name for name in names if name] or [_UTF8]
+    for name in [*names, _UTF8, "windows-1252"]:
         if name is None:
             continue
         try:
-            return body.decode(name), name
+            text = body.decode(name)
         except UnicodeDecodeError:
             continue
-    return body.decode("latin-1"), "iso8859-1"
+        return text, name, _wrong_charset(claimed, name)
+    return body.decode("latin-1"), "iso8859-1", _wrong_charset(claimed, "iso8859-1")
+
+
+def _wrong_charset(claimed: list[str], used: str) -> str:
+    if used in claimed:
+        return ""
+    return f"wrong charset: the document is not valid {claimed[0]}; read as {used}"
 
 
 def _codec(label: str, *, ascii_compatible: bool) -> str | None:
@@ -131,20 +155,44 @@ def strip_entity_declarations(text: str) -> str:
     Raises:
         ValueError: a DOCTYPE internal subset never ends.
     """
+    return _strip_entities(text)[0]
+
+
+def _strip_entities(text: str) -> tuple[str, str]:
+    """:func:`strip_entity_declarations`, and the ENTITY declarations it removed."""
     first = _FIRST_ELEMENT.search(text)
     prolog_end, subsets = _prolog(text)
     head_end = max(prolog_end, first.end() if first else len(text))
     if "<!" not in text[:head_end]:
-        return text
+        return text, ""
     pieces, i = [], 0
     for start, end in subsets:
         pieces.append(text[i:start])
         i = end
+    removed = "".join(_ANY_ENTITY.findall(text, 0, head_end))
     head = _ANY_ENTITY.sub("", "".join(pieces) + text[i:head_end])
     first = _FIRST_ELEMENT.search(head)  # what feedparser's DOCTYPE handling reads
     if _ANY_ENTITY.search(head[: first.end() if first else len(head)]):
         raise ValueError("entity declarations that hide other entity declarations")
-    return head + text[head_end:] if head != text[:head_end] else text
+    if head == text[:head_end]:
+        return text, removed
+    return head + text[head_end:], removed
+
+
+def entity_problem(removed: str) -> str:
+    """What to tell the user about removed ENTITY declarations ("" when there were none).
+
+    Declarations that refer to other entities, to parameter entities or to outside
+    resources (SYSTEM, PUBLIC), or that are very long, are the shapes of expansion and
+    external-entity attacks. Plain values (text, character references such as "&#160;")
+    are only left unexpanded.
+    """
+    if not removed:
+        return ""
+    hostile = _HOSTILE_ENTITY.search(removed) or len(removed) > 4096
+    if hostile:
+        return "entity declarations removed (possible entity-expansion attack)"
+    return "entity declarations removed (their references are left unexpanded)"
 
 
 def _prolog(text: str) -> tuple[int, list[tuple[int, int]]]:

@@ -26,6 +26,8 @@ class UpsertResult:
     updated: int
     changed_ids: tuple[int, ...] = ()
     """Articles whose canonical text changed (their annotations need re-anchoring)."""
+    new_ids: tuple[int, ...] = ()
+    """The articles inserted (orphaned annotations waiting for their URL may attach)."""
 
 
 def content_hash(entry: ParsedEntry) -> str:
@@ -37,13 +39,23 @@ def content_hash(entry: ParsedEntry) -> str:
 
 
 def upsert_entries(
-    conn: sqlite3.Connection, feed_id: int, entries: Sequence[ParsedEntry], now: float | None = None
+    conn: sqlite3.Connection, feed_id: int, entries: Sequence[ParsedEntry],
+    now: float | None = None, *, digests: Sequence[str] | None = None,
 ) -> UpsertResult:
     """Insert new entries and update changed ones in place, keeping read/star state.
 
-    Runs as one transaction: the feed's articles are stored whole or not at all.
+    Runs as one transaction: the feed's articles are stored whole or not at all. New
+    articles enter the full-text index here, in one statement (migration 3 removed the
+    per-row trigger: it cost more than the indexing itself); updates and deletes are kept
+    in step by triggers.
+
+    Args:
+        digests: ``content_hash`` of each entry, when already computed elsewhere (a parser
+            process); computed here otherwise.
     """
     now = time.time() if now is None else now
+    if digests is None or len(digests) != len(entries):
+        digests = [content_hash(entry) for entry in entries]
     with transaction(conn):
         known = {
             row[0]: (row[1], row[2], row[3])
@@ -51,33 +63,57 @@ def upsert_entries(
                 "SELECT key, id, content_hash, text FROM articles WHERE feed_id = ?", (feed_id,)
             )
         }
-        inserts, updates, changed = [], [], []
-        seen: set[str] = set()
-        for entry in entries:
-            if entry.key in seen:
-                continue
-            seen.add(entry.key)
-            digest = content_hash(entry)
-            old = known.get(entry.key)
-            if old is None:
-                inserts.append(_row(feed_id, entry, digest, now))
-            elif old[1] != digest:
-                updates.append(_row(feed_id, entry, digest, now)[2:] + (old[0],))
-                if old[2] != entry.text:
-                    changed.append(old[0])
-        conn.executemany(
-            """INSERT INTO articles (feed_id, key, guid, url, title, author, published,
-                   updated, sort_time, html, text, links, content_hash, fetched)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            inserts,
-        )
+        inserts, updates, changed = _sort_out(feed_id, entries, digests, known, now)
+        new_ids = _insert(conn, inserts)
         conn.executemany(
             """UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, published = ?,
                    updated = ?, sort_time = ?, html = ?, text = ?, links = ?,
                    content_hash = ?, fetched = ? WHERE id = ?""",
             updates,
         )
-    return UpsertResult(len(inserts), len(updates), tuple(changed))
+    return UpsertResult(len(inserts), len(updates), tuple(changed), new_ids)
+
+
+def _sort_out(
+    feed_id: int, entries: Sequence[ParsedEntry], digests: Sequence[str],
+    known: dict[str, tuple[int, str, str]], now: float,
+) -> tuple[list[tuple], list[tuple], list[int]]:
+    """(rows to insert, rows to update, ids whose text changed); repeated keys count once."""
+    inserts, updates, changed = [], [], []
+    seen: set[str] = set()
+    for entry, digest in zip(entries, digests, strict=True):
+        if entry.key in seen:
+            continue
+        seen.add(entry.key)
+        old = known.get(entry.key)
+        if old is None:
+            inserts.append(_row(feed_id, entry, digest, now))
+        elif old[1] != digest:
+            updates.append(_row(feed_id, entry, digest, now)[2:] + (old[0],))
+            if old[2] != entry.text:
+                changed.append(old[0])
+    return inserts, updates, changed
+
+
+def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, ...]:
+    """Insert article rows and index them for search; their new ids."""
+    if not rows:
+        return ()
+    # Inside the caller's write transaction nothing else inserts, so every new row gets a
+    # rowid above the current largest.
+    last = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
+    conn.executemany(
+        """INSERT INTO articles (feed_id, key, guid, url, title, author, published,
+               updated, sort_time, html, text, links, content_hash, fetched)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        rows,
+    )
+    conn.execute(
+        "INSERT INTO articles_fts (rowid, title, author, text)"
+        " SELECT id, title, author, text FROM articles WHERE id > ?", (last,)
+    )
+    return tuple(row[0] for row in conn.execute(
+        "SELECT id FROM articles WHERE id > ? ORDER BY id", (last,)))
 
 
 def _row(feed_id: int, e: ParsedEntry, digest: str, now: float) -> tuple:

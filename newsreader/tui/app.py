@@ -15,9 +15,10 @@ from newsreader.resources import data_dir
 from newsreader.safety import clean_text, is_safe_link
 from newsreader.store import connect
 from newsreader.tui import commands
+from newsreader.tui.actor_cache import ActorCache
 from newsreader.tui.screens.main import MainScreen
 
-STYLE_FILES = ("app.tcss", "reader.tcss", "dialogs.tcss")
+STYLE_FILES = ("app.tcss", "reader.tcss", "dialogs.tcss", "actors.tcss")
 _PANE_SCOPES = ("feeds", "articles", "reader")
 
 
@@ -39,6 +40,8 @@ class NewsReaderApp(App[None]):
         self.config_path = config_path
         self.conn = connect(self.db_path)
         """The UI thread's connection; workers open their own."""
+        self.actor_cache = ActorCache()
+        """The actor matcher and list, shared by every article until actors change."""
         if settings.ui.theme in self.available_themes:
             self.theme = settings.ui.theme
         else:
@@ -112,7 +115,7 @@ class NewsReaderApp(App[None]):
                 continue
             keys = self.settings.keymap.get(command.id, command.keys)
             where = ", ".join(commands.SCOPE_TITLES[s] for s in command.scopes)
-            yield SystemCommand(command.title, f"{keys} · {where}",
+            yield SystemCommand(command.title, f"{keys} · {where}" if keys else where,
                                 partial(self._run_from_palette, screen, command.action))
 
     def _run_from_palette(self, screen: Screen, action: str) -> None:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-SCOPES = ("feeds", "articles", "reader", "global", "dialog", "help", "confirm")
-"""Where commands apply: a pane (bound on that pane's widget), everywhere (the main screen),
-any dialog, or a yes/no question."""
+SCOPES = ("feeds", "articles", "reader", "panel", "global", "dialog", "help", "confirm",
+          "editor")
+"""Where commands apply: a pane (bound on that pane's widget), the reader's annotations
+panel, everywhere (the main screen), any dialog, a yes/no question, or a dialog that saves."""
 
 SCOPE_TITLES = {"feeds": "Feeds", "articles": "Articles", "reader": "Reader",
-                "global": "Everywhere", "dialog": "Dialogs", "help": "Help",
-                "confirm": "Questions"}
+                "panel": "Annotations panel", "global": "Everywhere", "dialog": "Dialogs",
+                "help": "Help", "confirm": "Questions", "editor": "Editors"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,7 @@ class Command:
     id: str
     """Binding id, used in ``[keymap]`` of config.toml."""
     keys: str
-    """Default keys, comma separated, in Textual key names."""
+    """Default keys, comma separated, in Textual key names ("" = palette only)."""
     action: str
     """The Textual action run, e.g. ``screen.toggle_star`` or a widget's ``cursor_down``."""
     description: str
@@ -52,7 +53,7 @@ def _refs() -> tuple[Command, ...]:
     )
 
 
-_LISTS = ("feeds", "articles")
+_LISTS = ("feeds", "articles", "panel")
 _ITEMS = ("articles", "reader")
 
 COMMANDS: tuple[Command, ...] = (
@@ -71,6 +72,11 @@ COMMANDS: tuple[Command, ...] = (
             ("global",), palette=False),
     Command("save_search", "ctrl+s", "screen.save_search", "Save this search as a smart feed",
             ("global",)),
+    Command("actors", "at", "screen.actors", "Actors: every claim and mention, by actor",
+            ("global",), "Actors"),
+    Command("export_all", "", "screen.export_all", "Export all notes…", ("global",)),
+    Command("export_dossier", "", "screen.export_dossier", "Export actor dossier…",
+            ("global",)),
     Command("change_theme", "ctrl+t", "app.change_theme", "Change the theme", ("global",),
             palette=False),
     # lists (feeds and articles)
@@ -80,7 +86,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("cursor_last", "G,end", "cursor_last", "Last", _LISTS, palette=False),
     Command("page_down", "pagedown", "page_down", "Page down", _LISTS, palette=False),
     Command("page_up", "pageup", "page_up", "Page up", _LISTS, palette=False),
-    Command("select", "enter", "select", "Open", _LISTS, "Open", palette=False),
+    Command("select", "enter", "select", "Open", ("feeds", "articles"), "Open", palette=False),
     # feeds
     Command("add_feed", "a", "screen.add_feed", "Add a feed (URL, page URL or file)",
             ("feeds",), "Add feed"),
@@ -99,15 +105,77 @@ COMMANDS: tuple[Command, ...] = (
             _ITEMS),
     Command("unread_only", "u", "screen.toggle_unread_only", "Show only unread articles",
             ("articles",)),
-    # reader
-    Command("reader_down", "j,down", "line_down", "Scroll down", ("reader",), palette=False),
-    Command("reader_up", "k,up", "line_up", "Scroll up", ("reader",), palette=False),
-    Command("reader_page_down", "space,pagedown", "page_down", "Page down", ("reader",),
+    # reader: the text cursor and the selection
+    Command("reader_left", "left,h", "move('char', -1)", "Cursor left", ("reader",),
             palette=False),
-    Command("reader_page_up", "pageup", "page_up", "Page up", ("reader",), palette=False),
-    Command("reader_top", "g,home", "top", "Top of the article", ("reader",), palette=False),
-    Command("reader_bottom", "G,end", "bottom", "End of the article", ("reader",),
+    Command("reader_right", "right,l", "move('char', 1)", "Cursor right", ("reader",),
             palette=False),
+    Command("reader_down", "j,down", "move('line', 1)", "Cursor down a line", ("reader",),
+            palette=False),
+    Command("reader_up", "k,up", "move('line', -1)", "Cursor up a line", ("reader",),
+            palette=False),
+    Command("reader_word_next", "w", "move('word', 1)", "Next word", ("reader",),
+            palette=False),
+    Command("reader_word_previous", "b", "move('word', -1)", "Previous word", ("reader",),
+            palette=False),
+    Command("reader_word_end", "E", "move('word_end', 1)", "End of the word", ("reader",),
+            palette=False),
+    Command("reader_sentence_next", "right_parenthesis", "move('sentence', 1)",
+            "Next sentence", ("reader",), palette=False),
+    Command("reader_sentence_previous", "left_parenthesis", "move('sentence', -1)",
+            "Previous sentence (or its start)", ("reader",), palette=False),
+    Command("reader_paragraph_next", "right_curly_bracket", "move('paragraph', 1)",
+            "Next paragraph", ("reader",), palette=False),
+    Command("reader_paragraph_previous", "left_curly_bracket", "move('paragraph', -1)",
+            "Previous paragraph (or its start)", ("reader",), palette=False),
+    Command("reader_page_down", "space,pagedown", "move('page', 1)", "Page down", ("reader",),
+            palette=False),
+    Command("reader_page_up", "pageup", "move('page', -1)", "Page up", ("reader",),
+            palette=False),
+    Command("reader_top", "g,home", "move('document', -1)", "Top of the article", ("reader",),
+            palette=False),
+    Command("reader_bottom", "G,end", "move('document', 1)", "End of the article",
+            ("reader",), palette=False),
+    Command("select_left", "shift+left", "extend('char', -1)", "Select left", ("reader",),
+            palette=False),
+    Command("select_right", "shift+right", "extend('char', 1)", "Select right", ("reader",),
+            palette=False),
+    Command("select_up", "shift+up", "extend('line', -1)", "Select up a line", ("reader",),
+            palette=False),
+    Command("select_down", "shift+down", "extend('line', 1)", "Select down a line",
+            ("reader",), palette=False),
+    Command("visual", "v", "toggle_visual", "Start or end a selection (then move)",
+            ("reader",), palette=False),
+    Command("select_sentence", "S", "select_sentence", "Select the sentence under the cursor",
+            ("reader",), palette=False),
+    Command("select_paragraph", "V", "select_paragraph",
+            "Select the paragraph under the cursor", ("reader",), palette=False),
+    Command("clear_selection", "escape", "clear_selection", "Drop the selection",
+            ("reader",), palette=False),
+    # reader: annotations
+    Command("claim", "c", "screen.claim", "Claim: the selection (or sentence) with its speaker",
+            ("reader",), "Claim"),
+    Command("tag_actor", "t", "screen.tag_actor", "Tag an actor: the selection or the name here",
+            ("reader",), "Tag actor"),
+    Command("highlight", "H", "screen.highlight", "Highlight the selection (or sentence)",
+            ("reader",)),
+    Command("note", "N", "screen.note", "Note on the annotation here, or on the article",
+            ("reader", "panel"), "Note"),
+    Command("toggle_panel", "a", "screen.toggle_panel", "Show or hide the annotations panel",
+            ("reader", "panel")),
+    Command("next_annotation", "right_square_bracket", "screen.next_annotation",
+            "Next annotation in the text", ("reader",)),
+    Command("previous_annotation", "left_square_bracket", "screen.previous_annotation",
+            "Previous annotation in the text", ("reader",)),
+    Command("delete_annotation", "x", "screen.delete_annotation",
+            "Delete the annotation here (undo with ctrl+z)", ("reader", "panel")),
+    Command("undo_delete", "ctrl+z", "screen.undo_delete", "Undo the last delete",
+            ("reader", "panel")),
+    Command("export_article", "e", "screen.export_article",
+            "Export this article's notes as Markdown", ("reader",)),
+    # the annotations panel
+    Command("panel_edit", "enter", "select", "Edit the annotation (or open the note)",
+            ("panel",), "Edit", palette=False),
     *_refs(),
     # dialogs
     Command("dialog_close", "escape", "close", "Close the dialog", ("dialog",), "Close",
@@ -116,6 +184,7 @@ COMMANDS: tuple[Command, ...] = (
             palette=False),
     Command("confirm_yes", "y", "answer(True)", "Yes", ("confirm",), "Yes", palette=False),
     Command("confirm_no", "n", "answer(False)", "No", ("confirm",), "No", palette=False),
+    Command("dialog_save", "ctrl+s", "save", "Save", ("editor",), "Save", palette=False),
 )
 
 _BY_ID = {command.id: command for command in COMMANDS}
@@ -141,5 +210,5 @@ def bindings(scope: str) -> list[Binding]:
     return [
         Binding(c.keys, c.action, c.footer or c.description, show=bool(c.footer),
                 tooltip=c.description, id=c.id)
-        for c in in_scope(scope)
+        for c in in_scope(scope) if c.keys
     ]

@@ -63,3 +63,20 @@ class StoreChanged(Message):
     note: str
     select_key: str | None = None
     """A feeds-pane row to select afterwards (by source key)."""
+
+
+@dataclass
+class MarksLoaded(Message):
+    """An article's annotations, notes and found actors (``marks`` is an ArticleMarks)."""
+
+    token: int
+    """Which load this answers; older answers are dropped."""
+    marks: Any
+
+
+@dataclass
+class NamesFound(Message):
+    """Names in the open article that are not actors yet (for the claim and tag dialogs)."""
+
+    token: int
+    names: list[str]

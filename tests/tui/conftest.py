@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tui_helpers import seed_store
+from tui_helpers import annotate_sample, seed_demo, seed_store
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +25,17 @@ def store(db_path: Path) -> Path:
     """The seeded store of :func:`tui_helpers.seed_store`."""
     seed_store(db_path)
     return db_path
+
+
+@pytest.fixture
+def demo_store(db_path: Path) -> Path:
+    """A store seeded with the bundled demo feed (the sample article is in it)."""
+    seed_demo(db_path)
+    return db_path
+
+
+@pytest.fixture
+def annotated(demo_store: Path) -> Path:
+    """The demo store with two claims, a highlight, an orphan and a note on the sample."""
+    annotate_sample(demo_store)
+    return demo_store

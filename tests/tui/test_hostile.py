@@ -124,3 +124,83 @@ async def test_notifications_dialogs_status_and_help_stay_literal(hostile: Path,
         assert_no_escapes(app)
         await pilot.press("n")
         assert app.is_running
+
+
+@pytest.fixture
+def hostile_marks(hostile: Path) -> Path:
+    """Hostile actors, a claim, an orphan and a note on the newest hostile article.
+
+    Written with raw SQL, as a restore from another tool could, so that only the widgets
+    stand between this text and the terminal.
+    """
+    conn = connect(hostile)
+    conn.execute("INSERT INTO actors (id, name, kind) VALUES (1, ?, 'person'), (2, ?, 'group')",
+                 (f"{MARKUP} Actor{OSC52}", f"{CLICK}{WIPE}"))
+    conn.execute("INSERT INTO actor_aliases (actor_id, alias) VALUES (1, 'Body')")
+    conn.execute("INSERT INTO annotations (article_id, kind, start, end, exact, speaker_id,"
+                 " status, note, uid) VALUES (1, 'claim', 5, 18, ?, 1, 'unverified', ?, 'c1')",
+                 (UNBALANCED, f"{LINK}{OSC8}"))
+    conn.execute("INSERT INTO annotations (article_id, kind, start, end, exact, orphaned, uid)"
+                 " VALUES (1, 'highlight', 0, 0, ?, 1, 'o1')", (f"{CLICK} gone{WIPE}",))
+    conn.execute("INSERT INTO notes (article_id, body, uid) VALUES (1, ?, 'n1')",
+                 (f"{MARKUP} note{OSC52}",))
+    conn.close()
+    return hostile
+
+
+async def test_the_annotations_panel_shows_stored_text_literally(hostile_marks: Path,
+                                                                 tmp_path: Path):
+    app = make_app(hostile_marks, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("a")
+        await pilot.pause()
+        panel = widget_text(app, "#annotation-panel")
+        assert f"{MARKUP} Actor ×1" in panel  # found by its alias "Body"
+        assert f"unverified {MARKUP} Actor: “oops [/]" in panel
+        assert f"✎ {MARKUP} note" in panel
+        assert f"? highlight “{CLICK} gone”" in panel
+        assert_no_escapes(app)
+        await pilot.click("#annotation-panel", offset=(3, 1))  # no live @click
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("enter")  # edit the claim: its note is in the editor
+        await settle(pilot, app)
+        assert app.screen.query_one("#claim-note").text == LINK + "click"
+        assert_no_escapes(app)
+        await pilot.press("escape", "G", "k", "enter")  # the article note's editor
+        await settle(pilot, app)
+        assert app.screen.query_one("#note-text").text == f"{MARKUP} note"
+        assert_no_escapes(app)
+
+
+async def test_the_claim_tag_and_actor_dialogs_show_names_literally(hostile_marks: Path,
+                                                                    tmp_path: Path):
+    app = make_app(hostile_marks, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("c")
+        await settle(pilot, app)
+        speakers = widget_text(app, "#speaker-list")
+        assert f"{MARKUP} Actor" in speakers and CLICK in speakers
+        assert "“Body oops [/] tail" in flat(screen_text(app))
+        assert_no_escapes(app)
+        await pilot.click("#speaker-list", offset=(4, 2))
+        await pilot.press("escape", "t")
+        await settle(pilot, app)
+        assert app.screen.query_one("#tag-name").value == f"{MARKUP} Actor"
+        assert f"{MARKUP} Actor (add alias “Body”)" in widget_text(app, "#tag-matches")
+        assert_no_escapes(app)
+        await pilot.press("escape", "ctrl+p", *"export actor dossier")
+        assert await wait_for(pilot, lambda: "Export actor dossier" in screen_text(app))
+        await pilot.press("enter")
+        await settle(pilot, app)
+        picked = widget_text(app, "#actor-options")
+        assert f"{MARKUP} Actor" in picked and CLICK in picked
+        assert_no_escapes(app)
+        await pilot.press("escape")
+        assert app.is_running

@@ -21,8 +21,8 @@ from newsreader.config import Settings, load_settings
 
 
 def keys_for(app, description: str) -> list[str]:  # type: ignore[no-untyped-def]
-    """The keys the help screen shows for a description."""
-    line = line_of(widget_text(app, "#help-text"), description)
+    """The keys the help screen shows for a description (scrolled to or not)."""
+    line = line_of(str(app.screen.query_one("#help-text").render()), description)
     return line.split(description)[0].split()
 
 

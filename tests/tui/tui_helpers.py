@@ -152,3 +152,84 @@ def flat(text: str) -> str:
 def run(app: NewsReaderApp, size: tuple[int, int] = SIZE):  # type: ignore[no-untyped-def]
     """``app.run_test`` at a fixed size, with notifications shown (they are asserted on)."""
     return app.run_test(size=size, notifications=True)
+
+
+SAMPLE_TITLE = "Trump and Petro Open Channel After Diplomatic Standoff"
+"""The sample article of the bundled demo feed (second in its list, after Getting started)."""
+CLAIM = "Trump described the conversation as constructive"
+DISPUTED = "Petro argued those operations harmed civilian fishermen"
+HIGHLIGHT = "The phone call does not resolve these contradictions"
+"""Sentences of the sample article that the annotation tests mark."""
+
+
+def seed_demo(db_path: Path) -> None:
+    """A store holding the bundled demo feed, as a first run makes it."""
+    from newsreader.demo import seed_if_new
+
+    conn = connect(db_path)
+    try:
+        seed_if_new(conn)
+    finally:
+        conn.close()
+
+
+def sample_id(db_path: Path) -> int:
+    """The id of the sample article in a demo store."""
+    conn = connect(db_path)
+    try:
+        return int(conn.execute("SELECT id FROM articles WHERE title = ?",
+                                (SAMPLE_TITLE,)).fetchone()[0])
+    finally:
+        conn.close()
+
+
+def char_style(reader, offset: int):  # type: ignore[no-untyped-def]
+    """The style the reader draws the character at ``offset`` with (it must be on screen)."""
+    index = reader.line_of(offset)
+    strip = reader.render_line(index - reader.scroll_offset.y)
+    column = offset - reader.visual_lines[index][0]
+    for segment in strip:
+        if column < len(segment.text):
+            return segment.style
+        column -= len(segment.text)
+    raise AssertionError(f"offset {offset} is not drawn")
+
+
+def component_style(widget, name: str):  # type: ignore[no-untyped-def]
+    """The rich style of one of ``widget``'s component classes (as the theme resolves it)."""
+    return widget.get_component_rich_style(name)
+
+
+def annotate_sample(db_path: Path) -> None:
+    """Two claims, a highlight, an orphan and an article note on the sample article."""
+    from newsreader.annotations import service
+    from newsreader.store.actors import add_actor
+
+    conn = connect(db_path)
+    try:
+        article = sample_id(db_path)
+        trump = add_actor(conn, "Donald Trump", "person", ["Trump"])
+        petro = add_actor(conn, "Gustavo Petro", "person", ["Petro"])
+        service.create_from_quote(conn, article, CLAIM, "claim", speaker_id=trump.id,
+                                  about_ids=[petro.id])
+        service.create_from_quote(conn, article, DISPUTED, "claim", speaker_id=petro.id,
+                                  status="disputed")
+        service.create_from_quote(conn, article, HIGHLIGHT, "highlight", note="key line")
+        lost = service.create_from_quote(conn, article, "Russia and China", "highlight")
+        conn.execute("UPDATE annotations SET orphaned = 1, exact = 'a sentence now gone'"
+                     " WHERE id = ?", (lost.id,))
+        service.add_note(conn, article, "Compare with the Bogotá readout.")
+    finally:
+        conn.close()
+
+
+async def open_sample(pilot, app, *, marked: bool = True):  # type: ignore[no-untyped-def]
+    """Open the sample article (second in the list); with ``marked``, wait for its spans."""
+    await settle(pilot, app)
+    await pilot.press("j", "enter")
+    await settle(pilot, app)
+    reader = app.main.reader
+    assert reader.article_id == sample_id(app.db_path)
+    if marked:
+        assert await wait_for(pilot, lambda: len(reader.spans) > 0)
+    return reader

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -9,41 +10,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from httpserver import LoopbackServer, free_port
+from httpserver import LoopbackServer
+from refresh_helpers import rss, settings, stored, subscribe_all
 
-from newsreader.config import FetchSettings
 from newsreader.feeds.parse import FeedParseError
 from newsreader.feeds.refresh import ParseFailed, ParsePool, refresh
 from newsreader.models import ParsedFeed, RefreshProgress
 from newsreader.store import connect
-from newsreader.store.articles import ArticleFilter, list_articles
-from newsreader.store.feeds import add_feed, get_feed, list_feeds
+from newsreader.store.articles import list_articles
 
 T0 = 1_800_000_000.0
-
-
-def rss(title: str, items: int = 3, prefix: str = "item", version: str = "") -> bytes:
-    """A small RSS 2.0 document with ``items`` items."""
-    body = "".join(
-        f"<item><guid>{prefix}-{i}</guid><title>{prefix} {i}{version}</title>"
-        f"<link>https://example.org/{prefix}/{i}</link>"
-        f"<description>&lt;p&gt;Body {i}{version}&lt;/p&gt;</description></item>"
-        for i in range(items)
-    )
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
-            f"<link>https://example.org/</link>{body}</channel></rss>").encode()
-
-
-ENTITY_BOMB = b"""<?xml version="1.0"?>
-<!DOCTYPE rss [
-<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
-<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
-<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
-<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
-<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
-]>
-<rss version="2.0"><channel><title>&e;</title><item><title>&e;</title></item></channel></rss>
-"""
 
 
 @pytest.fixture
@@ -51,32 +27,6 @@ def server() -> Iterator[LoopbackServer]:
     """A real HTTP server on 127.0.0.1."""
     with LoopbackServer() as running:
         yield running
-
-
-def settings(**overrides: object) -> FetchSettings:
-    """Small timeouts so slow cases end fast; parse in-thread unless a test asks otherwise."""
-    values = {"connect_timeout": 1.0, "total_timeout": 1.0, "parse_workers": 1, **overrides}
-    return FetchSettings(**values)  # type: ignore[arg-type]
-
-
-def subscribe_all(db_path: Path, urls: list[str]) -> list[int]:
-    """Add these feeds to a fresh store; their ids in order."""
-    conn = connect(db_path)
-    try:
-        return [add_feed(conn, url)[0] for url in urls]
-    finally:
-        conn.close()
-
-
-def stored(db_path: Path, feed_id: int) -> tuple[object, list[str]]:
-    """(the feed row, its article titles sorted)."""
-    conn = connect(db_path)
-    try:
-        feed = get_feed(conn, feed_id)
-        titles = sorted(a.title for a in list_articles(conn, ArticleFilter(feed_id=feed_id), None))
-        return feed, titles
-    finally:
-        conn.close()
 
 
 def test_cold_then_warm_refresh_uses_validators(server: LoopbackServer, db_path: Path) -> None:
@@ -150,49 +100,6 @@ def test_retry_after_skips_the_feed_until_then(server: LoopbackServer, db_path: 
     route.status, route.body, route.headers = 200, rss("Back"), {}
     later = refresh(db_path, settings=settings(), now=T0 + 121)
     assert (later.ok, later.new_articles, server.count("/busy.xml")) == (1, 3, 2)
-
-
-def test_bad_feeds_fail_alone_and_the_rest_refresh(server: LoopbackServer, db_path: Path) -> None:
-    server.route("/good1.xml", body=rss("Good 1", prefix="g1"))
-    server.route("/good2.xml", body=rss("Good 2", prefix="g2"), gzip=True)
-    server.route("/missing.xml", status=404)
-    server.route("/down.xml", status=503)
-    server.route("/html.xml", body=b"<html><body>not a feed</body></html>",
-                 content_type="text/html")
-    server.route("/garbage.xml", body=b"\x00\x01 this is not xml at all {{{")
-    server.route("/slow.xml", body=rss("Slow"), delay=5)
-    server.route("/drip.xml", body=rss("Drip"), drip=0.1)
-    server.route("/big.xml", body=rss("Big", items=400))
-    server.route("/loop.xml", status=302, headers={"Location": "/loop.xml"})
-    server.route("/bomb.xml", body=ENTITY_BOMB)
-    bad = ["/missing.xml", "/down.xml", "/html.xml", "/garbage.xml", "/slow.xml", "/drip.xml",
-           "/big.xml", "/loop.xml"]
-    urls = [server.url(p) for p in ["/good1.xml", *bad, "/good2.xml", "/bomb.xml"]]
-    urls.append(f"http://127.0.0.1:{free_port()}/refused.xml")
-    ids = subscribe_all(db_path, urls)
-
-    start = time.monotonic()
-    summary = refresh(db_path, settings=settings(max_body_mb=0.05))
-    assert time.monotonic() - start < 4
-    errors = {url.rsplit("/", 1)[1]: message for _, url, message in summary.errors}
-    assert errors == {
-        "missing.xml": "HTTP 404 Not Found",
-        "down.xml": "HTTP 503 Service Unavailable",
-        "html.xml": "not a feed: the document is an HTML page",
-        "garbage.xml": "not a feed: the document is not XML",
-        "slow.xml": "timed out after 1 s",
-        "drip.xml": "timed out after 1 s",
-        "big.xml": "body larger than 0.05 MB",
-        "loop.xml": "redirect loop",
-        "refused.xml": "connection refused",
-    }
-    conn = connect(db_path)
-    feeds = {f.id: f for f in list_feeds(conn)}
-    assert [feeds[i].article_count for i in (ids[0], ids[-3])] == [3, 3]
-    assert all(feeds[i].last_status == "error" and feeds[i].last_error for i in ids[1:-3])
-    # The entity bomb is defused, not expanded: nothing stored grew from it.
-    longest = conn.execute("SELECT max(length(title) + length(text)) FROM articles").fetchone()[0]
-    assert longest < 1000 and len(feeds[ids[-2]].title) < 100
 
 
 def test_a_failing_feed_keeps_its_articles(server: LoopbackServer, db_path: Path) -> None:
@@ -330,3 +237,15 @@ def test_pool_kill_drops_queued_work() -> None:
             job.result(timeout=5)
     assert queued.cancelled() or isinstance(queued.exception(timeout=5), ParseFailed)
     assert time.monotonic() - start < 5
+
+
+def test_pool_can_start_its_processes_before_any_body() -> None:
+    with ParsePool(2, target=parse_or_misbehave) as pool:
+        pool.start_workers()
+        deadline = time.monotonic() + 15
+        while len(multiprocessing.active_children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        started = {child.pid for child in multiprocessing.active_children()}
+        assert len(started) >= 2
+        pids = {int(pool.submit(b"x", "u", "").result(timeout=15).parser) for _ in range(4)}
+    assert pids <= started

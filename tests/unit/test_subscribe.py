@@ -157,3 +157,15 @@ def test_local_file_must_exist_and_parse(
     with pytest.raises(SubscribeError, match="nothing to subscribe to"):
         subscribe(conn, "   ", fetcher)
     assert list_feeds(conn) == []
+
+
+def test_a_damaged_feed_is_subscribed_with_what_it_holds_and_shows_the_problem(
+    server: LoopbackServer, fetcher: Fetcher, conn: sqlite3.Connection
+) -> None:
+    server.route("/cut.xml", body=RSS[: RSS.index(b"<item><guid>w2")] + b"<item><guid>w2")
+    result = subscribe(conn, server.url("/cut.xml"), fetcher)
+    assert result.problem.startswith("damaged XML, 1 entry recovered: Premature end of data")
+    assert titles(conn, result.feed_id) == ["First story"]
+    [feed] = list_feeds(conn)
+    assert (feed.last_status, feed.last_error, feed.article_count) == (
+        "error", result.problem, 1)

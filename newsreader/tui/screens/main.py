@@ -26,21 +26,30 @@ from newsreader.store import views
 from newsreader.store.search import QueryError
 from newsreader.tui import commands
 from newsreader.tui.screens.help import HelpScreen, help_text
+from newsreader.tui.screens.main_annotations import AnnotationsMixin
+from newsreader.tui.screens.main_export import ExportMixin
 from newsreader.tui.screens.main_lists import ListsMixin
+from newsreader.tui.screens.main_panel import PanelMixin
 from newsreader.tui.screens.main_tasks import TasksMixin
+from newsreader.tui.widgets.annotation_panel import AnnotationPanel
+from newsreader.tui.widgets.article_header import ArticleHeader
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.bars import RefreshBar, SearchBar
 from newsreader.tui.widgets.feed_list import FeedList
 from newsreader.tui.widgets.line_list import LineList
-from newsreader.tui.widgets.reader import ArticleHeader, ArticleView
+from newsreader.tui.widgets.reader import ArticleView
 
 if TYPE_CHECKING:
     from newsreader.tui.app import NewsReaderApp
 
 PANES = ("feeds", "articles", "reader")
 _NEEDS_ARTICLE = frozenset({"toggle_read", "toggle_star", "open_in_browser"})
+_NEEDS_READER = frozenset({"claim", "tag_actor", "highlight", "note", "toggle_panel",
+                           "next_annotation", "previous_annotation", "delete_annotation",
+                           "export_article"})
+"""Actions on the article open in the reader."""
 _DYNAMIC: tuple[tuple[str, tuple[object, ...]], ...] = (
-    *((name, ()) for name in sorted(_NEEDS_ARTICLE)),
+    *((name, ()) for name in sorted(_NEEDS_ARTICLE | _NEEDS_READER)), ("undo_delete", ()),
     ("refresh_current", ()), ("save_search", ()), ("remove_feed", ()),
     *(("open_reference", (n,)) for n in range(1, 10)),
 )
@@ -49,7 +58,8 @@ NARROW_WIDTH = 100
 """Below this many columns, one pane is shown at a time."""
 
 
-class MainScreen(TasksMixin, ListsMixin, Screen[None]):
+class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMixin,
+                 Screen[None]):
     """Feeds, articles and reader side by side (one at a time when narrow)."""
 
     BINDINGS = commands.bindings("global")
@@ -69,7 +79,9 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
                 yield ArticleList(self.fetch_rows, id="articles")
             with Vertical(id="reader-pane", classes="pane"):
                 yield ArticleHeader(id="reader-header")
-                yield ArticleView(id="reader")
+                with Horizontal(id="reader-body"):
+                    yield ArticleView(id="reader")
+                    yield AnnotationPanel(id="annotation-panel")
         yield RefreshBar(id="refresh-bar")
         yield Footer()
 
@@ -89,6 +101,11 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
         """The reader text view."""
         return self.query_one("#reader", ArticleView)
 
+    @property
+    def panel(self) -> AnnotationPanel:
+        """The reader's annotations panel."""
+        return self.query_one("#annotation-panel", AnnotationPanel)
+
     def pane_widget(self, pane: str) -> Widget:
         """The focusable widget of a pane."""
         return {"feeds": self.feeds, "articles": self.articles, "reader": self.reader}[pane]
@@ -101,13 +118,16 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
         self.query_one(RefreshBar).display = False
         self.query_one(SearchBar).display = False
         self.query_one(ArticleHeader).show_article(None)
+        self.panel.display = False
         self.restore_state()
+        self.call_after_refresh(self.warm_actor_cache)
 
     def restore_state(self) -> None:
         """Select the feed and article of the last session and reopen its article."""
         conn = self.app.conn
         saved = {key: state_store.get_state(conn, f"tui.{key}") for key in
-                 ("source", "unread_only", "article", "reader_article", "reader_offset", "pane")}
+                 ("source", "unread_only", "article", "reader_article", "reader_offset",
+                  "reader_cursor", "pane")}
         self.feeds.set_rows(views.feed_rows(conn), keep_key=saved["source"] or "all")
         row = self.feeds.current
         source = row.source if row else views.Source("all")
@@ -124,7 +144,8 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
         reader_id = _int(saved["reader_article"])
         if reader_id is not None:
             self.open_article(reader_id, focus=False, mark=False,
-                              offset=_int(saved["reader_offset"]) or 0)
+                              offset=_int(saved["reader_offset"]) or 0,
+                              cursor=_int(saved["reader_cursor"]))
         pane = saved["pane"] if saved["pane"] in PANES else "articles"
         if pane == "reader" and self.reader.article_id is None:
             pane = "articles"
@@ -140,6 +161,7 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
             "article": str(self.articles.current_id or ""),
             "reader_article": str(self.reader.article_id or ""),
             "reader_offset": str(self.reader.top_offset),
+            "reader_cursor": str(self.reader.cursor),
             "pane": self.current_pane,
         }
         for key, value in values.items():
@@ -167,6 +189,9 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
         self.pane_widget(pane).focus()
 
     def _mark_active(self, pane: str) -> None:
+        if pane != "reader" and self.has_class("-panel"):  # the panel took the lists' room
+            self.panel.display = False
+            self.remove_class("-panel")
         for name in PANES:
             self.query_one(f"#{name}-pane").set_class(name == pane, "-active")
 
@@ -194,6 +219,8 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
         pane = self.current_pane
         if search_bar.has_focus:
             self.close_search_bar()
+        elif self.panel.has_focus:
+            self.focus_pane("reader")
         elif pane == "reader":
             self.focus_pane("articles")
         elif pane == "articles" and self.search_source is not None:
@@ -216,12 +243,12 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
 
     def action_help(self) -> None:
         """Show the keys of the focused pane and the global ones."""
-        pane = self.current_pane
+        pane = "panel" if self.panel.has_focus else self.current_pane
         row = self.feeds.current
         context = row.label if pane == "feeds" and row else ""
         if pane == "articles":
             context = self.list_title()
-        elif pane == "reader" and self.reader_article is not None:
+        elif pane in ("reader", "panel") and self.reader_article is not None:
             context = self.reader_article.title
         display = {key: self.app.get_key_display(item.binding)
                    for key, item in self.active_bindings.items()}
@@ -241,6 +268,10 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
         """Dim the actions that cannot run now (None), so keys and palette say so."""
         if action in _NEEDS_ARTICLE:
             return True if self.target_id() is not None else None
+        if action in _NEEDS_READER:
+            return True if self.reader.article_id is not None else None
+        if action == "undo_delete":
+            return True if self.undo_stack else None
         if action in ("refresh_current", "refresh_all"):
             return None if self.refreshing else True
         if action == "save_search":
@@ -290,10 +321,17 @@ class MainScreen(TasksMixin, ListsMixin, Screen[None]):
             self.load_list(row.source, self.articles.unread_only)
         self.update_bindings()
 
+    @on(LineList.CursorMoved, "#annotation-panel")
+    def panel_cursor_moved(self, event: LineList.CursorMoved) -> None:
+        """Moving in the annotations panel shows that annotation in the text."""
+        self.panel_moved(self.panel.current)
+
     @on(LineList.Chosen)
     def row_chosen(self, event: LineList.Chosen) -> None:
         """Enter on a feed goes to its articles; on an article, opens it."""
-        if event.list is self.feeds:
+        if event.list is self.panel:
+            self.panel_chosen(self.panel.current)
+        elif event.list is self.feeds:
             self.focus_pane("articles")
         elif (article_id := self.articles.current_id) is not None:
             self.open_article(article_id)

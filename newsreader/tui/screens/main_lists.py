@@ -12,7 +12,7 @@ from newsreader.safety import clean_line
 from newsreader.store import articles as article_store
 from newsreader.store import connect, views
 from newsreader.tui.messages import ListLoaded, StoreChanged
-from newsreader.tui.widgets.reader import ArticleHeader
+from newsreader.tui.widgets.article_header import ArticleHeader
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
@@ -90,19 +90,25 @@ class ListsMixin(_Base):
         if shown is not None and article_store.get_article(self.app.conn, shown) is None:
             self.reader_article = None
             self.reader.load(None, "")
+            self.load_marks()
             self.query_one(ArticleHeader).show_article(None)
 
     # --- opening ------------------------------------------------------------------------------
     def open_article(self, article_id: int, *, focus: bool = True, mark: bool = True,
-                     offset: int = 0) -> None:
-        """Show an article in the reader (marking it read when configured)."""
+                     offset: int = 0, cursor: int | None = None) -> None:
+        """Show an article in the reader (marking it read when configured).
+
+        ``offset`` is the text at the top, ``cursor`` where the text cursor goes (the top).
+        Its annotations and the known actors in it arrive from a worker.
+        """
         article = article_store.get_article(self.app.conn, article_id)
         if article is None:
             self.app.notify_text("That article is no longer in the store.", "warning")
             return
         self.reader_article = article
         self.query_one(ArticleHeader).show_article(article)
-        self.reader.load(article.id, article.text, article.links, offset)
+        self.reader.load(article.id, article.text, article.links, offset, cursor)
+        self.load_marks()
         if mark and self.app.settings.reader.mark_read_on_open and not article.is_read:
             self.set_read(article.id, True)
         if focus:

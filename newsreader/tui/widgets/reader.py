@@ -1,41 +1,47 @@
 """The reader: a Line-API view over an article's canonical text, addressed by offsets.
 
 The article is one string; wrapping produces ``(start, end)`` offsets per visual line, and
-positions (the top line, the cursor kept for later text selection) are character offsets
-into that string, never screen rows, so they survive a resize and can be stored.
+every position (the top line, the text cursor, the selection, the styled spans of claims and
+actors) is a character offset into that string, never a screen row: it survives a resize
+and is what the store keeps. Only the lines a change touches are redrawn, and each drawn
+line is cached by what it shows (line, width, its part of the selection, the cursor if it
+is on it, focus), so a cursor step costs one or two lines whatever the article's length.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from bisect import bisect_right
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Static
 
-from newsreader.models import Article
-from newsreader.safety import clean_line, clean_url, is_safe_link
+from newsreader.safety import clean_url, is_safe_link
 from newsreader.tui import commands
+from newsreader.tui.widgets.reader_input import ReaderInput
+from newsreader.tui.widgets.reader_model import Span, SpanIndex
 from newsreader.tui.widgets.wrap import display_text, wrap
 
 MEASURE = 88
 """The widest a line of text gets, in cells (comfortable reading)."""
 _REF = re.compile(r"\[\d{1,4}\]")
+_CACHE_LINES = 2048
+"""Drawn lines kept; the cache is emptied when it grows past this."""
+LAYER_CLASSES = ("actor", "mention", "highlight", "claim-unverified", "claim-supported",
+                 "claim-disputed", "claim-false", "selection", "cursor", "cursor-blurred")
+"""Component classes drawn over the text (``article-view--<name>``), in this order."""
 
 
-class ArticleView(ScrollView, can_focus=True):
-    """Scrollable article text with its numbered link references after it."""
+class ArticleView(ReaderInput, ScrollView, can_focus=True):
+    """Scrollable article text with a text cursor, a selection and styled spans."""
 
     BINDINGS = commands.bindings("reader")
     ALLOW_SELECT = False
     COMPONENT_CLASSES = {"article-view--text", "article-view--ref", "article-view--heading",
-                         "article-view--dim"}
+                         "article-view--dim", *(f"article-view--{n}" for n in LAYER_CLASSES)}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -43,24 +49,52 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = ""
         self.links: tuple[str, ...] = ()
         self.cursor = 0
-        """An offset into :attr:`text`; follows the top line while scrolling."""
+        """The text cursor: an offset into :attr:`text`."""
+        self.anchor: int | None = None
+        """Where the selection started (it runs from here to the cursor, cursor excluded)."""
+        self.visual = False
+        """Visual mode: plain motions extend the selection."""
+        self.spans = SpanIndex()
+        self._goal: int | None = None
+        self._pending_top: int | None = None
+        self._dragging = False
         self._lines: list[tuple[int, int]] = []
         self._starts: list[int] = []
         self._trailer: list[tuple[str, str]] = []
         self._width = 0
         self._styles: dict[str, Style] = {}
+        self._combined: dict[tuple[object, ...], Style] = {}
+        self._cache: dict[tuple[object, ...], Strip] = {}
 
     # --- content ----------------------------------------------------------------------------
     def load(self, article_id: int | None, text: str, links: tuple[str, ...] = (),
-             offset: int = 0) -> None:
+             offset: int = 0, cursor: int | None = None) -> None:
         """Show ``text`` (canonical text) and its ``links``, top line at ``offset``."""
         self.article_id = article_id
         self.text = display_text(text)
         self.links = tuple(clean_url(link) for link in links)
-        self.cursor = max(0, min(offset, len(self.text)))
+        self.cursor = max(0, min(offset if cursor is None else cursor, len(self.text)))
+        self.anchor, self.visual, self._goal = None, False, None
+        self.spans = SpanIndex()
         self._width = 0
+        self._cache.clear()
+        self._pending_top = max(0, min(offset, len(self.text)))
         self._relayout()
-        self.scroll_to_offset(self.cursor)
+        self._place()
+        self.refresh()
+
+    def _place(self) -> None:
+        """Put the wanted text at the top (once wrapped) and keep the cursor visible."""
+        if not self._lines or self._pending_top is None:
+            return
+        self.scroll_to_offset(self._pending_top)
+        self._pending_top = None
+        self.keep_cursor_visible()
+
+    def set_spans(self, spans: list[Span]) -> None:
+        """Style these spans (claims, mentions, highlights, found actors) and redraw."""
+        self.spans = SpanIndex(spans)
+        self._cache.clear()
         self.refresh()
 
     def _measure(self) -> int:
@@ -72,6 +106,7 @@ class ArticleView(ScrollView, can_focus=True):
         if width < 2 or width == self._width:
             return
         self._width = width
+        self._cache.clear()
         self._lines = wrap(self.text, width) if self.text else []
         self._starts = [start for start, _ in self._lines]
         self._trailer = self._reference_lines(width)
@@ -89,14 +124,20 @@ class ArticleView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         """Re-wrap for the new width, keeping the same text at the top."""
-        top = self.top_offset
+        if self._pending_top is None:
+            self._pending_top = self.top_offset
         self._relayout()
-        self.scroll_to_offset(top)
+        self._place()
 
     # --- offsets ------------------------------------------------------------------------------
     def line_of(self, offset: int) -> int:
         """The visual line holding ``offset``."""
         return max(0, bisect_right(self._starts, offset) - 1)
+
+    @property
+    def visual_lines(self) -> list[tuple[int, int]]:
+        """``(start, end)`` offsets of every wrapped line of text, top to bottom."""
+        return self._lines
 
     @property
     def top_offset(self) -> int:
@@ -105,6 +146,13 @@ class ArticleView(ScrollView, can_focus=True):
         if y < len(self._lines):
             return self._lines[y][0]
         return len(self.text) if self._lines else self.cursor
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected ``(start, end)`` offsets, or None."""
+        if self.anchor is None or self.anchor == self.cursor:
+            return None
+        return (min(self.anchor, self.cursor), max(self.anchor, self.cursor))
 
     def visible_range(self) -> tuple[int, int]:
         """Offsets ``(start, end)`` of the text on screen."""
@@ -117,8 +165,65 @@ class ArticleView(ScrollView, can_focus=True):
     def scroll_to_offset(self, offset: int) -> None:
         """Scroll so the line holding ``offset`` is at the top."""
         if self._lines:
-            self.scroll_to(y=self.line_of(offset), animate=False, immediate=True,
-                           force=True)
+            self._scroll_y(self.line_of(offset))
+
+    def _scroll_y(self, y: int) -> None:
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
+
+    def keep_cursor_visible(self) -> None:
+        """Scroll just enough to show the cursor's line."""
+        if not self._lines:
+            return
+        line, top = self.line_of(self.cursor), self.scroll_offset.y
+        height = max(1, self.scrollable_content_region.height)
+        if line < top:
+            self._scroll_y(line)
+        elif line >= top + height:
+            self._scroll_y(line - height + 1)
+
+    # --- cursor and selection -------------------------------------------------------------------
+    def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
+        """Put the cursor at ``offset``; ``extend`` (or visual mode) grows the selection."""
+        old_cursor, old_anchor = self.cursor, self.anchor
+        offset = max(0, min(offset, len(self.text)))
+        if extend or self.visual:
+            if self.anchor is None:
+                self.anchor = old_cursor
+        else:
+            self.anchor = None
+        if not keep_goal:
+            self._goal = None
+        self.cursor = offset
+        self._refresh_changes(old_cursor, old_anchor)
+        self.keep_cursor_visible()
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``text[start:end]`` (the cursor goes to its end)."""
+        old_cursor, old_anchor = self.cursor, self.anchor
+        self.anchor = max(0, min(start, len(self.text)))
+        self.cursor = max(0, min(end, len(self.text)))
+        self._goal = None
+        self._refresh_changes(old_cursor, old_anchor)
+        self.keep_cursor_visible()
+
+    def clear_selection(self) -> bool:
+        """Drop the selection and leave visual mode; False when there was nothing to drop."""
+        had = self.anchor is not None or self.visual
+        old_anchor = self.anchor
+        self.anchor, self.visual = None, False
+        self._refresh_changes(self.cursor, old_anchor)
+        return had
+
+    def _refresh_changes(self, old_cursor: int, old_anchor: int | None) -> None:
+        """Redraw the lines between the old and new cursor, and a dropped/new selection."""
+        points = [old_cursor, self.cursor]
+        if old_anchor != self.anchor:
+            points += [p for p in (old_anchor, self.anchor) if p is not None]
+            points += [old_cursor, self.cursor]
+        if not self._lines:
+            return
+        first, last = self.line_of(min(points)), self.line_of(max(points))
+        self.refresh_lines(first, last - first + 1)
 
     # --- drawing ------------------------------------------------------------------------------
     def _style(self, name: str) -> Style:
@@ -127,91 +232,101 @@ class ArticleView(ScrollView, can_focus=True):
             style = self._styles[name] = self.get_component_rich_style(f"article-view--{name}")
         return style
 
+    def _layer(self, name: str) -> Style:
+        """A component's own attributes only, with colours resolved against the background."""
+        key = "layer:" + name
+        style = self._styles.get(key)
+        if style is None:
+            full = self.get_component_rich_style(f"article-view--{name}")
+            own = self.get_component_rich_style(f"article-view--{name}", partial=True)
+            style = own + Style(color=full.color if own.color else None,
+                                bgcolor=full.bgcolor if own.bgcolor else None)
+            self._styles[key] = style
+        return style
+
     def notify_style_update(self) -> None:
-        """Forget memoised styles when CSS or the theme changes."""
+        """Forget memoised styles and drawn lines when CSS or the theme changes."""
         self._styles.clear()
+        self._combined.clear()
+        self._cache.clear()
         super().notify_style_update()
+
+    def on_focus(self) -> None:
+        """The cursor looks different with the focus."""
+        self._refresh_changes(self.cursor, self.anchor)
+
+    def on_blur(self) -> None:
+        """See :meth:`on_focus`."""
+        self._refresh_changes(self.cursor, self.anchor)
 
     def render_line(self, y: int) -> Strip:
         """Draw screen line ``y``: a wrapped text line, a reference line, or blank."""
         width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
         if index < len(self._lines):
-            start, end = self._lines[index]
-            segments = self._text_segments(self.text[start:end])
-        elif index - len(self._lines) < len(self._trailer):
+            return self._text_line(index, width)
+        if index - len(self._lines) < len(self._trailer):
             line, style = self._trailer[index - len(self._lines)]
             segments = [Segment(line, self._style(style))]
         else:
             segments = []
         return Strip(segments).adjust_cell_length(width).apply_style(self.rich_style)
 
-    def _text_segments(self, line: str) -> list[Segment]:
-        text_style, ref_style = self._style("text"), self._style("ref")
-        segments, last = [], 0
-        for match in _REF.finditer(line):
-            segments.append(Segment(line[last:match.start()], text_style))
-            segments.append(Segment(match.group(), ref_style))
-            last = match.end()
-        segments.append(Segment(line[last:], text_style))
+    def _text_line(self, index: int, width: int) -> Strip:
+        start, end = self._lines[index]
+        selection = self.selection
+        clipped = None
+        if selection is not None and selection[0] < end and selection[1] > start:
+            clipped = (max(selection[0], start), min(selection[1], end))
+        column = self.cursor - start if self.line_of(self.cursor) == index else -1
+        key = (index, width, clipped, column, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            if len(self._cache) > _CACHE_LINES:
+                self._cache.clear()
+            segments = self._segments(start, end, clipped, column)
+            strip = Strip(segments).adjust_cell_length(width).apply_style(self.rich_style)
+            self._cache[key] = strip
+        return strip
+
+    def _segments(self, start: int, end: int, clipped: tuple[int, int] | None,
+                  column: int) -> list[Segment]:
+        """Segments of ``text[start:end]``: spans, references, selection and cursor."""
+        line = self.text[start:end]
+        size = len(line)
+        spans = self.spans.overlapping(start, end) if len(self.spans) else []
+        refs = [m.span() for m in _REF.finditer(line)]
+        cuts = {0, size}
+        for span in spans:
+            cuts.update((max(0, span.start - start), min(size, span.end - start)))
+        for ref in refs:
+            cuts.update(ref)
+        selected = (clipped[0] - start, clipped[1] - start) if clipped else (0, 0)
+        cuts.update(selected)
+        if 0 <= column < size:
+            cuts.update((column, column + 1))
+        points = sorted(cuts)
+        segments = []
+        for a, b in zip(points, points[1:], strict=False):
+            names = tuple(s.style for s in spans if s.start - start <= a and s.end - start >= b)
+            in_ref = any(r0 <= a and b <= r1 for r0, r1 in refs)
+            style = self._style_for(in_ref, names, selected[0] <= a < selected[1], a == column)
+            segments.append(Segment(line[a:b], style))
+        if column == size:
+            segments.append(Segment(" ", self._style_for(False, (), False, True)))
         return segments
 
-    # --- keys ---------------------------------------------------------------------------------
-    def _scroll_lines(self, delta: int) -> None:
-        self.scroll_to(y=self.scroll_offset.y + delta, animate=False, immediate=True,
-                       force=True)
-        self.cursor = self.top_offset
-
-    def action_line_down(self) -> None:
-        """Scroll one line down."""
-        self._scroll_lines(1)
-
-    def action_line_up(self) -> None:
-        """Scroll one line up."""
-        self._scroll_lines(-1)
-
-    def action_page_down(self) -> None:
-        """Scroll one screen down."""
-        self._scroll_lines(max(1, self.scrollable_content_region.height - 2))
-
-    def action_page_up(self) -> None:
-        """Scroll one screen up."""
-        self._scroll_lines(-max(1, self.scrollable_content_region.height - 2))
-
-    def action_top(self) -> None:
-        """Go to the start of the article."""
-        self._scroll_lines(-self.scroll_offset.y)
-
-    def action_bottom(self) -> None:
-        """Go to the end of the article (and its references)."""
-        self._scroll_lines(self.virtual_size.height)
-
-
-def format_time(timestamp: float | None) -> str:
-    """Local date and time, or "" when unknown."""
-    if timestamp is None:
-        return ""
-    try:
-        return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
-    except (OverflowError, OSError, ValueError):
-        return ""
-
-
-class ArticleHeader(Static):
-    """Title, feed, author, date and link of the open article, as plain text."""
-
-    def show_article(self, article: Article | None) -> None:
-        """Show ``article``'s header (or the empty-reader hint)."""
-        if article is None:
-            self.update(Text("Select an article and press enter to read it.", style="dim"))
-            return
-        text = Text()
-        text.append(clean_line(article.title) or "(untitled)", style="bold")
-        meta = [clean_line(article.feed_title), clean_line(article.author),
-                format_time(article.published or article.updated)]
-        text.append("\n" + " · ".join(part for part in meta if part), style="italic")
-        url = clean_url(article.url)
-        if url:
-            note = "" if is_safe_link(url) else "  (not an http(s) link: o will not open it)"
-            text.append("\n" + url + note, style="dim underline" if not note else "dim")
-        self.update(text)
+    def _style_for(self, ref: bool, names: tuple[str, ...], selected: bool,
+                   cursor: bool) -> Style:
+        key = (ref, names, selected, cursor, self.has_focus)
+        style = self._combined.get(key)
+        if style is None:
+            style = self._style("ref" if ref else "text")
+            for name in names:
+                style += self._layer(name)
+            if selected:
+                style += self._layer("selection")
+            if cursor:
+                style += self._layer("cursor" if self.has_focus else "cursor-blurred")
+            self._combined[key] = style
+        return style

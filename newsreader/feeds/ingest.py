@@ -1,0 +1,76 @@
+"""Store a parsed feed document: its articles, what the fetch learned, and the annotations
+that follow their article's text. The one write step of both refresh and subscribe."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field, fields
+
+from newsreader.feeds.parse import parse_feed
+from newsreader.models import FetchResult, ParsedFeed
+from newsreader.safety import clean_line, clean_url
+from newsreader.store import transaction
+from newsreader.store.articles import UpsertResult, content_hash, upsert_entries
+from newsreader.store.feeds import move_feed, record_fetch, set_feed_title
+
+
+@dataclass(slots=True)
+class StorableFeed(ParsedFeed):
+    """A parsed feed with each entry's content digest already computed.
+
+    Made in a parser process (:func:`parse_for_store`), so hashing ~11 KB of HTML and text
+    per entry happens on every core instead of on the one writer thread.
+    """
+
+    digests: list[str] = field(default_factory=list)
+
+
+def parse_for_store(body: bytes, url: str, content_type: str = "") -> StorableFeed:
+    """:func:`newsreader.feeds.parse.parse_feed`, plus the entries' content digests."""
+    parsed = parse_feed(body, url, content_type)
+    values = {f.name: getattr(parsed, f.name) for f in fields(ParsedFeed)}
+    return StorableFeed(**values, digests=[content_hash(e) for e in parsed.entries])
+
+
+def store_feed(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed,
+               fetched: FetchResult, *, now: float | None = None) -> UpsertResult:
+    """Store one fetched and parsed feed document in one transaction.
+
+    Articles are inserted or updated; annotations follow (:func:`follow_annotations`); the
+    feed gets the document's title and site and the fetch outcome: "ok" with the new
+    validators, or "error" with ``parsed.problem`` when the document was damaged (its
+    entries are stored all the same; the validators are not, so the next refresh looks
+    again); a permanent redirect moves the feed.
+    """
+    digests = parsed.digests if isinstance(parsed, StorableFeed) else None
+    with transaction(conn):
+        stored = upsert_entries(conn, feed_id, parsed.entries, now=now, digests=digests)
+        follow_annotations(conn, stored)
+        set_feed_title(conn, feed_id, clean_line(parsed.title), clean_url(parsed.site_url))
+        if parsed.problem:
+            record_fetch(conn, feed_id, status="error", error=parsed.problem,
+                         http_status=fetched.status or None, now=now)
+        else:
+            record_fetch(conn, feed_id, status="ok", http_status=fetched.status or None,
+                         etag=fetched.etag, last_modified=fetched.last_modified, now=now)
+        if fetched.permanent_redirect:
+            move_feed(conn, feed_id, fetched.permanent_redirect)
+    return stored
+
+
+def follow_annotations(conn: sqlite3.Connection, stored: UpsertResult) -> None:
+    """Keep annotations with their articles after an upsert, in the caller's transaction.
+
+    Articles whose canonical text changed have their annotations re-anchored (moved to
+    where their quote now is, or flagged orphaned: never dropped); annotations and notes
+    waiting for an article's URL (imported before it existed) attach to new articles.
+    """
+    if stored.changed_ids:
+        from newsreader.annotations.service import reanchor_article
+
+        for article_id in stored.changed_ids:
+            reanchor_article(conn, article_id)
+    if stored.new_ids:
+        from newsreader.annotations.reattach import reattach_orphans
+
+        reattach_orphans(conn, stored.new_ids)

@@ -1,0 +1,224 @@
+"""Parse feed bodies in worker processes: every core is used, and a parser that hangs or
+crashes is killed (or replaced) without taking the refresh down.
+
+Processes come from multiprocessing's forkserver where there is one (no fork of a threaded
+process; children start fast, this module preloaded), else spawn. Each is driven by a
+daemon thread of the calling process that sends it one body at a time over a pipe and
+waits for the answer, at most ``timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from newsreader.config import FetchSettings
+from newsreader.feeds.parse import FeedParseError, parse_feed
+from newsreader.models import ParsedFeed
+from newsreader.safety import clean_line
+
+PARSE_TIMEOUT = 20.0
+"""Seconds a parser process may spend on one feed before it is killed."""
+
+
+def describe(exc: BaseException) -> str:
+    """"KeyError: 'oops'": an unexpected exception as one short line."""
+    return f"{type(exc).__name__}: {clean_line(exc)[:200]}"
+
+
+def parse_processes(settings: FetchSettings, feeds: int) -> int:
+    """Parser processes for ``feeds`` feeds: the setting (0 = one per core), at most one a feed.
+
+    0 when ``parse_workers`` is 1: parse in a thread of this process (no parse deadline).
+    """
+    if settings.parse_workers == 1:
+        return 0
+    wanted = settings.parse_workers or os.cpu_count() or 1
+    return max(1, min(wanted, feeds))
+
+
+class ParseFailed(Exception):
+    """The parser process hung past the deadline, died, or hit a bug; only this feed fails."""
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+
+class ParsePool:
+    """Parses bodies in ``processes`` worker processes, or in one thread of this process (0).
+
+    Each process is driven by a daemon thread and started on first use, so a refresh where
+    everything answers 304 starts none, or at once by :meth:`start_workers` when bodies are
+    sure to come. A process that spends more than ``timeout`` seconds on one feed is
+    killed, one that dies is replaced: either way only that feed fails.
+    ``target(body, url, content_type)`` must be importable by name in a child process.
+    """
+
+    def __init__(self, processes: int, *, timeout: float | None = None,
+                 target: Callable[[bytes, str, str], ParsedFeed] = parse_feed) -> None:
+        self.processes = max(0, processes)
+        self.timeout = PARSE_TIMEOUT if timeout is None else timeout
+        self.target = target
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._processes: set[BaseProcess] = set()
+        self._lock = threading.Lock()
+        self._killed = False
+
+    def __enter__(self) -> ParsePool:
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is not None:
+            self.kill()
+        self.close()
+
+    def submit(self, body: bytes, url: str, content_type: str) -> Future:
+        """Queue one body; the Future gives a ParsedFeed or raises FeedParseError/ParseFailed."""
+        future: Future = Future()
+        self._tasks.put((future, (body, url, content_type)))
+        if len(self._threads) < max(1, self.processes):
+            self._add_slot(warm=False)
+        return future
+
+    def start_workers(self) -> None:
+        """Start every worker process now, in the background, instead of on first use.
+
+        For a refresh that will surely get bodies (feeds with no validators yet): starting
+        the processes (the forkserver imports the parser first) overlaps the first fetches.
+        """
+        while len(self._threads) < self.processes:
+            self._add_slot(warm=True)
+
+    def _add_slot(self, *, warm: bool) -> None:
+        thread = threading.Thread(target=self._slot, args=(warm,), name="newsreader-parse",
+                                  daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def close(self) -> None:
+        """Let the workers finish what they hold, then stop them (at once after kill())."""
+        for _ in self._threads:
+            self._tasks.put(None)
+        if not self._killed:
+            for thread in self._threads:
+                thread.join(timeout=self.timeout)
+
+    def kill(self) -> None:
+        """Stop now: kill every process; queued bodies are dropped."""
+        with self._lock:
+            self._killed = True
+            processes = list(self._processes)
+        for process in processes:
+            process.kill()
+
+    def _slot(self, warm: bool) -> None:
+        worker: _Worker | None = None
+        if warm:
+            try:
+                worker = self._start()
+            except (ParseFailed, OSError):
+                worker = None  # started again on first use
+        while (item := self._tasks.get()) is not None:
+            future, task = item
+            if self._killed or not future.set_running_or_notify_cancel():
+                future.cancel()
+                continue
+            try:
+                if not self.processes:
+                    result = self.target(*task)
+                else:
+                    worker = worker or self._start()
+                    result = self._ask(worker, task)
+            except ParseFailed as exc:
+                self._stop(worker)
+                worker = None
+                future.set_exception(exc)
+            except BaseException as exc:
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+        self._stop(worker)
+
+    def _start(self) -> _Worker:
+        context = _context(self.target.__module__)
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_worker_main, args=(theirs, self.target),
+                                  name="newsreader-parse", daemon=True)
+        with self._lock:
+            if self._killed:
+                raise ParseFailed("refresh cancelled")
+            process.start()
+            self._processes.add(process)
+        theirs.close()
+        return _Worker(process, ours)
+
+    def _ask(self, worker: _Worker, task: tuple[bytes, str, str]) -> ParsedFeed:
+        try:
+            worker.conn.send(task)
+            if not worker.conn.poll(self.timeout):
+                raise ParseFailed(f"parsing took longer than {self.timeout:g} s")
+            kind, value = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise ParseFailed("the parser process crashed") from exc
+        if kind == "feed-error":
+            raise FeedParseError(value)
+        if kind != "ok":
+            raise ParseFailed(f"parser failed: {value}")
+        return value
+
+    def _stop(self, worker: _Worker | None) -> None:
+        if worker is None:
+            return
+        with self._lock:
+            self._processes.discard(worker.process)
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+
+
+def _context(target_module: str) -> multiprocessing.context.BaseContext:
+    """forkserver where there is one (no fork of a threaded process; children start fast,
+    with this module and the target's already imported)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__, target_module])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _worker_main(conn: Connection, target: Callable[[bytes, str, str], ParsedFeed]) -> None:
+    """A parser process: parse every body it receives, send back the result or the error."""
+    _silence()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            reply: tuple[str, object] = ("ok", target(*task))
+        except FeedParseError as exc:
+            reply = ("feed-error", str(exc))
+        except Exception as exc:
+            reply = ("bug", describe(exc))
+        conn.send(reply)
+
+
+def _silence() -> None:
+    """Nothing a parser process prints may reach the terminal: the TUI may be drawing on it."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)

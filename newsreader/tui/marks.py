@@ -1,0 +1,191 @@
+"""What the reader shows of an article's annotations: styled spans and the panel's rows.
+
+Plain Python over the domain's records (no Textual): the screen loads an
+:class:`ArticleMarks` in a worker when an article opens, keeps it up to date as the user
+annotates, and derives from it the reader's spans and the side panel's rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsreader.annotations.actors import ActorMatch
+from newsreader.store.annotations import Annotation, Note
+from newsreader.tui.widgets.reader_model import Span
+
+_QUOTE = 160
+"""Characters of a quote kept for a panel row (the row is cut to the panel's width)."""
+
+
+@dataclass
+class ArticleMarks:
+    """One article's annotations, notes and the known actors found in its text."""
+
+    article_id: int
+    annotations: list[Annotation]
+    notes: list[Note]
+    found: list[ActorMatch] = field(default_factory=list)
+    """Known actors found in the text by the matcher (not stored)."""
+    actor_names: dict[int, str] = field(default_factory=dict)
+    """Names of the actors in ``found`` and of tagged mentions."""
+    names: list[str] = field(default_factory=list)
+    """Capitalised names in the text that are not actors yet (most frequent first)."""
+    _found_spans: list[Span] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Know the names of the speakers, actors tagged and actors claims are about."""
+        for annotation in self.annotations:
+            for actor_id, name in _actors_of(annotation):
+                self.actor_names[actor_id] = name
+
+    @property
+    def annotated(self) -> bool:
+        """Whether the article has anything stored on it."""
+        return bool(self.annotations or self.notes)
+
+    def annotation(self, annotation_id: int) -> Annotation | None:
+        """One of this article's annotations, by id."""
+        return next((a for a in self.annotations if a.id == annotation_id), None)
+
+    def note(self, note_id: int) -> Note | None:
+        """One of this article's notes, by id."""
+        return next((n for n in self.notes if n.id == note_id), None)
+
+    def put(self, annotation: Annotation) -> None:
+        """Add an annotation, or replace the one with its id (text order is kept)."""
+        self.annotations = [a for a in self.annotations if a.id != annotation.id]
+        self.annotations.append(annotation)
+        self.annotations.sort(key=lambda a: (a.start, a.end, a.id))
+        for actor_id, name in _actors_of(annotation):
+            self.actor_names[actor_id] = name
+
+    def drop(self, annotation_id: int) -> None:
+        """Forget an annotation (it was deleted)."""
+        self.annotations = [a for a in self.annotations if a.id != annotation_id]
+
+    def put_note(self, note: Note) -> None:
+        """Add a note, or replace the one with its id."""
+        self.notes = [n for n in self.notes if n.id != note.id] + [note]
+        self.notes.sort(key=lambda n: (n.created, n.id))
+
+    def drop_note(self, note_id: int) -> None:
+        """Forget a note (it was deleted)."""
+        self.notes = [n for n in self.notes if n.id != note_id]
+
+    def spans(self) -> list[Span]:
+        """The reader's styled spans: stored annotations (not orphaned) and found actors."""
+        if self._found_spans is None:  # thousands on a long article: made once
+            self._found_spans = [Span(m.start, m.end, "actor", "actor", None, m.actor_id)
+                                 for m in self.found]
+        spans = list(self._found_spans)
+        for a in self.annotations:
+            if a.orphaned:
+                continue
+            style = f"claim-{a.status or 'unverified'}" if a.kind == "claim" else a.kind
+            spans.append(Span(a.start, a.end, a.kind, style, a.id, a.actor_id))
+        return spans
+
+    def actors_in(self, start: int, end: int) -> list[int]:
+        """Actors found or tagged inside ``[start, end)``, in text order, each once."""
+        hits = [(m.start, m.actor_id) for m in self.found if start <= m.start and m.end <= end]
+        hits += [(a.start, a.actor_id) for a in self.annotations
+                 if a.kind == "mention" and a.actor_id is not None and not a.orphaned
+                 and start <= a.start and a.end <= end]
+        return list(dict.fromkeys(actor_id for _, actor_id in sorted(hits)))
+
+
+def _actors_of(annotation: Annotation) -> list[tuple[int, str]]:
+    pairs = list(annotation.about)
+    if annotation.actor_id is not None and annotation.actor_name:
+        pairs.append((annotation.actor_id, annotation.actor_name))
+    if annotation.speaker_id is not None and annotation.speaker_name:
+        pairs.append((annotation.speaker_id, annotation.speaker_name))
+    return pairs
+
+
+@dataclass(frozen=True, slots=True)
+class PanelRow:
+    """One line of the annotations panel."""
+
+    kind: str
+    """"heading", "claim", "highlight", "actor", "note", "orphan" or "hint"."""
+    text: str
+    """What the row says (plain text, from the store: shown as text only)."""
+    mark: str = ""
+    """A short tag drawn before the text in the row's style (a claim's status)."""
+    style: str = ""
+    annotation_id: int | None = None
+    note_id: int | None = None
+    actor_id: int | None = None
+    offset: int | None = None
+    """Where the row's annotation starts in the text (None: nowhere, e.g. orphans)."""
+
+
+def quote(text: str) -> str:
+    """A quote on one line, shortened for a row."""
+    flat = " ".join(text.split())
+    return "“" + (flat if len(flat) <= _QUOTE else flat[:_QUOTE - 1] + "…") + "”"
+
+
+def panel_rows(marks: ArticleMarks | None) -> list[PanelRow]:
+    """The panel's rows: claims, highlights, actors, notes and orphans, each under a heading."""
+    if marks is None:
+        return [PanelRow("hint", "Open an article to see its annotations.")]
+    live = [a for a in marks.annotations if not a.orphaned]
+    sections = [
+        ("Claims", [_claim_row(a) for a in live if a.kind == "claim"]),
+        ("Highlights", [PanelRow("highlight", quote(a.exact) + (" ✎" if a.note else ""),
+                                 style="highlight", annotation_id=a.id, offset=a.start)
+                        for a in live if a.kind == "highlight"]),
+        ("Actors", _actor_rows(marks, live)),
+        ("Notes", [PanelRow("note", _first_line(n.body), "✎", "note", note_id=n.id)
+                   for n in marks.notes]),
+        ("Orphaned", [PanelRow("orphan", f"{a.kind} {quote(a.exact)}", "?", "orphan",
+                               annotation_id=a.id) for a in marks.annotations if a.orphaned]),
+    ]
+    rows: list[PanelRow] = []
+    for title, entries in sections:
+        if entries:
+            rows.append(PanelRow("heading", f"{title} ({len(entries)})"))
+            rows.extend(entries)
+    if not rows:
+        rows.append(PanelRow("hint", "Nothing marked yet: select text, then c claim, "
+                                     "t tag an actor, H highlight; N writes a note."))
+    return rows
+
+
+def _claim_row(a: Annotation) -> PanelRow:
+    status = a.status or "unverified"
+    speaker = f"{a.speaker_name}: " if a.speaker_name else ""
+    return PanelRow("claim", speaker + quote(a.exact) + (" ✎" if a.note else ""), status,
+                    f"claim-{status}", annotation_id=a.id, offset=a.start)
+
+
+def _actor_rows(marks: ArticleMarks, live: list[Annotation]) -> list[PanelRow]:
+    """One row per actor marked in the text: tagged mentions and found names together."""
+    counts: dict[int, int] = {}
+    first: dict[int, int] = {}
+    tagged: dict[int, int] = {}
+    places = {(m.actor_id, m.start) for m in marks.found}
+    for a in live:
+        if a.kind == "mention" and a.actor_id is not None:
+            places.add((a.actor_id, a.start))
+            tagged[a.actor_id] = tagged.get(a.actor_id, 0) + 1
+    for actor_id, start in places:
+        counts[actor_id] = counts.get(actor_id, 0) + 1
+        first[actor_id] = min(first.get(actor_id, start), start)
+    order = sorted(counts, key=lambda i: (-counts[i], marks.actor_names.get(i, "").casefold()))
+    rows = []
+    for actor_id in order:
+        name = marks.actor_names.get(actor_id, f"actor {actor_id}")
+        extra = f", {tagged[actor_id]} tagged" if actor_id in tagged else ""
+        rows.append(PanelRow("actor", f"{name} ×{counts[actor_id]}{extra}", style="actor",
+                             actor_id=actor_id, offset=first[actor_id]))
+    return rows
+
+
+def _first_line(body: str) -> str:
+    for line in body.splitlines():
+        if line.strip():
+            return line.strip()
+    return "(empty note)"

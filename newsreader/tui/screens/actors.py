@@ -1,0 +1,505 @@
+"""The actors screen: every actor with counts; for one, every claim by or about them and
+every mention across all articles, newest first. ``enter`` on one dismisses the screen
+with ``(article_id, start)``. The lists draw plain segments (markup is never parsed) and
+only the rows on screen; the store is read in thread workers with their own connections.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Click, Key, Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from newsreader.safety import clean_line
+from newsreader.store import connect
+from newsreader.store.actors import Activity, ActorSummary, actor_activity, list_actors
+from newsreader.tui import commands
+from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.widgets.article_list import format_day
+from newsreader.tui.widgets.line_list import LineList
+from newsreader.tui.widgets.wrap import fit
+
+ROLE_LABELS = {"speaker": "said", "about": "about", "mention": "mentioned"}
+"""How each :attr:`Activity.role` is shown."""
+NARROW_WIDTH = 100
+"""Below this many columns, one list is shown at a time."""
+COLUMNS = f"{'by':>5}{'about':>6}{'ment':>6}  actor"
+"""Header of the actor list: claims by, claims about, mentions."""
+_LIST_KEYS = {
+    **{name: None for name in ("cursor_up", "cursor_down", "cursor_first", "cursor_last",
+                               "page_up", "page_down")},
+    "select": ("Open", "Open: an actor's claims, a claim's article"),
+}
+_SCREEN_KEYS = {
+    "next_pane": ("", "The other list"), "previous_pane": ("", "The other list"),
+    "search": ("Filter", "Filter the actors by name or alias (or just type)"),
+    "back": ("Back", "Back: clear the filter, to the actors, or leave"),
+    "quit": ("Close", "Leave the actors screen"), "help": None,
+}
+"""Registry commands bound here: ``(footer, description)`` of this screen, or None to keep
+the registry's ("" footer hides the key from the footer)."""
+
+
+def _bindings(spec: dict[str, tuple[str, str] | None]) -> list[Binding]:
+    """Bindings for registry commands (same ids, so ``[keymap]`` rebinds them here too)."""
+    found = []
+    for command_id, own in spec.items():
+        command = commands.command(command_id)
+        footer, description = own or (command.footer, command.description)
+        found.append(Binding(command.keys, command.action, footer or description,
+                             show=bool(footer), tooltip=description, id=command.id))
+    return found
+
+
+def sort_actors(summaries: list[ActorSummary]) -> list[ActorSummary]:
+    """Busiest first (claims by + about + mentions), then by name ignoring case."""
+    return sorted(summaries, key=lambda s: (-(s.claims_by + s.claims_about + s.mentions),
+                                            s.actor.name.casefold(), s.actor.id))
+
+
+def filter_actors(summaries: list[ActorSummary], text: str) -> list[ActorSummary]:
+    """The actors whose name or an alias contains ``text``, ignoring case."""
+    needle = text.strip().casefold()
+    if not needle:
+        return summaries
+    return [s for s in summaries
+            if any(needle in name.casefold() for name in (s.actor.name, *s.actor.aliases))]
+
+
+@dataclass
+class ActorsLoaded(Message):
+    """Every actor, sorted (or the error that stopped the load)."""
+
+    summaries: list[ActorSummary]
+    error: str = ""
+
+
+@dataclass
+class ActivityLoaded(Message):
+    """One actor's activity; ``token`` says which request it answers."""
+
+    token: int
+    items: list[Activity]
+    error: str = ""
+
+
+class ActorList(LineList):
+    """One row per actor: counts, then name and kind."""
+
+    BINDINGS = _bindings(_LIST_KEYS)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[ActorSummary] = []
+        self.empty_hint = "Loading actors…"
+
+    @property
+    def row_count(self) -> int:
+        """Actors shown (after the filter)."""
+        return len(self.rows)
+
+    @property
+    def current(self) -> ActorSummary | None:
+        """The actor under the cursor."""
+        return self.rows[self.cursor] if self.rows else None
+
+    def set_rows(self, rows: list[ActorSummary]) -> None:
+        """Show ``rows``, keeping the cursor on the same actor when it is still there."""
+        keep = self.current.actor.id if self.current else None
+        self.rows = rows
+        index = next((i for i, r in enumerate(rows) if r.actor.id == keep), 0)
+        self.cursor = index
+        self.rows_changed()
+        self.scroll_to_cursor()
+
+    def render_empty(self, y: int, width: int) -> list[Segment]:
+        """Why the list is empty."""
+        return [Segment(" " + self.empty_hint, self.style_of("dim"))] if y == 0 else []
+
+    def render_row(self, index: int, width: int, cursor: bool) -> list[Segment]:
+        """``by about ment  name  kind``."""
+        row = self.rows[index]
+        style, dim = self.style_of("strong"), self.style_of("dim")
+        if cursor:
+            style, dim = style + self.cursor_style(), dim + self.cursor_style()
+        counts = f"{row.claims_by:>5}{row.claims_about:>6}{row.mentions:>6}  "
+        kind = f" {row.actor.kind}"
+        name_width = max(1, width - len(counts) - len(kind) - 1)
+        name = set_cell_size(fit(clean_line(row.actor.name), name_width), name_width)
+        return [Segment(counts, dim), Segment(name, style), Segment(kind + " ", dim)]
+
+
+class ActivityList(LineList):
+    """Two lines per item: date, role, status, outlet and title; then the quote."""
+
+    BINDINGS = _bindings(_LIST_KEYS)
+    LINES = 2
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items: list[Activity] = []
+        self.empty_hint = ""
+
+    @property
+    def row_count(self) -> int:
+        """Items listed."""
+        return len(self.items)
+
+    @property
+    def current(self) -> Activity | None:
+        """The item under the cursor."""
+        return self.items[self.cursor] if self.items else None
+
+    def set_items(self, items: list[Activity], hint: str = "") -> None:
+        """Show ``items`` from the top; ``hint`` is shown when there are none."""
+        self.items, self.empty_hint, self.cursor = items, hint, 0
+        self.rows_changed()
+        self.scroll_to(y=0, animate=False, immediate=True, force=True)
+
+    def rows_changed(self) -> None:
+        """Resize the virtual area (two lines a row) and redraw."""
+        super().rows_changed()
+        self.virtual_size = Size(0, self.row_count * self.LINES)
+
+    def refresh_row(self, index: int) -> None:
+        """Redraw both lines of row ``index``."""
+        self.refresh_lines(index * self.LINES, self.LINES)
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll just enough to show both lines of the cursor row."""
+        height = max(self.LINES, self.scrollable_content_region.height)
+        top, first = self.scroll_offset.y, self.cursor * self.LINES
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True, force=True)
+        elif first + self.LINES > top + height:
+            self.scroll_to(y=first + self.LINES - height, animate=False, immediate=True,
+                           force=True)
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height // self.LINES - 1)
+
+    def on_click(self, event: Click) -> None:
+        """A click moves the cursor to that item; a double click chooses it."""
+        event.prevent_default()  # LineList's handler assumes one line a row
+        index = (event.y + self.scroll_offset.y) // self.LINES
+        if 0 <= index < self.row_count:
+            self.move_cursor(index)
+            if event.chain >= 2:
+                self.action_select()
+
+    def render_line(self, y: int) -> Strip:
+        """Draw screen line ``y``: the first or second line of an item."""
+        width = self.scrollable_content_region.width
+        index, part = divmod(y + self.scroll_offset.y, self.LINES)
+        if not self.items:
+            segments = ([Segment(" " + self.empty_hint, self.style_of("dim"))]
+                        if y == 0 else [])
+        elif index >= len(self.items):
+            segments = []
+        else:
+            render = self._first_line if part == 0 else self._second_line
+            segments = render(self.items[index], width)
+            if index == self.cursor:
+                cursor = self.cursor_style()
+                segments = [Segment(s.text, (s.style or Style()) + cursor) for s in segments]
+                strip = Strip(segments).adjust_cell_length(width, cursor)
+                return strip.apply_style(self.rich_style)
+        return Strip(segments).adjust_cell_length(width).apply_style(self.rich_style)
+
+    def _first_line(self, item: Activity, width: int) -> list[Segment]:
+        strong, dim, mark = (self.style_of(n) for n in ("strong", "dim", "mark"))
+        date = format_day(item.published) or "no date"
+        status = item.status or ""
+        status_style = self.style_of("error") if status in ("false", "disputed") else dim
+        head = f"{date:<10}  "
+        role = f"{ROLE_LABELS.get(item.role, item.role):<10}"
+        status_cell = f"{status:<12}"
+        rest = max(1, width - len(head) - len(role) - len(status_cell))
+        outlet = fit(clean_line(item.feed_title) or "unknown outlet", max(1, min(24, rest // 2)))
+        title = fit(clean_line(item.article_title) or "(untitled)",
+                    max(1, rest - cell_len(outlet) - 3))
+        return [Segment(head, strong), Segment(role, mark), Segment(status_cell, status_style),
+                Segment(outlet, dim), Segment(" · ", dim), Segment(title, strong)]
+
+    def _second_line(self, item: Activity, width: int) -> list[Segment]:
+        dim = self.style_of("dim")
+        segments = [Segment("    ", dim)]
+        used = 4
+        if item.orphaned:
+            segments.append(Segment("orphaned ", self.style_of("error")))
+            used += 9
+        quote = fit(clean_line(item.exact), max(1, width - used - 3))
+        segments.append(Segment(f"“{quote}”", dim))
+        return segments
+
+
+def actor_header(summary: ActorSummary) -> Text:
+    """The chosen actor above their activity: name, kind, aliases, description."""
+    actor = summary.actor
+    text = Text(clean_line(actor.name), style="bold")
+    text.append(f"  {actor.kind}", style="dim")
+    if actor.aliases:
+        text.append("\nalso: " + ", ".join(clean_line(a) for a in actor.aliases), style="dim")
+    if actor.description:
+        text.append("\n" + clean_line(actor.description))
+    return text
+
+
+class ActorsScreen(Screen[tuple[int, int] | None]):
+    """Every actor, and the chosen one's claims and mentions across all articles.
+
+    Dismissed with ``(article_id, start)`` when the user picks a claim or mention, or
+    None when they leave (escape from the actor list, or ``q``).
+    """
+
+    BINDINGS = _bindings(_SCREEN_KEYS)
+    AUTO_FOCUS = "#actors"
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.summaries: list[ActorSummary] = []
+        """Every actor, busiest first (the filter picks from these)."""
+        self._token = 0
+        self._shown_actor: int | None = None
+
+    def compose(self) -> ComposeResult:
+        """The actor list (with its filter) beside the chosen actor's activity."""
+        with Horizontal(id="actors-panes"):
+            with Vertical(id="actors-pane", classes="pane -active"):
+                yield Input(placeholder="filter by name or alias", id="actors-filter")
+                yield Static(Text(COLUMNS, style="dim"), id="actors-columns")
+                yield ActorList(id="actors")
+            with Vertical(id="activity-pane", classes="pane"):
+                yield Static(id="actor-header")
+                yield ActivityList(id="activity")
+        yield Footer()
+
+    @property
+    def actor_list(self) -> ActorList:
+        """The left list."""
+        return self.query_one("#actors", ActorList)
+
+    @property
+    def activity(self) -> ActivityList:
+        """The right list."""
+        return self.query_one("#activity", ActivityList)
+
+    @property
+    def filter_input(self) -> Input:
+        """The filter prompt above the actor list."""
+        return self.query_one("#actors-filter", Input)
+
+    def on_mount(self) -> None:
+        """Start loading the actors."""
+        self.query_one("#actors-pane").border_title = "Actors"
+        self.query_one("#actors-pane").border_subtitle = "claims by · about · mentions"
+        self.query_one("#activity-pane").border_title = "Claims and mentions"
+        self.filter_input.display = False
+        self._read("actors", lambda conn: ActorsLoaded(sort_actors(list_actors(conn))),
+                   lambda error: ActorsLoaded([], f"Could not read the actors: {error}"))
+
+    # --- loading ------------------------------------------------------------------------
+    def _read(self, group: str, job: Callable[[sqlite3.Connection], Message],
+              failed: Callable[[str], Message]) -> None:
+        """Run ``job`` on a fresh connection in a thread; post what it returns."""
+        self.run_worker(partial(self._read_in_thread, job, failed), thread=True,
+                        exclusive=True, group=group, exit_on_error=False)
+
+    def _read_in_thread(self, job: Callable[[sqlite3.Connection], Message],
+                        failed: Callable[[str], Message]) -> None:
+        worker = get_current_worker()
+        try:
+            conn = connect(self.db_path, migrate_schema=False)
+            try:
+                message = job(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            message = failed(str(exc))
+        if not worker.is_cancelled:
+            self.post_message(message)
+
+    def on_actors_loaded(self, message: ActorsLoaded) -> None:
+        """Show the actors and the first one's activity."""
+        if message.error:
+            self.notify(clean_line(message.error), severity="error", markup=False)
+        self.summaries = message.summaries
+        self._apply_filter()
+
+    def on_activity_loaded(self, message: ActivityLoaded) -> None:
+        """Show the chosen actor's activity (answers to older requests are dropped)."""
+        if message.token != self._token:
+            return
+        if message.error:
+            self.notify(clean_line(message.error), severity="error", markup=False)
+        self.activity.set_items(message.items, "No claims or mentions yet.")
+        self.query_one("#activity-pane").border_title = (
+            f"Claims and mentions ({len(message.items)})")
+
+    def _apply_filter(self) -> None:
+        rows = filter_actors(self.summaries, self.filter_input.value)
+        actors = self.actor_list
+        actors.empty_hint = ("No actor matches the filter." if self.summaries
+                             else "No actors yet: tag a name in the reader.")
+        actors.set_rows(rows)
+        shown = (f"{len(rows)} of {len(self.summaries)}" if len(rows) != len(self.summaries)
+                 else str(len(rows)))
+        self.query_one("#actors-pane").border_title = f"Actors ({shown})"
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """Load the activity of the actor under the cursor (unless already shown)."""
+        summary = self.actor_list.current
+        actor_id = summary.actor.id if summary else None
+        if actor_id == self._shown_actor:
+            return
+        self._shown_actor = actor_id
+        self._token += 1
+        header = self.query_one("#actor-header", Static)
+        if summary is None or actor_id is None:
+            header.update(Text())
+            self.activity.set_items([], "")
+            return
+        header.update(actor_header(summary))
+        self.activity.set_items([], "Loading…")
+        token = self._token
+        self._read("activity", lambda conn: ActivityLoaded(token, actor_activity(conn, actor_id)),
+                   lambda error: ActivityLoaded(token, [], f"Could not read the claims: {error}"))
+
+    # --- choosing -----------------------------------------------------------------------
+    @on(LineList.CursorMoved, "#actors")
+    def _actor_moved(self) -> None:
+        self._show_current()
+
+    @on(LineList.Chosen, "#actors")
+    def _actor_chosen(self) -> None:
+        self._focus_list(self.activity)
+
+    @on(LineList.Chosen, "#activity")
+    def _activity_chosen(self) -> None:
+        self.choose(self.activity.current)
+
+    def choose(self, item: Activity | None) -> None:
+        """Dismiss with the item's article and offset; an orphan has no spot to go to."""
+        if item is None:
+            return
+        if item.orphaned:
+            self.notify("This annotation is orphaned: its article's text no longer holds the"
+                        " quote, so there is no spot to jump to.", severity="warning",
+                        markup=False)
+        elif item.article_id is None:
+            self.notify("That article is no longer in the store.", severity="warning",
+                        markup=False)
+        else:
+            self.dismiss((item.article_id, item.start))
+
+    # --- filter -------------------------------------------------------------------------
+    def action_search(self) -> None:
+        """/: filter the actors by name or alias."""
+        self.filter_input.display = True
+        self._focus_list(self.actor_list)
+        self.filter_input.focus()
+
+    def on_key(self, event: Key) -> None:
+        """Typing a letter that no key is bound to, on the actor list, starts the filter."""
+        char = event.character
+        if (self.focused is self.actor_list and event.is_printable and char and char.strip()
+                and event.key not in self.active_bindings):
+            event.stop()
+            event.prevent_default()
+            self.action_search()
+            self.filter_input.insert_text_at_cursor(char)
+
+    @on(Input.Changed, "#actors-filter")
+    def _filter_changed(self) -> None:
+        self._apply_filter()
+
+    @on(Input.Submitted, "#actors-filter")
+    def _filter_submitted(self) -> None:
+        self.filter_input.display = bool(self.filter_input.value.strip())
+        self.actor_list.focus()
+
+    def clear_filter(self) -> None:
+        """Show every actor again and hide the prompt."""
+        self.filter_input.value = ""
+        self._apply_filter()
+        self.filter_input.display = False
+        self.actor_list.focus()
+
+    # --- moving around ------------------------------------------------------------------
+    def _in_actors_pane(self) -> bool:
+        return self.focused is None or self.focused in (self.actor_list, self.filter_input)
+
+    def _focus_list(self, target: LineList) -> None:
+        target.focus()
+        self._mark_active()
+
+    def _mark_active(self) -> None:
+        left = self._in_actors_pane()
+        self.query_one("#actors-pane").set_class(left, "-active")
+        self.query_one("#activity-pane").set_class(not left, "-active")
+
+    def on_descendant_focus(self) -> None:
+        """The focused list is the one shown in the narrow layout."""
+        self._mark_active()
+
+    def on_resize(self, event: Resize) -> None:
+        """Side by side when wide; one list at a time when narrow."""
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    def action_next_pane(self) -> None:
+        """tab: the other list."""
+        self._focus_list(self.activity if self._in_actors_pane() else self.actor_list)
+
+    def action_previous_pane(self) -> None:
+        """shift+tab: the other list."""
+        self.action_next_pane()
+
+    def action_back(self) -> None:
+        """escape: close the filter, else back to the actors, else clear it, else leave."""
+        if self.focused is self.filter_input or (
+                self.focused is self.actor_list and self.filter_input.value):
+            self.clear_filter()
+        elif not self._in_actors_pane():
+            self._focus_list(self.actor_list)
+        else:
+            self.dismiss(None)
+
+    def action_back_or_quit(self) -> None:
+        """q: leave the screen."""
+        self.dismiss(None)
+
+    def action_help(self) -> None:
+        """?: the keys of this screen (as bound now, keymap included)."""
+        keys: dict[str, list[str]] = {}
+        for item in self.active_bindings.values():
+            if item.binding.id in _LIST_KEYS or item.binding.id in _SCREEN_KEYS:
+                shown = self.app.get_key_display(item.binding)
+                keys.setdefault(item.binding.tooltip or item.binding.description,
+                                []).append(shown)
+        text = Text("Keys for Actors\n\n", style="bold")
+        for description, shown in keys.items():
+            text.append(f"  {' '.join(dict.fromkeys(shown)):<18}", style="bold")
+            text.append(description + "\n")
+        text.append("\nTyping a name filters the actors; enter on a claim or mention opens"
+                    " its article there.\n", style="dim")
+        self.app.push_screen(HelpScreen(text))

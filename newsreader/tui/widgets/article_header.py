@@ -1,0 +1,41 @@
+"""The reader's header: the open article's title, feed, author, date and link."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.widgets import Static
+
+from newsreader.models import Article
+from newsreader.safety import clean_line, clean_url, is_safe_link
+
+
+def format_time(timestamp: float | None) -> str:
+    """Local date and time, or "" when unknown."""
+    if timestamp is None:
+        return ""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))
+    except (OverflowError, OSError, ValueError):
+        return ""
+
+
+class ArticleHeader(Static):
+    """Title, feed, author, date and link of the open article, as plain text."""
+
+    def show_article(self, article: Article | None) -> None:
+        """Show ``article``'s header (or the empty-reader hint)."""
+        if article is None:
+            self.update(Text("Select an article and press enter to read it.", style="dim"))
+            return
+        text = Text()
+        text.append(clean_line(article.title) or "(untitled)", style="bold")
+        meta = [clean_line(article.feed_title), clean_line(article.author),
+                format_time(article.published or article.updated)]
+        text.append("\n" + " · ".join(part for part in meta if part), style="italic")
+        url = clean_url(article.url)
+        if url:
+            note = "" if is_safe_link(url) else "  (not an http(s) link: o will not open it)"
+            text.append("\n" + url + note, style="dim underline" if not note else "dim")
+        self.update(text)

@@ -51,6 +51,8 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from exc
     verb = "subscribed to" if result.created else "already subscribed to"
     print(f"{verb} [{result.feed_id}] {result.title or result.url} <{result.url}>")
+    if result.problem:
+        print(f"newsreader: warning: {result.problem}", file=sys.stderr)
     for other in result.alternatives:
         print(f"  also found: {other}")
     return 0

@@ -20,13 +20,12 @@ feedparser's own sanitiser is not used: it is the slowest part of feedparser and
 
 from __future__ import annotations
 
-import threading
 from html import escape
 
 from lxml import etree
 
 from newsreader import safety
-from newsreader.feeds.text import PLAIN_HTTP_URL, resolve_link
+from newsreader.feeds.text import PLAIN_HTTP_URL, html_parser, resolve_link
 
 _DROP = (
     "script", "style", "iframe", "frame", "frameset", "object", "applet",
@@ -49,19 +48,6 @@ _ATTRIBUTES = frozenset((
 ))
 _URL_ATTRIBUTES = frozenset(("href", "src", "cite"))
 
-_local = threading.local()
-
-
-def _parser() -> etree.HTMLParser:
-    """One HTML parser per thread (lxml parsers must not be shared between threads)."""
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = etree.HTMLParser(
-            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
-            recover=True, default_doctype=False,
-        )
-        _local.parser = parser
-    return parser
 
 
 def sanitize_html(html: str, base_url: str = "") -> str:
@@ -86,7 +72,7 @@ def sanitize_tree(html: str, base_url: str = "") -> tuple[str, etree._Element | 
     if not html.strip():
         return "", None
     try:
-        root = etree.fromstring(html.encode("utf-8", "ignore"), _parser())
+        root = etree.fromstring(html.encode("utf-8", "ignore"), html_parser())
     except (etree.LxmlError, ValueError):
         return _clean(escape(html, quote=False)), None
     body = root.find("body") if root is not None else None

@@ -56,7 +56,7 @@ _WS = re.compile(r"\s+")
 _local = threading.local()
 
 
-def _parser() -> etree.HTMLParser:
+def html_parser() -> etree.HTMLParser:
     """One HTML parser per thread (lxml parsers must not be shared between threads)."""
     parser = getattr(_local, "parser", None)
     if parser is None:
@@ -128,7 +128,7 @@ def plain_text(html_or_text: str) -> str:
 
 def _walk(walker: Walker, source: str) -> bool:
     """Parse ``source`` and walk it; False when the tree is too deep to trust."""
-    root = etree.fromstring(source.encode("utf-8", "ignore"), _parser())
+    root = etree.fromstring(source.encode("utf-8", "ignore"), html_parser())
     if root is None:
         return True
     etree.strip_elements(root, *_DROP, with_tail=False)

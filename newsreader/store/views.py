@@ -11,8 +11,7 @@ import sqlite3
 from array import array
 from dataclasses import dataclass
 
-from newsreader.store.articles import ArticleFilter
-from newsreader.store.articles import _where as filter_sql
+from newsreader.store.articles import ArticleFilter, counts, filter_sql
 from newsreader.store.db import transaction
 
 VIRTUAL_KINDS = ("all", "unread", "starred", "annotated")
@@ -131,15 +130,8 @@ def mark_source_read(conn: sqlite3.Connection, source: Source) -> int:
 
 def virtual_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Counts for the virtual feeds: unread for all/unread, totals for starred/annotated."""
-    unread = conn.execute("SELECT count(*) FROM articles WHERE is_read = 0").fetchone()[0]
-    starred = conn.execute("SELECT count(*) FROM articles WHERE is_starred = 1").fetchone()[0]
-    annotated = conn.execute(
-        """SELECT count(*) FROM (
-               SELECT article_id FROM annotations
-                   WHERE deleted IS NULL AND article_id IS NOT NULL
-               UNION SELECT article_id FROM notes WHERE article_id IS NOT NULL)"""
-    ).fetchone()[0]
-    return {"all": unread, "unread": unread, "starred": starred, "annotated": annotated}
+    totals = counts(conn)
+    return {**totals, "all": totals["unread"]}
 
 
 def unread_by_feed(conn: sqlite3.Connection) -> dict[int, int]:

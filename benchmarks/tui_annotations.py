@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Annotating in the TUI at scale (issue 4): figures printed, not asserted.
 
-    python benchmarks/tui_annotations.py [--steps 100] [--claims 10]
+    python benchmarks/tui_annotations.py [--opens 9] [--steps 100] [--claims 10]
 
 A 50,000-word article (the sample article's paragraphs repeated) carrying 2,000
 annotations (claims with speakers and statuses, tagged mentions, highlights), in a store
@@ -9,13 +9,16 @@ with 5,000 registered actors (~10,000 names and aliases), opened in the real app
 Pilot at 140x45. Measured, in a fresh process per frame rate (default 60 fps, and
 TEXTUAL_FPS=1000 so the frame throttle hides nothing):
 
-- open: enter on the article -> the text painted; -> the annotations and every known actor
-  drawn (they come from a worker that lists the annotations and scans the text);
+- open (9 times, from the article list): enter on the article -> the first paint, which
+  shows the text with the annotations and known actors of the screens around the cursor
+  (marked at once: an indexed query and a scan of ~20,000 characters); -> every annotation
+  and known actor of the article drawn (from a worker that lists them all and scans the
+  whole text; the panel and the annotation keys use that set);
 - cursor step: a key -> the end of the last paint it caused, for char, word, line,
   shift-extend, sentence and paragraph motions;
 - creating a claim (known speaker): ctrl+s in the claim dialog -> the first paint, which
   shows the claim in the text (the write, the dialog closing and the repaint); -> the last
-  paint it caused (footer rebuilt, notification shown); and the save handler alone.
+  paint it caused (key bar, notification shown); and the save handler alone.
 
 Targets: open <= 150 ms, cursor step <= 16 ms, creating a claim <= 50 ms. The machine is
 shared (2 cores): quote medians.
@@ -75,7 +78,7 @@ def build(folder: Path) -> Path:
     return folder / "bench.db"
 
 
-async def session(db: Path, steps: int, claims: int) -> dict:
+async def session(db: Path, opens: int, steps: int, claims: int) -> dict:
     """Open the article, step the cursor, make claims; returns the figures."""
     from tui_bench import PaintProbe
 
@@ -107,7 +110,7 @@ async def session(db: Path, steps: int, claims: int) -> dict:
             await pilot.pause()
             await app.workers.wait_for_complete()
             probe = PaintProbe(app.main)
-            figures["open"] = await _open(app, pilot, probe)
+            figures["open"] = [await _open(app, pilot, probe) for _ in range(opens)]
             figures["spans"] = len(app.main.reader.spans)
             figures["steps"] = {label: [await probe.latency(pilot, key)
                                         for _ in range(max(1, int(steps * share)))]
@@ -118,15 +121,23 @@ async def session(db: Path, steps: int, claims: int) -> dict:
 
 
 async def _open(app, pilot, probe) -> list[float]:  # type: ignore[no-untyped-def]
-    """[enter -> text painted, enter -> marks painted]."""
+    """[enter -> first paint, enter -> every mark painted, spans in the first paint],
+    from the article list."""
     screen = app.main
+    screen.articles.focus()
+    await pilot.pause(0.3)
+    type(screen).marks_at = 0.0
     probe.ends.clear()
+    painted: list[int] = []  # spans in the reader at each paint
+    original = screen._compositor_refresh
+    screen._compositor_refresh = lambda: (original(), painted.append(len(screen.reader.spans)))
     started = time.perf_counter()
     await pilot.press("enter")
-    while not screen.reader.spans or not probe.ends or probe.last < type(screen).marks_at:
+    while not type(screen).marks_at or probe.last < type(screen).marks_at:
         await asyncio.sleep(0.001)
+    screen._compositor_refresh = original
     shown = probe.ends[0]
-    return [(shown - started) * 1000, (probe.last - started) * 1000]
+    return [(shown - started) * 1000, (probe.last - started) * 1000, painted[0]]
 
 
 async def _claims(app, pilot, probe, count: int) -> list[list[float]]:  # type: ignore[no-untyped-def]
@@ -141,12 +152,13 @@ async def _claims(app, pilot, probe, count: int) -> list[list[float]]:  # type: 
     return out
 
 
-def run_session(db: Path, steps: int, claims: int, fps: str) -> dict:
+def run_session(db: Path, opens: int, steps: int, claims: int, fps: str) -> dict:
     """The Pilot session in a fresh process at ``fps`` frames per second at most."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "session.json"
-        subprocess.run([sys.executable, __file__, "--child", "--store", str(db), "--steps",
-                        str(steps), "--claims", str(claims), "--out", str(out)], check=True,
+        subprocess.run([sys.executable, __file__, "--child", "--store", str(db),
+                        "--opens", str(opens), "--steps", str(steps), "--claims", str(claims),
+                        "--out", str(out)], check=True,
                        env={**os.environ, "TEXTUAL_FPS": fps, "TEXTUAL_ANIMATIONS": "none"})
         return json.loads(out.read_text())
 
@@ -161,10 +173,12 @@ def report(runs: dict[str, dict]) -> None:
     """Figures beside their targets: default 60 fps | TEXTUAL_FPS=1000."""
     real, fast = runs["60"], runs["1000"]
     rows = [
-        ("open: enter -> text painted", f"{real['open'][0]:.0f} | {fast['open'][0]:.0f} ms",
+        (f"open: enter -> text painted with the marks near it ({real['open'][0][2]:,} spans)",
+         f"{_mp([o[0] for o in real['open']])} | {_mp([o[0] for o in fast['open']])} ms",
          f"<= {TARGETS['open_ms']} ms"),
-        (f"open: enter -> {real['spans']:,} spans drawn (annotations + found actors)",
-         f"{real['open'][1]:.0f} | {fast['open'][1]:.0f} ms", ""),
+        (f"open: enter -> all {real['spans']:,} spans drawn (annotations + found actors)",
+         f"{_mp([o[1] for o in real['open']])} | {_mp([o[1] for o in fast['open']])} ms",
+         f"<= {TARGETS['open_ms']} ms"),
     ]
     for label, _, _ in MOTIONS:
         rows.append((f"cursor step {label}, median/p95",
@@ -190,12 +204,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100, help="cursor steps per motion")
     parser.add_argument("--claims", type=int, default=10, help="claims created")
+    parser.add_argument("--opens", type=int, default=9, help="times the article is opened")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        figures = asyncio.run(session(args.store, args.steps, args.claims))
+        figures = asyncio.run(session(args.store, args.opens, args.steps, args.claims))
         args.out.write_text(json.dumps(figures))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -203,7 +218,8 @@ def main() -> int:
         db = build(Path(tmp))
         print(f"store built in {time.perf_counter() - began:.1f} s; load average "
               f"{os.getloadavg()[0]:.1f}")
-        runs = {fps: run_session(db, args.steps, args.claims, fps) for fps in ("60", "1000")}
+        runs = {fps: run_session(db, args.opens, args.steps, args.claims, fps)
+                for fps in ("60", "1000")}
     report(runs)
     return 0
 

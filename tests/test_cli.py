@@ -152,6 +152,34 @@ def test_refresh_reports_bad_feeds_and_exit_codes(
     assert "every feed failed" in all_failed.stderr
 
 
+def test_refresh_of_a_damaged_feed_counts_when_it_stored_articles(
+    run: Run, http_server: LoopbackServer, tmp_path: Path
+) -> None:
+    """A truncated document whose entries were stored is a refresh (exit 0) with its problem
+    printed and kept as the feed's error; cut before any entry, nothing is stored: exit 1."""
+    route = http_server.route("/cut.xml", body=RSS[:RSS.index(b"<guid>g2") + 8])
+    opml = tmp_path / "cut.opml"
+    opml.write_text('<opml version="2.0"><body><outline type="rss" text="Cut" xmlUrl="'
+                    f'{http_server.url("/cut.xml")}"/></body></opml>')
+    assert run("import-opml", str(opml)).returncode == 0  # subscribed, not fetched yet
+    stored = run("refresh")
+    assert stored.returncode == 0, stored.stderr
+    problem = "damaged XML, 2 entries recovered: Premature end of data in tag guid"
+    assert problem in stored.stderr
+    assert "1 failed" in stored.stdout and "2 new" in stored.stdout
+    [feed] = json.loads(run("feeds", "--json").stdout)
+    assert (feed["article_count"], feed["last_status"]) == (2, "error")
+    assert feed["last_error"].startswith(problem)
+    assert {a["title"] for a in json.loads(run("articles", "--json").stdout)} == {
+        "Petro visits", "Maduro captured"}
+    route.body = RSS[:RSS.index(b"<item>") + 20]  # cut inside the first entry
+    nothing = run("refresh")
+    assert_clean_failure(nothing)
+    assert "damaged XML, 0 entries recovered" in nothing.stderr
+    assert "every feed failed to refresh and no article was stored" in nothing.stderr
+    assert json.loads(run("feeds", "--json").stdout)[0]["article_count"] == 2
+
+
 def test_db_from_environment_and_config_warnings(run: Run, tmp_path: Path) -> None:
     env_db = tmp_path / "env.db"
     config = tmp_path / "config.toml"

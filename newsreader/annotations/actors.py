@@ -23,9 +23,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate, compress
 
 _WORD = re.compile(r"\w+")
+_SPLIT = re.compile(r"(\w+)")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
@@ -53,6 +55,11 @@ class _Pattern:
     head: str
     tail: str
     any_case: bool
+    simple: bool = field(init=False)
+    """One word with nothing before or after it (decided on the word alone)."""
+
+    def __post_init__(self) -> None:
+        self.simple = len(self.words) == 1 and not self.head and not self.tail
 
 
 def _normalise_gap(gap: str) -> str:
@@ -80,6 +87,13 @@ def _compile(actor_id: int, alias: str) -> _Pattern | None:
     )
 
 
+def _word_ok(written: str, pattern: _Pattern, k: int) -> bool:
+    """Whether ``written`` is word ``k`` of ``pattern`` under the case rules."""
+    if pattern.any_case:
+        return written.casefold() == pattern.folded[k]
+    return _word_matches(written, pattern.words[k])
+
+
 def _word_matches(written: str, wanted: str) -> bool:
     """The case rule for one word of a cased alias."""
     return (written == wanted or written == wanted.upper()
@@ -104,48 +118,82 @@ class ActorMatcher:
         return sum(len(c) for c in self._index.values())
 
     def find(self, text: str) -> list[ActorMatch]:
-        """Every mention of a known actor in ``text``, in order, never overlapping."""
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        """Every mention of a known actor in ``text``, in order, never overlapping.
+
+        Words are split and looked up in C (``re.split``, ``accumulate``, ``compress``);
+        Python only looks at the words that start some alias.
+        """
+        folded = text.casefold()
+        if len(folded) != len(text):  # some letter folds to several ("ß"): fold per word
+            parts = _SPLIT.split(text)
+            folded_words = [word.casefold() for word in parts[1::2]]
+        else:  # each letter folds to one: the folded text's offsets are the text's
+            parts = _SPLIT.split(folded)
+            folded_words = parts[1::2]
         index = self._index
+        hits = compress(range(len(folded_words)), map(index.__contains__, folded_words))
+        spans = _Spans(list(accumulate(map(len, parts), initial=0)))
         found: list[ActorMatch] = []
-        i, count = 0, len(spans)
-        while i < count:
-            start, end = spans[i]
-            candidates = index.get(text[start:end].casefold())
-            if candidates:
-                match = self._first_match(text, spans, i, candidates)
+        after = 0  # the first word not inside a match already found
+        for i in hits:
+            if i >= after:
+                match = _first_match(text, spans, i, index[folded_words[i]])
                 if match is not None:
                     found.append(match[0])
-                    i += match[1]
-                    continue
-            i += 1
+                    after = i + match[1]
         return found
 
-    def _first_match(
-        self, text: str, spans: list[tuple[int, int]], i: int, candidates: list[_Pattern]
-    ) -> tuple[ActorMatch, int] | None:
-        for pattern in candidates:
-            n = len(pattern.words)
-            if i + n <= len(spans) and _matches_at(text, spans, i, pattern):
-                start = spans[i][0] - len(pattern.head)
-                end = spans[i + n - 1][1] + len(pattern.tail)
-                return ActorMatch(start, end, pattern.actor_id, pattern.alias), n
-        return None
+    def find_within(self, text: str, start: int, end: int) -> list[ActorMatch]:
+        """:meth:`find` on ``text[start:end]``, offsets in ``text``.
+
+        The same matches as :meth:`find` gives there when the range starts and ends at
+        line breaks (no alias spans one).
+        """
+        return [ActorMatch(m.start + start, m.end + start, m.actor_id, m.alias)
+                for m in self.find(text[start:end])]
 
     def names(self) -> set[str]:
         """Every indexed name and alias, case-folded."""
         return {p.alias.casefold() for c in self._index.values() for p in c}
 
 
-def _matches_at(text: str, spans: list[tuple[int, int]], i: int, pattern: _Pattern) -> bool:
+class _Spans:
+    """Word ``i``'s ``(start, end)`` in a text, from the offsets of its ``re.split`` parts."""
+
+    __slots__ = ("_offsets",)
+
+    def __init__(self, offsets: list[int]) -> None:
+        self._offsets = offsets
+
+    def __len__(self) -> int:
+        return (len(self._offsets) - 2) // 2
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        return self._offsets[2 * i + 1], self._offsets[2 * i + 2]
+
+
+def _first_match(text: str, spans: _Spans, i: int,
+                 candidates: list[_Pattern]) -> tuple[ActorMatch, int] | None:
+    """The first (longest) alias matching at word ``i``, and how many words it covers."""
+    for pattern in candidates:
+        if pattern.simple:  # one plain word: decided on the word alone
+            start, end = spans[i]
+            if _word_ok(text[start:end], pattern, 0):
+                return ActorMatch(start, end, pattern.actor_id, pattern.alias), 1
+            continue
+        n = len(pattern.words)
+        if i + n <= len(spans) and _matches_at(text, spans, i, pattern):
+            start = spans[i][0] - len(pattern.head)
+            end = spans[i + n - 1][1] + len(pattern.tail)
+            return ActorMatch(start, end, pattern.actor_id, pattern.alias), n
+    return None
+
+
+def _matches_at(text: str, spans: _Spans, i: int, pattern: _Pattern) -> bool:
     """Whether ``pattern`` matches the tokens starting at token ``i``."""
-    for k, wanted in enumerate(pattern.words):
+    for k in range(len(pattern.words)):
         start, end = spans[i + k]
-        written = text[start:end]
-        if pattern.any_case:
-            if written.casefold() != pattern.folded[k]:
-                return False
-        elif not _word_matches(written, wanted):
+        if not _word_ok(text[start:end], pattern, k):
             return False
         if k and _normalise_gap(text[spans[i + k - 1][1]:start]) != pattern.gaps[k - 1]:
             return False
@@ -192,17 +240,20 @@ class Suggestion:
     """Offset of its first occurrence."""
 
 
-def suggestions(text: str, known: ActorMatcher | None = None) -> list[Suggestion]:
+def suggestions(text: str, known: ActorMatcher | None = None,
+                found: list[ActorMatch] | None = None) -> list[Suggestion]:
     """Candidate actor names: runs of capitalised words, most frequent first.
 
     Known actors are left out (their mentions are masked before the runs are built);
     a capitalised common word opening a sentence is not part of a name; neither is a
     sentence-initial word that also appears in lower case elsewhere in the text.
+    ``found`` is ``known.find(text)`` when the caller already has it.
     """
+    if found is None:
+        found = known.find(text) if known is not None else []
     masked = set()
-    if known is not None:
-        for match in known.find(text):
-            masked.update(range(match.start, match.end))
+    for match in found:
+        masked.update(range(match.start, match.end))
     lower_words = {m.group() for m in _WORD.finditer(text) if m.group().islower()}
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}

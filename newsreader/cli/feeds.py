@@ -6,10 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsreader.cli.context import CliError, Context
 from newsreader.cli.output import format_time, print_table
+
+if TYPE_CHECKING:
+    from newsreader.feeds.refresh import RefreshSummary
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -120,7 +123,7 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
-    """Fetch feeds concurrently; exit 1 only when every feed failed."""
+    """Fetch feeds concurrently; exit 1 only when no feed refreshed (:func:`none_refreshed`)."""
     from newsreader.cli.progress import run_refresh
 
     ids = resolve_feeds(ctx, args.feeds) if args.feeds else None
@@ -130,10 +133,23 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     print(f"refreshed {summary.feeds} feed(s): {summary.new_articles} new, "
           f"{summary.updated} updated, {summary.not_modified} unchanged, "
           f"{summary.skipped} skipped, {len(summary.errors)} failed")
-    attempted = summary.feeds - summary.skipped
-    if summary.errors and len(summary.errors) >= attempted:
-        raise CliError("every feed failed to refresh")
+    if none_refreshed(summary):
+        raise CliError("every feed failed to refresh and no article was stored")
     return 0
+
+
+def none_refreshed(summary: RefreshSummary) -> bool:
+    """True when every feed tried ended in error and the refresh stored no article.
+
+    A feed whose damaged document (truncated, broken XML, wrong charset) still gave entries
+    is among ``summary.errors`` (its problem is printed and is its error status), yet its
+    articles were stored, so it counts as refreshed. The summary does not say which feed
+    stored what; when every feed tried is in ``errors``, new or updated articles can only
+    come from such feeds, so they stand for "one of them stored articles".
+    """
+    attempted = summary.feeds - summary.skipped
+    every_one_failed = bool(summary.errors) and len(summary.errors) >= attempted
+    return every_one_failed and summary.new_articles + summary.updated == 0
 
 
 def resolve_feeds(ctx: Context, names: list[str]) -> list[int]:

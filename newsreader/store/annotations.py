@@ -89,7 +89,10 @@ class NewAnnotation:
 
 
 _SELECT = """
-SELECT n.*, a.name AS actor_name, s.name AS speaker_name
+SELECT n.id, n.uid, n.article_id, n.kind, n.start, n.end, n.exact, n.prefix, n.suffix,
+       n.orphaned, n.actor_id, a.name, n.speaker_id, s.name, n.status, n.note,
+       n.article_url, n.article_title, n.feed_title, n.article_published,
+       n.created, n.modified, n.deleted
 FROM annotations n
 LEFT JOIN actors a ON a.id = n.actor_id
 LEFT JOIN actors s ON s.id = n.speaker_id
@@ -142,20 +145,20 @@ def _about(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[tuple
 
 
 def _rows_to_annotations(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Annotation]:
-    about = _about(conn, [r["id"] for r in rows if r["kind"] == "claim"])
+    """Annotations from :data:`_SELECT` rows (by position: thousands on a long article)."""
+    about = _about(conn, [r[0] for r in rows if r[3] == "claim"])
     return [
         Annotation(
-            id=r["id"], uid=r["uid"], article_id=r["article_id"], kind=r["kind"],
-            start=r["start"], end=r["end"], exact=r["exact"], prefix=r["prefix"],
-            suffix=r["suffix"], orphaned=bool(r["orphaned"]), actor_id=r["actor_id"],
-            actor_name=r["actor_name"], speaker_id=r["speaker_id"],
-            speaker_name=r["speaker_name"], about=tuple(about.get(r["id"], ())),
-            status=r["status"], note=r["note"],
-            snapshot=Snapshot(r["article_url"], r["article_title"], r["feed_title"],
-                              r["article_published"]),
-            created=r["created"], modified=r["modified"], deleted=r["deleted"],
+            id=id_, uid=uid, article_id=article_id, kind=kind, start=start, end=end,
+            exact=exact, prefix=prefix, suffix=suffix, orphaned=bool(orphaned),
+            actor_id=actor_id, actor_name=actor_name, speaker_id=speaker_id,
+            speaker_name=speaker_name, about=tuple(about.get(id_, ())), status=status,
+            note=note, snapshot=Snapshot(url, title, feed_title, published),
+            created=created, modified=modified, deleted=deleted,
         )
-        for r in rows
+        for (id_, uid, article_id, kind, start, end, exact, prefix, suffix, orphaned,
+             actor_id, actor_name, speaker_id, speaker_name, status, note,
+             url, title, feed_title, published, created, modified, deleted) in rows
     ]
 
 
@@ -166,10 +169,18 @@ def get_annotation(conn: sqlite3.Connection, annotation_id: int) -> Annotation |
     return found[0] if found else None
 
 
-def list_annotations(conn: sqlite3.Connection, article_id: int) -> list[Annotation]:
-    """An article's annotations (not deleted), in text order."""
-    rows = conn.execute(_SELECT + " WHERE n.article_id = ? AND n.deleted IS NULL"
-                        " ORDER BY n.start, n.end, n.id", (article_id,)).fetchall()
+def list_annotations(conn: sqlite3.Connection, article_id: int,
+                     within: tuple[int, int] | None = None) -> list[Annotation]:
+    """An article's annotations (not deleted), in text order.
+
+    ``within=(start, end)`` keeps those overlapping that range of the text.
+    """
+    where, params = "n.article_id = ? AND n.deleted IS NULL", [article_id]
+    if within is not None:
+        where += " AND n.start < ? AND n.end > ?"
+        params += [within[1], within[0]]
+    rows = conn.execute(_SELECT + " WHERE " + where + " ORDER BY n.start, n.end, n.id",
+                        params).fetchall()
     return _rows_to_annotations(conn, rows)
 
 

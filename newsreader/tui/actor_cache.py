@@ -37,6 +37,11 @@ class ActorCache:
                 self._matcher = built
         return built
 
+    def built_matcher(self) -> ActorMatcher | None:
+        """The matcher if it is built already (never builds it: for the UI thread)."""
+        with self._lock:
+            return self._matcher
+
     def rows(self, conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
         """Every actor as ``(id, name, folded name and aliases)``, by name.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -98,8 +99,10 @@ class NewsReaderApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
-        """Close the UI thread's connection."""
+        """Close the UI thread's connection; hand what start-up froze back to the collector
+        (see ``warm_actor_cache``), so an app run inside a longer process is collectable."""
         self.conn.close()
+        gc.unfreeze()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's commands (theme, quit, …) and every newsreader action."""

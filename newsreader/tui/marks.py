@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from newsreader.annotations.actors import ActorMatch
 from newsreader.store.annotations import Annotation, Note
-from newsreader.tui.widgets.reader_model import Span
+from newsreader.tui.widgets.reader_model import Span, SpanIndex
 
 _QUOTE = 160
 """Characters of a quote kept for a panel row (the row is cut to the panel's width)."""
@@ -31,6 +31,7 @@ class ArticleMarks:
     names: list[str] = field(default_factory=list)
     """Capitalised names in the text that are not actors yet (most frequent first)."""
     _found_spans: list[Span] | None = field(default=None, init=False, repr=False)
+    _index: SpanIndex | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         """Know the names of the speakers, actors tagged and actors claims are about."""
@@ -56,12 +57,14 @@ class ArticleMarks:
         self.annotations = [a for a in self.annotations if a.id != annotation.id]
         self.annotations.append(annotation)
         self.annotations.sort(key=lambda a: (a.start, a.end, a.id))
+        self._index = None
         for actor_id, name in _actors_of(annotation):
             self.actor_names[actor_id] = name
 
     def drop(self, annotation_id: int) -> None:
         """Forget an annotation (it was deleted)."""
         self.annotations = [a for a in self.annotations if a.id != annotation_id]
+        self._index = None
 
     def put_note(self, note: Note) -> None:
         """Add a note, or replace the one with its id."""
@@ -85,6 +88,13 @@ class ArticleMarks:
             spans.append(Span(a.start, a.end, a.kind, style, a.id, a.actor_id))
         return spans
 
+    def span_index(self) -> SpanIndex:
+        """:meth:`spans` indexed for the reader; kept until an annotation changes (sorting
+        thousands of spans is work for the loading worker, not the event loop)."""
+        if self._index is None:
+            self._index = SpanIndex(self.spans())
+        return self._index
+
     def actors_in(self, start: int, end: int) -> list[int]:
         """Actors found or tagged inside ``[start, end)``, in text order, each once."""
         hits = [(m.start, m.actor_id) for m in self.found if start <= m.start and m.end <= end]
@@ -92,6 +102,23 @@ class ArticleMarks:
                  if a.kind == "mention" and a.actor_id is not None and not a.orphaned
                  and start <= a.start and a.end <= end]
         return list(dict.fromkeys(actor_id for _, actor_id in sorted(hits)))
+
+
+WINDOW_BEFORE, WINDOW_AFTER = 4_000, 16_000
+"""Characters around the cursor marked at once when an article opens (a few screens)."""
+
+
+def text_window(text: str, offset: int) -> tuple[int, int]:
+    """The range around ``offset`` marked first, widened to whole lines.
+
+    No actor name spans a line break, so finding actors in whole lines finds exactly
+    what a scan of the whole text finds there.
+    """
+    start = max(0, offset - WINDOW_BEFORE)
+    end = min(len(text), offset + WINDOW_AFTER)
+    start = text.rfind("\n", 0, start) + 1 if start else 0
+    newline = text.find("\n", end)
+    return start, len(text) if newline < 0 else newline
 
 
 def _actors_of(annotation: Annotation) -> list[tuple[int, str]]:

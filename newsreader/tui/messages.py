@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual.message import Message
@@ -72,6 +73,9 @@ class MarksLoaded(Message):
     token: int
     """Which load this answers; older answers are dropped."""
     marks: Any
+    shown: threading.Event = field(default_factory=threading.Event)
+    """Set once the marks are painted (or dropped): the worker waits for it before its
+    slower, less urgent work so that work does not hold the GIL during the paint."""
 
 
 @dataclass

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tui_helpers import annotate_sample, seed_demo, seed_store
+from tui_helpers import annotate_sample, make_app, seed_demo, seed_store
+
+from newsreader.tui.app import NewsReaderApp
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +27,13 @@ def store(db_path: Path) -> Path:
     """The seeded store of :func:`tui_helpers.seed_store`."""
     seed_store(db_path)
     return db_path
+
+
+@pytest.fixture
+def app(store: Path, tmp_path: Path) -> NewsReaderApp:
+    """The real app over :func:`store` with default settings and a private config file
+    under ``tmp_path`` (not running: start it with :func:`tui_helpers.started`)."""
+    return make_app(store, tmp_path)
 
 
 @pytest.fixture

@@ -10,14 +10,15 @@ from tui_helpers import (
     flat,
     line_of,
     make_app,
-    run,
     screen_text,
     settle,
+    started,
     wait_for,
     widget_text,
 )
 
 from newsreader.config import Settings, load_settings
+from newsreader.tui.app import NewsReaderApp
 
 
 def keys_for(app, description: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -26,10 +27,8 @@ def keys_for(app, description: str) -> list[str]:  # type: ignore[no-untyped-def
     return line.split(description)[0].split()
 
 
-async def test_help_lists_the_focused_pane_and_global_keys(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_help_lists_the_focused_pane_and_global_keys(app: NewsReaderApp):
+    async with started(app) as pilot:
         await pilot.press("question_mark")
         await pilot.pause()
         shown = screen_text(app)
@@ -53,8 +52,7 @@ async def test_keys_are_rebound_by_id_from_the_keymap(store: Path, tmp_path: Pat
     settings = Settings()
     settings.keymap = {"next_unread": "J", "toggle_star": "x", "bogus": "z"}
     app = make_app(store, tmp_path, settings)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         assert await wait_for(
             pilot, lambda: "unknown key binding ids in [keymap]: bogus" in flat(screen_text(app)))
         await pilot.press("n")  # no longer bound
@@ -68,10 +66,8 @@ async def test_keys_are_rebound_by_id_from_the_keymap(store: Path, tmp_path: Pat
         assert keys_for(app, "Next unread article") == ["J"]
 
 
-async def test_every_action_is_in_the_palette_when_available(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_every_action_is_in_the_palette_when_available(app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"toggle star")
@@ -86,10 +82,9 @@ async def test_every_action_is_in_the_palette_when_available(store: Path, tmp_pa
         await pilot.press("escape")
 
 
-async def test_a_chosen_theme_is_saved_and_used_next_time(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_a_chosen_theme_is_saved_and_used_next_time(app: NewsReaderApp, store: Path,
+                                                          tmp_path: Path):
+    async with started(app) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()
         await pilot.press(*"nord", "enter")
@@ -97,15 +92,12 @@ async def test_a_chosen_theme_is_saved_and_used_next_time(store: Path, tmp_path:
     config = tmp_path / "config" / "config.toml"
     assert 'theme = "nord"' in config.read_text(encoding="utf-8")
     again = make_app(store, tmp_path, load_settings(config))
-    async with run(again) as pilot:
-        await settle(pilot, again)
+    async with started(again) as pilot:
         assert again.theme == "nord"
 
 
-async def test_narrow_terminal_shows_one_pane_at_a_time(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app, size=(80, 30)) as pilot:
-        await settle(pilot, app)
+async def test_narrow_terminal_shows_one_pane_at_a_time(app: NewsReaderApp):
+    async with started(app, size=(80, 30)) as pilot:
         shown = screen_text(app)
         assert "Trump and Petro talk" in shown and "Annotated" not in shown
         await pilot.press("escape")  # back: to the feeds

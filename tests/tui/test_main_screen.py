@@ -10,21 +10,20 @@ from tui_helpers import (
     count_of,
     flat,
     make_app,
-    run,
     screen_text,
     settle,
+    started,
     wait_for,
     widget_text,
 )
 
 from newsreader.config import Settings
 from newsreader.store import connect
+from newsreader.tui.app import NewsReaderApp
 
 
-async def test_first_screen_shows_feeds_articles_and_failed_mark(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_first_screen_shows_feeds_articles_and_failed_mark(app: NewsReaderApp):
+    async with started(app):
         feeds = widget_text(app, "#feeds")
         assert [line.split()[0] for line in feeds.splitlines()[:4]] == [
             "All", "Unread", "Starred", "Annotated"]
@@ -40,10 +39,8 @@ async def test_first_screen_shows_feeds_articles_and_failed_mark(store: Path, tm
         assert app.main.current_pane == "articles"
 
 
-async def test_enter_opens_the_article_and_marks_it_read(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_enter_opens_the_article_and_marks_it_read(app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         header = widget_text(app, "#reader-header")
@@ -63,18 +60,15 @@ async def test_opening_keeps_unread_when_configured(store: Path, tmp_path: Path)
     settings = Settings()
     settings.reader.mark_read_on_open = False
     app = make_app(store, tmp_path, settings)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         assert "Trump and Petro talk" in widget_text(app, "#reader-header")
         assert article_flags(store, "ib3") == (0, 0)
 
 
-async def test_m_and_s_toggle_read_and_star_in_the_store(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_m_and_s_toggle_read_and_star_in_the_store(app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
         await pilot.press("j", "m", "s")
         await pilot.pause()
         assert article_flags(store, "wd2") == (1, 1)
@@ -87,10 +81,8 @@ async def test_m_and_s_toggle_read_and_star_in_the_store(store: Path, tmp_path: 
         assert widget_text(app, "#articles").splitlines()[1].startswith("●  Colombia")
 
 
-async def test_next_unread_continues_in_the_next_feed(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_next_unread_continues_in_the_next_feed(app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
         await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # feeds: Inter Bellum
         await settle(pilot, app)
         assert "Inter Bellum" in widget_text(app, "#feeds").splitlines()[5]
@@ -110,10 +102,8 @@ async def test_next_unread_continues_in_the_next_feed(store: Path, tmp_path: Pat
         assert article_flags(store, "wd1") == (1, 0)
 
 
-async def test_unread_only_filter(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_unread_only_filter(app: NewsReaderApp):
+    async with started(app) as pilot:
         await pilot.press("u")
         await settle(pilot, app)
         shown = widget_text(app, "#articles")
@@ -124,10 +114,8 @@ async def test_unread_only_filter(store: Path, tmp_path: Path):
         assert "Petro speaks" in widget_text(app, "#articles")
 
 
-async def test_failed_feed_shows_its_error_when_selected(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_failed_feed_shows_its_error_when_selected(app: NewsReaderApp):
+    async with started(app) as pilot:
         assert "Last refresh failed" not in screen_text(app)
         await pilot.press("shift+tab", "j", "j", "j", "j")
         await settle(pilot, app)
@@ -135,10 +123,8 @@ async def test_failed_feed_shows_its_error_when_selected(store: Path, tmp_path: 
         assert "No articles here." in widget_text(app, "#articles")
 
 
-async def test_mark_feed_read_from_the_feeds_pane(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_mark_feed_read_from_the_feeds_pane(app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
         await pilot.press("shift+tab", "j", "j", "j", "j", "j", "A")
         await settle(pilot, app)
         assert article_flags(store, "ib2") == (1, 0)
@@ -149,10 +135,9 @@ async def test_mark_feed_read_from_the_feeds_pane(store: Path, tmp_path: Path):
         assert "Marked 2 articles read: Inter Bellum" in flat(screen_text(app))
 
 
-async def test_position_is_restored_on_the_next_start(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_position_is_restored_on_the_next_start(app: NewsReaderApp, store: Path,
+                                                      tmp_path: Path):
+    async with started(app) as pilot:
         await pilot.press("j", "j", "enter")  # ib2 in the reader
         await pilot.pause()
         await pilot.press("q")  # back to the list
@@ -162,19 +147,16 @@ async def test_position_is_restored_on_the_next_start(store: Path, tmp_path: Pat
         await pilot.pause()
     assert app.return_code == 0
     again = make_app(store, tmp_path)
-    async with run(again) as pilot:
-        await settle(pilot, again)
+    async with started(again) as pilot:
         assert "Maduro responds" in widget_text(again, "#reader-header")
         assert article_key(store, again.main.articles.current_id) == "ib2"
         assert again.main.current_pane == "articles"
 
 
-async def test_open_in_browser_only_follows_http_links(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
+async def test_open_in_browser_only_follows_http_links(app: NewsReaderApp):
     opened: list[str] = []
     app.open_url = lambda url, new_tab=True: opened.append(url)  # the terminal has no browser
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("o")
         assert opened == ["https://news.example/ib3"]
         await pilot.press("enter", "1", "2")
@@ -184,16 +166,14 @@ async def test_open_in_browser_only_follows_http_links(store: Path, tmp_path: Pa
         assert await wait_for(pilot, lambda: warning in flat(screen_text(app)))
 
 
-async def test_add_a_local_feed_file(store: Path, tmp_path: Path):
+async def test_add_a_local_feed_file(app: NewsReaderApp, tmp_path: Path):
     feed = tmp_path / "local.xml"
     feed.write_text(
         "<?xml version='1.0'?><rss version='2.0'><channel><title>Local Wire</title>"
         "<link>https://local.example/</link><item><title>Offline story</title>"
         "<guid>l1</guid><pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate>"
         "<description>Hello.</description></item></channel></rss>", encoding="utf-8")
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("shift+tab", "a")
         await pilot.pause()
         await pilot.press(*str(feed), "enter")
@@ -204,10 +184,8 @@ async def test_add_a_local_feed_file(store: Path, tmp_path: Path):
         assert "Offline story" in widget_text(app, "#articles")
 
 
-async def test_remove_a_feed_after_confirming(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_remove_a_feed_after_confirming(app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
         await pilot.press("j", "enter")  # read "Colombia braces" from World Desk
         await pilot.pause()
         assert "Colombia braces" in widget_text(app, "#reader-header")

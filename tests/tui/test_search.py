@@ -10,15 +10,15 @@ from tui_helpers import (
     article_key,
     flat,
     line_of,
-    make_app,
-    run,
     screen_text,
     settle,
+    started,
     wait_for,
     widget_text,
 )
 
 from newsreader.store import connect
+from newsreader.tui.app import NewsReaderApp
 
 ROW = re.compile(r"^[● ][★ ] (.+?)(?:  .*)? \d{4}-\d{2}-\d{2}\s*$")
 """An article-list row: marks, title, date."""
@@ -44,21 +44,16 @@ async def search(pilot, app, query: str) -> list[str]:  # type: ignore[no-untype
     ("body -petro is:read", []),
     ("respon*", ["Maduro responds"]),
 ])
-async def test_search_with_filters(store: Path, tmp_path: Path, query: str,
-                                   expected: list[str]):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_search_with_filters(app: NewsReaderApp, query: str, expected: list[str]):
+    async with started(app) as pilot:
         assert await search(pilot, app, query) == expected
         assert f"Search results ({len(expected)})" in screen_text(app)
         if not expected:
             assert "No articles match this search." in widget_text(app, "#articles")
 
 
-async def test_escape_leaves_the_results_and_restores_the_list(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_escape_leaves_the_results_and_restores_the_list(app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
         await pilot.press("j", "j")  # "Maduro responds"
         await search(pilot, app, "feed:world")
         assert "Search results (2)" in screen_text(app)
@@ -68,20 +63,16 @@ async def test_escape_leaves_the_results_and_restores_the_list(store: Path, tmp_
         assert article_key(store, app.main.articles.current_id) == "ib2"
 
 
-async def test_a_bad_date_is_explained_not_fatal(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_a_bad_date_is_explained_not_fatal(app: NewsReaderApp):
+    async with started(app) as pilot:
         await search(pilot, app, "after:2026-13-45")
         assert await wait_for(pilot, lambda: "not a date" in flat(screen_text(app)))
         assert "Articles (5)" in screen_text(app)
         assert app.is_running
 
 
-async def test_ctrl_s_saves_the_search_as_a_smart_feed(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_ctrl_s_saves_the_search_as_a_smart_feed(app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
         await search(pilot, app, "feed:world is:unread")
         await pilot.press("ctrl+s")
         await settle(pilot, app)
@@ -104,10 +95,8 @@ async def test_ctrl_s_saves_the_search_as_a_smart_feed(store: Path, tmp_path: Pa
         assert "feed:world is:unread" not in widget_text(app, "#feeds")
 
 
-async def test_saving_needs_a_search(store: Path, tmp_path: Path):
-    app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+async def test_saving_needs_a_search(app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         conn = connect(store)

@@ -160,3 +160,45 @@ async def test_a_failing_feed_is_reported_and_marked(db_path: Path, tmp_path: Pa
         await pilot.press("shift+tab", "G")
         await settle(pilot, app)
         assert "Last refresh failed" in flat(screen_text(app))
+
+
+def one_item(description: str) -> bytes:
+    """A feed whose single item (same guid every time) says ``description``."""
+    return (f"<?xml version='1.0'?><rss version='2.0'><channel><title>Gamma</title>"
+            f"<item><guid>g1</guid><title>Minister denies</title>"
+            f"<description>{description}</description></item></channel></rss>").encode()
+
+
+async def test_the_open_article_follows_its_new_text_after_a_refresh(
+        db_path: Path, tmp_path: Path, server: LoopbackServer):
+    from newsreader.annotations import service
+    from newsreader.feeds.refresh import refresh
+
+    quote = "The minister denied the report"
+    server.route("/g.xml", body=one_item(f"&lt;p&gt;First words.&lt;/p&gt;&lt;p&gt;{quote}."
+                                         "&lt;/p&gt;"))
+    conn = connect(db_path)
+    add_feed(conn, server.url("/g.xml"), "Gamma")
+    conn.close()
+    refresh(db_path, settings=local_settings().fetch)
+    conn = connect(db_path)
+    article = int(conn.execute("SELECT id FROM articles").fetchone()[0])
+    service.create_from_quote(conn, article, quote, "claim")
+    conn.close()
+    server.route("/g.xml", body=one_item("&lt;p&gt;A new lead paragraph.&lt;/p&gt;"
+                                         f"&lt;p&gt;First words.&lt;/p&gt;&lt;p&gt;{quote}."
+                                         "&lt;/p&gt;"))
+    app = make_app(db_path, tmp_path, local_settings())
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        reader = app.main.reader
+        assert reader.article_id == article and "A new lead" not in reader.text
+        await pilot.press("R")
+        assert await wait_for(pilot, lambda: not app.main.refreshing)
+        await settle(pilot, app)
+        assert reader.text.startswith("A new lead paragraph.")
+        claims = [s for s in reader.spans.spans if s.kind == "claim"]
+        assert [reader.text[s.start:s.end] for s in claims] == [quote]
+        assert "open article changed" in flat(screen_text(app))

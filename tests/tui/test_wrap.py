@@ -50,6 +50,18 @@ def test_display_text_replaces_controls_one_for_one():
     assert shown == "a\ufffd[2Jb c\ufffdd\n"
 
 
+@given(st.text(alphabet=st.sampled_from("ab \n\t\x00\x1b\x7f\x85\u202e\u2069\ufeff\u200fé"),
+               max_size=60))
+def test_display_text_leaves_no_control_and_keeps_every_offset(raw: str):
+    shown = display_text(raw)
+    assert len(shown) == len(raw)
+    for before, after in zip(raw, shown, strict=True):
+        if before in "ab \né":
+            assert after == before
+        else:
+            assert after in (" ", "\ufffd")
+
+
 def test_fit_cuts_with_an_ellipsis_by_cells():
     assert fit("short", 10) == "short"
     assert fit("a long title here", 8) == "a long …"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from rich.console import Console
+from textual.pilot import Pilot
 
 from newsreader.config import Settings
 from newsreader.models import ParsedEntry
@@ -152,6 +154,18 @@ def flat(text: str) -> str:
 def run(app: NewsReaderApp, size: tuple[int, int] = SIZE):  # type: ignore[no-untyped-def]
     """``app.run_test`` at a fixed size, with notifications shown (they are asserted on)."""
     return app.run_test(size=size, notifications=True)
+
+
+@asynccontextmanager
+async def started(app: NewsReaderApp,
+                  size: tuple[int, int] = SIZE) -> AsyncIterator[Pilot[None]]:
+    """Run ``app`` as :func:`run` does and yield its pilot once the first load has settled.
+
+    The setup every screen test starts with, so each test holds only its own keys and asserts.
+    """
+    async with run(app, size) as pilot:
+        await settle(pilot, app)
+        yield pilot
 
 
 SAMPLE_TITLE = "Trump and Petro Open Channel After Diplomatic Standoff"

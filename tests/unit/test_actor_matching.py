@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import time
 
-from newsreader.annotations.actors import ActorMatcher, suggestions
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsreader.annotations.actors import ActorMatch, ActorMatcher, _first_match, suggestions
 from newsreader.feeds.text import html_to_text
 from newsreader.resources import data_dir
 
@@ -82,6 +85,39 @@ def test_accents_apostrophes_and_punctuation() -> None:
                               ("U.S.", 4), ("Cilia  Flores", 5)]
 
 
+def test_letters_that_fold_to_several_keep_offsets_right() -> None:
+    """"ß" folds to "ss" and "İ" to two code points: matches still land on the words."""
+    m = ActorMatcher([(1, "Petro"), (2, "Straße"), (3, "İstanbul"), (4, "Gustavo Petro")])
+    text = "Die Straße nach İstanbul: Gustavo Petro, STRASSE, Petro und straße."
+    assert found(text, m) == [("Straße", 2), ("İstanbul", 3), ("Gustavo Petro", 4),
+                              ("STRASSE", 2), ("Petro", 1)]
+
+
+def reference_find(m: ActorMatcher, text: str) -> list[ActorMatch]:
+    """The plain scan: every word's span from ``\\w+``, each word looked up in turn."""
+    spans = [x.span() for x in re.finditer(r"\w+", text)]
+    out, i = [], 0
+    while i < len(spans):
+        candidates = m._index.get(text[slice(*spans[i])].casefold())
+        hit = _first_match(text, spans, i, candidates) if candidates else None  # type: ignore[arg-type]
+        if hit is not None:
+            out.append(hit[0])
+        i += hit[1] if hit is not None else 1
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Petro", "petro", "Gustavo", "Straße", "İ", "US", "us",
+                                 "U.S.", " ", "  ", "\n", ", ", "’s", "Cilia", "Flores",
+                                 "x", "ß", "ﬁ", "STRASSE", "É"]), max_size=40))
+def test_fast_scan_equals_the_plain_scan(pieces: list[str]) -> None:
+    """Splitting in C and folding the whole text finds what a word-by-word scan finds."""
+    m = ActorMatcher([(1, "Petro"), (2, "Gustavo Petro"), (3, "US"), (4, "U.S."),
+                      (5, "Cilia Flores"), (6, "Straße"), (7, "ﬁx")])
+    text = "".join(pieces)
+    assert m.find(text) == reference_find(m, text)
+
+
 def test_suggestions_on_the_sample_article() -> None:
     text = sample_text()
     names = {s.name: s.count for s in suggestions(text)}
@@ -99,6 +135,9 @@ def test_suggestions_leave_out_known_actors() -> None:
     names = {s.name for s in suggestions(text, matcher())}
     assert names.isdisjoint({"Petro", "Gustavo Petro", "Trump", "Cilia Flores", "Bogotá"})
     assert {"Caracas", "Russia", "China"} <= names
+    already = matcher().find(text)
+    assert [s.name for s in suggestions(text, found=already)] == \
+        [s.name for s in suggestions(text, matcher())]
 
 
 def test_suggestions_join_particles_and_split_at_titles() -> None:

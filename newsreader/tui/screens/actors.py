@@ -1,7 +1,7 @@
 """The actors screen: every actor with counts; for one, every claim by or about them and
 every mention across all articles, newest first. ``enter`` on one dismisses the screen
-with ``(article_id, start)``. The lists draw plain segments (markup is never parsed) and
-only the rows on screen; the store is read in thread workers with their own connections.
+with ``(article_id, start)``. The lists live in :mod:`newsreader.tui.widgets.actor_lists`;
+the store is read in thread workers with their own connections.
 """
 
 from __future__ import annotations
@@ -12,42 +12,32 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Click, Key, Resize
-from textual.geometry import Size
+from textual.events import Key, Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.strip import Strip
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from newsreader.safety import clean_line
 from newsreader.store import connect
 from newsreader.store.actors import Activity, ActorSummary, actor_activity, list_actors
-from newsreader.tui import commands
 from newsreader.tui.screens.help import HelpScreen
-from newsreader.tui.widgets.article_list import format_day
+from newsreader.tui.widgets.actor_lists import (
+    COLUMNS,
+    LIST_KEYS,
+    ActivityList,
+    ActorList,
+    command_bindings,
+)
+from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.line_list import LineList
-from newsreader.tui.widgets.wrap import fit
 
-ROLE_LABELS = {"speaker": "said", "about": "about", "mention": "mentioned"}
-"""How each :attr:`Activity.role` is shown."""
 NARROW_WIDTH = 100
 """Below this many columns, one list is shown at a time."""
-COLUMNS = f"{'by':>5}{'about':>6}{'ment':>6}  actor"
-"""Header of the actor list: claims by, claims about, mentions."""
-_LIST_KEYS = {
-    **{name: None for name in ("cursor_up", "cursor_down", "cursor_first", "cursor_last",
-                               "page_up", "page_down")},
-    "select": ("Open", "Open: an actor's claims, a claim's article"),
-}
 _SCREEN_KEYS = {
     "next_pane": ("", "The other list"), "previous_pane": ("", "The other list"),
     "search": ("Filter", "Filter the actors by name or alias (or just type)"),
@@ -56,17 +46,6 @@ _SCREEN_KEYS = {
 }
 """Registry commands bound here: ``(footer, description)`` of this screen, or None to keep
 the registry's ("" footer hides the key from the footer)."""
-
-
-def _bindings(spec: dict[str, tuple[str, str] | None]) -> list[Binding]:
-    """Bindings for registry commands (same ids, so ``[keymap]`` rebinds them here too)."""
-    found = []
-    for command_id, own in spec.items():
-        command = commands.command(command_id)
-        footer, description = own or (command.footer, command.description)
-        found.append(Binding(command.keys, command.action, footer or description,
-                             show=bool(footer), tooltip=description, id=command.id))
-    return found
 
 
 def sort_actors(summaries: list[ActorSummary]) -> list[ActorSummary]:
@@ -101,156 +80,6 @@ class ActivityLoaded(Message):
     error: str = ""
 
 
-class ActorList(LineList):
-    """One row per actor: counts, then name and kind."""
-
-    BINDINGS = _bindings(_LIST_KEYS)
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.rows: list[ActorSummary] = []
-        self.empty_hint = "Loading actors…"
-
-    @property
-    def row_count(self) -> int:
-        """Actors shown (after the filter)."""
-        return len(self.rows)
-
-    @property
-    def current(self) -> ActorSummary | None:
-        """The actor under the cursor."""
-        return self.rows[self.cursor] if self.rows else None
-
-    def set_rows(self, rows: list[ActorSummary]) -> None:
-        """Show ``rows``, keeping the cursor on the same actor when it is still there."""
-        keep = self.current.actor.id if self.current else None
-        self.rows = rows
-        index = next((i for i, r in enumerate(rows) if r.actor.id == keep), 0)
-        self.cursor = index
-        self.rows_changed()
-        self.scroll_to_cursor()
-
-    def render_empty(self, y: int, width: int) -> list[Segment]:
-        """Why the list is empty."""
-        return [Segment(" " + self.empty_hint, self.style_of("dim"))] if y == 0 else []
-
-    def render_row(self, index: int, width: int, cursor: bool) -> list[Segment]:
-        """``by about ment  name  kind``."""
-        row = self.rows[index]
-        style, dim = self.style_of("strong"), self.style_of("dim")
-        if cursor:
-            style, dim = style + self.cursor_style(), dim + self.cursor_style()
-        counts = f"{row.claims_by:>5}{row.claims_about:>6}{row.mentions:>6}  "
-        kind = f" {row.actor.kind}"
-        name_width = max(1, width - len(counts) - len(kind) - 1)
-        name = set_cell_size(fit(clean_line(row.actor.name), name_width), name_width)
-        return [Segment(counts, dim), Segment(name, style), Segment(kind + " ", dim)]
-
-
-class ActivityList(LineList):
-    """Two lines per item: date, role, status, outlet and title; then the quote."""
-
-    BINDINGS = _bindings(_LIST_KEYS)
-    LINES = 2
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.items: list[Activity] = []
-        self.empty_hint = ""
-
-    @property
-    def row_count(self) -> int:
-        """Items listed."""
-        return len(self.items)
-
-    @property
-    def current(self) -> Activity | None:
-        """The item under the cursor."""
-        return self.items[self.cursor] if self.items else None
-
-    def set_items(self, items: list[Activity], hint: str = "") -> None:
-        """Show ``items`` from the top; ``hint`` is shown when there are none."""
-        self.items, self.empty_hint, self.cursor = items, hint, 0
-        self.rows_changed()
-        self.scroll_to(y=0, animate=False, immediate=True, force=True)
-
-    def rows_changed(self) -> None:
-        """Resize the virtual area (two lines a row) and redraw."""
-        super().rows_changed()
-        self.virtual_size = Size(0, self.row_count * self.LINES)
-
-    def refresh_row(self, index: int) -> None:
-        """Redraw both lines of row ``index``."""
-        self.refresh_lines(index * self.LINES, self.LINES)
-
-    def scroll_to_cursor(self) -> None:
-        """Scroll just enough to show both lines of the cursor row."""
-        height = max(self.LINES, self.scrollable_content_region.height)
-        top, first = self.scroll_offset.y, self.cursor * self.LINES
-        if first < top:
-            self.scroll_to(y=first, animate=False, immediate=True, force=True)
-        elif first + self.LINES > top + height:
-            self.scroll_to(y=first + self.LINES - height, animate=False, immediate=True,
-                           force=True)
-
-    def _page(self) -> int:
-        return max(1, self.scrollable_content_region.height // self.LINES - 1)
-
-    def on_click(self, event: Click) -> None:
-        """A click moves the cursor to that item; a double click chooses it."""
-        event.prevent_default()  # LineList's handler assumes one line a row
-        index = (event.y + self.scroll_offset.y) // self.LINES
-        if 0 <= index < self.row_count:
-            self.move_cursor(index)
-            if event.chain >= 2:
-                self.action_select()
-
-    def render_line(self, y: int) -> Strip:
-        """Draw screen line ``y``: the first or second line of an item."""
-        width = self.scrollable_content_region.width
-        index, part = divmod(y + self.scroll_offset.y, self.LINES)
-        if not self.items:
-            segments = ([Segment(" " + self.empty_hint, self.style_of("dim"))]
-                        if y == 0 else [])
-        elif index >= len(self.items):
-            segments = []
-        else:
-            render = self._first_line if part == 0 else self._second_line
-            segments = render(self.items[index], width)
-            if index == self.cursor:
-                cursor = self.cursor_style()
-                segments = [Segment(s.text, (s.style or Style()) + cursor) for s in segments]
-                strip = Strip(segments).adjust_cell_length(width, cursor)
-                return strip.apply_style(self.rich_style)
-        return Strip(segments).adjust_cell_length(width).apply_style(self.rich_style)
-
-    def _first_line(self, item: Activity, width: int) -> list[Segment]:
-        strong, dim, mark = (self.style_of(n) for n in ("strong", "dim", "mark"))
-        date = format_day(item.published) or "no date"
-        status = item.status or ""
-        status_style = self.style_of("error") if status in ("false", "disputed") else dim
-        head = f"{date:<10}  "
-        role = f"{ROLE_LABELS.get(item.role, item.role):<10}"
-        status_cell = f"{status:<12}"
-        rest = max(1, width - len(head) - len(role) - len(status_cell))
-        outlet = fit(clean_line(item.feed_title) or "unknown outlet", max(1, min(24, rest // 2)))
-        title = fit(clean_line(item.article_title) or "(untitled)",
-                    max(1, rest - cell_len(outlet) - 3))
-        return [Segment(head, strong), Segment(role, mark), Segment(status_cell, status_style),
-                Segment(outlet, dim), Segment(" · ", dim), Segment(title, strong)]
-
-    def _second_line(self, item: Activity, width: int) -> list[Segment]:
-        dim = self.style_of("dim")
-        segments = [Segment("    ", dim)]
-        used = 4
-        if item.orphaned:
-            segments.append(Segment("orphaned ", self.style_of("error")))
-            used += 9
-        quote = fit(clean_line(item.exact), max(1, width - used - 3))
-        segments.append(Segment(f"“{quote}”", dim))
-        return segments
-
-
 def actor_header(summary: ActorSummary) -> Text:
     """The chosen actor above their activity: name, kind, aliases, description."""
     actor = summary.actor
@@ -270,7 +99,7 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
     None when they leave (escape from the actor list, or ``q``).
     """
 
-    BINDINGS = _bindings(_SCREEN_KEYS)
+    BINDINGS = command_bindings(_SCREEN_KEYS)
     AUTO_FOCUS = "#actors"
 
     def __init__(self, db_path: Path) -> None:
@@ -291,7 +120,7 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
             with Vertical(id="activity-pane", classes="pane"):
                 yield Static(id="actor-header")
                 yield ActivityList(id="activity")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def actor_list(self) -> ActorList:
@@ -492,7 +321,7 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         """?: the keys of this screen (as bound now, keymap included)."""
         keys: dict[str, list[str]] = {}
         for item in self.active_bindings.values():
-            if item.binding.id in _LIST_KEYS or item.binding.id in _SCREEN_KEYS:
+            if item.binding.id in LIST_KEYS or item.binding.id in _SCREEN_KEYS:
                 shown = self.app.get_key_display(item.binding)
                 keys.setdefault(item.binding.tooltip or item.binding.description,
                                 []).append(shown)

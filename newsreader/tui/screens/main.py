@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from newsreader.models import Article
 from newsreader.safety import clean_line
@@ -36,6 +36,7 @@ from newsreader.tui.widgets.article_header import ArticleHeader
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.bars import RefreshBar, SearchBar
 from newsreader.tui.widgets.feed_list import FeedList
+from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.reader import ArticleView
 
@@ -83,7 +84,7 @@ class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMix
                     yield ArticleView(id="reader")
                     yield AnnotationPanel(id="annotation-panel")
         yield RefreshBar(id="refresh-bar")
-        yield Footer()
+        yield KeyBar()
 
     # --- widgets ------------------------------------------------------------------------------
     @property
@@ -257,7 +258,7 @@ class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMix
     def update_bindings(self) -> None:
         """Refresh footer and palette state, only when an action's availability changed.
 
-        (Refreshing bindings rebuilds the footer, which costs a frame or more.)
+        (Refreshing bindings re-renders the key bar and the palette state.)
         """
         state = tuple(self.check_action(action, params) for action, params in _DYNAMIC)
         if state != self._binding_state:

@@ -7,6 +7,7 @@ service on the UI thread's connection, and the reader and panel are updated in p
 
 from __future__ import annotations
 
+import gc
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -17,9 +18,10 @@ from newsreader.annotations import service
 from newsreader.annotations.actors import suggestions
 from newsreader.annotations.sentences import sentence_at
 from newsreader.store import actors as actor_store
+from newsreader.store import annotations as annotation_store
 from newsreader.store import connect, transaction
 from newsreader.store.annotations import Annotation, Note
-from newsreader.tui.marks import ArticleMarks, PanelRow, panel_rows, quote
+from newsreader.tui.marks import ArticleMarks, PanelRow, panel_rows, quote, text_window
 from newsreader.tui.messages import MarksLoaded, NamesFound
 from newsreader.tui.screens.annotate import ClaimForm, ClaimScreen, TagForm, TagScreen
 from newsreader.tui.screens.pickers import NoteScreen
@@ -47,13 +49,19 @@ class AnnotationsMixin(_Base):
     @work(thread=True, group="marks-warm", exit_on_error=False,
           description="Indexing actors")
     def warm_actor_cache(self) -> None:
-        """Build the actor matcher and list before the first article needs them."""
+        """Build the actor matcher and list before the first article needs them.
+
+        Then freeze what start-up built (modules, widgets, the matcher) out of the cyclic
+        garbage collector's sight: a full collection that walks them all took ~40 ms, long
+        enough to delay an article's marks when it struck just then.
+        """
         conn = connect(self.app.db_path, migrate_schema=False)
         try:
             self.app.actor_cache.matcher(conn)
             self.app.actor_cache.rows(conn)
         finally:
             conn.close()
+        gc.freeze()
 
     def load_marks(self, *, keep: bool = False) -> None:
         """Load the open article's annotations and find known actors in it (a worker).
@@ -65,8 +73,24 @@ class AnnotationsMixin(_Base):
         if not keep:
             self.marks = None
             self.show_marks()
+            if reader.article_id is not None:
+                self._mark_window(reader.article_id, reader.text, reader.cursor)
         if reader.article_id is not None:
             self._marks_worker(self._marks_token, reader.article_id, reader.text)
+
+    def _mark_window(self, article_id: int, text: str, offset: int) -> None:
+        """Mark the few screens around ``offset`` now, so the text never shows unmarked.
+
+        On a 50,000-word article the worker needs ~100 ms for every annotation and actor;
+        the window costs ~2 ms here: an indexed query and a scan of ~20,000 characters
+        (with the shared matcher only once it is built: never built on this thread).
+        """
+        start, end = text_window(text, offset)
+        annotations = annotation_store.list_annotations(self.app.conn, article_id,
+                                                        within=(start, end))
+        matcher = self.app.actor_cache.built_matcher()
+        found = matcher.find_within(text, start, end) if matcher is not None else []
+        self.reader.set_spans(ArticleMarks(article_id, annotations, [], found).spans())
 
     @work(thread=True, exclusive=True, group="marks", exit_on_error=False,
           description="Finding annotations and actors")
@@ -83,11 +107,15 @@ class AnnotationsMixin(_Base):
         ids = {m.actor_id for m in found}
         marks = ArticleMarks(article_id, stored.annotations, stored.notes, found,
                              {i: every[i] for i in ids if i in every})
-        marks.spans()  # builds the found actors' spans here, off the event loop
+        marks.span_index()  # built here, off the event loop
         if worker.is_cancelled:
             return
-        self.post_message(MarksLoaded(token, marks))
-        names = [s.name for s in suggestions(text, matcher)]
+        loaded = MarksLoaded(token, marks)
+        self.post_message(loaded)
+        loaded.shown.wait(1.0)  # the names can wait for the marks' paint
+        if worker.is_cancelled:
+            return
+        names = [s.name for s in suggestions(text, found=found)]
         if not worker.is_cancelled:
             self.post_message(NamesFound(token, names))
 
@@ -98,6 +126,9 @@ class AnnotationsMixin(_Base):
             self.marks = message.marks
             self.marks.names = self.marks.names or names
             self.show_marks()
+            self.call_after_refresh(message.shown.set)
+        else:
+            message.shown.set()
 
     def on_names_found(self, message: NamesFound) -> None:
         """Remember the article's untagged names for the dialogs."""
@@ -106,7 +137,7 @@ class AnnotationsMixin(_Base):
 
     def show_marks(self) -> None:
         """Style the reader's spans and fill the panel (when shown) from :attr:`marks`."""
-        self.reader.set_spans(self.marks.spans() if self.marks is not None else [])
+        self.reader.set_spans(self.marks.span_index() if self.marks is not None else [])
         if self.panel.display:
             self.panel.set_rows(panel_rows(self.marks))
 

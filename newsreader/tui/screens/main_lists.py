@@ -93,6 +93,21 @@ class ListsMixin(_Base):
             self.load_marks()
             self.query_one(ArticleHeader).show_article(None)
 
+    def follow_open_article(self) -> bool:
+        """After a refresh: if the open article's text changed, show the new text where the
+        reader was, with its annotations as the refresh re-anchored them. True if it did."""
+        shown = self.reader_article
+        if shown is None or self.reader.article_id != shown.id:
+            return False
+        now = article_store.get_article(self.app.conn, shown.id)
+        if now is None or (now.text, now.links) == (shown.text, shown.links):
+            return False
+        reader = self.reader
+        self.open_article(shown.id, focus=False, mark=False,
+                          offset=min(reader.top_offset, len(now.text)),
+                          cursor=min(reader.cursor, len(now.text)))
+        return True
+
     # --- opening ------------------------------------------------------------------------------
     def open_article(self, article_id: int, *, focus: bool = True, mark: bool = True,
                      offset: int = 0, cursor: int | None = None) -> None:

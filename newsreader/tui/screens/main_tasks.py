@@ -102,6 +102,8 @@ class TasksMixin(_Base):
         summary = message.summary
         self._end_refresh()
         self.reload()
+        if self.follow_open_article():
+            self.app.notify_text("The open article changed; its annotations were re-anchored.")
         if summary is None:
             self.app.notify_text(f"The refresh failed: {message.error}", "error")
             return

@@ -91,9 +91,9 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
         self._pending_top = None
         self.keep_cursor_visible()
 
-    def set_spans(self, spans: list[Span]) -> None:
+    def set_spans(self, spans: SpanIndex | list[Span]) -> None:
         """Style these spans (claims, mentions, highlights, found actors) and redraw."""
-        self.spans = SpanIndex(spans)
+        self.spans = spans if isinstance(spans, SpanIndex) else SpanIndex(spans)
         self._cache.clear()
         self.refresh()
 

@@ -19,6 +19,7 @@ _CONTROL_MAP.update({0x09: " "})
 _CONTROL_MAP.update({ord(c): "\ufffd" for c in
                      "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
                      "\u061c\ufeff"})
+_CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_MAP) + "]")
 _MAYBE_WIDE = re.compile("[^\x20-\x7e\xa0-\u02ff\u2010-\u2027\u2030-\u205e]")
 _TOKEN = re.compile(r"\S+\s*|\s+")
 
@@ -28,9 +29,10 @@ def display_text(text: str) -> str:
 
     Stored text is already clean; this is defence in depth for rows written by other
     means. Replacing (not removing) keeps every offset valid: tabs become a space, other
-    controls become U+FFFD, visible as such.
+    controls become U+FFFD, visible as such. (``str.translate`` looks every character up
+    in a dict: ~20 ms on a 50,000-word article, so the text is searched first.)
     """
-    return text.translate(_CONTROL_MAP)
+    return text.translate(_CONTROL_MAP) if _CONTROL.search(text) else text
 
 
 @lru_cache(maxsize=64)

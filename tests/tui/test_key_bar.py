@@ -1,0 +1,48 @@
+"""The key bar (footer): the focused pane's keys, the palette key, clicks press keys."""
+
+from __future__ import annotations
+
+from tui_helpers import SIZE, screen_text, settle, started
+
+from newsreader.tui.app import NewsReaderApp
+from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.widgets.key_bar import KeyBar
+
+
+def bottom_line(app: NewsReaderApp) -> str:
+    """The terminal's last row, as the user sees it."""
+    return screen_text(app).rstrip("\n").split("\n")[-1]
+
+
+async def test_the_bar_shows_the_focused_panes_keys_and_the_palette(app: NewsReaderApp) -> None:
+    async with started(app) as pilot:
+        line = bottom_line(app)
+        assert "Open" in line and "Next unread" in line and "? Help" in line
+        assert line.rstrip().endswith("^p palette")
+        assert len(line) <= SIZE[0]
+        await pilot.press("enter")  # open the article: the reader has the focus
+        await settle(pilot, app)
+        line = bottom_line(app)
+        assert "Open" not in line
+        assert "Claim" in line  # the reader's annotation keys
+        assert line.rstrip().endswith("^p palette")
+
+
+async def test_clicking_an_item_presses_its_key(app: NewsReaderApp) -> None:
+    async with started(app) as pilot:
+        bar = app.screen.query_one(KeyBar)
+        column = bottom_line(app).index("? Help")
+        assert bar.key_at(column) == "question_mark"
+        assert bar.key_at(SIZE[0] - 3) == "ctrl+p"
+        await pilot.click(KeyBar, offset=(column + 1, 0))
+        await settle(pilot, app)
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_a_narrow_bar_drops_the_palette_key_rather_than_overlap(
+        app: NewsReaderApp) -> None:
+    async with started(app, size=(60, 30)):
+        line = bottom_line(app)
+        assert len(line) <= 60
+        assert "palette" not in line
+        assert line.startswith(" ⏎ Open")

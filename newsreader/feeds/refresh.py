@@ -66,6 +66,8 @@ class RefreshSummary:
     cancelled: bool = False
     ok: int = 0
     """Feeds fetched, parsed and stored."""
+    recovered: int = 0
+    """Feeds whose damaged document still gave entries, stored; also in ``errors``."""
 
 
 def refresh(
@@ -222,6 +224,7 @@ class _Run:
         self.summary.new_articles += stored.new
         self.summary.updated += stored.updated
         if parsed.problem:
+            self.summary.recovered += bool(parsed.entries)
             self.report(feed, "error", parsed.problem)
             return
         self.summary.ok += 1

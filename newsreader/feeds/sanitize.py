@@ -47,6 +47,7 @@ _ATTRIBUTES = frozenset((
     "datetime", "class",
 ))
 _URL_ATTRIBUTES = frozenset(("href", "src", "cite"))
+_DROP_NAMES = frozenset(_DROP)
 
 
 
@@ -86,14 +87,12 @@ def sanitize_tree(html: str, base_url: str = "") -> tuple[str, etree._Element | 
 
 def _sanitize(body: etree._Element, base_url: str) -> None:
     """Sanitise a parsed document's body in place."""
-    etree.strip_elements(body, *_DROP, with_tail=False)
-    unknown, doomed = set(), []
-    for element in body.iter():
-        tag = element.tag
-        if tag not in _TAGS:
-            unknown.add(tag)
-        if (element.attrib or tag == "img") and not _clean_attributes(element, base_url):
-            doomed.append(element)
+    found = _survey(body)
+    if found is None:  # a dropped element (rare): remove them all, then look again
+        etree.strip_elements(body, *_DROP, with_tail=False)
+        found = _survey(body)
+    unknown, marked = found
+    doomed = [element for element in marked if not _clean_attributes(element, base_url)]
     unknown.discard("body")
     if unknown:
         etree.strip_tags(body, *unknown)
@@ -103,6 +102,25 @@ def _sanitize(body: etree._Element, base_url: str) -> None:
     if body.tail:  # text after "</body>": keep it inside, where a serialisation shows it
         _append_text(body, body.tail)
         body.tail = None
+
+
+def _survey(body: etree._Element) -> tuple[set, list[etree._Element]] | None:
+    """(tags outside the allowlist, elements whose attributes need a look), or None when
+    an element to drop with its content is present.
+
+    Changes nothing, so it can simply run again after the drop. ``strip_elements`` is
+    only called when needed: matching its 30 names costs as much as this whole walk.
+    """
+    unknown, marked = set(), []
+    for element in body.iter():
+        tag = element.tag
+        if tag not in _TAGS:
+            if tag in _DROP_NAMES:
+                return None
+            unknown.add(tag)
+        if element.attrib or tag == "img":
+            marked.append(element)
+    return unknown, marked
 
 
 def _clean_attributes(element: etree._Element, base_url: str) -> bool:

@@ -13,6 +13,7 @@ import pytest
 from httpserver import LoopbackServer
 from refresh_helpers import rss, settings, stored, subscribe_all
 
+from newsreader.feeds.ingest import StorableFeed, parse_for_store
 from newsreader.feeds.parse import FeedParseError
 from newsreader.feeds.refresh import ParseFailed, ParsePool, refresh
 from newsreader.models import ParsedFeed, RefreshProgress
@@ -223,6 +224,23 @@ def test_pool_parses_in_other_processes() -> None:
     with ParsePool(2, target=parse_or_misbehave) as pool:
         pids = {pool.submit(b"x", "u", "").result(timeout=15).parser for _ in range(4)}
     assert str(os.getpid()) not in pids
+
+
+def test_parsed_feed_comes_back_from_a_parser_process_whole() -> None:
+    """What a parser process sends back (packed as tuples) is exactly what it parsed."""
+    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T &amp; co</title>'
+            b"<item><guid>g1</guid><title>One</title><link>https://example.org/1</link>"
+            b"<author>a@example.org (Ann)</author><pubDate>Tue, 10 Jun 2025 04:00:00 GMT"
+            b"</pubDate><description>&lt;p&gt;Caf\xc3\xa9 &lt;a href='/x'&gt;link&lt;/a&gt;"
+            b"&lt;/p&gt;&lt;ul&gt;&lt;li&gt;i&lt;/li&gt;&lt;/ul&gt;</description></item>"
+            b"<item><title>Two</title><link>https://example.org/2</link></item>"
+            b"</channel></rss>")
+    here = parse_for_store(body, "https://example.org/feed", "")
+    with ParsePool(1, target=parse_for_store) as pool:
+        there = pool.submit(body, "https://example.org/feed", "").result(timeout=15)
+    assert isinstance(there, StorableFeed) and there == here
+    assert [e.links for e in there.entries] == [["https://example.org/x"], []]
+    assert there.entries[0].text == "Café link [1]\n\n• i" and len(there.digests) == 2
 
 
 def test_pool_kill_drops_queued_work() -> None:

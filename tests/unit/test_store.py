@@ -53,6 +53,29 @@ def test_migrations_are_idempotent(db_path: Path) -> None:
     assert counts(again)["all"] == 1
 
 
+def test_new_store_has_16k_pages_existing_store_keeps_its_own(tmp_path: Path) -> None:
+    new = connect(tmp_path / "new.db")
+    assert new.execute("PRAGMA page_size").fetchone()[0] == 16384
+    empty = tmp_path / "empty.db"
+    empty.touch()  # an empty file is a new store too
+    assert connect(empty).execute("PRAGMA page_size").fetchone()[0] == 16384
+    old_path = tmp_path / "old.db"
+    old = sqlite3.connect(old_path)  # a store made before: 4 KB pages, not yet migrated
+    old.execute("PRAGMA page_size = 4096")
+    old.execute("CREATE TABLE unrelated (x)")
+    old.commit()
+    old.close()
+    conn = connect(old_path)
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    fid, _ = add_feed(conn, "http://example.org/feed")
+    upsert_entries(conn, fid, [entry("a", text="stored on small pages")])
+    conn.close()
+    again = connect(old_path)
+    assert again.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert [a.title for a in list_articles(again, ArticleFilter(search="small pages"))] == ["a"]
+
+
 def test_store_from_a_newer_version_is_refused(db_path: Path) -> None:
     raw = sqlite3.connect(db_path)
     raw.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")

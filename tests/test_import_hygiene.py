@@ -37,3 +37,18 @@ def test_headless_cli_does_not_import_textual(tmp_path) -> None:
     )
     assert "sqlite3" in modules  # the command really ran
     assert "textual" not in modules
+
+
+def test_a_refresh_that_parses_nothing_never_imports_the_parsers(tmp_path) -> None:
+    """Start-up is part of every refresh: one where nothing needs parsing (here, no feeds;
+    in practice every feed answering 304) skips lxml, feedparser and the fast path."""
+    db = tmp_path / "store.db"
+    modules = loaded_after(
+        "import contextlib, io\n"
+        "from newsreader.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['--db', {str(db)!r}, 'refresh', '--quiet'])\n"
+        "import newsreader.feeds.refresh\n"
+    )
+    assert "httpx" in modules  # the refresh stack is loaded
+    assert not modules & {"lxml", "feedparser"}

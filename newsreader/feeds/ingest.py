@@ -7,7 +7,6 @@ import sqlite3
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
-from newsreader.feeds.parse import parse_feed
 from newsreader.models import FetchResult, ParsedEntry, ParsedFeed
 from newsreader.safety import clean_line, clean_url
 from newsreader.store import transaction
@@ -47,7 +46,13 @@ def _unpickle(title: str, site_url: str, rows: list[tuple], parser: str, problem
 
 
 def parse_for_store(body: bytes, url: str, content_type: str = "") -> StorableFeed:
-    """:func:`newsreader.feeds.parse.parse_feed`, plus the entries' content digests."""
+    """:func:`newsreader.feeds.parse.parse_feed`, plus the entries' content digests.
+
+    (Imported on first use: parser processes have it preloaded, and a refresh where every
+    feed answers 304 never parses.)
+    """
+    from newsreader.feeds.parse import parse_feed
+
     parsed = parse_feed(body, url, content_type)
     values = {f.name: getattr(parsed, f.name) for f in fields(ParsedFeed)}
     return StorableFeed(**values, digests=[content_hash(e) for e in parsed.entries])

@@ -42,6 +42,7 @@ from html import escape
 
 from newsreader import safety
 from newsreader.feeds import dates, fastparse, jsonfeed, wellformed, xmlinput
+from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.raw import RawEntry, RawFeed
 from newsreader.feeds.sanitize import sanitize_tree
 from newsreader.feeds.text import PLAIN_HTTP_URL, html_to_text, plain_text, tree_to_text
@@ -59,10 +60,6 @@ MAX_GUID_KEY = 256
 """GUIDs longer than this are kept in the key as a digest."""
 MAX_HTML = 2_000_000
 """Characters of body HTML kept per entry."""
-
-
-class FeedParseError(Exception):
-    """The document is not a feed we can read; the message is one line, fit for a user."""
 
 
 def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:

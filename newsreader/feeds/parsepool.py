@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from newsreader.config import FetchSettings
-from newsreader.feeds.parse import FeedParseError, parse_feed
+from newsreader.feeds.errors import FeedParseError
 from newsreader.models import ParsedFeed
 from newsreader.safety import clean_line
 
@@ -65,9 +65,11 @@ class ParsePool:
     """
 
     def __init__(self, processes: int, *, timeout: float | None = None,
-                 target: Callable[[bytes, str, str], ParsedFeed] = parse_feed) -> None:
+                 target: Callable[[bytes, str, str], ParsedFeed] | None = None) -> None:
         self.processes = max(0, processes)
         self.timeout = PARSE_TIMEOUT if timeout is None else timeout
+        if target is None:  # imported here: a refresh of 304s never needs the parsers
+            from newsreader.feeds.parse import parse_feed as target
         self.target = target
         self._tasks: queue.SimpleQueue = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
@@ -192,7 +194,7 @@ def _context(target_module: str) -> multiprocessing.context.BaseContext:
     with this module and the target's already imported)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__, target_module])
+        context.set_forkserver_preload([__name__, "newsreader.feeds.parse", target_module])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -32,10 +32,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsreader.config import FetchSettings
+from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.fetch import Fetcher
 from newsreader.feeds.ingest import parse_for_store, store_feed
 from newsreader.feeds.limits import HostQueue
-from newsreader.feeds.parse import FeedParseError
 from newsreader.feeds.parsepool import ParseFailed, ParsePool, describe, parse_processes
 from newsreader.models import Feed, FetchResult, ParsedFeed, RefreshProgress
 from newsreader.safety import clean_line

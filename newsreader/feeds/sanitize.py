@@ -129,10 +129,16 @@ def _clean_attributes(element: etree._Element, base_url: str) -> bool:
     if not names:
         return element.tag != "img"
     attrib = element.attrib
+    if not _ATTRIBUTES.issuperset(names):
+        # Rebuilt rather than deleted one by one: libxml2's HTML parser accepts attribute
+        # names that are no XML names ("a\x01b"), and lxml refuses to delete those.
+        kept = [(name, attrib[name]) for name in names if name in _ATTRIBUTES]
+        attrib.clear()
+        for name, value in kept:
+            attrib[name] = value
+        names = [name for name, _ in kept]
     for name in names:
-        if name not in _ATTRIBUTES:
-            del attrib[name]
-        elif name in _URL_ATTRIBUTES:
+        if name in _URL_ATTRIBUTES:
             value = attrib[name]
             if len(value) < 2048 and PLAIN_HTTP_URL.fullmatch(value):
                 continue

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newsreader.feeds.parse import MAX_ENTRIES, FeedParseError, parse_feed
@@ -319,6 +319,14 @@ def test_sanitiser_keeps_text_structure_and_drops_everything_active() -> None:
     )
 
 
+def test_sanitiser_drops_attributes_whose_names_are_no_xml_names() -> None:
+    """libxml2's HTML parser accepts "a\x01b" as an attribute name; lxml refuses to delete
+    such a name, so the sanitiser rebuilds the element's attributes instead."""
+    html = '<p a\x01b="1" class="keep" on\x00click="x()">t <a h\x7fref="/x" href="/y">l</a></p>'
+    assert sanitize_html(html, "https://base.example/") == (
+        '<p class="keep">t <a href="https://base.example/y">l</a></p>')
+
+
 def test_sanitiser_on_empty_and_text_only_input() -> None:
     assert sanitize_html("", "") == ""
     assert sanitize_html("   ", "") == ""
@@ -339,6 +347,7 @@ def test_arbitrary_bytes_parse_or_raise_feed_parse_error(body: bytes) -> None:
 @given(st.sampled_from(["rss2.xml", "atom.xml", "rdf.xml", "podcast.xml"]),
        st.lists(st.tuples(st.integers(0, 4000), st.binary(max_size=8)), max_size=6),
        st.integers(0, 5000))
+@example("rss2.xml", [(1122, b"\x01")], 1169)  # a control character in an attribute name
 def test_damaged_feeds_parse_or_raise_feed_parse_error(
     name: str, edits: list[tuple[int, bytes]], cut: int
 ) -> None:

@@ -20,6 +20,7 @@ feedparser's own sanitiser is not used: it is the slowest part of feedparser and
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from lxml import etree
@@ -48,6 +49,10 @@ _ATTRIBUTES = frozenset((
 ))
 _URL_ATTRIBUTES = frozenset(("href", "src", "cite"))
 _DROP_NAMES = frozenset(_DROP)
+_UNWRAP = "newsreader-unwrap"
+"""Placeholder tag for elements to unwrap whose own tag lxml will not take."""
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters lxml refuses to set in an attribute value or a text."""
 
 
 
@@ -95,13 +100,28 @@ def _sanitize(body: etree._Element, base_url: str) -> None:
     doomed = [element for element in marked if not _clean_attributes(element, base_url)]
     unknown.discard("body")
     if unknown:
-        etree.strip_tags(body, *unknown)
+        _strip_tags(body, unknown)
     for element in doomed:
         _remove(element)
     body.attrib.clear()
     if body.tail:  # text after "</body>": keep it inside, where a serialisation shows it
         _append_text(body, body.tail)
         body.tail = None
+
+
+def _strip_tags(body: etree._Element, tags: set) -> None:
+    """Unwrap every element with one of these tags (its text and children stay).
+
+    libxml2's HTML parser takes tag names that lxml refuses to match ("p\x01--" in a
+    damaged feed): then those elements are renamed to one placeholder and unwrapped so.
+    """
+    try:
+        etree.strip_tags(body, *tags)
+    except ValueError:
+        for element in body.iter():
+            if isinstance(element.tag, str) and element.tag in tags:
+                element.tag = _UNWRAP
+        etree.strip_tags(body, _UNWRAP, *(t for t in tags if not isinstance(t, str)))
 
 
 def _survey(body: etree._Element) -> tuple[set, list[etree._Element]] | None:
@@ -131,11 +151,12 @@ def _clean_attributes(element: etree._Element, base_url: str) -> bool:
     attrib = element.attrib
     if not _ATTRIBUTES.issuperset(names):
         # Rebuilt rather than deleted one by one: libxml2's HTML parser accepts attribute
-        # names that are no XML names ("a\x01b"), and lxml refuses to delete those.
+        # names that are no XML names ("a\x01b"), and lxml refuses to delete those; nor
+        # does it set values holding control characters (the serialised HTML loses them).
         kept = [(name, attrib[name]) for name in names if name in _ATTRIBUTES]
         attrib.clear()
         for name, value in kept:
-            attrib[name] = value
+            attrib[name] = _NOT_XML.sub("", value)
         names = [name for name, _ in kept]
     for name in names:
         if name in _URL_ATTRIBUTES:
@@ -202,4 +223,6 @@ def _append_text(element: etree._Element, text: str) -> None:
 
 
 def _clean(html: str) -> str:
-    return safety.clean_text(html, multiline=True)
+    """Text fit to set on the tree: clean, and without the two non-characters (U+FFFE,
+    U+FFFF) that lxml also refuses."""
+    return _NOT_XML.sub("", safety.clean_text(html, multiline=True))

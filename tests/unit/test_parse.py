@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from newsreader.feeds.parse import MAX_ENTRIES, FeedParseError, parse_feed
 from newsreader.feeds.sanitize import sanitize_html
@@ -322,9 +323,45 @@ def test_sanitiser_keeps_text_structure_and_drops_everything_active() -> None:
 def test_sanitiser_drops_attributes_whose_names_are_no_xml_names() -> None:
     """libxml2's HTML parser accepts "a\x01b" as an attribute name; lxml refuses to delete
     such a name, so the sanitiser rebuilds the element's attributes instead."""
-    html = '<p a\x01b="1" class="keep" on\x00click="x()">t <a h\x7fref="/x" href="/y">l</a></p>'
+    html = ('<p a\x01b="1" class="keep" on\x00click="x()">t <a h\x7fref="/x" href="/y">l</a>'
+            '<img src="/i.png" alt="a\x00\x01b" b\x02="">'
+            '<abbr title="x\x1fy" z\x01="">w</abbr></p>')
     assert sanitize_html(html, "https://base.example/") == (
-        '<p class="keep">t <a href="https://base.example/y">l</a></p>')
+        '<p class="keep">t <a href="https://base.example/y">l</a>'
+        '<img src="https://base.example/i.png" alt="a\ufffdb"><abbr title="xy">w</abbr></p>')
+
+
+def test_sanitiser_unwraps_tags_whose_names_are_no_xml_names() -> None:
+    assert sanitize_html("<p\x01-->x<b>y</b><!-- c --></p\x01-->z", "") == "x<b>y</b>z"
+    assert sanitize_html("<div>a<x\x02y>b<i>c</i></x\x02y></div>", "") == "<div>ab<i>c</i></div>"
+
+
+def test_sanitiser_moves_text_lxml_would_refuse() -> None:
+    """Text after a removed element is set on the tree again: U+FFFE/U+FFFF go with it."""
+    assert sanitize_html("a<img>b\ufffe\uffffc", "") == "abc"
+    assert sanitize_html("<img>\ufffe", "") == ""
+
+
+_HTML_PIECES = st.sampled_from([
+    "<p", "<a", "<img", "<abbr", "<blockquote", "<script", "<q", "<svg", "<td", "<li", ">",
+    "</p>", "</a>", " href=\"", " src=\"", " cite=\"", " title=\"", " alt=\"", " on", "\"", "=",
+    " ", "\x00", "\x01", "\x1f", "\x7f", "\x85", "\ufffe", "&#1;", "javascript:", "http://a/",
+    "/", "x", "é", "<!--", "-->", "<![CDATA[", "]]>"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_HTML_PIECES, max_size=40))
+def test_sanitiser_takes_any_markup_and_leaves_nothing_active(pieces: list[str]) -> None:
+    """Tag soup with control characters, broken names and hostile links: no exception, and
+    what comes out holds no script and only http(s)/mailto links."""
+    out = sanitize_html("".join(pieces), "https://base.example/post/")
+    tree = etree.HTML(out) if out.strip() else None
+    for element in tree.iter() if tree is not None else ():
+        assert element.tag not in ("script", "style", "iframe", "svg"), out
+        for name, value in element.attrib.items():
+            assert not name.startswith("on"), out
+            if name in ("href", "src", "cite"):
+                assert value.startswith(("http://", "https://", "mailto:")), out
 
 
 def test_sanitiser_on_empty_and_text_only_input() -> None:
@@ -348,6 +385,7 @@ def test_arbitrary_bytes_parse_or_raise_feed_parse_error(body: bytes) -> None:
        st.lists(st.tuples(st.integers(0, 4000), st.binary(max_size=8)), max_size=6),
        st.integers(0, 5000))
 @example("rss2.xml", [(1122, b"\x01")], 1169)  # a control character in an attribute name
+@example("rss2.xml", [(910, b"\x00\x00\x00\x00\x01")], 1169)  # and in a value
 def test_damaged_feeds_parse_or_raise_feed_parse_error(
     name: str, edits: list[tuple[int, bytes]], cut: int
 ) -> None:

@@ -15,6 +15,8 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from newsreader.safety import clean_line
+
 
 class QueryError(ValueError):
     """A search query that cannot be understood (e.g. a bad date)."""
@@ -37,7 +39,9 @@ _FLAGS = {"unread", "read", "starred", "annotated"}
 
 
 def parse_query(query: str) -> ParsedQuery:
-    """Split a query into terms and filters."""
+    """Split a query into terms and filters (control characters dropped: a NUL would end
+    the FTS5 query string early)."""
+    query = clean_line(query)
     try:
         tokens = shlex.split(query, posix=True)
     except ValueError:  # an unbalanced quote: treat quotes as plain characters

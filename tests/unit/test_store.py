@@ -166,8 +166,10 @@ def test_search_language(conn: sqlite3.Connection) -> None:
     set_starred(conn, article_ids(conn, ArticleFilter(search="maduro"))[0], True)
     assert titles("is:starred") == ["Maduro captured"]
     assert titles("is:unread -petro") == ["Bogotá weather"]
-    for hostile in ('NEAR(a b)', '"unbalanced', "a OR", "*", "title:x", "(((", "-"):
+    for hostile in ('NEAR(a b)', '"unbalanced', "a OR", "*", "title:x", "(((", "-", "\x00",
+                    "pe\x00tro", '"\x00'):
         titles(hostile)  # never an FTS5 syntax error
+    assert titles("pet\x00ro\x1b") == ["Petro calls Trump", "Maduro captured"]
     with pytest.raises(QueryError):
         titles("after:yesterday")
 

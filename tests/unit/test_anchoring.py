@@ -258,3 +258,26 @@ def test_reanchoring_ten_thousand_annotations_is_fast() -> None:
     assert all(new[p.start:p.end] == a.exact for a, p in zip(anchors, placed, strict=True)
                if p is not None and p.how != "fuzzy")
     assert elapsed < 5.0, f"re-anchoring took {elapsed:.2f}s (target 1 s)"
+
+
+def test_ruling_out_missing_quotes_changes_no_placement() -> None:
+    """After a rewrite that removes most quotes, the batch skips scanning for them (an
+    index of the new text's 8-character substrings) and places exactly what a scan of
+    every quote places."""
+    paragraph = TEXT + " " + " ".join(f"word{i}" for i in range(60))
+    text = "\n\n".join(f"Paragraph {n}. {paragraph}" for n in range(40))
+    step = len(text) // 1_500
+    anchors = [make_anchor(text, i * step, i * step + 6 + i % 40) for i in range(1_500)]
+    new = text.replace("e", "é").replace("Paragraph 7.", "Paragraph seven.")
+    budget = Budget()
+    shift, scanned = 0, {}
+    for index in sorted(range(len(anchors)), key=lambda i: anchors[i].start):
+        placed = place(anchors[index], new, shift, budget)  # no index: every quote scanned
+        scanned[index] = placed
+        if placed is not None and placed.sure:
+            shift = placed.start - anchors[index].start
+    batch = reanchor_all(anchors, new)
+    assert batch == [scanned[i] for i in range(len(anchors))]
+    # most quotes really were gone (found only fuzzily, or not at all)
+    assert sum(p is None or p.how == "fuzzy" for p in batch) > 500
+    assert any(p is not None and p.how in ("exact", "shifted") for p in batch)

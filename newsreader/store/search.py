@@ -86,6 +86,23 @@ def fts_phrase(term: str) -> str:
 
 
 _FTS = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+_FTS_PROBED = "+" + _FTS
+"""The same test with the planner told not to drive the query from it ("+" keeps the
+index on ``a.id`` out): the rows are then read in time order from an index and each one
+probed in the list of matches. For a common word (100,000 matches in 100,000 articles)
+that is 50 ms instead of 145 ms spent looking every match up and sorting them; for a rare
+one, 7 ms instead of 0.1 ms. Everything else a query tests is in an index too (time,
+feed, read, starred; the author through the full-text index), so no row is read."""
+_WORDS = re.compile(r"\w+")
+
+
+def author_filter(name: str) -> str | None:
+    """FTS5 for ``author:NAME``: every word of NAME begins a word of the author's name
+    ("author:ana rep" finds "Ana Reporter"); None when NAME has no word."""
+    words = _WORDS.findall(name)
+    if not words:
+        return None
+    return "author : (" + " AND ".join(fts_phrase(w + "*") for w in words) + ")"
 
 
 def compile_query(query: str) -> tuple[str, list[object]]:
@@ -94,9 +111,16 @@ def compile_query(query: str) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     terms = [t for t in q.terms if t.strip("*").strip()]
-    if terms:
-        clauses.append(_FTS)
-        params.append(" AND ".join(fts_phrase(t) for t in terms))
+    matches = [fts_phrase(t) for t in terms]
+    for author in q.authors:
+        fts = author_filter(author)
+        if fts is None:  # no word in it ("author:-"): nothing can match
+            clauses.append("0")
+        else:
+            matches.append(fts)
+    if matches:
+        clauses.append(_FTS_PROBED)
+        params.append(" AND ".join(matches))
     for term in q.excluded:
         clauses.append("NOT " + _FTS)
         params.append(fts_phrase(term))
@@ -104,9 +128,6 @@ def compile_query(query: str) -> tuple[str, list[object]]:
         clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE title LIKE ? OR url LIKE ?"
                        " OR CAST(id AS TEXT) = ?)")
         params.extend([f"%{feed}%", f"%{feed}%", feed])
-    for author in q.authors:
-        clauses.append("a.author LIKE ?")
-        params.append(f"%{author}%")
     clauses.extend(_flag_sql(q.flags))
     if q.after is not None:
         clauses.append("a.sort_time >= ?")

@@ -161,6 +161,10 @@ def test_search_language(conn: sqlite3.Connection) -> None:
     assert titles("petr*") == ["Petro calls Trump", "Maduro captured"]
     assert titles("feed:inter") == ["Petro calls Trump", "Maduro captured"]
     assert titles("author:franz") == ["Petro calls Trump"]
+    assert titles('author:"fr ag"') == ["Petro calls Trump"]  # each word begins a name word
+    assert titles("author:anz") == []  # inside a word: no match
+    assert titles("author:- petro") == []  # no word to look for
+    assert titles("author:franz maduro") == []
     assert titles("after:2030-01-01") == ["Petro calls Trump"]
     assert titles("before:2025-01-01 petro") == ["Maduro captured"]
     set_starred(conn, article_ids(conn, ArticleFilter(search="maduro"))[0], True)

@@ -14,6 +14,7 @@ from tui_helpers import (
     sample_id,
     screen_text,
     settle,
+    started,
     wait_for,
 )
 
@@ -66,8 +67,7 @@ async def test_the_palette_exports_all_notes_into_a_chosen_folder(annotated: Pat
                                                                  tmp_path: Path):
     out = tmp_path / "vault"
     app = make_app(annotated, tmp_path, settings_with_notes(tmp_path / "unused"))
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("ctrl+p", *"export all notes")
         assert await wait_for(pilot, lambda: "Export all notes…" in screen_text(app))
         await pilot.press("enter")
@@ -87,8 +87,7 @@ async def test_the_palette_exports_an_actor_dossier(annotated: Path,
                                                    tmp_path: Path):
     notes = tmp_path / "notes"
     app = make_app(annotated, tmp_path, settings_with_notes(notes))
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("ctrl+p", *"export actor dossier")
         assert await wait_for(pilot, lambda: "Export actor dossier…" in screen_text(app))
         await pilot.press("enter")
@@ -103,8 +102,7 @@ async def test_the_palette_exports_an_actor_dossier(annotated: Path,
 async def test_the_actors_screen_opens_the_chosen_place_in_the_reader(
         annotated: Path, tmp_path: Path):
     app = make_app(annotated, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("at")
         await settle(pilot, app)
         assert type(app.screen).__name__ == "ActorsScreen"

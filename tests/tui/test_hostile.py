@@ -13,9 +13,9 @@ from tui_helpers import (
     BASE,
     flat,
     make_app,
-    run,
     screen_text,
     settle,
+    started,
     terminal_output,
     wait_for,
     widget_text,
@@ -64,8 +64,7 @@ def assert_no_escapes(app) -> None:  # type: ignore[no-untyped-def]
 
 async def test_feeds_pane_and_list_show_markup_literally(hostile: Path, tmp_path: Path):
     app = make_app(hostile, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         feeds = widget_text(app, "#feeds")
         assert f"{MARKUP} Feed" in feeds
         assert "! [link=file:///etc/" in feeds  # cut to the pane, still literal
@@ -82,8 +81,7 @@ async def test_feeds_pane_and_list_show_markup_literally(hostile: Path, tmp_path
 async def test_reader_shows_markup_literally_and_controls_visibly(hostile: Path,
                                                                   tmp_path: Path):
     app = make_app(hostile, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         header = flat(widget_text(app, "#reader-header"))
@@ -103,8 +101,7 @@ async def test_reader_shows_markup_literally_and_controls_visibly(hostile: Path,
 async def test_notifications_dialogs_status_and_help_stay_literal(hostile: Path,
                                                                   tmp_path: Path):
     app = make_app(hostile, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("shift+tab", "j", "j", "j", "j")  # the first hostile feed
         await settle(pilot, app)
         await pilot.press("A")
@@ -151,8 +148,7 @@ def hostile_marks(hostile: Path) -> Path:
 async def test_the_annotations_panel_shows_stored_text_literally(hostile_marks: Path,
                                                                  tmp_path: Path):
     app = make_app(hostile_marks, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("enter")
         await settle(pilot, app)
         await pilot.press("a")
@@ -179,8 +175,7 @@ async def test_the_annotations_panel_shows_stored_text_literally(hostile_marks: 
 async def test_the_claim_tag_and_actor_dialogs_show_names_literally(hostile_marks: Path,
                                                                     tmp_path: Path):
     app = make_app(hostile_marks, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("enter")
         await settle(pilot, app)
         await pilot.press("c")

@@ -5,7 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_helpers import entry, flat, make_app, run, screen_text, settle, wait_for, widget_text
+from tui_helpers import (
+    entry,
+    flat,
+    make_app,
+    run,
+    screen_text,
+    settle,
+    started,
+    wait_for,
+    widget_text,
+)
 
 from newsreader.store import connect
 from newsreader.store.articles import upsert_entries
@@ -42,8 +52,7 @@ def top_paragraph(app) -> int:  # type: ignore[no-untyped-def]
 
 async def test_scrolling_by_line_page_and_to_the_ends(long_store: Path, tmp_path: Path):
     app = make_app(long_store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("enter")
         await pilot.pause()
         assert top_paragraph(app) == 1
@@ -66,8 +75,7 @@ async def test_scrolling_by_line_page_and_to_the_ends(long_store: Path, tmp_path
 
 async def test_a_resize_keeps_the_same_text_at_the_top(long_store: Path, tmp_path: Path):
     app = make_app(long_store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("enter", "space", "space", "space")
         await pilot.pause()
         offset = app.main.reader.top_offset
@@ -81,8 +89,7 @@ async def test_a_resize_keeps_the_same_text_at_the_top(long_store: Path, tmp_pat
 
 async def test_the_reading_position_is_restored(long_store: Path, tmp_path: Path):
     app = make_app(long_store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("enter", "space", "space", "space")
         await pilot.pause()
         first = top_paragraph(app)
@@ -100,8 +107,7 @@ async def test_a_failing_worker_becomes_a_notification(store: Path, tmp_path: Pa
     conn.execute("INSERT INTO saved_searches (name, query) VALUES ('Bad', 'after:2026-99-99')")
     conn.close()
     app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("shift+tab", "j", "j", "j", "j")  # the saved search
         await settle(pilot, app)
         assert app.main.feeds.current.label == "Bad"
@@ -119,8 +125,7 @@ async def test_a_bad_saved_search_selected_last_time_does_not_stop_the_start(
     conn.execute("INSERT INTO state (key, value) VALUES ('tui.source', 'search:after:2026-99-99')")
     conn.close()
     app = make_app(store, tmp_path)
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         assert await wait_for(pilot, lambda: "Cannot show Bad: not a date" in flat(
             screen_text(app)))
         assert "Trump and Petro talk" in widget_text(app, "#articles")

@@ -17,9 +17,9 @@ from tui_helpers import (
     entry,
     flat,
     make_app,
-    run,
     screen_text,
     settle,
+    started,
     wait_for,
     widget_text,
 )
@@ -76,8 +76,7 @@ async def test_refresh_all_brings_articles_while_the_user_keeps_their_place(
     server.route("/b.xml", body=rss("Beta", [("b1", "Beta fresh", 8)]), delay=1.0)
     seed_served(db_path, server, ["/a.xml", "/b.xml"])
     app = make_app(db_path, tmp_path, local_settings())
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("j")  # the cursor on "Old two"
         assert article_key(db_path, app.main.articles.current_id) == "old2"
         await pilot.press("R")
@@ -107,8 +106,7 @@ async def test_r_refreshes_only_the_selected_feed(db_path: Path, tmp_path: Path,
     server.route("/b.xml", body=rss("Beta", [("b1", "Beta fresh", 8)]))
     seed_served(db_path, server, ["/a.xml", "/b.xml"])
     app = make_app(db_path, tmp_path, local_settings())
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # Feed /b.xml
         await settle(pilot, app)
         assert app.main.feeds.current.label == "Feed /b.xml"
@@ -127,14 +125,13 @@ async def test_escape_cancels_a_slow_refresh(db_path: Path, tmp_path: Path,
     settings = local_settings()
     settings.fetch.max_per_host = 1
     app = make_app(db_path, tmp_path, settings)
-    async with run(app) as pilot:
-        await settle(pilot, app)
-        started = time.monotonic()
+    async with started(app) as pilot:
+        began = time.monotonic()
         await pilot.press("R")
         assert await wait_for(pilot, lambda: server.count() >= 1)
         await pilot.press("escape")
         assert await wait_for(pilot, lambda: not app.main.refreshing, timeout=5)
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - began < 5
         assert await wait_for(pilot, lambda: "Refresh cancelled" in flat(screen_text(app)))
         assert "esc cancels" not in screen_text(app)
         await pilot.press("j")
@@ -149,8 +146,7 @@ async def test_a_failing_feed_is_reported_and_marked(db_path: Path, tmp_path: Pa
     server.route("/bad.xml", status=500, body=b"oops")
     seed_served(db_path, server, ["/a.xml", "/bad.xml"])
     app = make_app(db_path, tmp_path, local_settings())
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("R")
         assert await wait_for(pilot, lambda: not app.main.refreshing)
         await settle(pilot, app)
@@ -189,8 +185,7 @@ async def test_the_open_article_follows_its_new_text_after_a_refresh(
                                          f"&lt;p&gt;First words.&lt;/p&gt;&lt;p&gt;{quote}."
                                          "&lt;/p&gt;"))
     app = make_app(db_path, tmp_path, local_settings())
-    async with run(app) as pilot:
-        await settle(pilot, app)
+    async with started(app) as pilot:
         await pilot.press("enter")
         await settle(pilot, app)
         reader = app.main.reader

@@ -102,3 +102,31 @@ async def test_saving_needs_a_search(app: NewsReaderApp, store: Path):
         conn = connect(store)
         assert conn.execute("SELECT count(*) FROM saved_searches").fetchone()[0] == 0
         conn.close()
+
+
+async def test_the_prompt_stays_until_the_results_replace_the_list(app: NewsReaderApp):
+    """Enter keeps the prompt (and the old list) on screen while the query runs, then
+    closes it together with showing the results; escape meanwhile closes it for good.
+    (Enter is handled by calling the handler: no await, so no worker answer meanwhile.)"""
+    from textual.widgets import Input
+
+    from newsreader.tui.widgets.bars import SearchBar
+
+    async with started(app) as pilot:
+        screen, bar = app.main, app.main.query_one(SearchBar)
+        await pilot.press("slash")
+        await pilot.pause()
+        screen.on_input_submitted(Input.Submitted(bar, "feed:world"))
+        assert bar.display and bar.has_focus  # still typing-ready while the query runs
+        await settle(pilot, app)
+        assert not bar.display and screen.articles.has_focus
+        assert "Search results (2)" in screen_text(app)
+        await pilot.press("slash")
+        await pilot.pause()
+        screen.on_input_submitted(Input.Submitted(bar, "petro"))
+        assert screen.go_back()  # escape before the answer: the prompt closes now
+        assert not bar.display
+        screen.reader.focus()
+        await settle(pilot, app)
+        assert screen.reader.has_focus  # the late answer did not take the focus back
+        assert "Search results (2)" in screen_text(app)  # petro: both Inter Bellum ones

@@ -28,6 +28,8 @@ class ListsMixin(_Base):
     reader_article: Article | None = None
     search_source: views.Source | None = None
     _list_token: int = 0
+    bar_closes_with: int | None = None
+    """The list load whose answer closes the search prompt (the search just submitted)."""
 
     # --- loading ------------------------------------------------------------------------------
     def load_list(self, source: views.Source, unread_only: bool, keep_id: int | None = None,
@@ -60,6 +62,8 @@ class ListsMixin(_Base):
         """Show freshly loaded ids (stale answers are dropped)."""
         if message.token != self._list_token:
             return
+        if message.token == self.bar_closes_with:  # the search submitted: its results
+            self.close_search_bar()
         if message.rows is not None:
             self.feeds.set_rows(message.rows)
             self.show_feed_status()

@@ -154,6 +154,7 @@ class TasksMixin(_Base):
 
     def close_search_bar(self) -> None:
         """Hide the prompt (the results, if any, stay until escape)."""
+        self.bar_closes_with = None
         self.query_one(SearchBar).display = False
         self.focus_pane("articles")
 
@@ -177,8 +178,10 @@ class TasksMixin(_Base):
             self._before_search = (current.source or views.Source("all"), current.unread_only,
                                    current.current_id)
         self.search_source = views.Source("search", query=query)
-        self.close_search_bar()
         self.load_list(self.search_source, False)
+        # The prompt stays until the results replace the list (one layout, one paint,
+        # nothing drawn while the query runs): see on_list_loaded.
+        self.bar_closes_with = self._list_token
         self.update_bindings()
 
     def end_search(self, reload: bool = True) -> None:

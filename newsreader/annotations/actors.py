@@ -124,7 +124,9 @@ class ActorMatcher:
         Python only looks at the words that start some alias.
         """
         folded = text.casefold()
-        if len(folded) != len(text):  # some letter folds to several ("ß"): fold per word
+        if len(folded) != len(text) or "\u0345" in text:
+            # Some letter folds to several ("ß"), or U+0345 (a combining mark, folding to a
+            # letter) would move word boundaries: fold word by word.
             parts = _SPLIT.split(text)
             folded_words = [word.casefold() for word in parts[1::2]]
         else:  # each letter folds to one: the folded text's offsets are the text's

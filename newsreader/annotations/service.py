@@ -20,6 +20,7 @@ from newsreader.annotations.anchoring import (
     QuoteNotFound,
     locate_quote,
     make_selector,
+    place,
     reanchor_all,
 )
 from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES, Actor
@@ -100,15 +101,29 @@ def _annotation(conn: sqlite3.Connection, annotation_id: int) -> Annotation:
     return found
 
 
+def _current_span(text: str, start: int, end: int,
+                  seen: Anchor | None) -> tuple[int, int] | None:
+    """Where the user's selection is in the article's text now: ``[start, end)`` while the
+    text there is still what they saw (``seen``), else where re-anchoring finds it; None
+    when it is gone (the article changed, e.g. a refresh, while a dialog was open)."""
+    if seen is None or text[start:end] == seen.exact:
+        return start, end
+    placed = place(seen, text)
+    return None if placed is None else (placed.start, placed.end)
+
+
 def create_annotation(
     conn: sqlite3.Connection, article_id: int, start: int, end: int, kind: str, *,
     actor_id: int | None = None, speaker_id: int | None = None, about_ids: Iterable[int] = (),
     status: str | None = None, note: str = "", now: float | None = None,
+    seen: Anchor | None = None,
 ) -> Annotation:
     """Anchor a claim, mention or highlight at ``text[start:end]`` of an article.
 
     A claim's status defaults to "unverified"; a mention needs ``actor_id``; speaker,
-    about and status belong to claims only.
+    about and status belong to claims only. ``seen`` is the selection as the user saw it
+    (its quote and context): if the text changed since, the annotation goes where that
+    quote is now, and is stored orphaned with that quote when it is gone (never lost).
     """
     if kind not in ANNOTATION_KINDS:
         raise AnnotationError(f"unknown kind {kind!r} (one of: {', '.join(ANNOTATION_KINDS)})")
@@ -123,26 +138,35 @@ def create_annotation(
         if actor is not None and actor_store.get_actor(conn, actor) is None:
             raise AnnotationError(f"no actor with id {actor}")
     text, snapshot = _article(conn, article_id)
-    start, end = _trimmed_span(text, start, end)
-    new = NewAnnotation(article_id, kind, start, end, *make_selector(text, start, end),
-                        snapshot=snapshot, actor_id=actor_id, speaker_id=speaker_id,
-                        about_ids=about, status=status, note=_clean_note(note))
+    span = _current_span(text, start, end, seen)
+    if span is None and seen is not None:  # the quote left the text: kept, orphaned
+        start = min(seen.start, len(text))
+        end, selector = max(start, min(seen.end, len(text))), seen
+        orphaned = True
+    else:
+        start, end = _trimmed_span(text, *(span or (start, end)))
+        selector, orphaned = make_selector(text, start, end), False
+    new = NewAnnotation(article_id, kind, start, end, selector.exact, selector.prefix,
+                        selector.suffix, snapshot=snapshot, actor_id=actor_id,
+                        speaker_id=speaker_id, about_ids=about, status=status,
+                        note=_clean_note(note), orphaned=orphaned)
     return _annotation(conn, store.insert_annotation(conn, new, now))
 
 
 def create_claim(conn: sqlite3.Connection, article_id: int, start: int, end: int, *,
                  speaker_id: int | None = None, about_ids: Iterable[int] = (),
-                 status: str = "unverified", note: str = "") -> Annotation:
+                 status: str = "unverified", note: str = "",
+                 seen: Anchor | None = None) -> Annotation:
     """Mark ``text[start:end]`` as a claim (by ``speaker_id``, about ``about_ids``)."""
     return create_annotation(conn, article_id, start, end, "claim", speaker_id=speaker_id,
-                             about_ids=about_ids, status=status, note=note)
+                             about_ids=about_ids, status=status, note=note, seen=seen)
 
 
 def create_mention(conn: sqlite3.Connection, article_id: int, start: int, end: int,
-                   actor_id: int, note: str = "") -> Annotation:
+                   actor_id: int, note: str = "", seen: Anchor | None = None) -> Annotation:
     """Tag ``text[start:end]`` as a mention of an actor."""
     return create_annotation(conn, article_id, start, end, "mention", actor_id=actor_id,
-                             note=note)
+                             note=note, seen=seen)
 
 
 def create_highlight(conn: sqlite3.Connection, article_id: int, start: int, end: int,
@@ -281,17 +305,22 @@ def resolve_actor(conn: sqlite3.Connection, name: str) -> Actor:
 
 
 def tag_actor(conn: sqlite3.Connection, article_id: int, start: int, end: int,
-              actor_name: str, kind: str = "other", create_alias: bool = True) -> Annotation:
+              actor_name: str, kind: str = "other", create_alias: bool = True,
+              seen: Anchor | None = None) -> Annotation:
     """Tag a selection as a mention of ``actor_name``, creating or extending the actor.
 
     An unknown name registers a new actor of ``kind``; when the selected text differs from
     the actor's name and aliases it becomes an alias (if ``create_alias``), so later
-    articles mark it too.
+    articles mark it too. ``seen`` as for :func:`create_annotation`; a selection gone
+    from the text is refused (no alias is made from whatever text is there now).
     """
     if kind not in ACTOR_KINDS:
         raise AnnotationError(f"unknown actor kind {kind!r}")
     text, _ = _article(conn, article_id)
-    start, end = _trimmed_span(text, start, end)
+    span = _current_span(text, start, end, seen)
+    if span is None:
+        raise AnnotationError("the article changed and the selection is no longer in it")
+    start, end = _trimmed_span(text, *span)
     selected = text[start:end]
     with transaction(conn):
         actor = actor_store.find_actor(conn, actor_name)

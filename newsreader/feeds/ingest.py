@@ -28,9 +28,9 @@ class StorableFeed(ParsedFeed):
         """Pickled as plain tuples, not through a slots dataclass's Python
         ``__getstate__``/``__setstate__`` per entry: a quarter cheaper to pickle in the
         parser process, an eighth cheaper to unpickle in the refresh's process."""
-        rows = [_entry_row(entry) for entry in self.entries]
-        return (_unpickle, (self.title, self.site_url, rows, self.parser, self.problem,
-                            self.digests))
+        values = {name: getattr(self, name) for name in _FEED_FIELDS}
+        values["entries"] = [_entry_row(entry) for entry in self.entries]
+        return (_unpickle, (values,))
 
 
 _ENTRY_FIELDS = tuple(f.name for f in fields(ParsedEntry))
@@ -38,11 +38,13 @@ _entry_row = attrgetter(*_ENTRY_FIELDS)
 """An entry's field values in declaration order: ``ParsedEntry(*row)`` rebuilds it."""
 
 
-def _unpickle(title: str, site_url: str, rows: list[tuple], parser: str, problem: str,
-              digests: list[str]) -> StorableFeed:
-    return StorableFeed(title=title, site_url=site_url,
-                        entries=[ParsedEntry(*row) for row in rows], parser=parser,
-                        problem=problem, digests=digests)
+_FEED_FIELDS = tuple(f.name for f in fields(StorableFeed))
+"""Every field, so one added to ParsedFeed later still crosses between processes."""
+
+
+def _unpickle(values: dict) -> StorableFeed:
+    values["entries"] = [ParsedEntry(*row) for row in values["entries"]]
+    return StorableFeed(**values)
 
 
 def parse_for_store(body: bytes, url: str, content_type: str = "") -> StorableFeed:

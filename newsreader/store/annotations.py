@@ -86,6 +86,7 @@ class NewAnnotation:
     about_ids: tuple[int, ...] = ()
     status: str | None = None
     note: str = ""
+    orphaned: bool = False
 
 
 _SELECT = """
@@ -115,12 +116,13 @@ def insert_annotation(conn: sqlite3.Connection, new: NewAnnotation,
     with transaction(conn):
         annotation_id = conn.execute(
             """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
-                   actor_id, speaker_id, status, note, article_url, article_title,
+                   orphaned, actor_id, speaker_id, status, note, article_url, article_title,
                    feed_title, article_published, uid, created, modified)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (new.article_id, new.kind, new.start, new.end, new.exact, new.prefix,
-             new.suffix, new.actor_id, new.speaker_id, new.status, new.note, snap.url,
-             snap.title, snap.feed_title, snap.published, uuid.uuid4().hex, now, now),
+             new.suffix, int(new.orphaned), new.actor_id, new.speaker_id, new.status,
+             new.note, snap.url, snap.title, snap.feed_title, snap.published,
+             uuid.uuid4().hex, now, now),
         ).lastrowid
         assert annotation_id is not None
         set_about(conn, annotation_id, new.about_ids)

@@ -106,19 +106,32 @@ class ArticleMarks:
 
 WINDOW_BEFORE, WINDOW_AFTER = 4_000, 16_000
 """Characters around the cursor marked at once when an article opens (a few screens)."""
+WIDEN = 2_000
+"""How far the window may grow to reach a line break; past it, it ends at a space."""
 
 
 def text_window(text: str, offset: int) -> tuple[int, int]:
-    """The range around ``offset`` marked first, widened to whole lines.
+    """The range around ``offset`` marked first, widened to whole lines when one ends near.
 
     No actor name spans a line break, so finding actors in whole lines finds exactly
-    what a scan of the whole text finds there.
+    what a scan of the whole text finds there. A text without line breaks nearby (one
+    huge paragraph) is cut at a space instead, keeping the window small: a name cut there
+    is marked a moment later, with the rest, by the worker.
     """
     start = max(0, offset - WINDOW_BEFORE)
     end = min(len(text), offset + WINDOW_AFTER)
-    start = text.rfind("\n", 0, start) + 1 if start else 0
-    newline = text.find("\n", end)
-    return start, len(text) if newline < 0 else newline
+    if start:
+        lowest = max(0, start - WIDEN)
+        cut = text.rfind("\n", lowest, start)
+        if cut < 0:
+            cut = text.rfind(" ", lowest, start)
+        start = cut + 1 if cut >= 0 else start
+    if end < len(text):
+        cut = text.find("\n", end, end + WIDEN)
+        if cut < 0:
+            cut = text.find(" ", end, end + WIDEN)
+        end = cut if cut >= 0 else end
+    return start, end
 
 
 def _actors_of(annotation: Annotation) -> list[tuple[int, str]]:

@@ -78,6 +78,10 @@ class MarksLoaded(Message):
     slower, less urgent work so that work does not hold the GIL during the paint."""
 
 
+class StartupDone(Message):
+    """The start-up work (the actor cache) is done."""
+
+
 @dataclass
 class NamesFound(Message):
     """Names in the open article that are not actors yet (for the claim and tag dialogs)."""

@@ -46,3 +46,28 @@ async def test_a_narrow_bar_drops_the_palette_key_rather_than_overlap(
         assert len(line) <= 60
         assert "palette" not in line
         assert line.startswith(" ⏎ Open")
+
+
+async def test_an_unavailable_key_is_dimmed_and_clicking_it_rings_the_bell(
+        app: NewsReaderApp) -> None:
+    """With no article under the cursor (a search that finds nothing), s (star) can't run:
+    drawn dim, and a click on it rings the bell instead of pressing s."""
+    async with started(app) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"zzzz", "enter")
+        await settle(pilot, app)
+        bar = app.screen.query_one(KeyBar)
+        star = next(item for item in bar.items if item.description == "Star")
+        assert not star.enabled
+        column = bottom_line(app).index(" s Star") + 1
+        assert bar.item_at(column) == star
+        assert any(segment.style is not None and segment.style.dim
+                   for segment in bar.render_line(0) if "Star" in segment.text)
+        rung: list[bool] = []
+        app.bell = lambda: rung.append(True)  # type: ignore[method-assign]
+        pressed: list[str] = []
+        app.simulate_key = pressed.append  # type: ignore[method-assign]
+        await pilot.click(KeyBar, offset=(column, 0))
+        await pilot.pause()
+        assert rung == [True] and pressed == []

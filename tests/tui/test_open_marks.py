@@ -89,3 +89,17 @@ def test_the_window_is_whole_lines_and_finds_what_a_full_scan_finds() -> None:
         assert end - offset >= min(WINDOW_AFTER, len(text) - offset)
         assert matcher.find_within(text, start, end) == [
             m for m in every if start <= m.start and m.end <= end]
+
+
+def test_the_window_stays_small_in_a_text_without_line_breaks() -> None:
+    """One 2-million-character paragraph (the most a feed may bring): the window is cut
+    at spaces near its ends, not widened to the whole text."""
+    text = " ".join(f"word{n} Gustavo Petro" for n in range(120_000))
+    matcher = ActorMatcher([(1, "Gustavo Petro")])
+    for offset in (0, 1_000_000, len(text) - 1):
+        start, end = text_window(text, offset)
+        assert end - start <= WINDOW_AFTER + 4_000 + 2 * 2_000
+        assert start == 0 or text[start - 1] == " "
+        assert end == len(text) or text[end] == " "
+        assert all(text[m.start:m.end] == "Gustavo Petro"
+                   for m in matcher.find_within(text, start, end))

@@ -16,13 +16,14 @@ from textual.worker import get_current_worker
 
 from newsreader.annotations import service
 from newsreader.annotations.actors import suggestions
+from newsreader.annotations.anchoring import Anchor, make_anchor
 from newsreader.annotations.sentences import sentence_at
 from newsreader.store import actors as actor_store
 from newsreader.store import annotations as annotation_store
 from newsreader.store import connect, transaction
 from newsreader.store.annotations import Annotation, Note
 from newsreader.tui.marks import ArticleMarks, PanelRow, panel_rows, quote, text_window
-from newsreader.tui.messages import MarksLoaded, NamesFound
+from newsreader.tui.messages import MarksLoaded, NamesFound, StartupDone
 from newsreader.tui.screens.annotate import ClaimForm, ClaimScreen, TagForm, TagScreen
 from newsreader.tui.screens.pickers import NoteScreen
 from newsreader.tui.suggest import ActorChoice, full_name, nearby_choices
@@ -49,18 +50,20 @@ class AnnotationsMixin(_Base):
     @work(thread=True, group="marks-warm", exit_on_error=False,
           description="Indexing actors")
     def warm_actor_cache(self) -> None:
-        """Build the actor matcher and list before the first article needs them.
-
-        Then freeze what start-up built (modules, widgets, the matcher) out of the cyclic
-        garbage collector's sight: a full collection that walks them all took ~40 ms, long
-        enough to delay an article's marks when it struck just then.
-        """
+        """Build the actor matcher and list before the first article needs them."""
         conn = connect(self.app.db_path, migrate_schema=False)
         try:
             self.app.actor_cache.matcher(conn)
             self.app.actor_cache.rows(conn)
         finally:
             conn.close()
+        self.post_message(StartupDone())
+
+    def on_startup_done(self, _message: StartupDone) -> None:
+        """Freeze what start-up built (modules, widgets, the matcher) out of the cyclic
+        garbage collector's sight: a full collection that walked them all took ~40 ms, long
+        enough to delay an article's marks when it struck just then. On the UI thread, so
+        never after the app unmounted (which unfreezes)."""
         gc.freeze()
 
     def load_marks(self, *, keep: bool = False) -> None:
@@ -205,7 +208,8 @@ class AnnotationsMixin(_Base):
         suggested = nearby_choices(reader.text, start, end, self.marks, matcher)
         screen = ClaimScreen(reader.text[start:end], suggested, self._actors(),
                              self._about_offer(start, end))
-        self.app.push_screen(screen, partial(self._save_claim, reader.article_id, start, end))
+        seen = make_anchor(reader.text, start, end)  # the text may change meanwhile
+        self.app.push_screen(screen, partial(self._save_claim, reader.article_id, seen))
 
     def _about_offer(self, start: int, end: int) -> list[tuple[int, str]]:
         marks = self.marks
@@ -230,24 +234,28 @@ class AnnotationsMixin(_Base):
             actor_store.add_alias(conn, actor.id, alias)
         return actor.id, bool(choice.aliases)
 
-    def _save_claim(self, article_id: int, start: int, end: int,
-                    form: ClaimForm | None) -> None:
+    def _save_claim(self, article_id: int, seen: Anchor, form: ClaimForm | None) -> None:
         if form is None:
             return
         was, conn = self._annotated, self.app.conn
         try:
             with transaction(conn):
                 speaker_id, created = self._actor_for(form.speaker, form.new_kind)
-                claim = service.create_claim(conn, article_id, start, end,
+                claim = service.create_claim(conn, article_id, seen.start, seen.end,
                                              speaker_id=speaker_id, about_ids=form.about_ids,
-                                             status=form.status, note=form.note)
+                                             status=form.status, note=form.note, seen=seen)
         except service.USER_ERRORS as exc:
             self.app.notify_text(f"The claim was not saved: {exc}", "error")
             return
         self.reader.clear_selection()
         self._stored(claim, actors_changed=created, was_annotated=was)
         who = claim.speaker_name or "no speaker"
-        self.app.notify_text(f"Claim saved ({who}, {claim.status}).")
+        if claim.orphaned:
+            self.app.notify_text("The article changed while the claim was written and its "
+                                 "quote is gone: the claim is kept as orphaned (see the "
+                                 "panel, a).", "warning")
+        else:
+            self.app.notify_text(f"Claim saved ({who}, {claim.status}).")
 
     def action_highlight(self) -> None:
         """H: highlight the selection (or the sentence under the cursor)."""
@@ -303,7 +311,8 @@ class AnnotationsMixin(_Base):
                                  "warning")
             return
         screen = TagScreen(selected, self._guess_name(start, end, selected), self._actors())
-        self.app.push_screen(screen, partial(self._save_tag, reader.article_id, start, end))
+        seen = make_anchor(reader.text, start, end)  # the text may change meanwhile
+        self.app.push_screen(screen, partial(self._save_tag, reader.article_id, seen))
 
     def _name_here(self) -> tuple[int, int]:
         """A known actor's span under the cursor, else the capitalised name there."""
@@ -323,13 +332,13 @@ class AnnotationsMixin(_Base):
             return marks.actor_names.get(known[0], selected)
         return full_name(selected, marks.names) or selected
 
-    def _save_tag(self, article_id: int, start: int, end: int, form: TagForm | None) -> None:
+    def _save_tag(self, article_id: int, seen: Anchor, form: TagForm | None) -> None:
         if form is None:
             return
         was = self._annotated
         try:
-            mention = service.tag_actor(self.app.conn, article_id, start, end, form.name,
-                                        form.kind)
+            mention = service.tag_actor(self.app.conn, article_id, seen.start, seen.end,
+                                        form.name, form.kind, seen=seen)
         except service.USER_ERRORS as exc:
             self.app.notify_text(f"Not tagged: {exc}", "error")
             return

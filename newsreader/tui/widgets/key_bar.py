@@ -60,7 +60,7 @@ class KeyBar(Widget, can_focus=False):
         self.items: tuple[KeyItem, ...] = ()
         self.palette: KeyItem | None = None
         """The command palette's key, drawn at the right end."""
-        self._cells: list[tuple[int, int, str]] = []
+        self._cells: list[tuple[int, int, KeyItem]] = []
 
     def on_mount(self) -> None:
         """Follow the screen's bindings."""
@@ -105,7 +105,7 @@ class KeyBar(Widget, can_focus=False):
         key_style = self.get_component_rich_style("key-bar--key")
         label_style = self.get_component_rich_style("key-bar--description")
         text = Text(no_wrap=True, overflow="crop", end="")
-        cells: list[tuple[int, int, str]] = []
+        cells: list[tuple[int, int, KeyItem]] = []
         for item in self.items:
             start = text.cell_len
             text.append(f" {item.display} ", key_style)
@@ -113,7 +113,7 @@ class KeyBar(Widget, can_focus=False):
                 text.append(f"{item.description} ", label_style)
             if not item.enabled:
                 text.stylize("dim", start)
-            cells.append((start, text.cell_len, item.key))
+            cells.append((start, text.cell_len, item))
         palette = self.palette
         if palette is not None:
             right = Text.assemble(
@@ -122,17 +122,26 @@ class KeyBar(Widget, can_focus=False):
             room = self.size.width - right.cell_len
             if room > text.cell_len:
                 text.append(" " * (room - text.cell_len))
-                cells.append((room, self.size.width, palette.key))
+                cells.append((room, self.size.width, palette))
                 text.append_text(right)
         self._cells = cells
         return text
 
+    def item_at(self, x: int) -> KeyItem | None:
+        """The item drawn at column ``x``, if any."""
+        return next((item for start, end, item in self._cells if start <= x < end), None)
+
     def key_at(self, x: int) -> str | None:
         """The key of the item drawn at column ``x``, if any."""
-        return next((key for start, end, key in self._cells if start <= x < end), None)
+        item = self.item_at(x)
+        return item.key if item is not None else None
 
     def on_click(self, event: events.Click) -> None:
-        """Clicking an item presses its key."""
-        key = self.key_at(event.x)
-        if key is not None:
-            self.app.simulate_key(key)
+        """Clicking an item presses its key; a dimmed (unavailable) one rings the bell."""
+        item = self.item_at(event.x)
+        if item is None:
+            return
+        if item.enabled:
+            self.app.simulate_key(item.key)
+        else:
+            self.app.bell()

@@ -129,8 +129,8 @@ class ParsePool:
         if warm:
             try:
                 worker = self._start()
-            except (ParseFailed, OSError):
-                worker = None  # started again on first use
+            except Exception:  # whatever it is: tried again on first use, where it fails
+                worker = None  # that body's future (a dead slot would hang the refresh)
         while (item := self._tasks.get()) is not None:
             future, task = item
             if self._killed or not future.set_running_or_notify_cancel():

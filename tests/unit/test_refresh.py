@@ -267,3 +267,21 @@ def test_pool_can_start_its_processes_before_any_body() -> None:
         assert len(started) >= 2
         pids = {int(pool.submit(b"x", "u", "").result(timeout=15).parser) for _ in range(4)}
     assert pids <= started
+
+
+class _NoProcesses(ParsePool):
+    """A pool on a machine where parser processes cannot start (a broken forkserver ends
+    in EOFError; out of memory, OSError): the real failure is impractical to provoke."""
+
+    def _start(self):  # type: ignore[no-untyped-def]
+        raise EOFError("the forkserver went away")
+
+
+def test_a_pool_whose_processes_cannot_start_fails_each_body_instead_of_hanging() -> None:
+    began = time.monotonic()
+    with _NoProcesses(2, target=parse_or_misbehave) as pool:
+        pool.start_workers()  # the warm start fails first
+        futures = [pool.submit(b"x", "u", "") for _ in range(3)]
+        for future in futures:
+            assert isinstance(future.exception(timeout=10), EOFError)
+    assert time.monotonic() - began < 10

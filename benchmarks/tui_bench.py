@@ -124,13 +124,14 @@ async def session(db: Path, steps: int) -> dict:
     from newsreader.tui.screens.main import MainScreen
 
     class TimedScreen(MainScreen):
-        """Records when a loaded list was put on screen (the search results arrive so)."""
+        """Records when loaded lists were put on screen (the search results arrive so: a
+        new search with many results sends its newest 200 first, then all of them)."""
 
-        shown_at = 0.0
+        shown_at: list[float] = []
 
         def on_list_loaded(self, message) -> None:  # type: ignore[no-untyped-def]
             super().on_list_loaded(message)
-            TimedScreen.shown_at = time.perf_counter()
+            TimedScreen.shown_at.append(time.perf_counter())
 
     class TimedApp(NewsReaderApp):
         def get_default_screen(self) -> MainScreen:
@@ -212,23 +213,26 @@ async def _steps(pilot, probe: PaintProbe, steps: int) -> list[float]:  # type: 
     return [await probe.latency(pilot, "j") for _ in range(steps)]
 
 
-async def _search_ui(app, pilot, probe: PaintProbe, query: str) -> float:  # type: ignore[no-untyped-def]
+async def _search_ui(app, pilot, probe: PaintProbe, query: str) -> list[float]:  # type: ignore[no-untyped-def]
+    """[enter -> the first results painted, enter -> all of them painted]."""
     await pilot.press("slash")
     await pilot.pause()
     app.main.query_one("#search-bar").value = query
     probe.ends.clear()
+    shown = type(app.main).shown_at
+    shown.clear()
     started = time.perf_counter()
     await pilot.press("enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause(0.1)
     assert app.main.search_source is not None
-    shown_at = type(app.main).shown_at
-    elapsed = (min(t for t in probe.ends if t >= shown_at) - started) * 1000
+    painted = [(min(t for t in probe.ends if t >= at) - started) * 1000
+               for at in (shown[0], shown[-1])]
     await pilot.press("escape")
     await app.workers.wait_for_complete()
     await pilot.pause()
-    return elapsed
+    return painted
 
 
 def _best_ms(function, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
@@ -286,9 +290,12 @@ def report(paint: tuple[list[float], list[float]], sessions: dict[str, dict]) ->
          f"<= {TARGETS['step_ms']} ms"),
     ]
     for query, sql in real["search_sql_ms"].items():
-        rows.append((f"search {query!r} ({real['search_hits'][query]} hits): SQL; shown",
-                     f"{sql:.0f}; {real['search_ui_ms'][query]:.0f} | "
-                     f"{fast['search_ui_ms'][query]:.0f} ms", f"<= {TARGETS['search_ms']} ms"))
+        first, every = real["search_ui_ms"][query]
+        fast_first, fast_every = fast["search_ui_ms"][query]
+        rows.append((f"search {query!r} ({real['search_hits'][query]} hits): SQL; "
+                     "first results / all painted",
+                     f"{sql:.0f}; {first:.0f}/{every:.0f} | {fast_first:.0f}/{fast_every:.0f} ms",
+                     f"<= {TARGETS['search_ms']} ms"))
     rows += [
         ("peak memory at first paint", f"{statistics.median(memory):.0f} MB",
          f"<= {TARGETS['peak_mb']} MB"),

@@ -85,14 +85,19 @@ def _source_filter(source: Source, unread_only: bool) -> tuple[str, list[object]
     return where, params
 
 
-def article_ids(conn: sqlite3.Connection, source: Source, unread_only: bool = False) -> array:
-    """Ids of the source's articles, newest first, as a compact ``array('q')``.
+def article_ids(conn: sqlite3.Connection, source: Source, unread_only: bool = False,
+                limit: int | None = None) -> array:
+    """Ids of the source's articles (the newest ``limit``), newest first, as a compact
+    ``array('q')``.
 
     Raises:
         newsreader.store.search.QueryError: a search source with a bad query.
     """
     where, params = _source_filter(source, unread_only)
     sql = f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.sort_time DESC, a.id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = [*params, limit]
     return array("q", (row[0] for row in conn.execute(sql, params)))
 
 

@@ -27,6 +27,8 @@ class ListLoaded(Message):
     """The article to keep the cursor on (its screen row is kept too)."""
     then: str = ""
     """What to do once shown: "" or "first_unread" / "last_unread"."""
+    partial: bool = False
+    """Only the newest results of a search; the whole list follows (same token)."""
 
 
 @dataclass

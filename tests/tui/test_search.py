@@ -130,3 +130,39 @@ async def test_the_prompt_stays_until_the_results_replace_the_list(app: NewsRead
         await settle(pilot, app)
         assert screen.reader.has_focus  # the late answer did not take the focus back
         assert "Search results (2)" in screen_text(app)  # petro: both Inter Bellum ones
+
+
+async def test_a_search_with_many_results_shows_the_newest_first_then_all(
+        store: Path, tmp_path: Path) -> None:
+    """250 matches: the newest 200 are listed at once ("200+"), then all 250."""
+    from tui_helpers import entry
+
+    from newsreader.config import Settings
+    from newsreader.store.articles import upsert_entries
+    from newsreader.store.feeds import add_feed
+    from newsreader.tui.messages import ListLoaded
+    from newsreader.tui.screens.main import MainScreen
+
+    conn = connect(store)
+    feed, _ = add_feed(conn, "https://floods.example/feed", "Flood Watch")
+    upsert_entries(conn, feed, [entry(f"f{n}", f"Flood report {n}", 10 + n / 1000)
+                                for n in range(250)])
+    conn.close()
+    seen: list[tuple[bool, int, str]] = []
+
+    class Recording(MainScreen):
+        def on_list_loaded(self, message: ListLoaded) -> None:
+            super().on_list_loaded(message)
+            title = str(self.query_one("#articles-pane").border_title)
+            seen.append((message.partial, len(message.ids), title))
+
+    class App(NewsReaderApp):
+        def get_default_screen(self) -> MainScreen:
+            return Recording()
+
+    app = App(store, Settings(), tmp_path / "config.toml")
+    async with started(app) as pilot:
+        await search(pilot, app, "flood")
+        assert seen[-2:] == [(True, 200, "Search results (200+)"),
+                             (False, 250, "Search results (250)")]
+        assert "Flood report 249" in widget_text(app, "#articles")  # the newest on top

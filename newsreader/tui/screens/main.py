@@ -298,12 +298,14 @@ class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMix
         else:
             status.display = False
 
-    def update_article_count(self) -> None:
-        """The article pane's title: what it lists and how many (our own text only)."""
+    def update_article_count(self, *, more: bool = False) -> None:
+        """The article pane's title: what it lists and how many (our own text only);
+        ``more``: the list holds the first results only, the rest are coming."""
         pane = self.query_one("#articles-pane")
         kind = "Search results" if self.search_source is not None else "Articles"
         suffix = " · unread only" if self.articles.unread_only else ""
-        pane.border_title = f"{kind} ({len(self.articles.ids)}){suffix}"
+        count = f"{len(self.articles.ids)}{'+' if more else ''}"
+        pane.border_title = f"{kind} ({count}){suffix}"
 
     def list_title(self) -> str:
         """What the article list shows, for the help screen (may contain feed text)."""

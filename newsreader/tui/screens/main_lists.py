@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from array import array
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from newsreader.models import Article
 from newsreader.safety import clean_line
@@ -20,6 +22,9 @@ if TYPE_CHECKING:
     _Base = MainScreen
 else:
     _Base = object
+
+FIRST_PAGE = 200
+"""Results a new search shows before the rest (a few screens of the article list)."""
 
 
 class ListsMixin(_Base):
@@ -51,12 +56,29 @@ class ListsMixin(_Base):
         worker = get_current_worker()
         conn = connect(self.app.db_path, migrate_schema=False)
         try:
-            ids = views.article_ids(conn, source, unread_only)
+            ids = None
+            if source.kind == "search" and keep_id is None and not then:
+                ids = self._first_page(worker, conn, token, source, unread_only)
+            if ids is None:
+                ids = views.article_ids(conn, source, unread_only)
             rows = views.feed_rows(conn) if with_rows else None
         finally:
             conn.close()
         if not worker.is_cancelled:
             self.post_message(ListLoaded(token, source, unread_only, ids, rows, keep_id, then))
+
+    def _first_page(self, worker: Worker, conn: sqlite3.Connection, token: int,
+                    source: views.Source, unread_only: bool) -> array | None:
+        """A new search's newest results first: listing every match of a common word in
+        time order takes ~50 ms on 100,000 articles, its newest screenfuls ~10 ms.
+        Returns the ids when they are all there are (None: the rest must be listed)."""
+        ids = views.article_ids(conn, source, unread_only, limit=FIRST_PAGE)
+        if len(ids) < FIRST_PAGE:
+            return ids
+        if not worker.is_cancelled:
+            self.post_message(ListLoaded(token, source, unread_only, ids, None, None,
+                                         partial=True))
+        return None
 
     def on_list_loaded(self, message: ListLoaded) -> None:
         """Show freshly loaded ids (stale answers are dropped)."""
@@ -68,7 +90,9 @@ class ListsMixin(_Base):
             self.feeds.set_rows(message.rows)
             self.show_feed_status()
         self.articles.show(message.ids, message.source, message.unread_only, message.keep_id)
-        self.update_article_count()
+        self.update_article_count(more=message.partial)
+        if message.partial:
+            return
         if message.then:
             self._jump_after_load(message.then)
         self.update_bindings()

@@ -80,10 +80,8 @@ def build(folder: Path) -> Path:
 
 async def session(db: Path, opens: int, steps: int, claims: int) -> dict:
     """Open the article, step the cursor, make claims; returns the figures."""
-    from tui_bench import PaintProbe
+    from tui_bench import PaintProbe, app_with_screen
 
-    from newsreader.config import Settings
-    from newsreader.tui.app import NewsReaderApp
     from newsreader.tui.screens.main import MainScreen
 
     class TimedScreen(MainScreen):
@@ -99,13 +97,9 @@ async def session(db: Path, opens: int, steps: int, claims: int) -> dict:
             super()._save_claim(*args)
             TimedScreen.saves.append((time.perf_counter() - began) * 1000)
 
-    class TimedApp(NewsReaderApp):
-        def get_default_screen(self) -> MainScreen:
-            return TimedScreen()
-
     figures: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        app = TimedApp(db, Settings(), Path(tmp) / "config.toml")
+        app = app_with_screen(TimedScreen, db, Path(tmp) / "config.toml")
         async with app.run_test(size=(140, 45)) as pilot:
             await pilot.pause()
             await app.workers.wait_for_complete()
@@ -188,7 +182,7 @@ def report(runs: dict[str, dict]) -> None:
         ("create a claim: ctrl+s -> claim painted, median/p95",
          f"{_mp([c[0] for c in real['claim_ms']])} | {_mp([c[0] for c in fast['claim_ms']])} ms",
          f"<= {TARGETS['claim_ms']} ms"),
-        ("  ctrl+s -> last repaint (footer, notification)",
+        ("  ctrl+s -> last repaint (key bar, notification)",
          f"{_mp([c[1] for c in real['claim_ms']])} | {_mp([c[1] for c in fast['claim_ms']])} ms",
          ""),
         ("  of which the save (actor, claim, marks, spans)", f"{_mp(real['save_ms'])} ms", ""),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -42,6 +43,33 @@ def parse_processes(settings: FetchSettings, feeds: int) -> int:
         return 0
     wanted = settings.parse_workers or os.cpu_count() or 1
     return max(1, min(wanted, feeds))
+
+
+def start_helpers() -> None:
+    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is the real one.
+
+    Every forkserver or spawn process needs the tracker, and the tracker hands the file
+    descriptor of ``sys.stderr`` on to its own process when it starts. A full-screen UI
+    replaces ``sys.stderr`` with an object whose ``fileno()`` is -1 (Textual does), so a
+    tracker started under it fails ("bad value(s) in fds_to_keep"), and so does every
+    parser process. Started before the UI takes the terminal, the tracker is reused for the
+    life of the program. Cheap: one small process that imports none of the parsers, which
+    still start on first use. Call it before a UI replaces ``sys.stderr``.
+    """
+    if os.name != "posix" or not _has_fd(sys.stderr):
+        return
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+
+
+def _has_fd(stream: object) -> bool:
+    """Does ``stream`` stand on an open file descriptor (not a capture object's -1)?"""
+    try:
+        os.fstat(stream.fileno())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, TypeError, ValueError):
+        return False
+    return True
 
 
 class ParseFailed(Exception):

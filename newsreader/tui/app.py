@@ -7,11 +7,14 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
+from newsreader.browser import open_in_browser
 from newsreader.config import Settings, save_theme
+from newsreader.feeds.parsepool import start_helpers
 from newsreader.resources import data_dir
 from newsreader.safety import clean_text, is_safe_link
 from newsreader.store import connect
@@ -36,6 +39,7 @@ class NewsReaderApp(App[None]):
 
     def __init__(self, db_path: Path, settings: Settings, config_path: Path) -> None:
         super().__init__(css_path=style_paths())
+        start_helpers()  # before run() hands sys.stderr to Textual: see its docstring
         self.db_path = Path(db_path)
         self.settings = settings
         self.config_path = config_path
@@ -85,10 +89,17 @@ class NewsReaderApp(App[None]):
     def open_link(self, url: str) -> None:
         """Open ``url`` in the browser if it is an http(s) link; say so otherwise."""
         if is_safe_link(url):
-            self.open_url(url)
             self.notify_text(f"Opening {url}")
+            self._browser_worker(url)
         else:
             self.notify_text(f"Not opened (only http and https links open): {url}", "warning")
+
+    @work(thread=True, group="browser", exit_on_error=False, description="Opening the link")
+    def _browser_worker(self, url: str) -> None:
+        """Start the browser away from the event loop and the terminal (see browser.py)."""
+        problem = open_in_browser(url)
+        if problem is not None:
+            self.notify_text(f"Could not open {url}: {problem}", "error")
 
     async def action_quit(self) -> None:
         """Remember where the user was, then quit."""

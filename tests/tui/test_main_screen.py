@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tui_helpers import (
     article_flags,
     article_key,
@@ -153,17 +154,42 @@ async def test_position_is_restored_on_the_next_start(app: NewsReaderApp, store:
         assert again.main.current_pane == "articles"
 
 
-async def test_open_in_browser_only_follows_http_links(app: NewsReaderApp):
-    opened: list[str] = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # the terminal has no browser
+def browser_script(tmp_path: Path, body: str) -> Path:
+    """A real browser command for $BROWSER: a shell script that runs ``body``."""
+    script = tmp_path / "browser.sh"
+    script.write_text("#!/bin/sh\n" + body + "\n", encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+async def test_open_in_browser_only_follows_http_links(app: NewsReaderApp, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch):
+    opened = tmp_path / "opened.txt"
+    monkeypatch.setenv("BROWSER", str(browser_script(tmp_path, f'echo "$1" >> {opened}')))
     async with started(app) as pilot:
         await pilot.press("o")
-        assert opened == ["https://news.example/ib3"]
+        assert await wait_for(pilot, lambda: opened.exists())
+        assert opened.read_text().split() == ["https://news.example/ib3"]
         await pilot.press("enter", "1", "2")
-        await pilot.pause()
-        assert opened == ["https://news.example/ib3", "https://interbellum.example/call"]
         warning = "Not opened (only http and https links open): javascript:alert(1)"
         assert await wait_for(pilot, lambda: warning in flat(screen_text(app)))
+        assert await wait_for(pilot, lambda: len(opened.read_text().split()) == 2)
+        assert opened.read_text().split() == ["https://news.example/ib3",
+                                              "https://interbellum.example/call"]
+
+
+async def test_a_failing_browser_is_reported_in_one_line(app: NewsReaderApp, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BROWSER", str(browser_script(
+        tmp_path, 'echo "Error: no DISPLAY environment variable specified" >&2; exit 1')))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")  # no other browser to fall back on
+    async with started(app) as pilot:
+        await pilot.press("o")
+        expected = ("Could not open https://news.example/ib3: no browser opened it (Error: no "
+                    "DISPLAY environment variable specified); set $BROWSER")
+        assert await wait_for(pilot, lambda: expected in flat(screen_text(app)), timeout=10)
 
 
 async def test_add_a_local_feed_file(app: NewsReaderApp, tmp_path: Path):

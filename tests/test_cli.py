@@ -95,6 +95,33 @@ def test_unknown_article_and_missing_file_fail_cleanly(run: Run, tmp_path: Path)
     assert_clean_failure(run("articles", "--search", "after:soon"))
 
 
+def test_an_unknown_feed_is_an_error_for_articles_as_for_refresh(run: Run) -> None:
+    """`articles --feed 999` says there is no such feed (one line, exit 1), like refresh;
+    a known feed with no matching articles is still an empty listing (exit 0)."""
+    assert run("add", str(DEMO)).returncode == 0
+    feed_id = json.loads(run("feeds", "--json").stdout)[0]["id"]
+    for result in (run("articles", "--feed", "999"), run("articles", "--feed", "999", "--json"),
+                   run("refresh", "999")):
+        assert_clean_failure(result)
+        assert result.stderr == "newsreader: no such feed: 999\n"
+        assert result.stdout == ""
+    empty = run("articles", "--feed", str(feed_id), "--search", "nothingmatches", "--json")
+    assert empty.returncode == 0 and json.loads(empty.stdout) == []
+
+
+def test_summaries_agree_in_number(run: Run, tmp_path: Path) -> None:
+    """One feed is "1 feed", never "1 feeds" or "1 feed(s)"."""
+    assert run("add", str(DEMO)).returncode == 0
+    stats = run("stats").stdout
+    assert stats.startswith("1 feed, 2 articles, ")
+    refreshed = run("refresh", "--quiet").stdout
+    assert refreshed.startswith("refreshed 1 feed: ") and "(s)" not in refreshed
+    opml = tmp_path / "one.opml"
+    opml.write_text('<opml version="2.0"><body><outline type="rss" text="One"'
+                    ' xmlUrl="http://one.example/rss"/></body></opml>')
+    assert run("import-opml", str(opml)).stdout == "imported 1 new feed, 0 already subscribed\n"
+
+
 def test_opml_import_export_round_trip(run: Run, tmp_path: Path) -> None:
     opml = tmp_path / "subs.opml"
     opml.write_text("""<?xml version="1.0"?><opml version="2.0"><body>
@@ -104,7 +131,7 @@ def test_opml_import_export_round_trip(run: Run, tmp_path: Path) -> None:
       <outline type="rss" text="Top again" xmlUrl="http://top.example/rss"/></body></opml>""")
     imported = run("import-opml", str(opml))
     assert imported.returncode == 0, imported.stderr
-    assert "imported 2 new feed(s)" in imported.stdout
+    assert "imported 2 new feeds" in imported.stdout
     assert "imported 0 new" in run("import-opml", str(opml)).stdout
     feeds = {f["url"]: (f["title"], f["folder"]) for f in json.loads(run("feeds", "--json").stdout)}
     assert feeds == {"http://loop.example/feed.xml": ("Loop News", "World/Region"),

@@ -58,10 +58,10 @@ def test_export_all_to_a_folder_then_again(store: tuple[Path, Sample], tmp_path:
     db, _ = store
     out = tmp_path / "notes"
     first = ok(db, "export", "--all", "--format", "md", "--out", str(out))
-    assert "5 file(s) written, 0 unchanged" in first
+    assert "5 files written, 0 unchanged" in first
     assert sorted(p.name for p in out.iterdir()) == ["actors", "articles", "index.md"]
     again = ok(db, "export", "--all", "--format", "md", "--out", str(out))
-    assert "0 file(s) written, 5 unchanged" in again
+    assert "0 files written, 5 unchanged" in again
     no_out = run(db, "export", "--all", "--format", "md")
     assert no_out.returncode == 1 and "--out" in no_out.stderr
 
@@ -76,7 +76,7 @@ def test_json_backup_and_import_into_an_empty_store(store: tuple[Path, Sample],
     assert document["type"] == "AnnotationCollection" and document["total"] == 5
     fresh = tmp_path / "fresh.db"
     report = ok(fresh, "import", str(backup))
-    assert "imported 4 annotation(s) and 1 note(s); actors: 3 added" in report
+    assert "imported 4 annotations and 1 note; actors: 3 added" in report
     assert "5 wait for their article" in report
     assert "already in the store" in ok(fresh, "import", str(backup))
     claims = json.loads(ok(fresh, "claims", "--json"))

@@ -144,7 +144,8 @@ def locate_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[
             raise AmbiguousQuote(len(found))
         occurrence = 1
     if not 1 <= occurrence <= len(found):
-        raise QuoteNotFound(f"the quote occurs {len(found)} time(s), not {occurrence}")
+        once = "once" if len(found) == 1 else f"{len(found)} times"
+        raise QuoteNotFound(f"the quote occurs {once}, not {occurrence}")
     start = found[occurrence - 1]
     return start, start + len(quote)
 

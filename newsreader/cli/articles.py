@@ -10,6 +10,7 @@ from typing import Any
 from newsreader.cli.context import CliError, Context
 from newsreader.cli.output import format_time, iso_time, print_table
 from newsreader.models import Article
+from newsreader.wording import plural
 
 JSON_KEYS = ("id", "feed_id", "feed_title", "title", "url", "author", "published",
              "is_read", "is_starred")
@@ -47,8 +48,11 @@ def _positive(value: str) -> int:
 def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
     """List articles matching the filters."""
     from newsreader.store.articles import ArticleFilter, list_articles
+    from newsreader.store.feeds import get_feed
     from newsreader.store.search import QueryError
 
+    if args.feed is not None and get_feed(ctx.conn, args.feed) is None:
+        raise CliError(f"no such feed: {args.feed}")  # as refresh says it
     flt = ArticleFilter(feed_id=args.feed, unread=args.unread, starred=args.starred,
                         annotated=args.annotated, search=args.search)
     try:
@@ -103,6 +107,7 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
 
     totals = counts(ctx.conn)
     feeds = ctx.conn.execute("SELECT count(*) FROM feeds").fetchone()[0]
-    print(f"{feeds} feeds, {totals['all']} articles, {totals['unread']} unread, "
-          f"{totals['starred']} starred, {totals['annotated']} annotated")
+    print(f"{plural(feeds, 'feed')}, {plural(totals['all'], 'article')}, "
+          f"{totals['unread']} unread, {totals['starred']} starred, "
+          f"{totals['annotated']} annotated")
     return 0

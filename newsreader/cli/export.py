@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.cli.context import CliError, Context
+from newsreader.wording import plural
 
 EXPORT_HELP = """\
 what:     --article ID (one article's page), --actor NAME (a dossier of every claim by or
@@ -93,8 +94,9 @@ def _export_json(ctx: Context, args: argparse.Namespace) -> int:
     if args.out.is_dir():
         raise CliError(f"{args.out} is a folder; a JSON export is one file")
     changed = write_json(args.out, document)
-    print(f"{'wrote' if changed else 'unchanged:'} {args.out} ({document['total']} annotations "
-          f"and notes, {len(document['newsreader:actors'])} actors)")
+    items = plural(document["total"], "annotation or note", "annotations and notes")
+    actors = plural(len(document["newsreader:actors"]), "actor")
+    print(f"{'wrote' if changed else 'unchanged:'} {args.out} ({items}, {actors})")
     return 0
 
 
@@ -108,7 +110,7 @@ def _export_markdown(ctx: Context, args: argparse.Namespace) -> int:
             raise CliError("export --all --format md writes one file per article and actor: "
                            "give a folder with --out")
         report = vault.export_tree(ctx.conn, out, wiki_links=wiki)
-        print(f"{report.root}: {len(report.written)} file(s) written, "
+        print(f"{report.root}: {plural(len(report.written), 'file')} written, "
               f"{report.files - len(report.written)} unchanged")
         return 0
     actor_id = _actor_id(ctx.conn, args.actor) if args.actor else None
@@ -143,13 +145,19 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}: {exc}; nothing was imported") from exc
     except sqlite3.Error as exc:
         raise CliError(f"import failed, nothing was imported: {exc}") from exc
-    print(f"imported {report.annotations} annotation(s) and {report.notes} note(s); "
+    print(f"imported {plural(report.annotations, 'annotation')} and "
+          f"{plural(report.notes, 'note')}; "
           f"actors: {report.actors_added} added, {report.actors_merged} already known")
     if report.present:
-        print(f"{report.present} annotation(s) or note(s) were already in the store")
+        were = "was" if report.present == 1 else "were"
+        items = plural(report.present, "annotation or note", "annotations or notes")
+        print(f"{items} {were} already in the store")
     if report.waiting:
-        print(f"{report.waiting} wait for their article, not in the store yet; "
-              "they attach when a refresh brings it")
+        one = report.waiting == 1
+        print(f"{report.waiting} {'waits for its' if one else 'wait for their'} article, not in"
+              f" the store yet; {'it attaches' if one else 'they attach'} when a refresh"
+              " brings it")
     if report.orphaned:
-        print(f"{report.orphaned} orphaned: the article's text no longer holds their quote")
+        print(f"{report.orphaned} orphaned: the article's text no longer holds"
+              f" {'its' if report.orphaned == 1 else 'their'} quote")
     return 0

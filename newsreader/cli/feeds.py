@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsreader.cli.context import CliError, Context
 from newsreader.cli.output import format_time, print_table
+from newsreader.wording import plural
 
 if TYPE_CHECKING:
     from newsreader.feeds.refresh import RefreshSummary
@@ -83,7 +84,7 @@ def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
     with transaction(ctx.conn):
         for entry in entries:
             added += add_feed(ctx.conn, entry.url, entry.title, entry.folder, entry.site_url)[1]
-    print(f"imported {added} new feed(s), {len(entries) - added} already subscribed")
+    print(f"imported {plural(added, 'new feed')}, {len(entries) - added} already subscribed")
     return 0
 
 
@@ -131,7 +132,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     for feed_id, url, message in summary.errors:
         print(f"newsreader: feed {feed_id} <{url}>: {message}", file=sys.stderr)
     recovered = f" ({summary.recovered} stored what it could)" if summary.recovered else ""
-    print(f"refreshed {summary.feeds} feed(s): {summary.new_articles} new, "
+    print(f"refreshed {plural(summary.feeds, 'feed')}: {summary.new_articles} new, "
           f"{summary.updated} updated, {summary.not_modified} unchanged, "
           f"{summary.skipped} skipped, {len(summary.errors)} failed{recovered}")
     if none_refreshed(summary):

@@ -134,7 +134,9 @@ def _discover(url: str, fetcher: Fetcher) -> tuple[_Found, list[str]]:
         if found is not None:
             later = links[links.index(candidate) + 1:] if candidate in links else []
             return found, later
-    advertised = f"; the {len(links)} feed link(s) it lists do not work" if links else ""
+    lists = "the feed link it lists does" if len(links) == 1 else \
+        f"the {len(links)} feed links it lists do"
+    advertised = f"; {lists} not work" if links else ""
     raise SubscribeError(f"no feed found at {url}{advertised}")
 
 

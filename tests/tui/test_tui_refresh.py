@@ -51,9 +51,9 @@ def server() -> Iterator[LoopbackServer]:
 
 
 def local_settings() -> Settings:
-    """Parse in the refreshing thread: quick to start in tests."""
+    """Parse in two parser processes, as the CLI and the app do by default."""
     settings = Settings()
-    settings.fetch.parse_workers = 1
+    settings.fetch.parse_workers = 2
     settings.fetch.total_timeout = 10.0
     return settings
 
@@ -83,6 +83,7 @@ async def test_refresh_all_brings_articles_while_the_user_keeps_their_place(
         await pilot.pause()
         assert app.main.refreshing
         assert "esc cancels" in screen_text(app)
+        assert "0%" in screen_text(app) and "--%" not in screen_text(app)
         await pilot.press("j", "k", "enter")  # the UI answers meanwhile
         await pilot.pause()
         assert "Old two" in widget_text(app, "#reader-header")

@@ -65,7 +65,9 @@ class TasksMixin(_Base):
             return
         self.refreshing, self._refresh_cancelled = True, False
         self._new_seen, self._reloaded_at = 0, time.monotonic()
-        self.query_one(RefreshBar).start(len(feed_ids) if feed_ids is not None else None)
+        total = len(feed_ids) if feed_ids is not None else sum(
+            1 for row in self.feeds.rows if row.source.kind == "feed")
+        self.query_one(RefreshBar).start(total)
         self.update_bindings()
         self._refresh_worker(feed_ids)
 

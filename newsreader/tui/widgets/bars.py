@@ -25,12 +25,12 @@ class RefreshBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         """A bar and a line of figures."""
-        yield ProgressBar(total=None, show_eta=False, id="refresh-progress")
+        yield ProgressBar(total=1, show_eta=False, id="refresh-progress")
         yield Static(id="refresh-figures")
 
-    def start(self, total: int | None) -> None:
-        """Show the bar for a refresh of ``total`` feeds (None while unknown)."""
-        self.query_one(ProgressBar).update(total=total, progress=0)
+    def start(self, total: int) -> None:
+        """Show the bar at 0 % of a refresh of ``total`` feeds."""
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=0)
         self.query_one("#refresh-figures", Static).update(Text("Refreshing…  esc cancels"))
         self.display = True
 

@@ -1,0 +1,144 @@
+"""The journeys that matter, driven as a user drives them: the real ``newsreader`` command
+on a pseudo-terminal, keys typed, the emulated screen read, the store checked on disk.
+
+Nothing here reaches into the app: no Pilot, no patched settings. Parser processes,
+terminal set-up and the way Textual holds stdin/stdout/stderr are all the real ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Launch, cli, query
+from httpserver import LoopbackServer
+from terminal import Terminal
+
+DEMO = "Trump and Petro"
+QUOTE = "US President Donald Trump and Colombian President Gustavo Petro spoke by phone"
+
+
+def wire(*titles: str) -> bytes:
+    """An RSS feed with one item per title, newest first."""
+    items = "".join(
+        f"<item><guid>wire-{n}</guid><title>{title}</title><link>https://wire.example/{n}"
+        f"</link><pubDate>Mon, {10 + n:02d} Nov 2026 10:00:00 +0000</pubDate>"
+        f"<description>{title}: the full story.</description></item>"
+        for n, title in enumerate(reversed(titles)))
+    return (f"<?xml version='1.0'?><rss version='2.0'><channel><title>Loopback Wire</title>"
+            f"<link>https://wire.example/</link>{items}</channel></rss>").encode()
+
+
+def open_demo_article(term: Terminal) -> None:
+    """From the first screen: the sample article in the reader, the text cursor at its top."""
+    assert term.wait_for(DEMO, timeout=30), term.text()
+    term.settle()
+    term.press("j", "enter")
+    assert term.wait_for(lambda s: "Phone call signals" in s and "c Claim" in s), term.text()
+
+
+def reader_rows(term: Terminal) -> list[str]:
+    """The rows of the reader pane as shown (the right part of the wide layout)."""
+    start = term.row(0).index("╭─ Reader")
+    return [row[start:] for row in term.text().splitlines()[1:-2]]
+
+
+def test_first_run_shows_the_demo_and_q_quits(launch: Launch, db: Path) -> None:
+    with launch() as term:
+        assert term.wait_for(DEMO, timeout=30), term.text()
+        screen = term.settle()
+        assert "Feeds" in screen and "Articles (2)" in screen and "Inter Bellum News" in screen
+        assert "? Help" in term.row(term.screen.lines - 1)  # the key bar, on the last row
+        assert term.quit() == 0
+    titles = [row[0] for row in query(db, "SELECT title FROM articles")]
+    assert any(str(title).startswith(DEMO) for title in titles)
+
+
+def test_R_stores_new_articles_from_the_server_and_lists_them(
+        launch: Launch, home: Path, db: Path, http_server: LoopbackServer) -> None:
+    http_server.route("/wire.xml", body=wire("Morning brief"))
+    added = cli(home, db, "add", http_server.url("/wire.xml"))
+    assert added.returncode == 0, added.stderr
+    with launch() as term:
+        assert term.wait_for("Morning brief", timeout=30), term.text()
+        term.settle()
+        http_server.route("/wire.xml", body=wire("Morning brief", "Evening exclusive",
+                                                  "Late correction"))
+        term.press("R")
+        assert term.wait_for("Evening exclusive"), term.text()
+        assert term.wait_for("2 new articles"), term.text()  # the toast
+        screen = term.text()
+        assert "failed" not in screen and "!" not in screen.split("Loopback Wire")[0][-3:]
+        assert term.quit() == 0
+    stored = {row[0]: row[1] for row in query(
+        db, "SELECT a.title, f.last_status FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            "WHERE f.url = ?", http_server.url("/wire.xml"))}
+    assert stored == {"Morning brief": "ok", "Evening exclusive": "ok", "Late correction": "ok"}
+
+
+def test_mark_up_the_demo_then_find_everything_again(launch: Launch, home: Path,
+                                                     db: Path) -> None:
+    with launch() as term:
+        open_demo_article(term)
+        term.press("}", "S", "c")  # the first sentence of the first paragraph, as a claim
+        assert term.wait_for("ctrl+s"), term.text()
+        term.type("Donald Trump")
+        term.press("ctrl+s")
+        assert term.wait_for(lambda s: "ctrl+s" not in s), term.text()
+
+        term.press("w", "w", "w", "w", "w", "v", "w", "E", "t")  # "Gustavo Petro"
+        assert term.wait_for("ctrl+s"), term.text()
+        term.press("ctrl+s")
+        assert term.wait_for(lambda s: "ctrl+s" not in s), term.text()
+
+        term.press("escape", "N")  # a note on the article
+        assert term.wait_for("ctrl+s"), term.text()
+        term.type("Check the call date with the ministry.")
+        term.press("ctrl+s")
+        assert term.wait_for(lambda s: "ctrl+s" not in s), term.text()
+
+        term.press("e")
+        assert term.wait_for("Exported"), term.text()
+        term.press("j", "j", "j")
+        before = reader_rows(term)
+        assert term.quit() == 0
+
+    claims = query(db, "SELECT a.exact, s.name FROM annotations a JOIN actors s "
+                       "ON s.id = a.speaker_id WHERE a.kind = 'claim'")
+    assert len(claims) == 1 and str(claims[0][0]).startswith(QUOTE)
+    assert claims[0][1] == "Donald Trump"
+    mentions = query(db, "SELECT a.exact, r.name FROM annotations a JOIN actors r "
+                         "ON r.id = a.actor_id WHERE a.kind = 'mention'")
+    assert mentions == [("Gustavo Petro", "Gustavo Petro")]
+    assert query(db, "SELECT body FROM notes") == [("Check the call date with the ministry.",)]
+    pages = list((home / "data" / "newsreader" / "notes").rglob("*.md"))
+    assert len(pages) == 1, pages
+    page = pages[0].read_text(encoding="utf-8")
+    assert QUOTE in page and "Donald Trump" in page and "Check the call date" in page
+
+    with launch() as term:  # the next morning: the same place, the marks still there
+        assert term.wait_for("Phone call signals", timeout=30), term.text()
+        assert term.wait_for(lambda _s: reader_rows(term) == before), term.text()
+        term.press("a")  # the annotations panel lists what was made
+        assert term.wait_for("Gustavo Petro"), term.text()
+        assert term.wait_for("Donald Trump"), term.text()
+        assert term.quit() == 0
+
+
+def test_the_narrow_layout_at_80x24(launch: Launch) -> None:
+    with launch(size=(80, 24)) as term:
+        assert term.wait_for(DEMO, timeout=30), term.text()
+        screen = term.settle()
+        assert "Reader" not in screen and "Feeds ─" not in screen  # one pane at a time
+        bar = term.row(23)
+        assert "? Help" in bar and "palette" in bar, bar  # the key bar fits
+        term.press("j", "enter")
+        assert term.wait_for("Phone call signals"), term.text()
+        assert "Articles (" not in term.text()  # the reader has the whole width
+        term.press("}", "j", "j")
+        opened = term.settle()
+        term.press("q")  # back to the list, then the same article again
+        assert term.wait_for("Articles ("), term.text()
+        term.press("enter")
+        assert term.wait_for("Phone call signals"), term.text()
+        assert term.settle() == opened
+        assert term.quit() == 0

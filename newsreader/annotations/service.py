@@ -67,11 +67,11 @@ class ReanchorReport:
 
 def _article(conn: sqlite3.Connection, article_id: int) -> tuple[str, Snapshot]:
     row = conn.execute(
-        "SELECT a.text, a.url, a.title, f.title, a.published FROM articles a"
+        "SELECT a.text, a.url, a.title, f.title, a.published, a.author FROM articles a"
         " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", (article_id,)).fetchone()
     if row is None:
         raise AnnotationError(f"no article with id {article_id}")
-    return row[0], Snapshot(row[1], row[2], row[3], row[4])
+    return row[0], Snapshot(row[1], row[2], row[3], row[4], row[5])
 
 
 def _clean_note(note: str) -> str:

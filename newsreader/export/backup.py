@@ -89,10 +89,11 @@ class Backup:
 
 
 def snapshot(obj: Obj) -> Snapshot:
-    """An article snapshot."""
+    """An article snapshot (``author`` may be absent: files written before it was kept)."""
     return Snapshot(clean_url(obj.string("url", MAX_LINE)),
                     clean_line(obj.string("title", MAX_LINE)),
-                    clean_line(obj.string("feed", MAX_LINE)), obj.time("published", nullable=True))
+                    clean_line(obj.string("feed", MAX_LINE)), obj.time("published", nullable=True),
+                    clean_line(obj.string("author", MAX_LINE, required=False) or ""))
 
 
 def note_text(obj: Obj, where: str) -> str:
@@ -207,8 +208,7 @@ def item(value: object, where: str) -> AnnotationRecord | NoteRecord:
     if kind == "note":
         if not note:
             raise obj.fail("body", "an article note needs its text")
-        return NoteRecord(uid, note, Snapshot(snap.url, snap.title, snap.feed_title),
-                          created, modified)
+        return NoteRecord(uid, note, snap, created, modified)
     start, end, exact, prefix, suffix = _quote(obj.obj("target"))
     actor, speaker, about, status = _roles(data, kind)
     history = _history(data) if kind == "claim" else ()

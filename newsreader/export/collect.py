@@ -82,7 +82,7 @@ _ANNOTATIONS = """
 SELECT n.id, n.uid, n.article_id, n.kind, n.start, n.end, n.exact, n.prefix, n.suffix,
        n.orphaned, n.actor_id, a.name, n.speaker_id, s.name, n.status, n.note,
        n.article_url, n.article_title, n.feed_title, n.article_published, n.created,
-       n.modified
+       n.modified, n.article_author
 FROM annotations n
 LEFT JOIN actors a ON a.id = n.actor_id
 LEFT JOIN actors s ON s.id = n.speaker_id
@@ -118,7 +118,7 @@ def _annotations(conn: sqlite3.Connection, scope: Scope) -> list[Annotation]:
             id=r[0], uid=r[1], article_id=r[2], kind=r[3], start=r[4], end=r[5], exact=r[6],
             prefix=r[7], suffix=r[8], orphaned=bool(r[9]), actor_id=r[10], actor_name=r[11],
             speaker_id=r[12], speaker_name=r[13], about=tuple(about.get(r[0], ())),
-            status=r[14], note=r[15], snapshot=Snapshot(r[16], r[17], r[18], r[19]),
+            status=r[14], note=r[15], snapshot=Snapshot(r[16], r[17], r[18], r[19], r[22]),
             created=r[20], modified=r[21])
         for r in rows
     ]
@@ -143,7 +143,8 @@ def _notes(conn: sqlite3.Connection, scope: Scope) -> list[Note]:
     if scope.article_id is not None:
         sql, params = sql + " WHERE article_id = ?", (scope.article_id,)
     return [Note(r["id"], r["uid"], r["article_id"], r["body"],
-                 Snapshot(r["article_url"], r["article_title"], r["feed_title"]),
+                 Snapshot(r["article_url"], r["article_title"], r["feed_title"],
+                          r["article_published"], r["article_author"]),
                  r["created"], r["modified"])
             for r in conn.execute(sql + " ORDER BY created, id", params)]
 
@@ -164,7 +165,7 @@ def _articles(conn: sqlite3.Connection, ids: set[int]) -> dict[int, ArticleInfo]
 
 def _snapshot_info(snapshot: Snapshot) -> ArticleInfo:
     return ArticleInfo(export_id(snapshot.url, snapshot.feed_title, snapshot.title), None,
-                       snapshot.url, snapshot.title, snapshot.feed_title, "",
+                       snapshot.url, snapshot.title, snapshot.feed_title, snapshot.author,
                        snapshot.published)
 
 

@@ -5,7 +5,8 @@
   path is resolved and checked to lie inside the output folder before anything is written
   (so neither a title nor a symlink planted in the folder can send a write elsewhere).
 - A file is rewritten only when its bytes would change, atomically (a temporary file in
-  the same folder, then a rename), so unchanged exports leave files untouched.
+  the same folder, then a rename), so unchanged exports leave files untouched. A Markdown
+  page whose only change is its front matter's ``exported:`` time counts as unchanged.
 - The text between the user-section markers (:data:`mdtext.USER_BEGIN` and
   :data:`mdtext.USER_END`) belongs to the user and is carried over on every re-export.
   Generated text never contains a marker line, so the first opening marker and the last
@@ -32,6 +33,8 @@ MAX_STEM_BYTES = 120
 USER_HEADING = "## My notes"
 """The heading generated above the user's section."""
 _ID_SUFFIX = re.compile(r"-([0-9a-f]{12})\.md$")
+_EXPORTED = re.compile(r"^exported: [^\n]*$", re.MULTILINE)
+"""The export-time line of a generated page's front matter (its first such line)."""
 
 
 class ExportPathError(ValueError):
@@ -183,12 +186,27 @@ def write_if_changed(path: Path, text: str) -> bool:
 
 
 def write_markdown(path: Path, generated: str) -> bool:
-    """Write an exported Markdown file, keeping the user's section of the file already there."""
+    """Write an exported Markdown file, keeping the user's section of the file already there.
+
+    When the page differs from the file only in its ``exported:`` time, nothing is written
+    (False): the file keeps the time its content was last exported.
+    """
     try:
         previous: str | None = path.read_text(encoding="utf-8", errors="surrogateescape")
     except FileNotFoundError:
         previous = None
-    return write_if_changed(path, with_user_section(generated, previous))
+    text = with_user_section(generated, previous)
+    if previous is not None and _same_but_exported(text, previous):
+        return False
+    return write_if_changed(path, text)
+
+
+def _same_but_exported(text: str, previous: str) -> bool:
+    """``text`` equals ``previous`` once its ``exported:`` line is the one ``previous`` has."""
+    new, old = _EXPORTED.search(text), _EXPORTED.search(previous)
+    if new is None or old is None:
+        return text == previous
+    return text[:new.start()] + old.group(0) + text[new.end():] == previous
 
 
 def adopt(existing: Path | None, target: Path) -> None:

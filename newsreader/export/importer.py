@@ -152,8 +152,8 @@ def _existing(conn: sqlite3.Connection, table: str, uids: list[str]) -> set[str]
 
 _INSERT = """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
     orphaned, actor_id, speaker_id, status, note, article_url, article_title, feed_title,
-    article_published, uid, created, modified)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    article_published, article_author, uid, created, modified)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def _anchored(record: AnnotationRecord, article_id: int | None, articles: _Articles,
@@ -179,8 +179,8 @@ def _add_annotation(conn: sqlite3.Connection, record: AnnotationRecord, actors: 
     annotation_id = conn.execute(_INSERT, (
         article_id, record.kind, start, end, exact, prefix, suffix, int(orphaned),
         actors.id_of(record.actor), actors.id_of(record.speaker), record.status,
-        record.note, snap.url, snap.title, snap.feed_title, snap.published, record.uid,
-        record.created, record.modified)).lastrowid
+        record.note, snap.url, snap.title, snap.feed_title, snap.published, snap.author,
+        record.uid, record.created, record.modified)).lastrowid
     conn.executemany("INSERT OR IGNORE INTO claim_about (annotation_id, actor_id) VALUES (?, ?)",
                      [(annotation_id, actors.id_of(name)) for name in record.about])
     history = record.history

@@ -3,25 +3,30 @@
 Three kinds of page:
 
 - an article page: YAML front matter (``id``, ``title``, ``url``, ``feed``, ``author``,
-  ``published``, ``exported``, ``actors``, ``tags``), then the article's notes, its claims
-  in text order as block quotes with speaker, status, the actors they are about, a link
-  back to the article and the note; highlights; mentions grouped per actor; orphaned
-  annotations (their text no longer matches the article) in their own section;
+  ``published``, ``exported``, ``modified``, ``actors``, ``tags``), then the article's
+  notes, its claims in text order as block quotes with speaker, status, the actors they
+  are about, a link back to the article and the note; highlights; mentions grouped per
+  actor; orphaned annotations (their text no longer matches the article) in their own
+  section;
 - an actor dossier: every claim by and about the actor across articles, oldest first,
   and the articles that mention them;
 - an index of the article and actor pages.
 
-``exported`` is the time of the newest change to what the page shows (annotations and
-notes; an actor page without any: empty), never the time of the run, so re-exporting
-unchanged data gives the same bytes. Actors are ``[[wiki links]]`` to their dossier pages
-unless ``wiki_links`` is False (then plain names, or relative Markdown links inside an
-export folder). Feed text is escaped (:mod:`newsreader.export.mdtext`); notes and actor
+``exported`` is the time of the export that wrote the page (``now``, given by the caller;
+the time of the run by default) and ``modified`` the time of the newest change to what the
+page shows (annotations and notes; an actor page without any: null). Re-exporting unchanged
+data changes only the ``exported`` line, and :func:`newsreader.export.files.write_markdown`
+leaves such a file as it is (its ``exported`` stays the time its content was written), so
+an export folder under git or sync sees no churn. Actors are ``[[wiki links]]`` to their
+dossier pages unless ``wiki_links`` is False (then plain names, or relative Markdown links
+inside an export folder). Feed text is escaped (:mod:`newsreader.export.mdtext`); notes and actor
 descriptions are the user's Markdown and are kept as written.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -91,6 +96,12 @@ def _front_matter(lines: list[str]) -> str:
 def _time_field(key: str, ts: float | None) -> str:
     value = iso_time(ts)
     return f"{key}: {value}" if value is not None else f"{key}: null"
+
+
+def _dates(now: float | None, modified: float | None) -> list[str]:
+    """The ``exported`` (the run, or ``now``) and ``modified`` lines of a front matter."""
+    return [_time_field("exported", time.time() if now is None else now),
+            _time_field("modified", modified)]
 
 
 def _status(a: Annotation, history: Mapping[int, list[tuple[str, float]]]) -> str:
@@ -172,7 +183,8 @@ def _mentions(mentions: list[Annotation], style: Style) -> list[str]:
     return out
 
 
-def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style) -> str:
+def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style,
+                  now: float | None) -> str:
     actors: dict[int, tuple[str, str]] = {}
     for a in bundle.annotations:
         for actor_id, name in ((a.speaker_id, a.speaker_name), (a.actor_id, a.actor_name),
@@ -188,7 +200,7 @@ def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style) -> str
         f"id: {yaml_str('newsreader-article-' + info.export_id)}",
         f"title: {yaml_str(info.title)}", f"url: {yaml_str(url)}",
         f"feed: {yaml_str(info.feed)}", f"author: {yaml_str(info.author)}",
-        _time_field("published", info.published), _time_field("exported", bundle.modified),
+        _time_field("published", info.published), *_dates(now, bundle.modified),
         yaml_list("actors", [shown for _, shown in sorted(actors.values())]),
         yaml_list("tags", ["newsreader", *sorted(tags)]),
     ])
@@ -204,10 +216,12 @@ def _byline(info: ArticleInfo) -> str:
     return " · ".join(bits)
 
 
-def article_page(bundle: ArticleBundle, data: ExportData, style: Style) -> str:
-    """The Markdown page of one article's notes and annotations."""
+def article_page(bundle: ArticleBundle, data: ExportData, style: Style, *,
+                 now: float | None = None) -> str:
+    """The Markdown page of one article's notes and annotations, exported at ``now``."""
     info = bundle.info
-    out = [_article_meta(info, bundle, style), f"# {escape(one_line(info.title or 'Untitled'))}"]
+    out = [_article_meta(info, bundle, style, now),
+           f"# {escape(one_line(info.title or 'Untitled'))}"]
     if byline := _byline(info):
         out.append(byline)
     if bundle.notes:
@@ -298,15 +312,15 @@ def _mentioned_in(entries: Role, style: Style) -> list[str]:
 
 
 def actor_page(actor: Actor, roles: Mapping[str, Role], data: ExportData,
-               style: Style) -> str:
+               style: Style, *, now: float | None = None) -> str:
     """An actor's dossier: claims by and about them, by date, and where they are mentioned."""
     entries = [e for role in ROLES for e in roles.get(role, [])]
-    exported = max((a.modified for _, a in entries), default=None)
+    modified = max((a.modified for _, a in entries), default=None)
     name = escape(one_line(actor.name))
     out = [_front_matter([
         f"id: {yaml_str('newsreader-actor-' + actor_export_id(actor.name))}",
         f"title: {yaml_str(actor.name)}", f"kind: {yaml_str(actor.kind)}",
-        yaml_list("aliases", list(actor.aliases)), _time_field("exported", exported),
+        yaml_list("aliases", list(actor.aliases)), *_dates(now, modified),
         yaml_list("tags", ["newsreader", "actor", f"actor/{actor.kind}"]),
     ]), f"# {name}"]
     known = ", ".join(escape(one_line(alias), line_start=False) for alias in actor.aliases)
@@ -339,15 +353,15 @@ def _bundle_counts(bundle: ArticleBundle) -> str:
     return ", ".join(plural(n, word) for n, word in counts if n)
 
 
-def index_page(data: ExportData, style: Style) -> str:
+def index_page(data: ExportData, style: Style, *, now: float | None = None) -> str:
     """The index of an export folder: every article page, newest first, and every actor."""
     bundles = sorted(data.bundles, key=lambda b: (
         b.info.published is None, -(b.info.published or 0.0), b.info.title.casefold(),
         b.info.export_id))
-    exported = max((b.modified for b in bundles if b.modified is not None), default=None)
+    modified = max((b.modified for b in bundles if b.modified is not None), default=None)
     out = [_front_matter([
         f"id: {yaml_str('newsreader-index')}", f"title: {yaml_str('newsreader notes')}",
-        _time_field("exported", exported), yaml_list("tags", ["newsreader"]),
+        *_dates(now, modified), yaml_list("tags", ["newsreader"]),
     ]), "# newsreader notes",
         f"{plural(len(bundles), 'annotated article')} and {plural(len(data.actors), 'actor')}."]
     if bundles:

@@ -10,12 +10,17 @@ Names are stable: an article keeps its export id (a digest of its url) in every 
 and when its title changes, the file with that id is renamed rather than duplicated.
 Articles at the same url (one story in two feeds) share a page. Pages no longer produced
 (every annotation deleted) are left alone: they may hold the user's own notes. Only files
-whose bytes change are rewritten.
+whose content changes are rewritten: a page that differs only in its ``exported`` time
+is left as it was (see :func:`newsreader.export.files.write_markdown`).
+
+``now`` (every function takes it) is the export time written into the pages; by default
+the time of the call, once per call (one run of :func:`export_tree` writes one time).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,22 +84,22 @@ def _article_bundle(conn: sqlite3.Connection, article_id: int, data: ExportData)
 
 
 def article_markdown(conn: sqlite3.Connection, article_id: int, *, wiki_links: bool = True,
-                     tree: bool = False) -> str:
+                     tree: bool = False, now: float | None = None) -> str:
     """One article's notes and annotations as a Markdown page (without a user section)."""
     data = load(conn, Scope(article_id=article_id))
     bundle = _article_bundle(conn, article_id, data)
-    return article_page(bundle, data, _style(data, wiki_links, tree))
+    return article_page(bundle, data, _style(data, wiki_links, tree), now=now)
 
 
 def actor_markdown(conn: sqlite3.Connection, actor_id: int, *, wiki_links: bool = True,
-                   tree: bool = False) -> str:
+                   tree: bool = False, now: float | None = None) -> str:
     """An actor's dossier as a Markdown page (without a user section)."""
     actor = get_actor(conn, actor_id)
     if actor is None:
         raise ExportError(f"no actor with id {actor_id}")
     data = load(conn, Scope(actor_id=actor_id))
     roles = actor_roles(data).get(actor_id, {})
-    return actor_page(actor, roles, data, _style(data, wiki_links, tree))
+    return actor_page(actor, roles, data, _style(data, wiki_links, tree), now=now)
 
 
 def article_path(conn: sqlite3.Connection, root: Path, article_id: int) -> Path:
@@ -113,26 +118,28 @@ def _article_target(folder: Path, info: ArticleInfo, known: dict[str, Path] | No
 
 
 def export_article_file(conn: sqlite3.Connection, article_id: int, root: Path, *,
-                        wiki_links: bool = True) -> tuple[Path, bool]:
+                        wiki_links: bool = True, now: float | None = None) -> tuple[Path, bool]:
     """Write one article's page into the notes folder ``root``; (path, whether it changed)."""
     root = output_dir(root)
-    text = article_markdown(conn, article_id, wiki_links=wiki_links, tree=True)
+    text = article_markdown(conn, article_id, wiki_links=wiki_links, tree=True, now=now)
     target = article_path(conn, root, article_id)
     return target, write_markdown(target, text)
 
 
 def export_actor_file(conn: sqlite3.Connection, actor_id: int, root: Path, *,
-                      wiki_links: bool = True) -> tuple[Path, bool]:
+                      wiki_links: bool = True, now: float | None = None) -> tuple[Path, bool]:
     """Write an actor's dossier into the notes folder ``root``; (path, whether it changed)."""
     root = output_dir(root)
-    text = actor_markdown(conn, actor_id, wiki_links=wiki_links, tree=True)
+    text = actor_markdown(conn, actor_id, wiki_links=wiki_links, tree=True, now=now)
     stems = actor_stems(registry(conn).values())
     target = inside(root, ACTORS, stems[actor_id] + ".md")
     return target, write_markdown(target, text)
 
 
-def export_tree(conn: sqlite3.Connection, out: Path, *, wiki_links: bool = True) -> TreeReport:
+def export_tree(conn: sqlite3.Connection, out: Path, *, wiki_links: bool = True,
+                now: float | None = None) -> TreeReport:
     """Write (or update in place) the whole notes folder ``out``."""
+    now = time.time() if now is None else now
     root = output_dir(out)
     data = load(conn)
     style = _style(data, wiki_links, tree=True)
@@ -146,10 +153,11 @@ def export_tree(conn: sqlite3.Connection, out: Path, *, wiki_links: bool = True)
     articles, actors = subfolder(root, ARTICLES), subfolder(root, ACTORS)
     known = files_by_id(articles)
     for bundle in data.bundles:
-        put(_article_target(articles, bundle.info, known), article_page(bundle, data, style))
+        put(_article_target(articles, bundle.info, known),
+            article_page(bundle, data, style, now=now))
     roles = actor_roles(data)
     for actor_id, actor in sorted(data.actors.items()):
         put(child(actors, style.actor_stems[actor_id] + ".md"),
-            actor_page(actor, roles.get(actor_id, {}), data, style))
-    put(child(root, INDEX), index_page(data, style))
+            actor_page(actor, roles.get(actor_id, {}), data, style, now=now))
+    put(child(root, INDEX), index_page(data, style, now=now))
     return report

@@ -13,7 +13,7 @@ annotation, and every article note, as an ``Annotation``:
   ``actor:NAME``;
 - ``newsreader:data``: what only newsreader knows, so an import loses nothing: kind,
   status, status_history, speaker, about, actor, orphaned and the article snapshot (url,
-  title, feed, published).
+  title, feed, published, author).
 
 The collection also carries the actors (``newsreader:actors``: name, kind, aliases,
 description) and ``newsreader:format`` (this layout's version). Everything comes from the
@@ -65,7 +65,7 @@ def _source(snapshot: Snapshot) -> str:
 
 def _snapshot(snapshot: Snapshot) -> dict[str, Any]:
     return {"url": snapshot.url, "title": snapshot.title, "feed": snapshot.feed_title,
-            "published": iso_time(snapshot.published)}
+            "published": iso_time(snapshot.published), "author": snapshot.author}
 
 
 def _tags(a: Annotation) -> list[str]:

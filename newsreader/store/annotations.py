@@ -1,6 +1,6 @@
 """Annotation and article-note rows.
 
-Each row carries a snapshot of its article (url, title, feed, date) so it stays meaningful
+Each row carries a snapshot of its article (url, title, feed, date, author) so it stays meaningful
 when the article leaves the cache (``article_id`` then becomes NULL). Deleting an
 annotation is soft (a ``deleted`` time) so it can be undone; lists skip deleted rows.
 Claim status changes are kept, dated, in ``claim_status_history``.
@@ -25,6 +25,7 @@ class Snapshot:
     title: str = ""
     feed_title: str = ""
     published: float | None = None
+    author: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ _SELECT = """
 SELECT n.id, n.uid, n.article_id, n.kind, n.start, n.end, n.exact, n.prefix, n.suffix,
        n.orphaned, n.actor_id, a.name, n.speaker_id, s.name, n.status, n.note,
        n.article_url, n.article_title, n.feed_title, n.article_published,
-       n.created, n.modified, n.deleted
+       n.created, n.modified, n.deleted, n.article_author
 FROM annotations n
 LEFT JOIN actors a ON a.id = n.actor_id
 LEFT JOIN actors s ON s.id = n.speaker_id
@@ -103,9 +104,9 @@ LEFT JOIN actors s ON s.id = n.speaker_id
 def article_snapshot(conn: sqlite3.Connection, article_id: int) -> Snapshot | None:
     """The snapshot of an article as stored now, or None if there is no such article."""
     row = conn.execute(
-        "SELECT a.url, a.title, f.title, a.published FROM articles a"
+        "SELECT a.url, a.title, f.title, a.published, a.author FROM articles a"
         " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", (article_id,)).fetchone()
-    return None if row is None else Snapshot(row[0], row[1], row[2], row[3])
+    return None if row is None else Snapshot(row[0], row[1], row[2], row[3], row[4])
 
 
 def insert_annotation(conn: sqlite3.Connection, new: NewAnnotation,
@@ -117,11 +118,11 @@ def insert_annotation(conn: sqlite3.Connection, new: NewAnnotation,
         annotation_id = conn.execute(
             """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
                    orphaned, actor_id, speaker_id, status, note, article_url, article_title,
-                   feed_title, article_published, uid, created, modified)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   feed_title, article_published, article_author, uid, created, modified)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (new.article_id, new.kind, new.start, new.end, new.exact, new.prefix,
              new.suffix, int(new.orphaned), new.actor_id, new.speaker_id, new.status,
-             new.note, snap.url, snap.title, snap.feed_title, snap.published,
+             new.note, snap.url, snap.title, snap.feed_title, snap.published, snap.author,
              uuid.uuid4().hex, now, now),
         ).lastrowid
         assert annotation_id is not None
@@ -155,12 +156,12 @@ def _rows_to_annotations(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> l
             exact=exact, prefix=prefix, suffix=suffix, orphaned=bool(orphaned),
             actor_id=actor_id, actor_name=actor_name, speaker_id=speaker_id,
             speaker_name=speaker_name, about=tuple(about.get(id_, ())), status=status,
-            note=note, snapshot=Snapshot(url, title, feed_title, published),
+            note=note, snapshot=Snapshot(url, title, feed_title, published, author),
             created=created, modified=modified, deleted=deleted,
         )
         for (id_, uid, article_id, kind, start, end, exact, prefix, suffix, orphaned,
              actor_id, actor_name, speaker_id, speaker_name, status, note,
-             url, title, feed_title, published, created, modified, deleted) in rows
+             url, title, feed_title, published, created, modified, deleted, author) in rows
     ]
 
 
@@ -278,7 +279,8 @@ def save_anchors(conn: sqlite3.Connection,
 
 def _note(row: sqlite3.Row) -> Note:
     return Note(row["id"], row["uid"], row["article_id"], row["body"],
-                Snapshot(row["article_url"], row["article_title"], row["feed_title"]),
+                Snapshot(row["article_url"], row["article_title"], row["feed_title"],
+                         row["article_published"], row["article_author"]),
                 row["created"], row["modified"])
 
 
@@ -288,10 +290,12 @@ def insert_note(conn: sqlite3.Connection, article_id: int | None, body: str,
     """Store an article note; ``uid``/``created`` restore a deleted one as it was."""
     now = time.time() if now is None else now
     note_id = conn.execute(
-        """INSERT INTO notes (article_id, body, article_url, article_title, feed_title, uid,
-               created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO notes (article_id, body, article_url, article_title, feed_title,
+               article_published, article_author, uid, created, modified)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (article_id, body, snapshot.url, snapshot.title, snapshot.feed_title,
-         uid or uuid.uuid4().hex, created if created is not None else now, now),
+         snapshot.published, snapshot.author, uid or uuid.uuid4().hex,
+         created if created is not None else now, now),
     ).lastrowid
     assert note_id is not None
     return note_id

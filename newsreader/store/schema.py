@@ -177,7 +177,23 @@ DROP TRIGGER articles_fts_insert;
 INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+_V4 = """
+-- The snapshot keeps the article's author too, so an annotation or note whose article left
+-- the store (or that was imported without it) still exports with its byline; filled in
+-- from the articles still here. Notes never stored their article's date: filled in too.
+ALTER TABLE annotations ADD COLUMN article_author TEXT NOT NULL DEFAULT '';
+ALTER TABLE notes ADD COLUMN article_author TEXT NOT NULL DEFAULT '';
+UPDATE annotations SET article_author = coalesce(
+    (SELECT a.author FROM articles a WHERE a.id = annotations.article_id), '')
+    WHERE article_id IS NOT NULL;
+UPDATE notes SET article_author = coalesce(
+    (SELECT a.author FROM articles a WHERE a.id = notes.article_id), ''),
+    article_published = coalesce(article_published,
+    (SELECT a.published FROM articles a WHERE a.id = notes.article_id))
+    WHERE article_id IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

@@ -7,6 +7,8 @@ import json
 import os
 import re
 import sqlite3
+import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,8 @@ from newsreader.store.articles import upsert_entries
 from newsreader.store.feeds import add_feed, remove_feed
 
 COMMONMARK = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+EXPORTED = T0 + 2 * 86400
+"""When the golden pages were exported (2026-01-11 12:00 UTC), after every change."""
 
 
 @pytest.fixture
@@ -53,7 +57,7 @@ def rendered_text(markdown: str) -> str:
 # --- golden files -------------------------------------------------------------------------
 
 def test_article_page_matches_golden(conn: sqlite3.Connection, sample: Sample) -> None:
-    page = article_markdown(conn, sample.article_id)
+    page = article_markdown(conn, sample.article_id, now=EXPORTED)
     golden("sample-article.md", page)
     assert page.startswith("---\nid: \"newsreader-article-")
     # notes first, then claims in text order, then mentions, then the orphan
@@ -67,14 +71,14 @@ def test_article_page_matches_golden(conn: sqlite3.Connection, sample: Sample) -
 
 
 def test_plain_names_without_wiki_links(conn: sqlite3.Connection, sample: Sample) -> None:
-    page = article_markdown(conn, sample.article_id, wiki_links=False)
+    page = article_markdown(conn, sample.article_id, wiki_links=False, now=EXPORTED)
     golden("sample-article-plain.md", page)
     assert "[[" not in page
     assert "- Speaker: Donald Trump" in page and '  - "Gustavo Petro"' in page
 
 
 def test_actor_dossier_matches_golden(conn: sqlite3.Connection, sample: Sample) -> None:
-    page = actor_markdown(conn, sample.petro_id)
+    page = actor_markdown(conn, sample.petro_id, now=EXPORTED)
     golden("sample-dossier-petro.md", page)
     by, about = page.index("## Claims by Gustavo Petro (1)"), page.index(
         "## Claims about Gustavo Petro (1)")
@@ -84,7 +88,7 @@ def test_actor_dossier_matches_golden(conn: sqlite3.Connection, sample: Sample) 
 
 def test_notes_folder_matches_golden(conn: sqlite3.Connection, sample: Sample,
                                      tmp_path: Path) -> None:
-    report = export_tree(conn, tmp_path / "notes")
+    report = export_tree(conn, tmp_path / "notes", now=EXPORTED)
     files = tree_files(tmp_path / "notes")
     assert sorted(files) == [
         "actors/Colombia.md", "actors/Donald-Trump.md", "actors/Gustavo-Petro.md",
@@ -121,8 +125,8 @@ def test_front_matter_values_survive_hostile_titles(conn: sqlite3.Connection,
     fields = {k: v for k, _, v in (line.partition(": ") for line in lines[1:end]) if v}
     # double-quoted YAML scalars that are also JSON strings: parse them back exactly
     assert json.loads(fields["title"]) == title and json.loads(fields["author"]) == title
-    assert keys == ["id", "title", "url", "feed", "author", "published", "exported", "actors",
-                    "tags"]
+    assert keys == ["id", "title", "url", "feed", "author", "published", "exported",
+                    "modified", "actors", "tags"]
     assert USER_BEGIN not in page.split("\n") and USER_END not in page.split("\n")
 
 
@@ -208,6 +212,45 @@ def test_reexport_is_byte_identical_and_touches_nothing(conn: sqlite3.Connection
     assert all(p.stat().st_mtime == 1_000_000 for p in out.rglob("*.md"))
 
 
+def front_matter(page: str) -> dict[str, str]:
+    """The top-level ``key: value`` lines of a page's front matter."""
+    lines = page.split("\n")
+    end = lines.index("---", 1)
+    return {k: v for k, _, v in (line.partition(": ") for line in lines[1:end]) if v}
+
+
+def test_exported_is_the_export_time_and_modified_the_last_change(
+        conn: sqlite3.Connection, sample: Sample) -> None:
+    article = front_matter(article_markdown(conn, sample.article_id, now=T0 + 30 * 86400))
+    assert article["exported"] == "2026-02-08T12:00:00Z"
+    assert article["modified"] == "2026-01-09T13:00:00Z"  # the disputed status
+    dossier = front_matter(actor_markdown(conn, sample.petro_id, now=T0 + 30 * 86400))
+    assert (dossier["exported"], dossier["modified"]) == ("2026-02-08T12:00:00Z",
+                                                          "2026-01-09T13:00:00Z")
+    before = time.time()
+    stamped = front_matter(article_markdown(conn, sample.article_id))["exported"]
+    assert datetime.fromisoformat(stamped).timestamp() >= int(before)
+
+
+def test_a_later_export_of_unchanged_data_leaves_the_files_and_their_time(
+        conn: sqlite3.Connection, sample: Sample, tmp_path: Path) -> None:
+    out = tmp_path / "notes"
+    export_tree(conn, out, now=EXPORTED)
+    before = tree_files(out)
+    again = export_tree(conn, out, now=EXPORTED + 86400)
+    assert again.written == [] and tree_files(out) == before
+    path, changed = export_article_file(conn, sample.article_id, out, now=EXPORTED + 86400)
+    assert not changed and path.read_bytes() == before[path.relative_to(out).as_posix()]
+    assert front_matter(path.read_text())["exported"] == "2026-01-11T12:00:00Z"
+    edited = time.time()
+    service.set_note(conn, sample.claim_id, "Changed.")
+    path, changed = export_article_file(conn, sample.article_id, out, now=EXPORTED + 7200)
+    assert changed
+    dates = front_matter(path.read_text())
+    assert dates["exported"] == "2026-01-11T14:00:00Z"
+    assert datetime.fromisoformat(dates["modified"]).timestamp() >= int(edited)
+
+
 def test_user_section_survives_and_edits_update_in_place(
         conn: sqlite3.Connection, sample: Sample, tmp_path: Path) -> None:
     out = tmp_path / "notes"
@@ -223,7 +266,7 @@ def test_user_section_survives_and_edits_update_in_place(
     text = page.read_text()
     assert user_section(text) == mine
     assert "Revised: confirmed by both sides." in text and "Only Trump's account" not in text
-    assert "exported: 2026-01-10T12:00:00Z" in text
+    assert "modified: 2026-01-10T12:00:00Z" in text
     assert export_tree(conn, out).written == []
 
 

@@ -22,6 +22,7 @@ from newsreader.export.webannotation import dumps, export_document
 from newsreader.store import connect
 from newsreader.store.actors import add_actor, find_actor, list_actors
 from newsreader.store.annotations import list_annotations, status_history
+from newsreader.store.schema import MIGRATIONS, migrate
 
 TABLES = ("actors", "actor_aliases", "annotations", "claim_about", "claim_status_history",
           "notes")
@@ -66,6 +67,64 @@ def test_import_into_an_empty_store_keeps_annotations_waiting(
     petro = find_actor(empty, "petro")
     assert petro is not None and petro.name == "Gustavo Petro" and petro.kind == "person"
     assert petro.description == "President of Colombia."
+
+
+def front_matter(page: str) -> dict[str, str]:
+    """The top-level ``key: value`` lines of a Markdown page's front matter."""
+    lines = page.split("\n")
+    end = lines.index("---", 1)
+    return {k: v for k, _, v in (line.partition(": ") for line in lines[1:end]) if v}
+
+
+def test_the_author_survives_export_import_export(backup: Path,
+                                                  empty: sqlite3.Connection) -> None:
+    """The article is not in the new store: its page is made from the snapshots, and the
+    snapshot carries the author through the JSON file (it used to come back as "")."""
+    import_file(empty, backup)
+    assert {r[0] for r in empty.execute("SELECT article_author FROM annotations")} == {
+        "FRANZ AG"}
+    assert [r[0] for r in empty.execute("SELECT article_author FROM notes")] == ["FRANZ AG"]
+    page = article_markdown_of_snapshots(empty)
+    assert front_matter(page)["author"] == '"FRANZ AG"'
+    assert front_matter(page)["published"] == "2026-01-08T14:30:00Z"
+    assert "Inter Bellum News · FRANZ AG ·" in page
+    assert dumps(export_document(empty)) == backup.read_text(encoding="utf-8")
+
+
+def article_markdown_of_snapshots(conn: sqlite3.Connection) -> str:
+    """The Markdown page of the only (snapshot-only) article of an export folder."""
+    from newsreader.export.collect import load
+    from newsreader.export.markdown import Style, article_page
+
+    data = load(conn)
+    [bundle] = data.bundles
+    assert bundle.info.article_id is None
+    return article_page(bundle, data, Style(True, {}), now=T0)
+
+
+def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connection) -> None:
+    """A store made before the snapshot kept the author: the migration fills it in (and
+    the date of article notes, which were never stored with one)."""
+    build_sample(conn)
+    for table in ("annotations", "notes"):
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN article_author")
+    conn.execute("UPDATE notes SET article_published = NULL")
+    conn.execute("PRAGMA user_version = 3")
+    assert migrate(conn) == len(MIGRATIONS)
+    assert {r[0] for r in conn.execute("SELECT article_author FROM annotations")} == {
+        "FRANZ AG"}
+    notes = conn.execute("SELECT article_author, article_published FROM notes")
+    assert [tuple(r) for r in notes] == [("FRANZ AG", 1767882600.0)]
+
+
+def test_a_file_without_authors_still_imports(backup: Path, empty: sqlite3.Connection) -> None:
+    """Exports written before the snapshot kept the author have no "author" key."""
+    document = json.loads(backup.read_text(encoding="utf-8"))
+    for item in document["first"]["items"]:
+        del item["newsreader:data"]["snapshot"]["author"]
+    report = import_backup(empty, parse_backup(document))
+    assert report.annotations == 4
+    assert {r[0] for r in empty.execute("SELECT article_author FROM annotations")} == {""}
 
 
 def test_importing_twice_changes_nothing(backup: Path, empty: sqlite3.Connection) -> None:

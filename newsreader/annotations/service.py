@@ -23,6 +23,7 @@ from newsreader.annotations.anchoring import (
     place,
     reanchor_all,
 )
+from newsreader.annotations.folding import fold
 from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES, Actor
 from newsreader.safety import clean_text
 from newsreader.store import actors as actor_store
@@ -304,9 +305,46 @@ def resolve_actor(conn: sqlite3.Connection, name: str) -> Actor:
     return actor
 
 
+def find_actor_named(conn: sqlite3.Connection, name: str) -> Actor | None:
+    """The actor whose name or an alias is ``name``, ignoring case and diacritics
+    ("petró" finds Petro), or None."""
+    actor = actor_store.find_actor(conn, name)
+    if actor is not None:
+        return actor
+    wanted = fold(name)
+    for actor_id, written in actor_store.actor_names(conn):
+        if fold(written) == wanted:
+            return actor_store.get_actor(conn, actor_id)
+    return None
+
+
+def find_or_create_actor(conn: sqlite3.Connection, name: str, kind: str = "other",
+                         aliases: Iterable[str] = ()) -> tuple[Actor, bool]:
+    """The actor a user typed: the one named (or aliased) ``name``, else a new actor of
+    ``kind``; in one transaction. Returns (actor, whether actors changed).
+
+    ``aliases`` are added to it, except those that already name another actor (a typed
+    name must never fail a claim for the sake of an alias).
+    """
+    if kind not in ACTOR_KINDS:
+        raise AnnotationError(f"unknown actor kind {kind!r}")
+    with transaction(conn):
+        actor = find_actor_named(conn, name)
+        changed = actor is None
+        if actor is None:
+            actor = actor_store.add_actor(conn, name, kind)
+        for alias in aliases:
+            try:
+                changed = actor_store.add_alias(conn, actor.id, alias) or changed
+            except ActorError:
+                pass  # the alias names someone else: keep the actor without it
+    return actor, changed
+
+
 def tag_actor(conn: sqlite3.Connection, article_id: int, start: int, end: int,
               actor_name: str, kind: str = "other", create_alias: bool = True,
-              seen: Anchor | None = None) -> Annotation:
+              seen: Anchor | None = None,
+              aliases: Iterable[str] | None = None) -> Annotation:
     """Tag a selection as a mention of ``actor_name``, creating or extending the actor.
 
     An unknown name registers a new actor of ``kind``; when the selected text differs from

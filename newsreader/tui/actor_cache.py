@@ -12,6 +12,7 @@ import threading
 
 from newsreader.annotations import service
 from newsreader.annotations.actors import ActorMatcher
+from newsreader.annotations.folding import fold
 from newsreader.safety import clean_line
 from newsreader.store import actors as actor_store
 
@@ -43,7 +44,8 @@ class ActorCache:
             return self._matcher
 
     def rows(self, conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
-        """Every actor as ``(id, name, folded name and aliases)``, by name.
+        """Every actor as ``(id, name, "name | alias…" folded)``, by name (folded as the
+        dialogs' filters fold what is typed: case and diacritics ignored).
 
         Names are cleaned for display (stored ones already are, unless written by other
         means).
@@ -56,7 +58,7 @@ class ActorCache:
         words: dict[int, list[str]] = {}
         for actor_id, text in actor_store.actor_names(conn):
             names.setdefault(actor_id, clean_line(text))  # names come first, then aliases
-            words.setdefault(actor_id, []).append(text.casefold())
+            words.setdefault(actor_id, []).append(fold(text))
         built = sorted(((i, names[i], " | ".join(words[i])) for i in names),
                        key=lambda row: row[1].casefold())
         with self._lock:

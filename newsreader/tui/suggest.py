@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from newsreader.annotations.actors import ActorMatcher, suggestions
+from newsreader.annotations.folding import fold
 from newsreader.annotations.sentences import sentence_at
 from newsreader.tui.marks import ArticleMarks
 
@@ -76,11 +77,12 @@ def nearby_choices(text: str, start: int, end: int, marks: ArticleMarks | None,
 
 def filter_actors(actors: list[tuple[int, str, str]], typed: str,
                   limit: int = 50) -> list[ActorChoice]:
-    """Known actors whose name or aliases contain ``typed`` (all, by name, when empty).
+    """Known actors whose name or aliases contain ``typed``, case and diacritics ignored
+    (all, by name, when empty).
 
-    ``actors`` holds ``(id, name, "name alias alias…" folded)`` rows.
+    ``actors`` holds ``(id, name, "name | alias | alias…" folded)`` rows.
     """
-    folded = typed.strip().casefold()
+    folded = fold(typed)
     out = []
     for actor_id, name, words in actors:
         if not folded or folded in words:

@@ -70,8 +70,11 @@ async def make_claim(pilot, app) -> None:  # type: ignore[no-untyped-def]
     await pilot.press("c")
     await settle(pilot, app)
     speakers = widget_text(app, "#speaker-list").splitlines()
+    assert speakers[0].strip() == "▸ (no speaker)"  # a new actor is never the default
     assert "＋ new: Donald Trump (alias Trump)" in speakers[1]  # suggested, first
-    assert "Status" in screen_text(app) and "unverified" in screen_text(app)
+    assert "Status" in screen_text(app) and "(•) unverified" in screen_text(app)
+    await pilot.press("down")  # from the name box: pick the suggestion
+    assert "Speaker: Donald Trump (new actor)" in screen_text(app)
     await pilot.press("tab", "tab", "tab", "tab")  # about, status, kind, note
     assert app.focused.id == "claim-note"
     await pilot.press(*NOTE, "ctrl+s")

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import (
     Input,
@@ -18,7 +19,6 @@ from textual.widgets import (
     RadioButton,
     RadioSet,
     Select,
-    SelectionList,
     Static,
     TextArea,
 )
@@ -28,9 +28,13 @@ from newsreader.models import ACTOR_KINDS, CLAIM_STATUSES
 from newsreader.safety import clean_line, clean_text
 from newsreader.tui import commands
 from newsreader.tui.suggest import ActorChoice, filter_actors
+from newsreader.tui.widgets.actor_picker import ActorPicker
+from newsreader.tui.widgets.key_bar import KeyBar
 
 NO_SPEAKER = ActorChoice("(no speaker)")
 _QUOTE_SHOWN = 400
+SPEAKER_HINT = "type a name · ↑↓ moves · enter next field"
+ABOUT_HINT = "type a name, enter adds it · ↑↓ then enter ticks/unticks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +46,9 @@ class ClaimForm:
     status: str
     note: str
     new_kind: str = "person"
-    """Kind given to a speaker created from the dialog."""
+    """Kind given to actors created from the dialog."""
+    about_new: tuple[ActorChoice, ...] = ()
+    """Actors the claim is about that do not exist yet (found or created on save)."""
 
 
 def _label(title: str) -> Static:
@@ -56,8 +62,20 @@ def _quote(text: str) -> Text:
     return Text("“" + flat + "”", style="italic")
 
 
+class StatusButton(RadioButton):
+    """A status choice that reads without colour: ``(•)`` chosen, ``( )`` not."""
+
+    @property
+    def _button(self) -> Content:
+        mark = "(•)" if self.value else "( )"
+        return Content.styled(mark, "bold" if self.value else "")
+
+
 class ClaimScreen(ModalScreen[ClaimForm | None]):
-    """New claim (or edit one): speaker, about, status and note.
+    """New claim (or edit one): speaker, about, status and note, in 80×24 or more.
+
+    The speaker's name box has the focus from the start. Both actor fields work alike
+    (:class:`ActorPicker`): type to filter, pick a known actor, or create the typed name.
 
     Args:
         quote: the claim's text.
@@ -78,108 +96,94 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
         self.actors = actors
         self.about = about
         self.initial = initial
-        self.choices: list[ActorChoice] = []
 
     def compose(self) -> ComposeResult:
-        """Quote, speaker filter and list, about, status, kind for new actors, note."""
+        """Quote, speaker, about, status, kind for new actors, note; the keys at the foot."""
         initial = self.initial
         status = initial.status if initial else "unverified"
-        chosen = set(initial.about_ids) if initial else set()
-        with VerticalScroll(classes="dialog", id="claim-dialog"):
-            yield Static(Text("Edit claim" if initial else "New claim", style="bold"),
-                         classes="dialog-title")
+        with VerticalScroll(classes="dialog", id="claim-dialog") as dialog:
+            dialog.border_title = "Edit claim" if initial else "New claim"
             yield Static(_quote(self.quote), id="claim-quote")
-            yield _label("Speaker (type to filter; ＋ creates the actor)")
-            yield Input(placeholder="a name", id="speaker-filter")
-            yield OptionList(id="speaker-list")
-            yield _label("About")
-            yield SelectionList[int](*((Text(clean_line(name)), actor_id, actor_id in chosen)
-                                       for actor_id, name in self.about), id="about-list")
-            yield _label("Status")
-            with RadioSet(id="status"):
-                for name in CLAIM_STATUSES:
-                    yield RadioButton(name, value=name == status, name=name)
-            yield _label("Kind of a new actor")
-            yield Select([(k, k) for k in ACTOR_KINDS], value="person", allow_blank=False,
-                         id="new-kind")
-            yield _label("Note (Markdown)")
+            yield self._speaker_picker()
+            yield self._about_picker()
+            with Horizontal(classes="field-row"):
+                yield Static(Text("Status ", style="bold"), classes="row-label")
+                with RadioSet(id="status", compact=True):
+                    for name in CLAIM_STATUSES:
+                        yield StatusButton(name, value=name == status, name=name)
+            with Horizontal(classes="field-row"):
+                yield Static(Text("Kind of new actors ", style="bold"), classes="row-label")
+                yield Select([(k, k) for k in ACTOR_KINDS], value="person", allow_blank=False,
+                             id="new-kind", compact=True)
+            yield _label("Note")
             yield TextArea(clean_text(initial.note, multiline=True) if initial else "",
-                           id="claim-note")
-            yield Static(Text("ctrl+s saves · esc cancels · tab moves", style="dim"))
+                           id="claim-note", compact=True,
+                           placeholder="Markdown: what you think of it, sources to check…")
+            yield Static(Text("ctrl+s saves · esc cancels · tab next field", style="dim"),
+                         classes="dialog-hint")
+        yield KeyBar()
 
-    def on_mount(self) -> None:
-        """Fill the speaker list and start there (tab goes field to field, not the box)."""
-        self.query_one("#claim-dialog").can_focus = False
-        self._fill_speakers("")
+    def _speaker_picker(self) -> ActorPicker:
+        """Known actors near the quote first, then nobody, then names to create, then
+        everyone else; the cursor starts on the claim's speaker, a known actor near the
+        quote, or nobody."""
+        known = [c for c in self.suggested if not c.is_new]
+        new = [c for c in self.suggested if c.is_new]
+        shown = {c.actor_id for c in known}
+        others = [c for c in filter_actors(self.actors, "") if c.actor_id not in shown]
+        chosen: list[ActorChoice] = []
         if self.initial is not None:
             speaker = self.initial.speaker
-            self._highlight(speaker.actor_id if speaker is not None else None)
-        self.query_one("#speaker-list", OptionList).focus()
+            chosen = [self._named(speaker.actor_id) if speaker is not None
+                      and speaker.actor_id is not None else speaker or NO_SPEAKER]
+        return ActorPicker("Speaker", self.actors, [*known, NO_SPEAKER, *new, *others],
+                           chosen=chosen, none=NO_SPEAKER, suggested=self.suggested,
+                           placeholder=SPEAKER_HINT, id="speaker")
 
-    def _fill_speakers(self, typed: str) -> None:
-        typed = clean_line(typed)
-        if typed:
-            found = filter_actors(self.actors, typed)
-            exact = any(c.label.casefold() == typed.casefold() for c in found)
-            new = [] if exact else [ActorChoice(f"＋ new: {typed}", name=typed)]
-            self.choices = [*found, *new, NO_SPEAKER]
-        else:
-            shown = {c.actor_id for c in self.suggested if c.actor_id is not None}
-            others = [c for c in filter_actors(self.actors, "") if c.actor_id not in shown]
-            self.choices = [*self.suggested, NO_SPEAKER, *others]
-        self._show_choices()
+    def _about_picker(self) -> ActorPicker:
+        """The article's actors and the names near the quote, the claim's ones ticked."""
+        offered = [ActorChoice(clean_line(name), actor_id=i) for i, name in self.about]
+        listed = {c.actor_id for c in offered}
+        offered += [c for c in self.suggested if c.is_new or c.actor_id not in listed]
+        ticked = ([self._named(i) for i in self.initial.about_ids]
+                  if self.initial is not None else [])
+        return ActorPicker("About", self.actors, offered, many=True, chosen=ticked,
+                           suggested=self.suggested, placeholder=ABOUT_HINT, id="about")
 
-    def _show_choices(self, highlighted: int = 0) -> None:
-        options = self.query_one("#speaker-list", OptionList)
-        options.clear_options()
-        options.add_options([Option(Text(clean_line(c.label))) for c in self.choices])
-        options.highlighted = highlighted
-
-    def _highlight(self, actor_id: int | None) -> None:
-        """Start on the claim's current speaker (edit)."""
-        index = next((i for i, c in enumerate(self.choices) if c.actor_id == actor_id), None)
-        if index is None and actor_id is not None:
+    def _named(self, actor_id: int) -> ActorChoice:
+        """A known actor as a choice, by id."""
+        name = next((n for i, n in self.about if i == actor_id), None)
+        if name is None:
             name = next((n for i, n, _ in self.actors if i == actor_id), f"actor {actor_id}")
-            self.choices.insert(0, ActorChoice(name, actor_id=actor_id))
-            index = 0
-        if index is None:
-            index = self.choices.index(NO_SPEAKER)
-        self._show_choices(index)
+        return ActorChoice(clean_line(name), actor_id=actor_id)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        """Typing filters the speakers (and offers to create the typed name)."""
-        event.stop()
-        self._fill_speakers(event.value)
+    def on_mount(self) -> None:
+        """Start in the speaker's name box (tab goes field to field, not to the box)."""
+        self.query_one("#claim-dialog").can_focus = False
+        self.query_one("#speaker", ActorPicker).input.focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the filter goes to the list."""
+    def on_actor_picker_picked(self, event: ActorPicker.Picked) -> None:
+        """Enter in the speaker's box moves on to "about"."""
         event.stop()
-        self.query_one("#speaker-list", OptionList).focus()
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Enter on a speaker moves on to "about"."""
-        event.stop()
-        self.query_one("#about-list", SelectionList).focus()
+        self.query_one("#about", ActorPicker).input.focus()
 
     @property
     def speaker(self) -> ActorChoice | None:
-        """The highlighted speaker (None for "no speaker")."""
-        index = self.query_one("#speaker-list", OptionList).highlighted
-        if index is None or not 0 <= index < len(self.choices):
-            return None
-        choice = self.choices[index]
-        return None if choice is NO_SPEAKER else choice
+        """The chosen speaker (None for "no speaker")."""
+        return self.query_one("#speaker", ActorPicker).choice
 
     def action_save(self) -> None:
-        """ctrl+s: return the filled-in claim."""
+        """ctrl+s: return the filled-in claim (a name typed and not picked counts)."""
         pressed = self.query_one("#status", RadioSet).pressed_button
         kind = self.query_one("#new-kind", Select).value
+        about = self.query_one("#about", ActorPicker).chosen
         self.dismiss(ClaimForm(
             speaker=self.speaker,
-            about_ids=tuple(self.query_one("#about-list", SelectionList).selected),
+            about_ids=tuple(c.actor_id for c in about if c.actor_id is not None),
             status=pressed.name if pressed is not None and pressed.name else "unverified",
             note=self.query_one("#claim-note", TextArea).text,
             new_kind=kind if isinstance(kind, str) else "person",
+            about_new=tuple(c for c in about if c.is_new),
         ))
 
     def action_close(self) -> None:

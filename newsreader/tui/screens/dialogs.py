@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from newsreader.tui import commands
+from newsreader.tui.widgets.key_bar import KeyBar
 
 
 class AddFeedScreen(ModalScreen[str | None]):
@@ -21,8 +22,9 @@ class AddFeedScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(Text("Add a feed", style="bold"), classes="dialog-title")
             yield Input(placeholder="https://example.com/feed.xml, a page URL, or a file path",
-                        id="add-feed-input")
-            yield Static(Text("enter adds · esc cancels", style="dim"))
+                        id="add-feed-input", compact=True)
+            yield Static(Text("enter adds · esc cancels"), classes="dialog-hint")
+        yield KeyBar()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Return what was typed (an empty line cancels)."""
@@ -47,7 +49,8 @@ class ConfirmScreen(ModalScreen[bool]):
         """The question and the keys."""
         with Vertical(classes="dialog"):
             yield Static(Text(self.question), classes="dialog-title", id="confirm-question")
-            yield Static(Text("y yes · n or esc no", style="dim"))
+            yield Static(Text("y yes · n or esc no"), classes="dialog-hint")
+        yield KeyBar()
 
     def action_answer(self, yes: bool) -> None:
         """Answer the question."""

@@ -18,7 +18,6 @@ from newsreader.annotations import service
 from newsreader.annotations.actors import suggestions
 from newsreader.annotations.anchoring import Anchor, make_anchor
 from newsreader.annotations.sentences import sentence_at
-from newsreader.store import actors as actor_store
 from newsreader.store import annotations as annotation_store
 from newsreader.store import connect, transaction
 from newsreader.store.annotations import Annotation, Note
@@ -221,18 +220,27 @@ class AnnotationsMixin(_Base):
                 for i in dict.fromkeys(ids)][:ABOUT_OFFERED]
 
     def _actor_for(self, choice: ActorChoice | None, kind: str) -> tuple[int | None, bool]:
-        """The id of the chosen actor, creating it when new; (id, whether actors changed)."""
-        conn = self.app.conn
+        """The id of the chosen actor, found by its name or created when new; (id, whether
+        actors changed)."""
         if choice is None:
             return None, False
         if choice.actor_id is not None:
             return choice.actor_id, False
-        actor = actor_store.find_actor(conn, choice.name)
-        if actor is None:
-            return actor_store.add_actor(conn, choice.name, kind, choice.aliases).id, True
-        for alias in choice.aliases:
-            actor_store.add_alias(conn, actor.id, alias)
-        return actor.id, bool(choice.aliases)
+        actor, changed = service.find_or_create_actor(self.app.conn, choice.name, kind,
+                                                      choice.aliases)
+        return actor.id, changed
+
+    def _claim_actors(self, form: ClaimForm) -> tuple[int | None, tuple[int, ...], bool]:
+        """The speaker's and the about actors' ids, creating the new ones; whether actors
+        changed. Called inside the claim's transaction."""
+        speaker_id, changed = self._actor_for(form.speaker, form.new_kind)
+        about = list(form.about_ids)
+        for choice in form.about_new:
+            actor_id, created = self._actor_for(choice, form.new_kind)
+            changed = changed or created
+            if actor_id is not None:
+                about.append(actor_id)
+        return speaker_id, tuple(dict.fromkeys(about)), changed
 
     def _save_claim(self, article_id: int, seen: Anchor, form: ClaimForm | None) -> None:
         if form is None:
@@ -240,9 +248,9 @@ class AnnotationsMixin(_Base):
         was, conn = self._annotated, self.app.conn
         try:
             with transaction(conn):
-                speaker_id, created = self._actor_for(form.speaker, form.new_kind)
+                speaker_id, about_ids, created = self._claim_actors(form)
                 claim = service.create_claim(conn, article_id, seen.start, seen.end,
-                                             speaker_id=speaker_id, about_ids=form.about_ids,
+                                             speaker_id=speaker_id, about_ids=about_ids,
                                              status=form.status, note=form.note, seen=seen)
         except service.USER_ERRORS as exc:
             self.app.notify_text(f"The claim was not saved: {exc}", "error")
@@ -288,9 +296,9 @@ class AnnotationsMixin(_Base):
         conn = self.app.conn
         try:
             with transaction(conn):
-                speaker_id, created = self._actor_for(form.speaker, form.new_kind)
+                speaker_id, about_ids, created = self._claim_actors(form)
                 service.set_claim_actors(conn, claim_id, speaker_id=speaker_id,
-                                         about_ids=form.about_ids)
+                                         about_ids=about_ids)
                 service.set_status(conn, claim_id, form.status)
                 claim = service.set_note(conn, claim_id, form.note)
         except service.USER_ERRORS as exc:

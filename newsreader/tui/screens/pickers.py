@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from newsreader.safety import clean_line, clean_text
 from newsreader.tui import commands
 from newsreader.tui.suggest import filter_actors
+from newsreader.tui.widgets.key_bar import KeyBar
 
 
 class NoteScreen(ModalScreen[str | None]):
@@ -36,8 +37,9 @@ class NoteScreen(ModalScreen[str | None]):
         """A title, the editor and the keys."""
         with Vertical(classes="dialog", id="note-dialog"):
             yield Static(Text(clean_line(self.title_text), style="bold"), classes="dialog-title")
-            yield TextArea(self.body, id="note-text")
-            yield Static(Text("Markdown · ctrl+s saves · esc cancels", style="dim"))
+            yield TextArea(self.body, id="note-text", compact=True)
+            yield Static(Text("Markdown · ctrl+s saves · esc cancels"), classes="dialog-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start typing at the end."""
@@ -68,9 +70,10 @@ class FolderScreen(ModalScreen[str | None]):
         """A title, the folder and a hint."""
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
-            yield Input(self.folder, id="folder-input")
+            yield Input(self.folder, id="folder-input", compact=True)
             yield Static(Text("enter exports · esc cancels · existing pages are updated in "
-                              "place", style="dim"))
+                              "place"), classes="dialog-hint")
+        yield KeyBar()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Return the folder (empty cancels)."""
@@ -102,9 +105,11 @@ class ActorPickScreen(ModalScreen[int | None]):
         """A title, a filter and the list."""
         with Vertical(classes="dialog", id="actor-pick"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
-            yield Input(placeholder="type to filter", id="actor-filter")
-            yield OptionList(id="actor-options")
-            yield Static(Text("enter picks · ↓ moves to the list · esc cancels", style="dim"))
+            yield Input(placeholder="type to filter", id="actor-filter", compact=True)
+            yield OptionList(id="actor-options", compact=True)
+            yield Static(Text("enter picks · ↓ moves to the list · esc cancels"),
+                         classes="dialog-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Every actor (the first ones), filter focused."""

@@ -214,11 +214,33 @@ PARTICLES = frozenset("of de da del della der di du la le van von bin al y".spli
 
 TITLES = frozenset("""
 president vice prime minister secretary senator sen rep representative governor gov
-general gen chancellor king queen prince princess pope mr mrs ms dr prof judge justice
-mayor ambassador foreign defense defence interior finance leader chief ceo chairman
-spokesman spokeswoman spokesperson commander colonel captain lieutenant sergeant admiral
+general gen chancellor king queen prince princess pope mr mrs ms mx dr prof judge justice
+mayor ambassador foreign defense defence interior finance leader chief ceo cfo coo chairman
+chairwoman chair spokesman spokeswoman spokesperson commander colonel captain lieutenant
+sergeant admiral premier deputy sheikh emir sultan ayatollah cardinal
+archbishop bishop rabbi imam lord lady sir dame congressman congresswoman assemblyman
+assemblywoman councillor councilman councilwoman attorney director officer
 """.split())
 """Title words that split a run: "US President Donald Trump" gives "US", "Donald Trump"."""
+
+DEMONYMS = frozenset("""
+afghan albanian algerian american andorran angolan argentine argentinian armenian
+australian austrian azerbaijani bahraini bangladeshi belarusian belgian bolivian bosnian
+brazilian british bulgarian burmese cambodian cameroonian canadian chadian chilean
+chinese colombian congolese cuban cypriot czech danish dominican dutch ecuadorian
+egyptian emirati english eritrean estonian ethiopian european filipino finnish french
+georgian german ghanaian greek guatemalan haitian honduran hungarian icelandic indian
+indonesian iranian iraqi irish israeli italian ivorian jamaican japanese jordanian
+kazakh kenyan korean kosovar kuwaiti kyrgyz lebanese libyan lithuanian malaysian
+malian mexican moldovan mongolian moroccan mozambican namibian nepalese nicaraguan
+nigerian nigerien norwegian pakistani palestinian panamanian paraguayan peruvian polish
+portuguese qatari romanian russian rwandan salvadoran saudi scottish senegalese serbian
+singaporean slovak slovenian somali spanish sudanese swedish swiss syrian taiwanese
+tajik tanzanian thai tunisian turkish turkmen ugandan ukrainian uruguayan uzbek
+venezuelan vietnamese welsh yemeni zambian zimbabwean latin african asian arab
+""".split())
+"""Adjectives of place ("Colombian", "Venezuelan"): never a name on their own, and left
+out of a guessed name ("Colombian Gustavo Petro" -> "Gustavo Petro")."""
 
 COMMON = frozenset("""
 a an the this that these those there here it its he she his her they their them we our
@@ -298,7 +320,8 @@ def _joined(text: str, previous_end: int, start: int) -> bool:
 
 
 def _flush(text: str, run: list[tuple[int, int]], runs: list[tuple[int, str]]) -> None:
-    if run:
+    """Keep ``run`` unless it is only adjectives of place ("Venezuelan")."""
+    if run and not all(text[s:e].casefold() in DEMONYMS for s, e in run):
         runs.append((run[0][0], text[run[0][0]:run[-1][1]]))
 
 
@@ -314,3 +337,222 @@ def _opens_sentence(text: str, start: int) -> bool:
     while i >= 0 and text[i] in "\"'“‘«([ \t":
         i -= 1
     return i < 0 or text[i] in ".!?…\n:"
+
+
+# --- name guesses (the tag dialog) ----------------------------------------------------
+
+ARTICLES = frozenset({"the", "a", "an"})
+"""Left off the front of a guessed name ("The White House" -> "White House"), so it also
+matches mid-sentence ("the White House")."""
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+"""Name suffixes skipped when taking a surname ("Martin Luther King Jr" -> "King")."""
+_MODIFIERS = frozenset({"foreign", "interior", "defense", "defence", "finance"})
+"""Title words that also begin names ("Foreign Affairs"): they do not end a title."""
+_CUT_TITLES = TITLES - _MODIFIERS
+_NO_SURNAME = frozenset({"of", "the", "and", "for"})
+"""A name holding one of these ("Bank of America") is not a person's: no surname."""
+_LINE_REACH = 2000
+"""How far around the cursor a name is looked for (a name never spans a line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NameGuess:
+    """What the tag dialog offers: the actor's name and the aliases to give it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _joinable(text: str, words: list[tuple[int, int]], k: int) -> bool:
+    """Whether word ``k`` belongs to the same name as word ``k - 1`` (one space apart)."""
+    return text[words[k - 1][1]:words[k][0]] == " "
+
+
+def _run_around(text: str, words: list[tuple[int, int]], i: int) -> list[tuple[int, int]]:
+    """The capitalised words (with particles between them) around word ``i``."""
+    def word(k: int) -> str:
+        return text[words[k][0]:words[k][1]]
+
+    def inner(k: int) -> bool:  # a particle between two capitalised words of the name
+        return (0 < k < len(words) - 1 and word(k) in PARTICLES and _capitalised(word(k - 1))
+                and _capitalised(word(k + 1)) and _joinable(text, words, k)
+                and _joinable(text, words, k + 1))
+
+    lo = hi = i
+    while lo > 0 and _joinable(text, words, lo) and (
+            _capitalised(word(lo - 1)) or inner(lo - 1)):
+        lo -= 1
+    while hi + 1 < len(words) and _joinable(text, words, hi + 1) and (
+            _capitalised(word(hi + 1)) or inner(hi + 1)):
+        hi += 1
+    return words[lo:hi + 1]
+
+
+def _segments(text: str, words: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """``words`` cut at titles that precede a name: "US President Donald Trump" gives
+    "US" and "Donald Trump"; "President of Colombia" stays whole."""
+    segments: list[list[tuple[int, int]]] = [[]]
+    for k, (start, end) in enumerate(words):
+        title = text[start:end].casefold() in _CUT_TITLES
+        following = text[words[k + 1][0]:words[k + 1][1]] if k + 1 < len(words) else ""
+        if title and (not following or _capitalised(following)):
+            segments.append([])
+        else:
+            segments[-1].append((start, end))
+    return segments
+
+
+def _trimmed(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A segment without what is not part of a name at its edges: articles, sentence
+    openers, lower-case particles and (before at least two more words) adjectives of
+    place ("Colombian Gustavo Petro" -> "Gustavo Petro")."""
+    words = list(words)
+
+    def droppable(k: int) -> bool:
+        word = text[words[k][0]:words[k][1]]
+        folded = word.casefold()
+        if not _capitalised(word) or folded in ARTICLES or folded in COMMON:
+            return True
+        capitals = sum(_capitalised(text[s:e]) for s, e in words[k + 1:])
+        return (folded in DEMONYMS or folded in TITLES) and capitals >= 2
+
+    while words and droppable(0):
+        words.pop(0)
+    while words and not _capitalised(text[words[-1][0]:words[-1][1]]):
+        words.pop()
+    if words and all(text[s:e].casefold() in DEMONYMS for s, e in words):
+        return []
+    return words
+
+
+def _words_near(text: str, pos: int) -> list[tuple[int, int]]:
+    """The word spans of the line holding ``pos`` (at most ``_LINE_REACH`` either side)."""
+    lo = max(text.rfind("\n", 0, pos) + 1, pos - _LINE_REACH)
+    hi = text.find("\n", pos)
+    hi = min(len(text) if hi < 0 else hi, pos + _LINE_REACH)
+    return [m.span() for m in _WORD.finditer(text, lo, hi)]
+
+
+def name_span_at(text: str, pos: int) -> tuple[int, int]:
+    """The name under ``pos``, titles and adjectives of place left out.
+
+    On any word of "Colombian President Gustavo Petro" (the title included) it is
+    "Gustavo Petro"; on "US" in "US President Donald Trump", "US". On a word that is not
+    capitalised, or when no name is left, the word itself (or the nearest one after
+    ``pos``); ``(pos, pos)`` when there is none.
+    """
+    words = _words_near(text, pos)
+    i = next((k for k, (_, end) in enumerate(words) if end > pos), None)
+    if i is None:
+        return pos, pos
+    word = words[i]
+    if not _capitalised(text[word[0]:word[1]]):
+        return word
+    for segment in _segments(text, _run_around(text, words, i)):
+        if segment and segment[-1][1] <= word[0]:
+            continue  # wholly before the word: "US" in "US President Donald Trump"
+        kept = _trimmed(text, segment)
+        if kept:  # the word's own segment, or the name after its title
+            return kept[0][0], kept[-1][1]
+    return word
+
+
+def clean_guess(phrase: str) -> str:
+    """A selected phrase as an actor's name: the name after its titles, without articles
+    or adjectives of place ("Colombian President Gustavo Petro" -> "Gustavo Petro").
+    The phrase itself (stripped) when nothing would be left."""
+    words = [m.span() for m in _WORD.finditer(phrase)]
+    for segment in reversed(_segments(phrase, words)):
+        kept = _trimmed(phrase, segment)
+        if kept:
+            return phrase[kept[0][0]:kept[-1][1]]
+    return phrase.strip()
+
+
+def full_name(short: str, names: Iterable[str]) -> str | None:
+    """A longer name of the text that ends or starts with ``short`` ("Petro" -> "Gustavo
+    Petro"), cleaned of titles; None when there is none."""
+    folded = short.casefold()
+    for name in names:
+        name = clean_guess(name)
+        words = name.split()
+        if len(words) > 1 and folded in (words[-1].casefold(), words[0].casefold()):
+            return name
+    return None
+
+
+def surname(name: str) -> str | None:
+    """A person's surname, with its particles ("Gustavo Petro" -> "Petro", "Charles de
+    Gaulle" -> "de Gaulle"); None for one word or a name that is not a person's."""
+    spans = [m.span() for m in _WORD.finditer(name)]
+    words = [name[s:e] for s, e in spans]
+    if len(words) < 2 or any(w.casefold() in _NO_SURNAME for w in words):
+        return None
+    last = len(words) - 1
+    while last > 0 and words[last].casefold() in SUFFIXES:
+        last -= 1
+    first = last
+    while first > 1 and words[first - 1] in PARTICLES:
+        first -= 1
+    if first == 0 or not _capitalised(words[last]):
+        return None
+    return name[spans[first][0]:spans[last][1]]
+
+
+def occurs_alone(text: str, name: str, alias: str) -> bool:
+    """Whether ``alias`` occurs in ``text`` outside ``name`` (same rules as the reader's
+    marks: "Petro" in "Petro said", not in "Gustavo Petro")."""
+    if not text or not alias.strip():
+        return False
+    matcher = ActorMatcher([(0, name), (1, alias)])
+    return any(m.actor_id == 1 for m in matcher.find(text))
+
+
+def guess_name(selected: str, text: str = "", names: Iterable[str] = (),
+               known: Iterable[str] = (), actor_name: str | None = None) -> NameGuess:
+    """The name and aliases the tag dialog offers for ``selected``.
+
+    Args:
+        selected: the text tagged (a selection, or the name under the cursor).
+        text: the article's text: the surname is offered as an alias only when the text
+            also uses it on its own ("Petro" for "Gustavo Petro").
+        names: fuller names the text uses ("Gustavo Petro" for a selected "Petro").
+        known: every registered name and alias: never offered again as an alias.
+        actor_name: the known actor already marked there, when there is one.
+
+    Titles and adjectives of place are left out of the name; the selection is an alias
+    only when, so cleaned, it differs from the name ("Petro" for "Gustavo Petro").
+    """
+    core = clean_guess(selected)
+    if actor_name is not None:
+        name = actor_name
+    else:
+        name = (full_name(core, names) if len(core.split()) == 1 else None) or core
+    offered = [core]
+    last = surname(name)
+    if last is not None and occurs_alone(text, name, last):
+        offered.append(last)
+    taken = {n.casefold() for n in known} | {name.casefold()}
+    aliases: list[str] = []
+    for alias in offered:
+        if alias.strip() and alias.casefold() not in taken:
+            taken.add(alias.casefold())
+            aliases.append(alias)
+    return NameGuess(name, tuple(aliases))
+
+
+def parse_aliases(typed: str, name: str = "") -> tuple[str, ...]:
+    """The aliases typed in the tag dialog: comma-separated, stripped, each once, the
+    name itself left out."""
+    seen = {name.strip().casefold()} if name.strip() else set()
+    aliases = []
+    for part in typed.split(","):
+        alias = " ".join(part.split())
+        if alias and alias.casefold() not in seen:
+            seen.add(alias.casefold())
+            aliases.append(alias)
+    return tuple(aliases)

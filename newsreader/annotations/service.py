@@ -349,8 +349,11 @@ def tag_actor(conn: sqlite3.Connection, article_id: int, start: int, end: int,
 
     An unknown name registers a new actor of ``kind``; when the selected text differs from
     the actor's name and aliases it becomes an alias (if ``create_alias``), so later
-    articles mark it too. ``seen`` as for :func:`create_annotation`; a selection gone
-    from the text is refused (no alias is made from whatever text is there now).
+    articles mark it too. ``aliases``, when given, are the aliases to add instead (the
+    tag dialog's, as the user left them: the selection is not added on its own); one that
+    already names another actor is skipped. ``seen`` as for :func:`create_annotation`; a
+    selection gone from the text is refused (no alias is made from whatever text is there
+    now).
     """
     if kind not in ACTOR_KINDS:
         raise AnnotationError(f"unknown actor kind {kind!r}")
@@ -365,9 +368,12 @@ def tag_actor(conn: sqlite3.Connection, article_id: int, start: int, end: int,
         if actor is None:
             actor = actor_store.add_actor(conn, actor_name, kind)
         known = {name.casefold() for name in (actor.name, *actor.aliases)}
-        if create_alias and selected.casefold() not in known and "\n" not in selected:
+        wanted = [selected] if aliases is None and create_alias else list(aliases or ())
+        for alias in wanted:
+            if alias.casefold() in known or "\n" in alias:
+                continue
             try:
-                actor_store.add_alias(conn, actor.id, selected)
+                actor_store.add_alias(conn, actor.id, alias)
             except ActorError:
                 pass  # the text already names another actor: tag without an alias
         return create_mention(conn, article_id, start, end, actor.id)

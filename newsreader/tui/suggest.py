@@ -3,14 +3,17 @@
 Known actors found in or next to the selection come first; then names from the text that
 are not actors yet, offered for creation. A short name ("Trump") is offered under the
 fuller name the article also uses ("Donald Trump"), with the short one as an alias, so
-tagging it once marks both from then on. Plain Python over the domain (no Textual).
+tagging it once marks both from then on; the guesses themselves (titles and adjectives of
+place left out, the surname offered) are the domain's :func:`guess_name`. Plain Python
+over the domain (no Textual).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsreader.annotations.actors import ActorMatcher, suggestions
+from newsreader.annotations.actors import ActorMatcher, full_name, guess_name, suggestions
 from newsreader.annotations.folding import fold
 from newsreader.annotations.sentences import sentence_at
 from newsreader.tui.marks import ArticleMarks
@@ -38,22 +41,16 @@ def around(text: str, start: int, end: int) -> tuple[int, int]:
     return sentence_at(text, start)[0], sentence_at(text, max(start, end - 1))[1]
 
 
-def full_name(short: str, names: list[str]) -> str | None:
-    """A longer name of the text that ends or starts with ``short`` ("Donald Trump")."""
-    folded = short.casefold()
-    for name in names:
-        words = name.split()
-        if len(words) > 1 and folded in (words[-1].casefold(), words[0].casefold()):
-            return name
-    return None
-
-
-def new_choice(name: str, names: list[str]) -> ActorChoice:
-    """Create ``name``, under its fuller form when the text has one."""
-    longer = full_name(name, names)
-    if longer is not None:
-        return ActorChoice(f"＋ new: {longer} (alias {name})", name=longer, aliases=(name,))
-    return ActorChoice(f"＋ new: {name}", name=name)
+def new_choice(name: str, names: list[str], text: str = "",
+               known: Iterable[str] = ()) -> ActorChoice:
+    """Create ``name``, under its fuller form when the text has one, with the aliases the
+    tag dialog would offer (:func:`guess_name`: the short form, the surname)."""
+    guess = guess_name(name, text, names, known)
+    if guess.aliases:
+        aliases = ", ".join(guess.aliases)
+        return ActorChoice(f"＋ new: {guess.name} (alias {aliases})", name=guess.name,
+                           aliases=guess.aliases)
+    return ActorChoice(f"＋ new: {guess.name}", name=guess.name)
 
 
 def nearby_choices(text: str, start: int, end: int, marks: ArticleMarks | None,
@@ -67,8 +64,9 @@ def nearby_choices(text: str, start: int, end: int, marks: ArticleMarks | None,
             choices.append(ActorChoice(name, actor_id=actor_id))
     known = {c.label.casefold() for c in choices}
     names = marks.names if marks is not None else []
+    taken = matcher.names() if matcher is not None else set()
     for found in suggestions(text[lo:hi], matcher):
-        choice = new_choice(found.name, names)
+        choice = new_choice(found.name, names, text, taken)
         if choice.name.casefold() not in known:
             known.add(choice.name.casefold())
             choices.append(choice)
@@ -90,3 +88,7 @@ def filter_actors(actors: list[tuple[int, str, str]], typed: str,
             if len(out) >= limit:
                 break
     return out
+
+
+__all__ = ["ActorChoice", "around", "filter_actors", "full_name", "nearby_choices",
+           "new_choice"]

@@ -161,3 +161,82 @@ def test_five_thousand_actors_over_fifty_thousand_words() -> None:
     assert sum(1 for h in hits if h.actor_id == 42) == 110
     assert sum(1 for h in hits if h.actor_id == 9_999) == 1_320  # 12 per copy
     assert elapsed < 1.0, f"matching took {elapsed * 1000:.0f} ms (target < 100 ms)"
+
+
+# --- name guesses (the tag dialog) ----------------------------------------------------
+
+def test_the_name_under_the_cursor_leaves_titles_and_adjectives_of_place_out() -> None:
+    from newsreader.annotations.actors import name_span_at
+
+    text = sample_text()
+    lead = "US President Donald Trump and Colombian President Gustavo Petro spoke"
+    base = text.index(lead)
+
+    def name_on(word: str, nth: int = 0) -> str:
+        at = base + [m.start() for m in re.finditer(re.escape(word), lead)][nth]
+        return text[slice(*name_span_at(text, at + 1))]
+
+    assert name_on("President", 1) == "Gustavo Petro"  # the title: the name after it
+    assert name_on("Colombian") == "Gustavo Petro"
+    assert name_on("Petro") == "Gustavo Petro"
+    assert name_on("President", 0) == "Donald Trump"
+    assert name_on("US") == "US"  # before the title, a name of its own
+    assert name_on("spoke") == "spoke"  # not a name: the word itself
+    maduro = text.index("Venezuelan President Nicolás Maduro")
+    assert text[slice(*name_span_at(text, maduro))] == "Nicolás Maduro"
+    white = text.index("the White House") + 6
+    assert text[slice(*name_span_at(text, white))] == "White House"
+    other = "Charles de Gaulle met Lula da Silva. The Colombian president"
+    assert other[slice(*name_span_at(other, other.index("Silva")))] == "Lula da Silva"
+    assert other[slice(*name_span_at(other, other.index("Gaulle")))] == "Charles de Gaulle"
+    assert other[slice(*name_span_at(other, other.index("Colombian")))] == "Colombian"
+
+
+def test_a_selected_phrase_is_cleaned_into_a_name() -> None:
+    from newsreader.annotations.actors import clean_guess
+
+    assert clean_guess("Colombian President Gustavo Petro") == "Gustavo Petro"
+    assert clean_guess("US President Donald Trump") == "Donald Trump"
+    assert clean_guess("Prime Minister Keir Starmer") == "Keir Starmer"
+    assert clean_guess("Mr. Petro") == "Petro"
+    assert clean_guess("Dr Jane Smith") == "Jane Smith"
+    assert clean_guess("Pope Leo") == "Leo"
+    assert clean_guess("The White House") == "White House"
+    assert clean_guess("Venezuelan Nicolás Maduro") == "Nicolás Maduro"
+    # an organisation's name, or a title that is not followed by a name, stays whole
+    assert clean_guess("Ministry of Foreign Affairs") == "Ministry of Foreign Affairs"
+    assert clean_guess("President of Colombia") == "President of Colombia"
+    assert clean_guess("American Airlines") == "American Airlines"
+
+
+def test_the_guess_offers_the_surname_the_text_uses_and_never_the_title_phrase() -> None:
+    from newsreader.annotations.actors import NameGuess, guess_name, surname
+
+    text = sample_text()
+    names = [s.name for s in suggestions(text)]
+    assert "Colombian" not in names and "Venezuelan" not in names  # adjectives, not actors
+    petro = NameGuess("Gustavo Petro", ("Petro",))
+    assert guess_name("Colombian President Gustavo Petro", text, names) == petro
+    assert guess_name("Gustavo Petro", text, names) == petro
+    assert guess_name("Petro", text, names) == petro  # the fuller name, the short alias
+    assert guess_name("President Petro", text, names) == petro
+    # "Maduro" never stands alone in the sample, "House" is no surname: nothing offered
+    assert guess_name("Nicolás Maduro", text, names) == NameGuess("Nicolás Maduro")
+    assert guess_name("The White House", text, names) == NameGuess("White House")
+    # a registered alias is never offered again; a known actor keeps its name
+    assert guess_name("Gustavo Petro", text, names, known=["petro"]).aliases == ()
+    assert guess_name("Petro", text, names, known=["gustavo petro", "petro"],
+                      actor_name="Gustavo Petro") == NameGuess("Gustavo Petro")
+    # tagging "President" again once "Gustavo Petro" exists without "Petro": offered
+    assert guess_name("Gustavo Petro", text, names, known=["gustavo petro"],
+                      actor_name="Gustavo Petro") == petro
+    assert (surname("Charles de Gaulle"), surname("Martin Luther King Jr"),
+            surname("Bank of America"), surname("Petro")) == ("de Gaulle", "King", None, None)
+
+
+def test_typed_aliases_are_split_cleaned_and_never_the_name() -> None:
+    from newsreader.annotations.actors import parse_aliases
+
+    assert parse_aliases(" Petro ,  President  Petro,,petro, Gustavo Petro",
+                         "Gustavo Petro") == ("Petro", "President Petro")
+    assert parse_aliases("") == ()

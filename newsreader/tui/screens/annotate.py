@@ -24,6 +24,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from newsreader.annotations.actors import parse_aliases
 from newsreader.models import ACTOR_KINDS, CLAIM_STATUSES
 from newsreader.safety import clean_line, clean_text
 from newsreader.tui import commands
@@ -197,6 +198,8 @@ class TagForm:
 
     name: str
     kind: str
+    aliases: tuple[str, ...] = ()
+    """The aliases to give the actor: only those left in the dialog's alias field."""
 
 
 class TagScreen(ModalScreen[TagForm | None]):
@@ -206,15 +209,19 @@ class TagScreen(ModalScreen[TagForm | None]):
         selected: the selected text (it becomes an alias).
         guess: the name to offer first (the fuller name the text uses, or the selection).
         actors: every known actor as ``(id, name, searchable names)``.
+        aliases: the aliases to offer ("Petro" for "Gustavo Petro"); the user may edit
+            them, and only those left are stored.
     """
 
     BINDINGS = [*commands.bindings("dialog"), *commands.bindings("editor")]
 
-    def __init__(self, selected: str, guess: str, actors: list[tuple[int, str, str]]) -> None:
+    def __init__(self, selected: str, guess: str, actors: list[tuple[int, str, str]],
+                 aliases: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.selected = clean_line(selected)
         self.guess = clean_line(guess)
         self.actors = actors
+        self.aliases = tuple(clean_line(a) for a in aliases)
         self.names: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -224,13 +231,17 @@ class TagScreen(ModalScreen[TagForm | None]):
             title.append("“" + self.selected + "”", style="bold italic")
             title.append(" as an actor", style="bold")
             yield Static(title, classes="dialog-title")
-            yield _label("Name (a known actor gets the text as an alias)")
-            yield Input(self.guess, id="tag-name")
-            yield OptionList(id="tag-matches")
+            yield _label("Name (a known actor gets the aliases below)")
+            yield Input(self.guess, id="tag-name", compact=True)
+            yield OptionList(id="tag-matches", compact=True)
+            yield _label("Aliases, comma-separated (also marked in the text)")
+            yield Input(", ".join(self.aliases), id="tag-aliases", compact=True)
             yield _label("Kind of a new actor")
             yield Select([(k, k) for k in ACTOR_KINDS], value="person", allow_blank=False,
-                         id="tag-kind")
-            yield Static(Text("enter tags · ↓ picks a known actor · esc cancels", style="dim"))
+                         id="tag-kind", compact=True)
+            yield Static(Text("enter tags · ↓ picks a known actor · esc cancels"),
+                         classes="dialog-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Show the actors matching the guess; start in the name field."""
@@ -242,22 +253,33 @@ class TagScreen(ModalScreen[TagForm | None]):
         known = filter_actors(self.actors, typed or self.selected, limit=30)
         exact = any(c.label.casefold() == typed.casefold() for c in known)
         self.names = [c.label for c in known] + ([typed] if typed and not exact else [])
-        labels = [f"{c.label} (add alias “{self.selected}”)" for c in known]
+        labels = [c.label + self._adds(c.label) for c in known]
         if typed and not exact:
             labels.append(f"＋ new actor: {typed}")
         options = self.query_one("#tag-matches", OptionList)
         options.clear_options()
         options.add_options([Option(Text(clean_line(label))) for label in labels])
 
+    def _typed_aliases(self, name: str) -> tuple[str, ...]:
+        return parse_aliases(self.query_one("#tag-aliases", Input).value, name)
+
+    def _adds(self, name: str) -> str:
+        """What tagging as the known actor ``name`` adds: " (add alias “Petro”)"."""
+        aliases = self._typed_aliases(name)
+        if not aliases:
+            return ""
+        shown = ", ".join(f"“{a}”" for a in aliases)
+        return f" (add alias{'es' if len(aliases) > 1 else ''} {shown})"
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Typing filters the known actors."""
+        """Typing a name filters the known actors; editing the aliases relabels them."""
         event.stop()
-        self._fill(event.value)
+        self._fill(self.query_one("#tag-name", Input).value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the name field tags with that name."""
+        """Enter in the name or alias field tags with the typed name."""
         event.stop()
-        self._finish(event.value)
+        self._finish(self.query_one("#tag-name", Input).value)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a listed actor tags with it."""
@@ -275,7 +297,8 @@ class TagScreen(ModalScreen[TagForm | None]):
             self.app.bell()
             return
         kind = self.query_one("#tag-kind", Select).value
-        self.dismiss(TagForm(name, kind if isinstance(kind, str) else "other"))
+        self.dismiss(TagForm(name, kind if isinstance(kind, str) else "other",
+                             self._typed_aliases(name)))
 
     def action_close(self) -> None:
         """Cancel."""

@@ -15,7 +15,7 @@ from textual import work
 from textual.worker import get_current_worker
 
 from newsreader.annotations import service
-from newsreader.annotations.actors import suggestions
+from newsreader.annotations.actors import NameGuess, guess_name, name_span_at, suggestions
 from newsreader.annotations.anchoring import Anchor, make_anchor
 from newsreader.annotations.sentences import sentence_at
 from newsreader.store import annotations as annotation_store
@@ -25,7 +25,7 @@ from newsreader.tui.marks import ArticleMarks, PanelRow, panel_rows, quote, text
 from newsreader.tui.messages import MarksLoaded, NamesFound, StartupDone
 from newsreader.tui.screens.annotate import ClaimForm, ClaimScreen, TagForm, TagScreen
 from newsreader.tui.screens.pickers import NoteScreen
-from newsreader.tui.suggest import ActorChoice, full_name, nearby_choices
+from newsreader.tui.suggest import ActorChoice, nearby_choices
 from newsreader.tui.widgets import reader_model as model
 
 if TYPE_CHECKING:
@@ -318,7 +318,8 @@ class AnnotationsMixin(_Base):
             self.app.notify_text("Put the cursor on a name (or select one) to tag it.",
                                  "warning")
             return
-        screen = TagScreen(selected, self._guess_name(start, end, selected), self._actors())
+        guess = self._guess_name(start, end, selected)
+        screen = TagScreen(selected, guess.name, self._actors(), guess.aliases)
         seen = make_anchor(reader.text, start, end)  # the text may change meanwhile
         self.app.push_screen(screen, partial(self._save_tag, reader.article_id, seen))
 
@@ -328,17 +329,19 @@ class AnnotationsMixin(_Base):
         for span in self.reader.spans.overlapping(cursor, cursor + 1):
             if span.kind == "actor":
                 return span.start, span.end
-        return model.name_at(self.reader.text, cursor)
+        return name_span_at(self.reader.text, cursor)
 
-    def _guess_name(self, start: int, end: int, selected: str) -> str:
-        """A known actor already marked there, else the fuller name the text uses."""
-        marks = self.marks
+    def _guess_name(self, start: int, end: int, selected: str) -> NameGuess:
+        """A known actor already marked there, else the name the text uses; and the
+        aliases to offer (the domain's :func:`guess_name`)."""
+        marks, text = self.marks, self.reader.text
+        matcher = self.app.actor_cache.built_matcher()
+        taken = matcher.names() if matcher is not None else ()
         if marks is None:
-            return selected
+            return guess_name(selected, text, known=taken)
         known = marks.actors_in(start, end)
-        if known:
-            return marks.actor_names.get(known[0], selected)
-        return full_name(selected, marks.names) or selected
+        marked = marks.actor_names.get(known[0]) if known else None
+        return guess_name(selected, text, marks.names, taken, marked)
 
     def _save_tag(self, article_id: int, seen: Anchor, form: TagForm | None) -> None:
         if form is None:
@@ -346,7 +349,8 @@ class AnnotationsMixin(_Base):
         was = self._annotated
         try:
             mention = service.tag_actor(self.app.conn, article_id, seen.start, seen.end,
-                                        form.name, form.kind, seen=seen)
+                                        form.name, form.kind, seen=seen,
+                                        aliases=form.aliases)
         except service.USER_ERRORS as exc:
             self.app.notify_text(f"Not tagged: {exc}", "error")
             return

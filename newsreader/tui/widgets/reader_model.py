@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsreader.annotations.actors import TITLES
+from newsreader.annotations.actors import name_span_at
 from newsreader.annotations.sentences import sentence_at
 
 _TOKEN = re.compile(r"\w+|[^\w\s]+")
@@ -139,29 +139,9 @@ def word_at(text: str, pos: int) -> tuple[int, int]:
 
 
 def name_at(text: str, pos: int) -> tuple[int, int]:
-    """The capitalised name around ``pos`` ("Gustavo Petro"), else the word under it.
-
-    Neighbouring capitalised words joined by one space belong to the name; titles
-    ("President") do not.
-    """
-    start, end = word_at(text, pos)
-    if start == end or not text[start].isupper():
-        return start, end
-    while start >= 2 and text[start - 1] == " ":
-        before, before_end = word_at(text, start - 2)
-        if before_end != start - 1 or not _name_word(text[before:before_end]):
-            break
-        start = before
-    while end + 1 < len(text) and text[end] == " ":
-        after, after_end = word_at(text, end + 1)
-        if after != end + 1 or not _name_word(text[after:after_end]):
-            break
-        end = after_end
-    return start, end
-
-
-def _name_word(word: str) -> bool:
-    return word[:1].isupper() and word.casefold() not in TITLES
+    """The name around ``pos`` ("Gustavo Petro"), else the word under it: titles and
+    adjectives of place are left out (the domain's :func:`name_span_at`)."""
+    return name_span_at(text, pos)
 
 
 def next_sentence(text: str, pos: int) -> int:

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from newsreader.safety import clean_line
 from newsreader.tui import commands
+from newsreader.tui.widgets.key_bar import KeyBar
 
 _KEY_COLUMN = 18
 
@@ -84,6 +85,7 @@ class HelpScreen(ModalScreen[None]):
         """The text in a scroll box."""
         with VerticalScroll(classes="dialog", id="help-box"):
             yield Static(self.content, id="help-text")
+        yield KeyBar()
 
     def action_close(self) -> None:
         """Back to the reader."""

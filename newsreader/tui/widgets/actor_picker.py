@@ -86,7 +86,9 @@ class ActorPicker(Vertical):
         many: tick any number of actors (else choose one: the row under the cursor).
         chosen: the actors chosen at the start (many: ticked; one: the first, if listed).
         none: the row meaning "nobody" (one-actor pickers), chosen when nothing else is.
-        suggested: suggestions whose aliases a typed new name may take.
+        suggested: the suggestions (known actors in or near the quote, names to create):
+            a one-actor picker starts on the first known one; a typed new name takes the
+            aliases of the suggestion of that name.
         placeholder: what the empty box says.
     """
 
@@ -111,6 +113,7 @@ class ActorPicker(Vertical):
         self._start = None if many or not chosen else chosen[0]
         self.rows: list[ActorChoice] = []
         self._marked: int | None = None
+        self._last_toggled: tuple[str, object] | None = None
 
     # --- building ------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -151,14 +154,17 @@ class ActorPicker(Vertical):
         elif self.many:
             ticked = list(self.ticked.values())
             rest = [c for c in self.offered if choice_key(c) not in self.ticked]
-            self._show([*ticked, *rest], 0)
+            rows = [*ticked, *rest]
+            keys = [choice_key(c) for c in rows]
+            last = self._last_toggled
+            self._show(rows, keys.index(last) if last in keys else 0)
         else:
             self._show(*self._untyped_rows())
 
     def _untyped_rows(self) -> tuple[list[ActorChoice], int]:
         """The offered rows and where the cursor starts: the last choice made while the box
-        was empty, else the first known actor offered, else "nobody" (never an actor to
-        create)."""
+        was empty, else the first known actor suggested (one named in or near the quote),
+        else "nobody" (never an actor to create)."""
         rows = list(self.offered)
         start = self._start
         if start is not None:
@@ -167,9 +173,10 @@ class ActorPicker(Vertical):
                 rows.insert(0, start)
                 return rows, 0
             return rows, keys.index(choice_key(start))
-        known = next((i for i, c in enumerate(rows) if c.actor_id is not None), None)
-        if known is not None:
-            return rows, known
+        keys = [choice_key(c) for c in rows]
+        known = next((c for c in self.suggested if not c.is_new), None)
+        if known is not None and choice_key(known) in keys:
+            return rows, keys.index(choice_key(known))
         return rows, rows.index(self.none) if self.none in rows else 0
 
     def _show(self, rows: list[ActorChoice], highlighted: int) -> None:
@@ -242,6 +249,7 @@ class ActorPicker(Vertical):
             self.app.bell()
             return
         key = choice_key(self.rows[index])
+        self._last_toggled = key  # the cursor stays on it when the list is refilled
         if key in self.ticked:
             del self.ticked[key]
         else:

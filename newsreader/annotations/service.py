@@ -338,6 +338,8 @@ def find_or_create_actor(conn: sqlite3.Connection, name: str, kind: str = "other
                 changed = actor_store.add_alias(conn, actor.id, alias) or changed
             except ActorError:
                 pass  # the alias names someone else: keep the actor without it
+    if changed:
+        actor = actor_store.get_actor(conn, actor.id) or actor  # with its new aliases
     return actor, changed
 
 

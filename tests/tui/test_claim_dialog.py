@@ -274,3 +274,26 @@ async def test_the_small_dialogs_fit_80x24(demo_store: Path, tmp_path: Path, mak
         await settle(pilot, app)
         assert hint in screen_text(app)
         assert "Close" in bottom_line(app) and "Quit" not in bottom_line(app)
+
+
+async def test_editing_a_claim_keeps_its_actors_and_adds_a_typed_one(annotated: Path,
+                                                                    tmp_path: Path):
+    """enter in the panel edits the first claim (Donald Trump, about Gustavo Petro)."""
+    app = make_app(annotated, tmp_path)
+    async with run(app) as pilot:
+        await open_sample(pilot, app)
+        await pilot.press("a", "enter")
+        await settle(pilot, app)
+        shown = screen_text(app)
+        assert "Edit claim" in shown and "Speaker: Donald Trump" in shown
+        assert "About: Gustavo Petro" in shown
+        await pilot.press("tab", *"Colombia", "enter", "ctrl+s")
+        await settle(pilot, app)
+    rows_ = rows(annotated, "SELECT s.name FROM annotations n JOIN actors s"
+                            " ON s.id = n.speaker_id WHERE n.exact LIKE 'Trump described%'")
+    assert rows_ == [("Donald Trump",)]
+    about_names = sorted(r[0] for r in rows(
+        annotated, "SELECT r.name FROM claim_about a JOIN actors r ON r.id = a.actor_id"
+                   " JOIN annotations n ON n.id = a.annotation_id"
+                   " WHERE n.exact LIKE 'Trump described%'"))
+    assert about_names == ["Colombia", "Gustavo Petro"]

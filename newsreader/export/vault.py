@@ -102,6 +102,12 @@ def actor_markdown(conn: sqlite3.Connection, actor_id: int, *, wiki_links: bool 
     return actor_page(actor, roles, data, _style(data, wiki_links, tree), now=now)
 
 
+def article_file_name(url: str, feed: str, title: str) -> str:
+    """Where an article's page goes inside a notes folder ("articles/<title>-<id>.md"),
+    from the article's url, feed title and title alone (nothing read, nothing renamed)."""
+    return f"{ARTICLES}/{article_stem(title, export_id(url, feed, title))}.md"
+
+
 def article_path(conn: sqlite3.Connection, root: Path, article_id: int) -> Path:
     """Where an article's page goes in the notes folder ``root`` (renaming an old one)."""
     bundle = _article_bundle(conn, article_id, load(conn, Scope(article_id=article_id)))

@@ -48,6 +48,72 @@ async def test_brackets_jump_between_annotations(annotated: Path, tmp_path: Path
         assert reader.cursor == text.index(CLAIM)
 
 
+async def test_brackets_move_the_panels_row_and_wrap_around_saying_so(annotated: Path,
+                                                                      tmp_path: Path):
+    app = make_app(annotated, tmp_path)
+    async with run(app) as pilot:
+        reader = await open_sample(pilot, app)
+        text, panel = reader.text, app.main.panel
+        ids = dict(rows(annotated, "SELECT exact, id FROM annotations"))
+        await pilot.press("a")  # the panel has the focus: ] and [ work there too
+        await pilot.pause()
+        assert panel.has_focus
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert reader.cursor == text.index(DISPUTED)
+        assert panel.current.annotation_id == ids[DISPUTED]
+        await pilot.press("right_square_bracket")
+        assert panel.current.annotation_id == ids[HIGHLIGHT]
+        await pilot.press("right_square_bracket")  # past the last: the first, and it says so
+        await pilot.pause()
+        assert reader.cursor == text.index(CLAIM) and panel.current.annotation_id == ids[CLAIM]
+        assert await wait_for(pilot, lambda: "That was the last annotation: back to the "
+                              "first." in flat(screen_text(app)))
+        await pilot.press("escape")  # back to the text; the panel stays and still follows
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert reader.has_focus and reader.cursor == text.index(HIGHLIGHT)
+        assert panel.current.annotation_id == ids[HIGHLIGHT]
+        assert await wait_for(pilot, lambda: "That was the first annotation: on to the "
+                              "last." in flat(screen_text(app)))
+
+
+async def test_brackets_without_annotations_say_so(annotated: Path, tmp_path: Path):
+    app = make_app(annotated, tmp_path)
+    async with run(app) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")  # "Getting started": nothing marked in it
+        await settle(pilot, app)
+        await pilot.press("right_square_bracket")
+        assert await wait_for(pilot, lambda: "No annotations in this article yet"
+                              in flat(screen_text(app)))
+        assert app.main.reader.cursor == 0
+
+
+async def test_a_is_the_panel_in_the_reader_and_add_feed_in_the_lists(annotated: Path,
+                                                                      tmp_path: Path):
+    app = make_app(annotated, tmp_path)
+    async with run(app) as pilot:
+        await open_sample(pilot, app)
+        pane = app.main.query_one("#reader-pane")
+        assert "a Annotations" in flat(widget_text(app, "KeyBar"))
+        await pilot.press("a")
+        await pilot.pause()
+        assert pane.border_title == "Reader · annotations (a hides)"
+        assert "Reader · annotations (a hides)" in screen_text(app)
+        assert await wait_for(pilot, lambda: "Annotations panel: the feeds and articles "
+                              "make room" in flat(screen_text(app)))
+        await pilot.press("a")
+        await pilot.pause()
+        assert pane.border_title == "Reader" and app.main.query_one("#articles-pane").display
+        await pilot.press("q", "a")  # the article list: a adds a feed there
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "AddFeedScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main
+
+
 async def test_x_deletes_the_annotation_under_the_cursor_and_ctrl_z_restores_it(
         annotated: Path, tmp_path: Path):
     app = make_app(annotated, tmp_path)

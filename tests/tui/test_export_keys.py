@@ -16,15 +16,11 @@ from tui_helpers import (
     settle,
     started,
     wait_for,
+    widget_text,
 )
 
 from newsreader import paths
 from newsreader.config import Settings
-
-
-def squeezed(app) -> str:  # type: ignore[no-untyped-def]
-    """The screen's text without any white space (a long path wraps in a notification)."""
-    return flat(screen_text(app)).replace(" ", "")
 
 
 def settings_with_notes(folder: Path) -> Settings:
@@ -34,23 +30,58 @@ def settings_with_notes(folder: Path) -> Settings:
     return settings
 
 
-async def test_e_exports_the_article_notes_and_shows_the_path(annotated: Path,
-                                                             tmp_path: Path):
+async def test_e_asks_for_the_folder_exports_and_puts_the_path_on_the_clipboard(
+        annotated: Path, tmp_path: Path):
     notes = tmp_path / "notes"
     app = make_app(annotated, tmp_path, settings_with_notes(notes))
     async with run(app) as pilot:
         await open_sample(pilot, app)
         await pilot.press("e")
         await settle(pilot, app)
+        folder = app.screen.query_one("#folder-input")
+        assert folder.value == str(notes)  # the notes folder is offered, editable
+        name = "Trump-and-Petro-Open-Channel-After-Diplomatic-Standoff-"
+        asked = widget_text(app, ".dialog-title")
+        assert "Export this article's notes into this folder" in asked
+        # the file it will write, before writing (a long name wraps in the dialog)
+        assert f"Thepage:articles/{name}a4cf46ab3bfd.md" in "".join(asked.split())
+        assert not notes.exists()
+        await pilot.press("enter")
+        await settle(pilot, app)
         pages = list((notes / "articles").glob("*.md"))
-        assert len(pages) == 1
+        assert len(pages) == 1 and pages[0].name.startswith(name)
         page = pages[0].read_text(encoding="utf-8")
         assert CLAIM in page and "|Donald Trump]]" in page and "Compare with the Bog" in page
-        assert await wait_for(pilot, lambda: f"Exportedto{pages[0]}" in squeezed(app))
-        await pilot.press("e")  # nothing changed: the same file, left alone
+        assert app.clipboard == str(pages[0])
+        shown = flat(screen_text(app))
+        assert "Exported Trump-and-Petro-Open-Channel-After-" in shown
+        assert "(its full path is on the clipboard)" in shown
+        app.copy_to_clipboard("")
+        await pilot.press("e", "enter")  # nothing changed: the same file, left alone
         await settle(pilot, app)
         assert await wait_for(pilot, lambda: "Up to date:" in flat(screen_text(app)))
         assert list((notes / "articles").glob("*.md")) == pages
+        assert app.clipboard == str(pages[0])
+
+
+async def test_e_offers_the_folder_chosen_last_and_escape_writes_nothing(
+        annotated: Path, tmp_path: Path):
+    notes, elsewhere = tmp_path / "notes", tmp_path / "elsewhere"
+    app = make_app(annotated, tmp_path, settings_with_notes(notes))
+    async with run(app) as pilot:
+        await open_sample(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        app.screen.query_one("#folder-input").value = str(elsewhere)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert len(list((elsewhere / "articles").glob("*.md"))) == 1
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert app.screen.query_one("#folder-input").value == str(elsewhere)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is app.main and not notes.exists()
 
 
 async def test_the_default_notes_folder_is_in_the_data_dir(annotated: Path,
@@ -59,6 +90,8 @@ async def test_the_default_notes_folder_is_in_the_data_dir(annotated: Path,
     async with run(app) as pilot:
         await open_sample(pilot, app)
         await pilot.press("e")
+        await settle(pilot, app)
+        await pilot.press("enter")
         await settle(pilot, app)
     assert len(list((paths.data_dir() / "notes" / "articles").glob("*.md"))) == 1
 
@@ -81,6 +114,7 @@ async def test_the_palette_exports_all_notes_into_a_chosen_folder(annotated: Pat
         assert len(list((out / "articles").glob("*.md"))) == 1
         assert (out / "actors" / "Gustavo-Petro.md").exists()
         assert await wait_for(pilot, lambda: "Exported" in screen_text(app))
+        assert app.clipboard == str(out.resolve())
 
 
 async def test_the_palette_exports_an_actor_dossier(annotated: Path,

@@ -37,7 +37,7 @@ async def test_help_lists_the_focused_pane_and_global_keys(app: NewsReaderApp):
         assert keys_for(app, "Toggle star") == ["s"]
         assert "Everywhere" in shown
         assert keys_for(app, "Search articles") == ["/"]
-        assert "Add a feed" not in shown  # a feeds-pane key
+        assert keys_for(app, "Add a feed") == ["a"]  # in the articles pane too
         await pilot.press("escape")
         await pilot.pause()
         assert "Keys for Articles" not in screen_text(app)
@@ -46,6 +46,33 @@ async def test_help_lists_the_focused_pane_and_global_keys(app: NewsReaderApp):
         shown = screen_text(app)
         assert "Keys for Reader — Trump and Petro talk" in shown
         assert keys_for(app, "Open link reference n") == list("123456789")
+        assert keys_for(app, "Show or hide the annotations panel") == ["a"]
+        assert "Add a feed" not in shown  # in the reader, a is the panel only
+
+
+async def test_the_help_scrolls_with_j_and_k(app: NewsReaderApp):
+    async with started(app, (80, 24)) as pilot:
+        await pilot.press("enter", "question_mark")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.scroll_y == 0 and box.max_scroll_y > 10
+        first = screen_text(app)
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert box.scroll_y == 3 and screen_text(app) != first
+        await pilot.press("k")
+        await pilot.pause()
+        assert box.scroll_y == 2
+        await pilot.press("G")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
+        assert "j/k scroll this help" in screen_text(app)  # the last line, now in sight
+        await pilot.press("g")
+        await pilot.pause()
+        assert box.scroll_y == 0
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen is app.main
 
 
 async def test_keys_are_rebound_by_id_from_the_keymap(store: Path, tmp_path: Path):

@@ -102,6 +102,33 @@ async def test_the_reading_position_is_restored(long_store: Path, tmp_path: Path
         assert again.main.current_pane == "reader"
 
 
+async def test_reopening_an_article_keeps_its_place_in_the_narrow_layout(long_store: Path,
+                                                                          tmp_path: Path):
+    conn = connect(long_store)
+    feed = conn.execute("SELECT id FROM feeds").fetchone()[0]
+    upsert_entries(conn, feed, [entry("short", "A short one", 2)])  # newer: listed first
+    conn.close()
+    app = make_app(long_store, tmp_path)
+    async with started(app, (80, 24)) as pilot:
+        reader = app.main.reader
+        await pilot.press("j", "enter", "space", "space", "space", "j", "j", "w")
+        await pilot.pause()
+        cursor, first = reader.cursor, top_paragraph(app)
+        assert first > 5 and cursor > reader.text.index(f"Paragraph {first} ")
+        await pilot.press("q")  # one pane at a time: the list replaces the reader
+        await pilot.pause()
+        assert app.main.current_pane == "articles" and "A long read" in screen_text(app)
+        await pilot.press("enter")  # the same article again
+        await pilot.pause()
+        assert (reader.cursor, top_paragraph(app)) == (cursor, first)
+        await pilot.press("q", "k", "enter")  # another article...
+        await pilot.pause()
+        assert reader.cursor == 0 and "A short one" in screen_text(app)
+        await pilot.press("q", "j", "enter")  # ...then the long one: where it was left
+        await pilot.pause()
+        assert (reader.cursor, top_paragraph(app)) == (cursor, first)
+
+
 async def test_a_failing_worker_becomes_a_notification(store: Path, tmp_path: Path):
     conn = connect(store)  # saved by another tool, with a date the search cannot read
     conn.execute("INSERT INTO saved_searches (name, query) VALUES ('Bad', 'after:2026-99-99')")

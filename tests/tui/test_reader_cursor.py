@@ -5,7 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_helpers import char_style, component_style, entry, make_app, run, settle
+from tui_helpers import (
+    char_style,
+    component_style,
+    entry,
+    flat,
+    make_app,
+    run,
+    screen_text,
+    settle,
+    wait_for,
+    widget_text,
+)
 
 from newsreader.store import connect
 from newsreader.store.articles import upsert_entries
@@ -85,14 +96,25 @@ async def test_visual_mode_shift_arrows_sentence_and_paragraph_selection(
     app = make_app(small_store, tmp_path)
     async with run(app) as pilot:
         reader = await opened(pilot, app)
-        await pilot.press("v", "E", "E")
+        pane = app.main.query_one("#reader-pane")
+        assert not pane.border_subtitle
+        await pilot.press("v")
+        await pilot.pause()
+        assert "VISUAL · 0 chars" in widget_text(app, "#reader-pane")
+        await pilot.press("E", "E")
         assert reader.selection == (0, len("First paragraph"))
         assert char_style(reader, 3).bgcolor == component_style(
             reader, "article-view--selection").bgcolor
+        await pilot.pause()
+        assert "VISUAL · 15 chars · c claim" in widget_text(app, "#reader-pane")
         await pilot.press("escape")
+        await pilot.pause()
         assert reader.selection is None and app.main.current_pane == "reader"
+        assert not pane.border_subtitle and "VISUAL" not in widget_text(app, "#reader-pane")
         await pilot.press("b", "b", "shift+right", "shift+right", "shift+right")
         assert reader.text[slice(*reader.selection)] == "Fir"
+        await pilot.pause()
+        assert "SELECT · 3 chars" in widget_text(app, "#reader-pane")
         await pilot.press("w")  # a plain motion drops a shift selection
         assert reader.selection is None
         await pilot.press("S")
@@ -102,7 +124,12 @@ async def test_visual_mode_shift_arrows_sentence_and_paragraph_selection(
             "Third paragraph: Dr. Smith met the U.S. President on Jan. 5.")
         await pilot.press("V")
         assert reader.text[slice(*reader.selection)] == TEXT.split("\n\n")[2]
-        await pilot.press("escape", "escape")  # the selection, then back to the list
+        await pilot.press("escape", "escape")  # the selection, then nothing: it says so
+        await pilot.pause()
+        assert app.main.current_pane == "reader" and reader.selection is None
+        assert await wait_for(pilot, lambda: "Nothing selected to drop: q goes back to the "
+                              "list." in flat(screen_text(app)))
+        await pilot.press("q")
         await pilot.pause()
         assert app.main.current_pane == "articles"
 

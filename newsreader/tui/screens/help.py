@@ -46,6 +46,8 @@ def help_text(
         text.append(f"\n{commands.SCOPE_TITLES[scope]}\n", style="bold underline")
         _section(text, commands.in_scope(scope), keys, enabled)
     text.append("\nctrl+p opens the command palette: every action, searchable.\n", style="dim")
+    text.append("j/k scroll this help · space/pageup by page · g/G top/bottom · q or ? "
+                "closes\n", style="dim")
     return text
 
 
@@ -86,6 +88,19 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog", id="help-box"):
             yield Static(self.content, id="help-text")
         yield KeyBar()
+
+    def on_mount(self) -> None:
+        """The box takes the focus, so the arrows scroll it as j/k do."""
+        self.query_one("#help-box").focus()
+
+    def action_scroll_help(self, unit: str, count: int) -> None:
+        """Scroll the help by ``count`` lines, pages, or to an end ("end")."""
+        box = self.query_one("#help-box", VerticalScroll)
+        if unit == "end":
+            box.scroll_to(y=0 if count < 0 else box.max_scroll_y, animate=False)
+            return
+        step = max(1, box.scrollable_content_region.height - 1) if unit == "page" else 1
+        box.scroll_to(y=box.scroll_y + step * count, animate=False)
 
     def action_close(self) -> None:
         """Back to the reader."""

@@ -193,6 +193,7 @@ class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMix
         if pane != "reader" and self.has_class("-panel"):  # the panel took the lists' room
             self.panel.display = False
             self.remove_class("-panel")
+            self.show_reader_title()
         for name in PANES:
             self.query_one(f"#{name}-pane").set_class(name == pane, "-active")
 
@@ -233,8 +234,12 @@ class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMix
         return True
 
     def action_back(self) -> None:
-        """Escape: close the search prompt, else cancel a running refresh, else go back."""
+        """Escape: close the search prompt, else cancel a running refresh, else go back;
+        never out of the reader's text (escape drops a selection there; q goes back)."""
         if self.query_one(SearchBar).has_focus or not self.cancel_refresh():
+            if self.reader.has_focus:
+                self.app.notify_text("Nothing selected to drop: q goes back to the list.")
+                return
             self.go_back()
 
     async def action_back_or_quit(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from textual import work
 from newsreader import paths
 from newsreader.store import connect
 from newsreader.tui.screens.pickers import ActorPickScreen, FolderScreen
+from newsreader.tui.widgets.wrap import fit
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
@@ -24,15 +26,35 @@ def notes_dir(configured: str) -> Path:
     return Path(configured).expanduser() if configured.strip() else paths.data_dir() / "notes"
 
 
+SHOWN_NAME = 44
+"""Most characters of a file name a notification shows (the clipboard has it whole)."""
+
+
 class ExportMixin(_Base):
     """Exporting notes as Markdown, and the cross-article actors screen."""
 
+    article_folder: Path | None = None
+    """The folder the last ``e`` of this session exported to (offered by the next one)."""
+
     # --- exports ------------------------------------------------------------------------------
     def action_export_article(self) -> None:
-        """e: write the open article's notes page into the notes folder."""
-        article_id = self.reader.article_id
-        if article_id is not None:
-            self._export_worker("article", article_id, self._notes_dir())
+        """e: ask for the folder (the last one used, else the notes folder), showing the
+        file the page goes to; enter writes it."""
+        article = self.reader_article
+        if self.reader.article_id is None or article is None:
+            return
+        from newsreader.export.vault import article_file_name
+
+        name = article_file_name(article.url, article.feed_title, article.title)
+        folder = self.article_folder or self._notes_dir()
+        title = f"Export this article's notes into this folder\nThe page: {name}"
+        self.app.push_screen(FolderScreen(title, str(folder)),
+                             partial(self._export_article_to, article.id))
+
+    def _export_article_to(self, article_id: int, folder: str | None) -> None:
+        if folder:
+            self.article_folder = Path(folder).expanduser()
+            self._export_worker("article", article_id, self.article_folder)
 
     def action_export_all(self) -> None:
         """Palette: export every annotated article and actor into a folder (asked)."""
@@ -69,19 +91,24 @@ class ExportMixin(_Base):
         try:
             if what == "all":
                 report = vault.export_tree(conn, root, wiki_links=wiki)
-                message = (f"Exported {report.files} notes pages to {report.root} "
-                           f"({len(report.written)} written, the rest unchanged)")
+                path = report.root
+                message = (f"Exported {report.files} notes pages ({len(report.written)} "
+                           "written, the rest unchanged): the folder's path is on the "
+                           "clipboard")
             else:
                 assert item_id is not None
                 export = vault.export_article_file if what == "article" \
                     else vault.export_actor_file
                 path, changed = export(conn, item_id, root, wiki_links=wiki)
-                message = f"{'Exported to' if changed else 'Up to date:'} {path}"
+                shown = fit(path.name, SHOWN_NAME)
+                message = (f"{'Exported' if changed else 'Up to date:'} {shown} "
+                           "(its full path is on the clipboard)")
         except (OSError, ValueError) as exc:
             self.app.notify_text(f"Export failed: {exc}", "error")
             return
         finally:
             conn.close()
+        self.app.call_from_thread(self.app.copy_to_clipboard, str(path))
         self.app.notify_text(message)
 
     # --- the actors screen --------------------------------------------------------------------

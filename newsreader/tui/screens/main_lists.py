@@ -138,10 +138,11 @@ class ListsMixin(_Base):
 
     # --- opening ------------------------------------------------------------------------------
     def open_article(self, article_id: int, *, focus: bool = True, mark: bool = True,
-                     offset: int = 0, cursor: int | None = None) -> None:
+                     offset: int | None = None, cursor: int | None = None) -> None:
         """Show an article in the reader (marking it read when configured).
 
-        ``offset`` is the text at the top, ``cursor`` where the text cursor goes (the top).
+        ``offset`` is the text at the top, ``cursor`` where the text cursor goes (the top);
+        without them the article opens where it was left this session (else at the top).
         Its annotations and the known actors in it arrive from a worker.
         """
         article = article_store.get_article(self.app.conn, article_id)

@@ -9,6 +9,8 @@ from newsreader.annotations import service
 from newsreader.store.annotations import Note, get_annotation
 from newsreader.tui.marks import PanelRow, quote
 from newsreader.tui.screens.pickers import NoteScreen
+from newsreader.tui.widgets.reader import ArticleView
+from newsreader.tui.widgets.reader_model import Span
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
@@ -23,15 +25,29 @@ class PanelMixin(_Base):
 
     # --- the panel ----------------------------------------------------------------------------
     def action_toggle_panel(self) -> None:
-        """a: show the annotations panel (and focus it), or hide it."""
+        """a: show the annotations panel (and focus it), or hide it; the change is said,
+        since in the wide layout the feeds and articles make room for it."""
         panel = self.panel
         panel.display = not panel.display
         self.set_class(panel.display, "-panel")
+        self.show_reader_title()
         if panel.display:
             self.show_marks()
             panel.focus()
+            room = "" if self.narrow else "the feeds and articles make room; "
+            self.app.notify_text(f"Annotations panel: {room}a hides it, esc goes back to "
+                                 "the text, ] [ move through the annotations.")
         else:
             self.focus_pane("reader")
+
+    def show_reader_title(self) -> None:
+        """The reader pane's title says when the annotations panel is open."""
+        self.query_one("#reader-pane").border_title = (
+            "Reader · annotations (a hides)" if self.panel.display else "Reader")
+
+    def on_article_view_selection_changed(self, message: ArticleView.SelectionChanged) -> None:
+        """A selection in progress: its mode and length under the reader (or nothing)."""
+        self.query_one("#reader-pane").border_subtitle = message.label
 
     def panel_moved(self, row: PanelRow | None) -> None:
         """The panel's cursor moved: show that annotation in the text."""
@@ -59,19 +75,30 @@ class PanelMixin(_Base):
 
     # --- moving between annotations -----------------------------------------------------------
     def action_next_annotation(self) -> None:
-        """]: the next annotation in the text."""
-        self._jump(self.reader.spans.next_stored(self.reader.cursor))
+        """]: the next annotation in the text; after the last, the first (and it says so)."""
+        spans = self.reader.spans
+        span = spans.next_stored(self.reader.cursor)
+        if span is None and (span := spans.next_stored(-1)) is not None:
+            self.app.notify_text("That was the last annotation: back to the first.")
+        self._jump(span)
 
     def action_previous_annotation(self) -> None:
-        """[: the previous annotation in the text."""
-        self._jump(self.reader.spans.previous_stored(self.reader.cursor))
+        """[: the previous annotation in the text; before the first, the last."""
+        spans = self.reader.spans
+        span = spans.previous_stored(self.reader.cursor)
+        if span is None and (span := spans.previous_stored(len(self.reader.text) + 1)) \
+                is not None:
+            self.app.notify_text("That was the first annotation: on to the last.")
+        self._jump(span)
 
-    def _jump(self, span) -> None:  # type: ignore[no-untyped-def]
+    def _jump(self, span: Span | None) -> None:
+        """Put the text cursor on ``span`` and the panel's cursor on its row."""
         if span is None or span.annotation_id is None:
-            self.app.bell()
+            self.app.notify_text("No annotations in this article yet: select text, then "
+                                 "c claim, t tag an actor, H highlight.")
             return
         self.reader.move_to(span.start)
-        self.panel.select_annotation(span.annotation_id)
+        self.panel.select_annotation(span.annotation_id, actor_id=span.actor_id)
 
     # --- delete and undo ----------------------------------------------------------------------
     @property

@@ -62,12 +62,16 @@ class AnnotationPanel(LineList):
         elif self.rows and step < 0:
             self.scroll_to(y=0, animate=False, immediate=True, force=True)
 
-    def select_annotation(self, annotation_id: int) -> None:
-        """Put the cursor on the row of an annotation (without announcing it)."""
-        for index, row in enumerate(self.rows):
-            if row.annotation_id == annotation_id:
-                self.move_cursor(index, announce=False)
-                return
+    def select_annotation(self, annotation_id: int, *, actor_id: int | None = None) -> None:
+        """Put the cursor on the row of an annotation (without announcing it); a mention
+        has no row of its own: the row of its ``actor_id`` then."""
+        index = next((i for i, row in enumerate(self.rows)
+                      if row.annotation_id == annotation_id), None)
+        if index is None and actor_id is not None:
+            index = next((i for i, row in enumerate(self.rows)
+                          if row.kind == "actor" and row.actor_id == actor_id), None)
+        if index is not None:
+            self.move_cursor(index, announce=False)
 
     def _panel_style(self, name: str) -> Style:
         key = "panel:" + name

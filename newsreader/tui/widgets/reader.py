@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -33,6 +35,8 @@ _CACHE_LINES = 2048
 LAYER_CLASSES = ("actor", "mention", "highlight", "claim-unverified", "claim-supported",
                  "claim-disputed", "claim-false", "selection", "cursor", "cursor-blurred")
 """Component classes drawn over the text (``article-view--<name>``), in this order."""
+REMEMBERED = 500
+"""Articles whose reading position the reader keeps for this session."""
 
 
 class ArticleView(ReaderInput, ScrollView, can_focus=True):
@@ -40,6 +44,14 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
 
     BINDINGS = commands.bindings("reader")
     ALLOW_SELECT = False
+
+    @dataclass
+    class SelectionChanged(Message):
+        """A selection started, grew, shrank or ended: ``label`` says what is selected
+        ("SELECT · 42 chars · …"), "" when nothing is."""
+
+        label: str
+
     COMPONENT_CLASSES = {"article-view--text", "article-view--ref", "article-view--heading",
                          "article-view--dim", *(f"article-view--{n}" for n in LAYER_CLASSES)}
 
@@ -65,11 +77,22 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         self._combined: dict[tuple[object, ...], Style] = {}
         self._cache: dict[tuple[object, ...], Strip] = {}
+        self._positions: dict[int, tuple[int, int]] = {}
+        """Article id -> (top offset, cursor) where it was left, this session."""
+        self._label = ""
 
     # --- content ----------------------------------------------------------------------------
     def load(self, article_id: int | None, text: str, links: tuple[str, ...] = (),
-             offset: int = 0, cursor: int | None = None) -> None:
-        """Show ``text`` (canonical text) and its ``links``, top line at ``offset``."""
+             offset: int | None = None, cursor: int | None = None) -> None:
+        """Show ``text`` (canonical text) and its ``links``, top line at ``offset``.
+
+        Without an ``offset`` the article opens where it was left this session (its top
+        line and cursor, as when it was last shown), else at the top.
+        """
+        self.remember_position()
+        if offset is None:
+            offset, cursor = self._positions.get(article_id, (0, cursor)) \
+                if article_id is not None else (0, cursor)
         self.article_id = article_id
         self.text = display_text(text)
         self.links = tuple(clean_url(link) for link in links)
@@ -77,15 +100,28 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
         self.anchor, self.visual, self._goal = None, False, None
         self.spans = SpanIndex()
         self._width = 0
+        self._lines, self._starts = [], []  # wrapped now, or once the reader is shown
         self._cache.clear()
         self._pending_top = max(0, min(offset, len(self.text)))
         self._relayout()
         self._place()
         self.refresh()
+        self._selection_changed()
+
+    def remember_position(self) -> None:
+        """Keep where the open article is (top line and cursor) for its next opening."""
+        if self.article_id is None or not self.text:
+            return
+        self._positions.pop(self.article_id, None)
+        self._positions[self.article_id] = (self.top_offset, self.cursor)
+        while len(self._positions) > REMEMBERED:
+            del self._positions[next(iter(self._positions))]
 
     def _place(self) -> None:
-        """Put the wanted text at the top (once wrapped) and keep the cursor visible."""
-        if not self._lines or self._pending_top is None:
+        """Put the wanted text at the top (once wrapped and shown) and keep the cursor
+        visible."""
+        if not self._lines or self._pending_top is None \
+                or self.scrollable_content_region.height < 1:
             return
         self.scroll_to_offset(self._pending_top)
         self._pending_top = None
@@ -123,9 +159,16 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
         return lines
 
     def on_resize(self) -> None:
-        """Re-wrap for the new width, keeping the same text at the top."""
+        """Re-wrap for the new width, keeping the same text at the top.
+
+        A hidden reader (the narrow layout shows one pane at a time) has no room: the top
+        is kept until it is shown again, rather than scrolled to fit a one-line view.
+        """
         if self._pending_top is None:
             self._pending_top = self.top_offset
+        region = self.scrollable_content_region
+        if region.width < 2 or region.height < 1:
+            return
         self._relayout()
         self._place()
 
@@ -141,7 +184,10 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
 
     @property
     def top_offset(self) -> int:
-        """Offset of the first character on the top visible line."""
+        """Offset of the first character on the top visible line (or of the one to be put
+        there once the reader is laid out)."""
+        if self._pending_top is not None:
+            return self._pending_top
         y = self.scroll_offset.y
         if y < len(self._lines):
             return self._lines[y][0]
@@ -214,8 +260,27 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
         self._refresh_changes(self.cursor, old_anchor)
         return had
 
+    @property
+    def selection_label(self) -> str:
+        """What is being selected, for the pane's status line: "" when nothing is."""
+        if not self.visual and self.selection is None:
+            return ""
+        start, end = self.selection or (self.cursor, self.cursor)
+        size = end - start
+        mode = "VISUAL" if self.visual else "SELECT"
+        return (f" {mode} · {size} char{'s' if size != 1 else ''} · c claim · t tag · "
+                "H highlight · esc drops ")
+
+    def _selection_changed(self) -> None:
+        """Tell the screen when the selection label changed."""
+        label = self.selection_label
+        if label != self._label:
+            self._label = label
+            self.post_message(self.SelectionChanged(label))
+
     def _refresh_changes(self, old_cursor: int, old_anchor: int | None) -> None:
         """Redraw the lines between the old and new cursor, and a dropped/new selection."""
+        self._selection_changed()
         points = [old_cursor, self.cursor]
         if old_anchor != self.anchor:
             points += [p for p in (old_anchor, self.anchor) if p is not None]

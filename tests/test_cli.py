@@ -223,3 +223,109 @@ def test_db_from_environment_and_config_warnings(run: Run, tmp_path: Path) -> No
     assert str(config) in result.stderr and "speed" in result.stderr
     config.write_text("[fetch]\nmax_per_host = 'x'\n")
     assert_clean_failure(run("stats", "--config", str(config)))
+
+
+def _big_feed(items: int, words: int = 400) -> str:
+    """An RSS document with ``items`` long entries (about 2.5 KB of text each)."""
+    entries = "".join(
+        f"<item><title>Story {i}</title><guid>big-{i}</guid><link>http://big.example/{i}</link>"
+        f"<description>{' '.join(f'word{i}x{j}' for j in range(words))}</description></item>"
+        for i in range(items))
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>'
+            f"<link>http://big.example/</link>{entries}</channel></rss>")
+
+
+def _one_line_failure(ran: object, words: str) -> None:
+    assert ran.returncode == 1, (ran.args, ran.stdout, ran.stderr)  # type: ignore[attr-defined]
+    stderr = ran.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in stderr and stderr.count("\n") == 1, stderr
+    assert stderr.startswith("newsreader: ") and words in stderr, stderr
+
+
+def test_disk_full_is_one_line_and_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    """On a real full file system, every writing command says "database or disk is full"
+    in one line and exits 1; with the space back, the store holds exactly what it held."""
+    from tests.fsjail import run_on_tmpfs
+
+    other = tmp_path / "other.xml"
+    other.write_text(_big_feed(3))
+    snapshot = [["articles", "--json"], ["actors", "--json"], ["claims", "--json"],
+                ["feeds", "--json"], ["stats"]]
+    ran = run_on_tmpfs(tmp_path, [
+        {"run": ["add", str(DEMO)]},
+        {"run": ["actor", "add", "Gustavo Petro", "--kind", "person"]},
+        *({"run": args} for args in snapshot),
+        {"checkpoint": True}, {"fill": 0},
+        {"run": ["actor", "add", "Nicolás Maduro", "--kind", "person"]},
+        {"run": ["annotate", "2", "--quote", "Petro", "--occurrence", "1",
+                 "--kind", "highlight"]},
+        {"run": ["refresh"]},
+        {"run": ["add", str(other)]},
+        {"run": ["articles", "--json"]},  # reading still works on a full disk
+        {"unfill": True},
+        *({"run": args} for args in snapshot),
+    ])
+    before, full, after = ran[2:7], ran[7:11], ran[12:]
+    assert all(r.returncode == 0 for r in ran[:7]), [(r.args, r.stderr) for r in ran[:7]]
+    for failed in full:
+        _one_line_failure(failed, "database or disk is full")
+    assert ran[11].returncode == 0 and ran[11].stdout == before[0].stdout
+    assert [r.stdout for r in after] == [r.stdout for r in before]
+
+
+def test_disk_filling_up_during_a_refresh_stops_it_in_one_line(tmp_path: Path) -> None:
+    """The disk fills while a refresh stores a big feed: one line, exit 1, no second
+    traceback from recording the failure; the feed keeps its articles and its status."""
+    from tests.fsjail import run_on_tmpfs
+
+    feed, bigger = tmp_path / "feed.xml", tmp_path / "bigger.xml"
+    feed.write_text(_big_feed(2))
+    bigger.write_text(_big_feed(300))
+    ran = run_on_tmpfs(tmp_path, [
+        {"run": ["add", str(feed)]},
+        {"run": ["feeds", "--json"]},
+        {"copy": [str(bigger), str(feed)]},
+        {"checkpoint": True}, {"fill": 256},
+        {"run": ["refresh"]},
+        {"unfill": True},
+        {"run": ["feeds", "--json"]},
+        {"run": ["refresh"]},
+        {"run": ["feeds", "--json"]},
+    ])
+    assert ran[0].returncode == 0 and ran[1].returncode == 0, ran[0].stderr
+    [before] = json.loads(ran[1].stdout)
+    assert before["article_count"] == 2 and before["last_status"] == "ok"
+    _one_line_failure(ran[2], "database or disk is full")
+    assert json.loads(ran[3].stdout) == [before]
+    assert ran[4].returncode == 0, ran[4].stderr  # with the space back, it goes through
+    assert json.loads(ran[5].stdout)[0]["article_count"] == 300
+
+
+@pytest.mark.parametrize("clean_exit", [True, False], ids=["no-wal-file", "with-wal-file"])
+def test_a_store_on_a_read_only_file_system(tmp_path: Path, clean_exit: bool) -> None:
+    """Reading commands read it as they would a writable one (with or without a -wal file
+    left beside it); a write says "read-only" in one line and exits 1."""
+    from tests.fsjail import run_on_tmpfs
+
+    reads = [["articles", "--json"], ["show", "2"], ["claims"],
+             ["feeds", "--json"], ["stats"], ["export-opml"],
+             ["articles", "--search", "petro"]]
+    writes = [["actor", "add", "Nicolás Maduro", "--kind", "person"],
+              ["annotate", "2", "--quote", "Petro", "--occurrence", "1"],
+              ["refresh"], ["add", str(DEMO)], ["import-opml", "--starter"]]
+    ran = run_on_tmpfs(tmp_path, [
+        {"run": ["add", str(DEMO)]},
+        {"run": ["actor", "add", "Gustavo Petro", "--kind", "person"]},
+        *({"run": args} for args in reads),
+        *([{"checkpoint": True}] if clean_exit else []), {"readonly": True},
+        *({"run": args} for args in reads),
+        *({"run": args} for args in writes),
+    ])
+    before, after, failed = ran[2:2 + len(reads)], ran[2 + len(reads):-len(writes)], \
+        ran[-len(writes):]
+    assert all(r.returncode == 0 for r in ran[:2 + len(reads)]), [r.stderr for r in ran]
+    for read, again in zip(before, after, strict=True):
+        assert again.returncode == 0, (again.args, again.stderr)
+        assert (again.stdout, again.stderr) == (read.stdout, read.stderr), again.args
+    for write in failed:
+        _one_line_failure(write, "read-only")

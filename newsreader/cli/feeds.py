@@ -131,10 +131,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     summary = run_refresh(ctx, ids, quiet=args.quiet)
     for feed_id, url, message in summary.errors:
         print(f"newsreader: feed {feed_id} <{url}>: {message}", file=sys.stderr)
-    recovered = f" ({summary.recovered} stored what it could)" if summary.recovered else ""
-    print(f"refreshed {plural(summary.feeds, 'feed')}: {summary.new_articles} new, "
-          f"{summary.updated} updated, {summary.not_modified} unchanged, "
-          f"{summary.skipped} skipped, {len(summary.errors)} failed{recovered}")
+    print(summary.line())
     if none_refreshed(summary):
         raise CliError("no feed refreshed: every feed failed")
     return 0

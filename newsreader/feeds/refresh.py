@@ -40,7 +40,9 @@ from newsreader.feeds.parsepool import ParseFailed, ParsePool, describe, parse_p
 from newsreader.models import Feed, FetchResult, ParsedFeed, RefreshProgress
 from newsreader.safety import clean_line
 from newsreader.store import connect, transaction
+from newsreader.store.db import store_fault
 from newsreader.store.feeds import feeds_by_ids, move_feed, record_fetch
+from newsreader.wording import plural
 
 __all__ = ["ParseFailed", "ParsePool", "RefreshSummary", "refresh"]
 
@@ -68,6 +70,32 @@ class RefreshSummary:
     """Feeds fetched, parsed and stored."""
     recovered: int = 0
     """Feeds whose damaged document still gave entries, stored; also in ``errors``."""
+    feeds_with_new: int = 0
+    """Feeds stored ("ok") that brought at least one new article."""
+    feeds_updated: int = 0
+    """Feeds stored ("ok") with no new article but some changed ones."""
+
+    @property
+    def unchanged(self) -> int:
+        """Feeds with nothing new: answered 304, or fetched (a local file too) and the same."""
+        return self.not_modified + self.ok - self.feeds_with_new - self.feeds_updated
+
+    @property
+    def not_done(self) -> int:
+        """Feeds left when the refresh was cancelled (0 otherwise)."""
+        return (self.feeds - self.feeds_with_new - self.feeds_updated - self.unchanged
+                - self.skipped - len(self.errors))
+
+    def line(self) -> str:
+        """The summary in one line, where every feed is counted once:
+        with new articles + updated + unchanged + skipped + failed (+ not done) = feeds."""
+        recovered = f" ({self.recovered} stored what it could)" if self.recovered else ""
+        left = f", {self.not_done} not refreshed (cancelled)" if self.not_done else ""
+        return (f"refreshed {plural(self.feeds, 'feed')}: {self.feeds_with_new} with new "
+                f"articles, {self.feeds_updated} updated, {self.unchanged} unchanged, "
+                f"{self.skipped} skipped, {len(self.errors)} failed{recovered}{left}; "
+                f"{plural(self.new_articles, 'new article')}, "
+                f"{plural(self.updated, 'article')} updated")
 
 
 def refresh(
@@ -165,17 +193,19 @@ class _Run:
                 pool.start_workers()  # bodies will come: have the parsers ready for them
             stage = _FetchStage(feeds, self.settings, fetcher, pool)
             remaining = len(feeds)
-            while remaining and not cancelled():
-                try:
-                    outcome = stage.outcomes.get(timeout=POLL_SECONDS)
-                except queue.Empty:
-                    continue
-                self.store(outcome)
-                stage.stored(outcome)
-                remaining -= 1
-            if remaining:
-                stage.stop()
-                pool.kill()
+            try:
+                while remaining and not cancelled():
+                    try:
+                        outcome = stage.outcomes.get(timeout=POLL_SECONDS)
+                    except queue.Empty:
+                        continue
+                    self.store(outcome)
+                    stage.stored(outcome)
+                    remaining -= 1
+            finally:  # cancelled, or the store failed (disk full): start nothing more
+                if remaining:
+                    stage.stop()
+                    pool.kill()
 
     def store(self, outcome: _Outcome) -> None:
         """Store one feed's outcome; a failure here is that feed's error, nothing more."""
@@ -194,6 +224,8 @@ class _Run:
         try:
             self.store_parsed(feed, fetched, parsed)
         except Exception as exc:  # e.g. text SQLite cannot take; rolled back, feed by feed
+            if store_fault(exc):  # the store itself (disk full, read-only): stop here;
+                raise  # recording it on the feed would fail the same way
             self.store_error(feed, f"cannot store: {describe(exc)}", fetched.status)
 
     def store_unparsed(self, feed: Feed, result: FetchResult) -> None:
@@ -228,6 +260,10 @@ class _Run:
             self.report(feed, "error", parsed.problem)
             return
         self.summary.ok += 1
+        if stored.new:
+            self.summary.feeds_with_new += 1
+        elif stored.updated:
+            self.summary.feeds_updated += 1
         self.report(feed, "ok")
 
     def _move(self, feed: Feed, result: FetchResult) -> None:

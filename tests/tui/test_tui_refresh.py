@@ -92,7 +92,7 @@ async def test_refresh_all_brings_articles_while_the_user_keeps_their_place(
         await settle(pilot, app)
         assert article_key(db_path, app.main.articles.current_id) == "old2"
         assert "Old two" in widget_text(app, "#articles").splitlines()[1]  # same screen row
-        await pilot.press("escape", "g")  # back to the list: the arrivals are above
+        await pilot.press("q", "g")  # back to the list: the arrivals are above
         listed = widget_text(app, "#articles")
         assert "Alpha fresh" in listed and "Beta fresh" in listed
         assert await wait_for(

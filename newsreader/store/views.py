@@ -10,9 +10,12 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from dataclasses import dataclass
+from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from newsreader.store.articles import ArticleFilter, counts, filter_sql
 from newsreader.store.db import transaction
+from newsreader.store.search import QueryError
 
 VIRTUAL_KINDS = ("all", "unread", "starred", "annotated")
 VIRTUAL_LABELS = {"all": "All", "unread": "Unread", "starred": "Starred",
@@ -57,6 +60,8 @@ class FeedRow:
     failed: bool = False
     error: str = ""
     saved_search_id: int | None = None
+    where: str = ""
+    """Where a feed comes from, when another feed has its title (the end of ``label``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,21 +156,29 @@ def unread_by_feed(conn: sqlite3.Connection) -> dict[int, int]:
     return {int(feed_id): int(n) for feed_id, n in rows}
 
 
-def feed_rows(conn: sqlite3.Connection) -> list[FeedRow]:
-    """The feeds pane: virtual feeds, saved searches, then folders with their feeds."""
+def feed_rows(conn: sqlite3.Connection, *, search_counts: bool = False) -> list[FeedRow]:
+    """The feeds pane: virtual feeds, saved searches, then folders with their feeds.
+
+    Feeds sharing a title are told apart by where they come from (see :func:`feed_labels`).
+    A saved search's count (its unread matches) is filled in only with ``search_counts``:
+    a full-text count can take tens of milliseconds, so the TUI asks for it from a worker.
+    """
     counts = virtual_counts(conn)
     rows = [FeedRow(Source(kind), VIRTUAL_LABELS[kind], counts[kind]) for kind in VIRTUAL_KINDS]
-    rows += [FeedRow(Source("search", query=s.query), s.name, None, saved_search_id=s.id)
-             for s in list_saved_searches(conn)]
+    searches = list_saved_searches(conn)
+    found = saved_search_counts(conn, searches) if search_counts else {}
+    rows += [FeedRow(Source("search", query=s.query), s.name, found.get(s.id),
+                     saved_search_id=s.id) for s in searches]
     unread = unread_by_feed(conn)
     feeds = conn.execute(
         "SELECT id, url, title, folder, last_status, last_error FROM feeds"
         " ORDER BY folder COLLATE NOCASE, folder, title COLLATE NOCASE, id"
     ).fetchall()
+    places = feed_places([(int(f["id"]), f["title"] or f["url"], f["url"]) for f in feeds])
     totals: dict[str, int] = {}
     for feed in feeds:
         totals[feed["folder"]] = totals.get(feed["folder"], 0) + unread.get(feed["id"], 0)
-    rows += [_feed_row(f, unread, 0) for f in feeds if not f["folder"]]
+    rows += [_feed_row(f, places, unread, 0) for f in feeds if not f["folder"]]
     folder = None
     for feed in feeds:
         if not feed["folder"]:
@@ -173,18 +186,64 @@ def feed_rows(conn: sqlite3.Connection) -> list[FeedRow]:
         if feed["folder"] != folder:
             folder = feed["folder"]
             rows.append(FeedRow(Source("folder", folder=folder), folder, totals[folder]))
-        rows.append(_feed_row(feed, unread, 1))
+        rows.append(_feed_row(feed, places, unread, 1))
     return rows
 
 
-def _feed_row(feed: sqlite3.Row, unread: dict[int, int], depth: int) -> FeedRow:
+def feed_places(feeds: list[tuple[int, str, str]]) -> dict[int, str]:
+    """For feeds sharing a title (of (id, title, url) triples), where each comes from, by
+    feed id, as short as tells them apart (the pane is narrow): the site's name ("nytimes"),
+    else its host ("bbc.co.uk"), else host and path, or a local file's name. Feeds with a
+    title of their own are absent."""
+    by_title: dict[str, list[tuple[int, str, str]]] = {}
+    for feed in feeds:
+        by_title.setdefault(feed[1].casefold(), []).append(feed)
+    places = {}
+    for group in by_title.values():
+        if len(group) < 2:
+            continue
+        hosts = [_place(url) for _id, _title, url in group]
+        names = [host.split(".")[0] if "." in host else host for host in hosts]
+        for candidates in (names, hosts, [_place(url, with_path=True) for *_, url in group]):
+            if len(set(candidates)) == len(candidates):
+                break
+        places.update((feed_id, place) for (feed_id, *_), place in zip(group, candidates,
+                                                                        strict=True))
+    return places
+
+
+_FEED_HOSTS = ("www.", "feeds.", "feed.", "rss.")
+"""Host prefixes that say nothing about whose feed it is."""
+
+
+def _place(url: str, *, with_path: bool = False) -> str:
+    """The short place a feed comes from: its host (without "www.", "feeds." …), or a
+    local file's name."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return PurePath(parts.path or url).name or url
+    host = parts.hostname
+    for prefix in _FEED_HOSTS:
+        if host.startswith(prefix) and "." in host.removeprefix(prefix):
+            host = host.removeprefix(prefix)
+            break
+    if parts.port:
+        host += f":{parts.port}"
+    return host + parts.path.rstrip("/") if with_path else host
+
+
+def _feed_row(feed: sqlite3.Row, places: dict[int, str], unread: dict[int, int],
+              depth: int) -> FeedRow:
+    title = feed["title"] or feed["url"]
+    where = places.get(int(feed["id"]), "")
     return FeedRow(
         Source("feed", feed_id=int(feed["id"])),
-        feed["title"] or feed["url"],
+        f"{title} · {where}" if where else title,
         unread.get(int(feed["id"]), 0),
         depth=depth,
         failed=feed["last_status"] in FAILED_STATUSES,
         error=feed["last_error"] or "",
+        where=where,
     )
 
 
@@ -211,6 +270,37 @@ def save_search(conn: sqlite3.Connection, query: str, name: str = "") -> int:
         )
         row = conn.execute("SELECT id FROM saved_searches WHERE query = ?", (query,)).fetchone()
     return int(row[0])
+
+
+def count_articles(conn: sqlite3.Connection, source: Source, unread_only: bool = False) -> int:
+    """How many articles ``source`` lists.
+
+    Raises:
+        newsreader.store.search.QueryError: a search source with a bad query.
+    """
+    where, params = _source_filter(source, unread_only)
+    return int(conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params)
+               .fetchone()[0])
+
+
+def saved_search_counts(conn: sqlite3.Connection,
+                        searches: list[SavedSearch] | None = None) -> dict[int, int]:
+    """Unread matches of each saved search, by its id (a search that no longer reads, e.g.
+    after a change of the query language, is left out rather than failing them all)."""
+    found = {}
+    for search in list_saved_searches(conn) if searches is None else searches:
+        try:
+            found[search.id] = count_articles(conn, Source("search", query=search.query), True)
+        except QueryError:
+            continue
+    return found
+
+
+def get_saved_search(conn: sqlite3.Connection, query: str) -> SavedSearch | None:
+    """The saved search of this query, if it is saved."""
+    row = conn.execute("SELECT id, name, query FROM saved_searches WHERE query = ?",
+                       (query.strip(),)).fetchone()
+    return SavedSearch(int(row[0]), row[1], row[2]) if row else None
 
 
 def delete_saved_search(conn: sqlite3.Connection, search_id: int) -> bool:

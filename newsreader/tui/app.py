@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -127,10 +128,16 @@ class NewsReaderApp(App[None]):
             arguments = (int(params.rstrip(")")),) if params else ()
             if screen.check_action(name, arguments) is not True:
                 continue
-            keys = self.settings.keymap.get(command.id, command.keys)
+            keys = self.key_names(self.settings.keymap.get(command.id, command.keys))
             where = ", ".join(commands.SCOPE_TITLES[s] for s in command.scopes)
             yield SystemCommand(command.title, f"{keys} · {where}" if keys else where,
                                 partial(self._run_from_palette, screen, command.action))
+
+    def key_names(self, keys: str) -> str:
+        """Comma-separated Textual key names ("at,ctrl+s") as the key bar writes them
+        ("@, ^s")."""
+        return ", ".join(self.get_key_display(Binding(key.strip(), ""))
+                         for key in keys.split(",") if key.strip())
 
     def _run_from_palette(self, screen: Screen, action: str) -> None:
         self.call_later(self.run_action, action, screen)

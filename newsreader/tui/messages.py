@@ -90,3 +90,10 @@ class NamesFound(Message):
 
     token: int
     names: list[str]
+
+
+@dataclass
+class SearchCounts(Message):
+    """Unread matches of the saved searches, by saved search id (counted in a worker)."""
+
+    counts: dict[int, int]

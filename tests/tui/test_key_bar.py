@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tui_helpers import SIZE, screen_text, settle, started
+from pathlib import Path
+
+from tui_helpers import SIZE, make_app, screen_text, settle, started
 
 from newsreader.tui.app import NewsReaderApp
 from newsreader.tui.screens.help import HelpScreen
@@ -39,13 +41,27 @@ async def test_clicking_an_item_presses_its_key(app: NewsReaderApp) -> None:
         assert isinstance(app.screen, HelpScreen)
 
 
-async def test_a_narrow_bar_drops_the_palette_key_rather_than_overlap(
-        app: NewsReaderApp) -> None:
+async def test_a_narrow_bar_drops_its_last_keys_but_never_help_nor_cuts_one(
+        app: NewsReaderApp, store: Path, tmp_path: Path) -> None:
+    """Too narrow for every key: the last ones go whole (the focused pane's keys come
+    first), `? Help` and the palette key stay; at 80×24 too, in every pane."""
     async with started(app, size=(60, 30)):
         line = bottom_line(app)
         assert len(line) <= 60
-        assert "palette" not in line
-        assert line.startswith(" ⏎ Open")
+        assert line.startswith(" ⏎ Open") and "? Help" in line
+        assert line.rstrip().endswith("^p palette")
+        assert "Actors" not in line
+    for keys in ((), ("enter",), ("shift+tab",)):  # the articles, the reader, the feeds
+        narrow = make_app(store, tmp_path)
+        async with started(narrow, size=(80, 24)) as pilot:
+            await pilot.press(*keys)
+            await settle(pilot, narrow)
+            line = bottom_line(narrow)
+            shown = narrow.screen.query_one(KeyBar).fitting(80)
+            assert len(line) <= 80 and "? Help" in line and line.rstrip().endswith("^p palette")
+            assert len(shown) >= 3
+            for item in shown:  # each shown whole: its key and all of its label
+                assert f" {item.display} {item.description} " in line
 
 
 async def test_an_unavailable_key_is_dimmed_and_clicking_it_rings_the_bell(

@@ -229,3 +229,76 @@ async def test_remove_a_feed_after_confirming(app: NewsReaderApp, store: Path):
         assert conn.execute("SELECT count(*) FROM feeds WHERE title = 'World Desk'").fetchone()[
             0] == 0
         conn.close()
+
+
+async def test_the_palette_writes_keys_as_the_key_bar_does(app: NewsReaderApp):
+    async with started(app) as pilot:
+        await pilot.press("ctrl+p", *"actors")
+        assert await wait_for(pilot, lambda: "Actors: every claim" in screen_text(app))
+        shown = flat(screen_text(app))
+        assert "@ · Everywhere" in shown and "at · Everywhere" not in shown
+        await pilot.press(*"\b" * 6, *"save this search")
+        await pilot.press("escape")
+
+
+async def test_feeds_sharing_a_title_read_apart(store: Path, tmp_path: Path):
+    """Two "Daily News": the feeds pane and the article list say whose each is."""
+    from tui_helpers import entry
+
+    from newsreader.store.articles import upsert_entries
+    from newsreader.store.feeds import add_feed
+
+    conn = connect(store)
+    for url in ("https://www.nytimes.example/rss", "https://feeds.dailynews.example/feed"):
+        feed, _ = add_feed(conn, url, "Daily News")
+        upsert_entries(conn, feed, [entry(url[-3:], f"Story from {url[8:20]}", 9)])
+    conn.close()
+    app = make_app(store, tmp_path)
+    async with started(app, size=(200, 40)):
+        feeds = widget_text(app, "#feeds")
+        assert "Daily News · dailynews" in feeds and "Daily News · nytimes" in feeds
+        listed = widget_text(app, "#articles")
+        assert "Daily News · nytimes" in listed and "Daily News · dailyn" in listed
+    narrow = make_app(store, tmp_path)
+    async with started(narrow, size=(100, 30)):  # a narrow feeds pane cuts the title first
+        feeds = widget_text(narrow, "#feeds")
+        assert "Dai… dailynews 1" in feeds and "Daily… nytimes 1" in feeds
+
+
+async def test_the_feeds_pane_gives_way_on_a_100_column_terminal(app: NewsReaderApp,
+                                                                 store: Path, tmp_path: Path):
+    """The feeds pane is a fifth of the width (22 to 32 columns): at 100 columns the
+    article titles get the rest."""
+    async with started(app, size=(100, 30)):
+        assert app.main.query_one("#feeds-pane").outer_size.width == 22
+        assert "Trump and Petro talk" in widget_text(app, "#articles")
+    wide = make_app(store, tmp_path)
+    async with started(wide, size=(200, 40)):
+        assert wide.main.query_one("#feeds-pane").outer_size.width == 32
+
+
+async def test_an_add_error_names_the_address_once(app: NewsReaderApp, tmp_path: Path,
+                                                 monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    missing = "./missing.xml"
+    async with started(app) as pilot:
+        await pilot.press("shift+tab", "a")
+        await pilot.pause()
+        await pilot.press(*missing, "enter")
+        assert await wait_for(pilot, lambda: "Could not add" in flat(screen_text(app)))
+        await settle(pilot, app)
+        shown = flat(screen_text(app))
+        assert f"Could not add the feed: no such file: {missing}" in shown
+        assert shown.count("missing.xml") == 2  # this one and "Subscribing to …"
+
+
+async def test_counts_in_messages_agree_in_number(app: NewsReaderApp):
+    async with started(app) as pilot:
+        await pilot.press("shift+tab", "G", "A")  # World Desk, 2 unread
+        await settle(pilot, app)
+        assert "Marked 2 articles read: World Desk" in flat(screen_text(app))
+        await pilot.press("k", "k", "A")  # Inter Bellum: ib2 and ib3
+        await settle(pilot, app)
+        await pilot.press("tab", "j", "m", "shift+tab", "A")  # ib2 unread again: one
+        await settle(pilot, app)
+        assert "Marked 1 article read: Inter Bellum" in flat(screen_text(app))

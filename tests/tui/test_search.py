@@ -10,6 +10,7 @@ from tui_helpers import (
     article_key,
     flat,
     line_of,
+    make_app,
     screen_text,
     settle,
     started,
@@ -71,28 +72,77 @@ async def test_a_bad_date_is_explained_not_fatal(app: NewsReaderApp):
         assert app.is_running
 
 
-async def test_ctrl_s_saves_the_search_as_a_smart_feed(app: NewsReaderApp, store: Path):
-    async with started(app) as pilot:
-        await search(pilot, app, "feed:world is:unread")
-        await pilot.press("ctrl+s")
-        await settle(pilot, app)
-        feeds = widget_text(app, "#feeds")
-        assert "⌕ feed:world is:unread" in feeds
-        conn = connect(store)
-        saved = conn.execute("SELECT name, query FROM saved_searches").fetchall()
+def saved_searches(store: Path) -> list[tuple[str, str]]:
+    """(name, query) of the saved searches, read from the store itself."""
+    conn = connect(store)
+    try:
+        return [tuple(row) for row in conn.execute(
+            "SELECT name, query FROM saved_searches ORDER BY id")]
+    finally:
         conn.close()
-        assert [tuple(row) for row in saved] == [("feed:world is:unread",) * 2]
-        await pilot.press("escape", "shift+tab")
+
+
+def heading(app: NewsReaderApp) -> str:
+    """The article pane's title as drawn on its top border."""
+    return line_of(screen_text(app), "╮").split("╭")[2]
+
+
+async def test_ctrl_s_saves_the_search_as_a_smart_feed(app: NewsReaderApp, store: Path,
+                                                       tmp_path: Path):
+    """ctrl+s asks for a name (the query is offered), then the search is a smart feed: in
+    the feeds pane with its count of unread matches, selected, its results listed under
+    its name; it opens so again after a restart, and d forgets it."""
+    async with started(app) as pilot:
+        await search(pilot, app, "feed:world")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        prompt = flat(screen_text(app))
+        assert "Save this search as" in prompt and "feed:world" in prompt
+        await pilot.press("ctrl+u", *"World desk", "enter")
         await settle(pilot, app)
-        await pilot.press("j", "j", "j", "j")  # the saved search, after the virtual feeds
-        await settle(pilot, app)
-        assert "⌕ feed:world" in line_of(widget_text(app, "#feeds"), "feed:world")
-        assert app.main.feeds.current.label == "feed:world is:unread"
+        assert saved_searches(store) == [("World desk", "feed:world")]
+        feeds = widget_text(app, "#feeds")
+        assert line_of(feeds, "World desk").split() == ["⌕", "World", "desk", "2"]
+        assert app.main.feeds.current.label == "World desk"
+        assert "Saved search (2): World desk" in heading(app)
+        assert "Saved the search “World desk” (2 articles)." in flat(screen_text(app))
         listed = widget_text(app, "#articles")
-        assert "Colombia braces" in listed and "Maduro" not in listed
-        await pilot.press("d", "y")
+        assert "Colombia braces" in listed and "Border tension" in listed
+        assert "Maduro" not in listed
+        await pilot.press("enter")  # reading one lowers its count
         await settle(pilot, app)
-        assert "feed:world is:unread" not in widget_text(app, "#feeds")
+        assert line_of(widget_text(app, "#feeds"), "World desk").split()[-1] == "1"
+        await pilot.press("q", "q")
+        await pilot.pause()
+    again = make_app(store, tmp_path)
+    async with started(again) as pilot:
+        assert again.main.feeds.current.label == "World desk"
+        assert "Saved search (2): World desk" in heading(again)
+        assert line_of(widget_text(again, "#feeds"), "World desk").split()[-1] == "1"
+        await pilot.press("shift+tab", "d", "y")
+        await settle(pilot, again)
+        assert "World desk" not in widget_text(again, "#feeds")
+        assert saved_searches(store) == []
+
+
+async def test_the_name_prompt_offers_the_query_and_escape_saves_nothing(
+        app: NewsReaderApp, store: Path):
+    async with started(app) as pilot:
+        await search(pilot, app, "petro is:unread")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert saved_searches(store) == []
+        assert "Search results (1): “petro is:unread”" in heading(app)  # still searching
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")  # the name offered: the query
+        await settle(pilot, app)
+        assert saved_searches(store) == [("petro is:unread", "petro is:unread")]
+        assert line_of(widget_text(app, "#feeds"), "⌕").split() == ["⌕", "petro", "is:unread",
+                                                                    "1"]
+        assert "Saved search (1): petro is:unread" in heading(app)
 
 
 async def test_saving_needs_a_search(app: NewsReaderApp, store: Path):
@@ -163,6 +213,55 @@ async def test_a_search_with_many_results_shows_the_newest_first_then_all(
     app = App(store, Settings(), tmp_path / "config.toml")
     async with started(app) as pilot:
         await search(pilot, app, "flood")
-        assert seen[-2:] == [(True, 200, "Search results (200+)"),
-                             (False, 250, "Search results (250)")]
+        assert seen[-2:] == [(True, 200, "Search results (200+): “flood”"),
+                             (False, 250, "Search results (250): “flood”")]
         assert "Flood report 249" in widget_text(app, "#articles")  # the newest on top
+
+
+async def test_the_heading_names_the_query_and_follows_a_switch_of_feed(app: NewsReaderApp):
+    """The heading says what is searched; with the unread filter on in the results, moving
+    to another feed gives that feed's heading, not the search's."""
+    async with started(app) as pilot:
+        await search(pilot, app, "petro")
+        assert "Search results (2): “petro”" in heading(app)
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert "Search results (1): “petro” · unread only" in heading(app)
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # feeds: Inter Bellum
+        await settle(pilot, app)
+        assert app.main.feeds.current.label == "Inter Bellum"
+        assert "Articles (2) · unread only" in heading(app)
+        assert "Search" not in heading(app) and "petro" not in heading(app)
+        assert app.main.search_source is None
+
+
+async def test_a_feed_switch_while_the_query_runs_drops_the_search(app: NewsReaderApp):
+    """Submitted, then another feed chosen before the answer (a click): the prompt goes,
+    and the list and its heading are the feed's."""
+    from textual.widgets import Input
+
+    from newsreader.tui.widgets.bars import SearchBar
+
+    async with started(app) as pilot:
+        screen, bar = app.main, app.main.query_one(SearchBar)
+        await pilot.press("slash")
+        await pilot.pause()
+        screen.on_input_submitted(Input.Submitted(bar, "petro"))
+        screen.feeds.move_cursor(5)  # Inter Bellum, as a click does
+        await settle(pilot, app)
+        assert not bar.display
+        assert heading(app).startswith("─ Articles (3) ")
+        assert screen.search_source is None
+
+
+async def test_the_empty_unread_only_list_says_u_shows_the_rest(app: NewsReaderApp):
+    async with started(app) as pilot:
+        await search(pilot, app, "speaks")  # "Petro speaks" is read
+        await pilot.press("u")
+        await settle(pilot, app)
+        shown = widget_text(app, "#articles")
+        assert "No unread articles match this search." in shown
+        assert "u shows the read ones too." in shown
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert "Petro speaks" in widget_text(app, "#articles")

@@ -14,12 +14,16 @@ from newsreader.store.search import QueryError
 from newsreader.store.views import (
     Source,
     article_ids,
+    count_articles,
     delete_saved_search,
+    feed_places,
     feed_rows,
+    get_saved_search,
     list_saved_searches,
     mark_source_read,
     neighbour_unread,
     save_search,
+    saved_search_counts,
     unread_by_feed,
     virtual_counts,
 )
@@ -106,3 +110,40 @@ def test_saved_searches_are_kept_once_per_query(conn):
     with pytest.raises(ValueError):
         save_search(conn, "  ")
     assert delete_saved_search(conn, first) and not list_saved_searches(conn)
+
+
+def test_saved_searches_count_their_unread_matches_when_asked(conn):
+    petro = save_search(conn, "petro", name="Petro")  # ib3 (unread), ib1 (read)
+    world = save_search(conn, "feed:world")
+    assert feed_rows(conn)[4].count is None  # not counted unless asked (it may be slow)
+    rows = {r.label: r.count for r in feed_rows(conn, search_counts=True)}
+    assert (rows["Petro"], rows["feed:world"]) == (1, 2)
+    assert saved_search_counts(conn) == {petro: 1, world: 2}
+    assert count_articles(conn, Source("search", query="petro")) == 2
+    conn.execute("UPDATE saved_searches SET query = 'after:2026-99-01' WHERE id = ?", (world,))
+    assert saved_search_counts(conn) == {petro: 1}  # one that no longer reads is left out
+    found = get_saved_search(conn, " petro ")
+    assert found is not None and (found.id, found.name) == (petro, "Petro")
+    assert get_saved_search(conn, "maduro") is None
+
+
+def test_feeds_sharing_a_title_are_told_apart_by_where_they_come_from(conn):
+    add_feed(conn, "https://www.nytimes.example/rss", "Daily News")
+    add_feed(conn, "https://feeds.dailynews.example/feed.xml", "daily news", folder="World")
+    add_feed(conn, "https://interbellum.example/other", "Inter Bellum")
+    labels = [r.label for r in feed_rows(conn) if r.source.kind == "feed"]
+    assert labels == ["Broken Feed", "Daily News · nytimes",
+                      "Inter Bellum · interbellum.example/feed",
+                      "Inter Bellum · interbellum.example/other",
+                      "daily news · dailynews", "World Desk"]
+    assert [r.where for r in feed_rows(conn) if r.source.kind == "feed"][:2] == ["", "nytimes"]
+
+
+def test_feed_places_of_files_hosts_and_unique_titles():
+    assert feed_places([(1, "Wire", "/home/ana/feeds/wire.xml"),
+                        (2, "wire", "https://feeds.wire.example:8080/rss"),
+                        (3, "Alone", "https://alone.example/"),
+                        (4, "BBC", "https://bbc.co.uk/news.rss"),
+                        (5, "BBC", "https://bbc.com/rss")]) == {
+        1: "wire.xml", 2: "wire.example:8080",  # both "wire": the next longer form
+        4: "bbc.co.uk", 5: "bbc.com"}

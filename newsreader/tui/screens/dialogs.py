@@ -1,4 +1,4 @@
-"""Small modal dialogs: add a feed, confirm a removal."""
+"""Small modal dialogs: add a feed, confirm a removal, name something (a saved search)."""
 
 from __future__ import annotations
 
@@ -59,3 +59,31 @@ class ConfirmScreen(ModalScreen[bool]):
     def action_close(self) -> None:
         """Escape means no."""
         self.dismiss(False)
+
+
+class NameScreen(ModalScreen[str | None]):
+    """Ask for a name, offering ``value`` (e.g. a saved search's query); returns what was
+    typed ("" when emptied: the caller's default), or None when cancelled."""
+
+    BINDINGS = commands.bindings("dialog")
+
+    def __init__(self, title: str, value: str, hint: str = "enter saves · esc cancels") -> None:
+        super().__init__()
+        self.title_text, self.value, self.hint = title, value, hint
+
+    def compose(self) -> ComposeResult:
+        """A title, the input (holding the offered name, all of it selected) and a hint."""
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Input(self.value, id="name-input", compact=True, select_on_focus=True)
+            yield Static(Text(self.hint), classes="dialog-hint")
+        yield KeyBar()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Return the name typed."""
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_close(self) -> None:
+        """Cancel."""
+        self.dismiss(None)

@@ -7,6 +7,7 @@ in the mixins beside it, split by concern.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -39,6 +40,7 @@ from newsreader.tui.widgets.feed_list import FeedList
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.reader import ArticleView
+from newsreader.tui.widgets.wrap import fit
 
 if TYPE_CHECKING:
     from newsreader.tui.app import NewsReaderApp
@@ -130,6 +132,7 @@ class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMix
                  ("source", "unread_only", "article", "reader_article", "reader_offset",
                   "reader_cursor", "pane")}
         self.feeds.set_rows(views.feed_rows(conn), keep_key=saved["source"] or "all")
+        self.count_saved_searches()
         row = self.feeds.current
         source = row.source if row else views.Source("all")
         self.show_feed_status()
@@ -304,18 +307,32 @@ class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMix
             status.display = False
 
     def update_article_count(self, *, more: bool = False) -> None:
-        """The article pane's title: what it lists and how many (our own text only);
-        ``more``: the list holds the first results only, the rest are coming."""
-        pane = self.query_one("#articles-pane")
-        kind = "Search results" if self.search_source is not None else "Articles"
-        suffix = " · unread only" if self.articles.unread_only else ""
-        count = f"{len(self.articles.ids)}{'+' if more else ''}"
-        pane.border_title = f"{kind} ({count}){suffix}"
+        """The article pane's title: what it lists and how many; ``more``: the list holds
+        the first results only, the rest are coming."""
+        self.query_one("#articles-pane").border_title = Text(self.list_heading(more=more))
+
+    def list_heading(self, *, more: bool = False) -> str:
+        """What the list shows (a search with its query, a saved search with its name),
+        how many, and the filter: "Search results (3): “petro” · unread only".
+
+        Made from the source the list shows, so it changes exactly when the list does.
+        """
+        shown = self.articles
+        count = f"{len(shown.ids)}{'+' if more else ''}"
+        suffix = " · unread only" if shown.unread_only else ""
+        source = shown.source
+        if source is None or source.kind != "search":
+            return f"Articles ({count}){suffix}"
+        name = None if source == self.search_source else self.feeds.saved_label(source)
+        if name is None:
+            return f"Search results ({count}): “{fit(clean_line(source.query), 40)}”{suffix}"
+        return f"Saved search ({count}): {fit(clean_line(name), 40)}{suffix}"
 
     def list_title(self) -> str:
         """What the article list shows, for the help screen (may contain feed text)."""
-        if self.search_source is not None:
-            return "search: " + self.search_source.query
+        source = self.articles.source
+        if source is not None and source == self.search_source:
+            return "search: " + source.query
         row = self.feeds.current
         return row.label if row else ""
 
@@ -345,8 +362,14 @@ class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMix
             self.open_article(article_id)
 
     def fetch_rows(self, ids: list[int]) -> dict[int, Article]:
-        """Rows for the article list's pages (UI thread, its own connection)."""
-        return article_store.articles_by_ids(self.app.conn, ids)
+        """Rows for the article list's pages (UI thread, its own connection); a feed whose
+        title another feed shares is named as in the feeds pane ("Daily News · nytimes")."""
+        rows = article_store.articles_by_ids(self.app.conn, ids)
+        named = {row.source.feed_id: row.label for row in self.feeds.rows if row.where}
+        if not named:
+            return rows
+        return {key: replace(article, feed_title=named[article.feed_id])
+                if article.feed_id in named else article for key, article in rows.items()}
 
 
 def _int(value: str) -> int | None:

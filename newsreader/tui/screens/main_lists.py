@@ -13,8 +13,9 @@ from newsreader.models import Article
 from newsreader.safety import clean_line
 from newsreader.store import articles as article_store
 from newsreader.store import connect, views
-from newsreader.tui.messages import ListLoaded, StoreChanged
+from newsreader.tui.messages import ListLoaded, SearchCounts, StoreChanged
 from newsreader.tui.widgets.article_header import ArticleHeader
+from newsreader.wording import plural
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
@@ -61,7 +62,7 @@ class ListsMixin(_Base):
                 ids = self._first_page(worker, conn, token, source, unread_only)
             if ids is None:
                 ids = views.article_ids(conn, source, unread_only)
-            rows = views.feed_rows(conn) if with_rows else None
+            rows = views.feed_rows(conn, search_counts=True) if with_rows else None
         finally:
             conn.close()
         if not worker.is_cancelled:
@@ -109,8 +110,31 @@ class ListsMixin(_Base):
             if row is not None:
                 self.load_list(row.source, self.articles.unread_only)
             self.show_feed_status()
+            self.count_saved_searches()
             return
         self.reload()
+
+    def count_saved_searches(self) -> None:
+        """Bring the saved searches' counts up to date, from a worker (a full-text count
+        may take tens of milliseconds on a large store)."""
+        if any(row.saved_search_id is not None for row in self.feeds.rows):
+            self._search_counts_worker()
+
+    @work(thread=True, exclusive=True, group="search-counts", exit_on_error=False,
+          description="Counting the saved searches")
+    def _search_counts_worker(self) -> None:
+        worker = get_current_worker()
+        conn = connect(self.app.db_path, migrate_schema=False)
+        try:
+            found = views.saved_search_counts(conn)
+        finally:
+            conn.close()
+        if not worker.is_cancelled:
+            self.post_message(SearchCounts(found))
+
+    def on_search_counts(self, message: SearchCounts) -> None:
+        """Show the saved searches' counts."""
+        self.feeds.set_search_counts(message.counts)
 
     def _forget_gone_article(self) -> None:
         """Empty the reader when its article left the store (its feed was removed)."""
@@ -178,6 +202,7 @@ class ListsMixin(_Base):
         article_store.set_read(self.app.conn, [article_id], read)
         self.articles.patch(article_id, is_read=read)
         self.feeds.adjust_unread(row.feed_id, -1 if read else 1)
+        self.count_saved_searches()
 
     # --- actions ------------------------------------------------------------------------------
     def action_toggle_read(self) -> None:
@@ -194,6 +219,7 @@ class ListsMixin(_Base):
         article_store.set_starred(self.app.conn, row.id, not row.is_starred)
         self.articles.patch(row.id, is_starred=not row.is_starred)
         self.feeds.adjust_count("starred", -1 if row.is_starred else 1)
+        self.count_saved_searches()  # is:starred may be part of one
 
     def action_open_in_browser(self) -> None:
         """o: open the article's link (http(s) only)."""
@@ -229,7 +255,8 @@ class ListsMixin(_Base):
             changed = views.mark_source_read(conn, source)
         finally:
             conn.close()
-        self.post_message(StoreChanged(f"Marked {changed} articles read: {clean_line(label)}"))
+        marked = plural(changed, "article")
+        self.post_message(StoreChanged(f"Marked {marked} read: {clean_line(label)}"))
 
     def action_next_unread(self) -> None:
         """n: the next unread article, in the next feed when this one is done."""

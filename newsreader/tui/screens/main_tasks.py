@@ -14,8 +14,9 @@ from newsreader.store import connect, views
 from newsreader.store import feeds as feed_store
 from newsreader.store.search import QueryError, compile_query
 from newsreader.tui.messages import FeedSubscribed, RefreshFinished, RefreshProgressed, StoreChanged
-from newsreader.tui.screens.dialogs import AddFeedScreen, ConfirmScreen
+from newsreader.tui.screens.dialogs import AddFeedScreen, ConfirmScreen, NameScreen
 from newsreader.tui.widgets.bars import RefreshBar, SearchBar
+from newsreader.wording import plural
 
 if TYPE_CHECKING:
     from newsreader.tui.screens.main import MainScreen
@@ -110,7 +111,8 @@ class TasksMixin(_Base):
             self.app.notify_text(f"The refresh failed: {message.error}", "error")
             return
         done = "Refresh cancelled" if summary.cancelled else "Refreshed"
-        text = f"{done}: {summary.feeds} feeds, {summary.new_articles} new articles"
+        text = (f"{done}: {plural(summary.feeds, 'feed')}, "
+                f"{plural(summary.new_articles, 'new article')}")
         if summary.errors:
             failed = "; ".join(f"{clean_line(url)}: {clean_line(error)}"
                                for _id, url, error in summary.errors[:3])
@@ -191,20 +193,44 @@ class TasksMixin(_Base):
         if self.search_source is None:
             return
         self.search_source = None
+        if self.bar_closes_with is not None:  # its answer is dropped: the prompt goes now
+            self.bar_closes_with = None
+            self.query_one(SearchBar).display = False
         before, self._before_search = self._before_search, None
         if reload and before is not None:
             self.load_list(*before)
         self.update_bindings()
 
     def action_save_search(self) -> None:
-        """ctrl+s: keep the current search as a smart feed in the feeds pane."""
+        """ctrl+s: keep the current search as a smart feed, under a name asked for (the
+        query, or the name it is saved under already, is offered)."""
         if self.search_source is None:
             self.app.notify_text("Search first (/), then save it with ctrl+s.", "warning")
             return
         query = self.search_source.query
-        views.save_search(self.app.conn, query)
-        self.feeds.set_rows(views.feed_rows(self.app.conn))
-        self.app.notify_text(f"Saved search: {query}")
+        saved = views.get_saved_search(self.app.conn, query)
+        self.app.push_screen(NameScreen("Save this search as", saved.name if saved else query),
+                             lambda name: self._save_search(query, name))
+
+    def _save_search(self, query: str, name: str | None) -> None:
+        """Save ``query`` as ``name`` (empty: the query itself), then show it as the smart
+        feed it now is: selected in the feeds pane, its results in the list."""
+        if name is None:
+            return
+        conn = self.app.conn
+        views.save_search(conn, query, name)
+        source = views.Source("search", query=query)
+        found = len(self.articles.ids) if self.articles.source == source else None
+        if self.search_source == source:
+            self.search_source, self._before_search = None, None
+        self.feeds.set_rows(views.feed_rows(conn), keep_key=source.key)
+        self.show_feed_status()
+        self.load_list(source, self.articles.unread_only, self.articles.current_id)
+        self.count_saved_searches()
+        self.update_bindings()
+        label = self.feeds.saved_label(source) or query
+        counted = f" ({plural(found, 'article')})" if found is not None else ""
+        self.app.notify_text(f"Saved the search “{clean_line(label)}”{counted}.")
 
     # --- feeds --------------------------------------------------------------------------------
     def action_add_feed(self) -> None:
@@ -226,7 +252,7 @@ class TasksMixin(_Base):
             with Fetcher(self.app.settings.fetch) as fetcher:
                 result = subscribe(conn, target, fetcher)
         except SubscribeError as exc:
-            self.app.notify_text(f"Could not add {target}: {exc}", "error")
+            self.app.notify_text(f"Could not add the feed: {exc}", "error")  # names it
             return
         finally:
             conn.close()
@@ -237,7 +263,7 @@ class TasksMixin(_Base):
         result = message.result
         verb = "Subscribed to" if result.created else "Already subscribed to"
         others = len(result.alternatives)
-        extra = f" ({others} other feeds found on that page)" if others else ""
+        extra = f" ({plural(others, 'other feed')} found on that page)" if others else ""
         self.app.notify_text(f"{verb} {result.title or result.url}{extra}")
         self.on_store_changed(StoreChanged("", select_key=f"feed:{result.feed_id}"))
 

@@ -117,9 +117,14 @@ class ArticleList(LineList):
     def render_empty(self, y: int, width: int) -> list[Segment]:
         """A hint where the rows would be."""
         searching = self.source is not None and self.source.kind == "search"
-        lines = (("No articles match this search.", "escape goes back to the list.")
-                 if searching else
-                 ("No articles here.", "r refreshes, a (in Feeds) adds a feed."))
+        if self.unread_only:
+            lines: tuple[str, ...] = (
+                "No unread articles match this search." if searching else
+                "No unread articles here.", "u shows the read ones too.")
+        elif searching:
+            lines = ("No articles match this search.", "escape goes back to the list.")
+        else:
+            lines = ("No articles here.", "r refreshes, a (in Feeds) adds a feed.")
         return [Segment(" " + lines[y], self.style_of("dim"))] if y < len(lines) else []
 
     def render_row(self, index: int, width: int, cursor: bool) -> list[Segment]:

@@ -8,7 +8,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 
 from newsreader.safety import clean_line
-from newsreader.store.views import FeedRow
+from newsreader.store.views import FeedRow, Source
 from newsreader.tui import commands
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.wrap import fit
@@ -45,7 +45,11 @@ class FeedList(LineList):
     def set_rows(self, rows: list[FeedRow], keep_key: str | None = None) -> None:
         """Replace the rows, keeping the cursor on ``keep_key`` (or the current row)."""
         key = keep_key or (self.current.source.key if self.current else None)
-        self.rows = rows
+        shown = {row.saved_search_id: row.count for row in self.rows
+                 if row.saved_search_id is not None}
+        self.rows = [replace(row, count=shown.get(row.saved_search_id))
+                     if row.saved_search_id is not None and row.count is None else row
+                     for row in rows]  # uncounted saved searches keep their last count
         index = self.index_of_key(key) if key else None
         self.cursor = index if index is not None else min(self.cursor, max(0, len(rows) - 1))
         self.rows_changed()
@@ -69,6 +73,22 @@ class FeedList(LineList):
             if row.source.kind == kind:
                 self._bump(index, delta)
 
+    def set_search_counts(self, counts: dict[int, int]) -> None:
+        """Show the saved searches' counts (their unread matches), by saved search id."""
+        for index, row in enumerate(self.rows):
+            if row.saved_search_id is not None and row.saved_search_id in counts:
+                count = counts[row.saved_search_id]
+                if row.count != count:
+                    self.rows[index] = replace(row, count=count)
+                    self.refresh_row(index)
+
+    def saved_label(self, source: Source) -> str | None:
+        """The name of the saved search ``source`` is, if it is one."""
+        for row in self.rows:
+            if row.saved_search_id is not None and row.source == source:
+                return row.label
+        return None
+
     def _bump(self, index: int, delta: int) -> None:
         row = self.rows[index]
         if row.count is not None:
@@ -88,5 +108,17 @@ class FeedList(LineList):
         prefix = "  " * row.depth + ("! " if row.failed else _ICONS.get(row.source.kind, "  "))
         count = f" {row.count}" if row.count else ""
         label_width = max(1, width - cell_len(prefix) - len(count) - 1)
-        label = set_cell_size(fit(clean_line(row.label), label_width), label_width)
+        label = set_cell_size(_fit_label(row, label_width), label_width)
         return [Segment(prefix, mark_style), Segment(label + count + " ", style)]
+
+
+def _fit_label(row: FeedRow, width: int) -> str:
+    """The row's label in ``width`` cells; when it must be cut and it ends with where the
+    feed comes from (its title is shared), the title gives way first so the two feeds
+    still read apart ("Dai… nytimes")."""
+    label = clean_line(row.label)
+    if cell_len(label) <= width or not row.where:
+        return fit(label, width)
+    place = clean_line(row.where)
+    title = fit(label[:len(label) - len(place) - 3], max(4, width - cell_len(place) - 1))
+    return title + fit(" " + place, width - cell_len(title))

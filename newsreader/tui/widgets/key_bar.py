@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
+
+from newsreader.tui import commands
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,18 @@ class KeyItem:
     """How the key is written (``^s``, ``enter``, ``?``)."""
     description: str
     enabled: bool
+
+
+HELP_LABEL = commands.command("help").footer
+"""The help key's label: the bar always shows that key (whichever key it is bound to)."""
+
+
+def _cells(item: KeyItem | None) -> int:
+    """Cells one item takes in the bar: `` key label ``."""
+    if item is None:
+        return 0
+    return cell_len(f" {item.display} ") + (cell_len(f"{item.description} ")
+                                            if item.description else 0)
 
 
 class KeyBar(Widget, can_focus=False):
@@ -106,7 +121,7 @@ class KeyBar(Widget, can_focus=False):
         label_style = self.get_component_rich_style("key-bar--description")
         text = Text(no_wrap=True, overflow="crop", end="")
         cells: list[tuple[int, int, KeyItem]] = []
-        for item in self.items:
+        for item in self.fitting(self.size.width):
             start = text.cell_len
             text.append(f" {item.display} ", key_style)
             if item.description:
@@ -126,6 +141,19 @@ class KeyBar(Widget, can_focus=False):
                 text.append_text(right)
         self._cells = cells
         return text
+
+    def fitting(self, width: int) -> tuple[KeyItem, ...]:
+        """The items that fit in ``width`` cells with the palette's key: when they do not
+        all fit, the last ones go first (the focused pane's keys come first), but never
+        ``?`` Help, the way to every other key."""
+        items = list(self.items)
+        room = width - (_cells(self.palette) + 1 if self.palette is not None else 0)
+        while items and sum(map(_cells, items)) > room:
+            droppable = [i for i, item in enumerate(items) if item.description != HELP_LABEL]
+            if not droppable:
+                break
+            del items[droppable[-1]]
+        return tuple(items)
 
     def item_at(self, x: int) -> KeyItem | None:
         """The item drawn at column ``x``, if any."""

@@ -1,7 +1,14 @@
-"""Typed settings read from config.toml with tomllib; every field has a working default."""
+"""Typed settings read from config.toml with tomllib; every field has a working default.
+
+Every value is checked: its type, and for numbers a range (a timeout is a finite number of
+seconds above 0, a body cap a size a fetch can hold...), so a wrong value is one clear
+message naming the file and the key instead of a traceback later. A UTF-8 byte order mark
+at the start of the file (as some editors write) is accepted.
+"""
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -9,26 +16,61 @@ from typing import Any
 
 
 class ConfigError(Exception):
-    """The config file cannot be read or has a value of the wrong type."""
+    """The config file cannot be read or has a value of the wrong type or out of range."""
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a number setting accepts: ``low`` (or above it, when ``above``) to ``high``."""
+
+    low: float
+    high: float
+    above: bool = False
+    """``low`` itself is refused (e.g. a timeout of 0 s)."""
+    unit: str = ""
+
+    def __contains__(self, value: float) -> bool:
+        if not math.isfinite(value) or value > self.high:
+            return False
+        return value > self.low if self.above else value >= self.low
+
+    def describe(self, whole: bool) -> str:
+        """'a whole number from 1 to 256', 'a number more than 0 and at most 600 s'."""
+        unit = f" {self.unit}" if self.unit else ""
+        if whole and not self.above:
+            return f"a whole number from {self.low:g} to {self.high:g}{unit}"
+        low = f"more than {self.low:g}" if self.above else f"at least {self.low:g}"
+        return f"a number {low} and at most {self.high:g}{unit}"
+
+
+def _number(default: float, accepted: Range) -> Any:
+    return field(default=default, metadata={"range": accepted})
+
+
+def _text(default: str, *, required: bool = False, one_line: bool = False,
+          header: bool = False) -> Any:
+    return field(default=default,
+                 metadata={"required": required, "one_line": one_line, "header": header})
 
 
 @dataclass
 class FetchSettings:
     """[fetch]: how feeds are downloaded."""
 
-    max_connections: int = 16
+    max_connections: int = _number(16, Range(1, 256))
     """Feeds fetched at once."""
-    max_per_host: int = 4
+    max_per_host: int = _number(4, Range(1, 64))
     """Feeds fetched at once from one host (be polite to a single server)."""
-    connect_timeout: float = 10.0
+    connect_timeout: float = _number(10.0, Range(0, 600, above=True, unit="s"))
     """Seconds to wait for a connection."""
-    total_timeout: float = 30.0
+    total_timeout: float = _number(30.0, Range(0, 3600, above=True, unit="s"))
     """Seconds one feed may take from request to last byte."""
-    max_body_mb: float = 20.0
+    max_body_mb: float = _number(20.0, Range(0.01, 1024, unit="MB"))
     """Largest feed body accepted, in MB; larger is an error on that feed."""
-    user_agent: str = "newsreader/0.1 (+https://github.com/newsreader)"
+    user_agent: str = _text("newsreader/0.1 (+https://github.com/newsreader)",
+                            required=True, header=True)
     """User-Agent header sent with every request."""
-    parse_workers: int = 0
+    parse_workers: int = _number(0, Range(0, 64))
     """Processes used to parse feeds (0 = one per core, 1 = parse in the refreshing thread)."""
 
 
@@ -44,7 +86,7 @@ class ReaderSettings:
 class UISettings:
     """[ui]: look and feel."""
 
-    theme: str = "textual-dark"
+    theme: str = _text("textual-dark", required=True, one_line=True)
     """A Textual theme name; changed from the TUI and saved here."""
 
 
@@ -77,22 +119,37 @@ _SECTIONS = {
 
 
 def load_settings(path: Path) -> Settings:
-    """Read ``path`` (missing file = defaults); unknown keys become warnings naming the file."""
+    """Read ``path`` (missing file = defaults); unknown keys become warnings naming the file.
+
+    Raises:
+        ConfigError: the file cannot be read or parsed, or a value has the wrong type or is
+            out of range; the message names the file and the key.
+    """
     settings = Settings()
     if not path.exists():
         return settings
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     for key, value in data.items():
-        if key == "keymap" and isinstance(value, dict):
-            settings.keymap = {str(k): str(v) for k, v in value.items()}
-        elif key in _SECTIONS and isinstance(value, dict):
-            _apply(getattr(settings, key), value, f"{path}: [{key}]", settings.warnings)
-        else:
+        if key not in _SECTIONS and key != "keymap":
             settings.warnings.append(f"{path}: unknown key {key!r}")
+        elif not isinstance(value, dict):
+            raise ConfigError(f"{path}: {key} must be a table ([{key}]), got {value!r}")
+        elif key == "keymap":
+            settings.keymap = _keymap(value, f"{path}: [keymap]")
+        else:
+            _apply(getattr(settings, key), value, f"{path}: [{key}]", settings.warnings)
     return settings
+
+
+def _keymap(values: dict[str, Any], where: str) -> dict[str, str]:
+    for key, value in values.items():
+        if not isinstance(value, str):
+            raise ConfigError(f'{where} {key} must be a string of keys (e.g. "n,J"), '
+                              f"got {value!r}")
+    return dict(values)
 
 
 def _apply(section: Any, values: dict[str, Any], where: str, warnings: list[str]) -> None:
@@ -101,17 +158,39 @@ def _apply(section: Any, values: dict[str, Any], where: str, warnings: list[str]
         if key not in known:
             warnings.append(f"{where} unknown key {key!r}")
             continue
-        expected = type(getattr(section, key))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        setattr(section, key, _checked(known[key], value, f"{where} {key}"))
+
+
+def _checked(spec: Any, value: Any, name: str) -> Any:
+    """``value`` for the setting ``spec`` (an int is taken for a float), or ConfigError."""
+    expected, given = type(spec.default), value
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        try:
             value = float(value)
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(f"{where} {key} must be {expected.__name__}, got {value!r}")
-        setattr(section, key, value)
+        except OverflowError:
+            value = math.inf  # out of any range: refused below
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        noun = {"int": "a whole number", "float": "a number", "str": "a string",
+                "bool": "true or false"}.get(expected.__name__, expected.__name__)
+        raise ConfigError(f"{name} must be {noun}, got {given!r}")
+    accepted = spec.metadata.get("range")
+    if accepted is not None and value not in accepted:
+        raise ConfigError(f"{name} must be {accepted.describe(expected is int)}, "
+                          f"got {given!r}")
+    if isinstance(value, str):
+        if spec.metadata.get("required") and not value.strip():
+            raise ConfigError(f"{name} must not be empty")
+        if spec.metadata.get("one_line") and any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ConfigError(f"{name} must be one line without control characters")
+        if spec.metadata.get("header") and not all(" " <= c <= "~" for c in value):
+            raise ConfigError(f"{name} must be printable ASCII on one line (it is sent as an"
+                              " HTTP header)")
+    return value
 
 
 def save_theme(path: Path, theme: str) -> None:
     """Record the chosen theme in ``[ui]`` of the config file, keeping everything else."""
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    lines = path.read_text(encoding="utf-8-sig").splitlines() if path.exists() else []
     out, in_ui, done = [], False, False
     for line in lines:
         stripped = line.strip()

@@ -48,6 +48,9 @@ class Article:
     links: tuple[str, ...] = ()
     is_read: bool = False
     is_starred: bool = False
+    date_kind: str = ""
+    """What ``published`` is: "published", "updated" (the feed gave only a last-updated
+    date, used as the article's date) or "" (no date)."""
 
 
 @dataclass(slots=True)
@@ -64,10 +67,13 @@ class ParsedEntry:
     title: str = ""
     author: str = ""
     published: float | None = None
+    """The article's date: its published date, else its updated date (``date_kind``)."""
     updated: float | None = None
     html: str = ""
     text: str = ""
     links: list[str] = field(default_factory=list)
+    date_kind: str = ""
+    """"published", "updated" (``published`` was filled from the updated date) or ""."""
 
 
 @dataclass(slots=True)
@@ -83,6 +89,9 @@ class ParsedFeed:
     """Set when the document was damaged or hostile but entries were recovered (truncated,
     malformed, entity declarations removed): the refresh stores the entries and shows this
     as the feed's error."""
+    notice: str = ""
+    """Set when a document that read fine was not read whole (entries past the limit):
+    stored as the feed's status text, with status "ok"."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ from html import escape
 from lxml import etree
 
 from newsreader.feeds import dates
-from newsreader.feeds.fpcompat import fp_link, fp_resolved, fp_text, resolve, split_author
+from newsreader.feeds.authors import author_name
+from newsreader.feeds.fpcompat import fp_link, fp_resolved, fp_text, resolve
 from newsreader.feeds.raw import RawEntry, RawFeed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -137,6 +138,10 @@ def _entries(
     return [read(element) for element in elements[:max_entries]]
 
 
+def _dropped(elements: list[etree._Element], max_entries: int) -> int:
+    return max(0, len(elements) - max_entries)
+
+
 # -- RSS 2.0 / 0.9x ---------------------------------------------------------------------
 _RSS_ITEM = {
     "title": "text", "link": "text", "guid": "guid", "pubDate": "text", "description": "text",
@@ -163,7 +168,8 @@ def _read_rss(root: etree._Element, base: str, max_entries: int) -> RawFeed:
     title, link = _channel_head(channel, base)
     items = channel.findall("item")
     entries = _entries(items, root, max_entries, lambda item: _rss_item(item, base))
-    return RawFeed(title=title, title_html=True, site_url=link, entries=entries)
+    return RawFeed(title=title, title_html=True, site_url=link, entries=entries,
+                   dropped=_dropped(items, max_entries))
 
 
 def _channel_head(channel: etree._Element, base: str) -> tuple[str, str]:
@@ -208,11 +214,10 @@ def _rss_item(item: etree._Element, base: str) -> RawEntry:
     if "link" in f:
         entry.link = fp_link(f["link"].text, base, entry=True)
     elif permalink:
-        entry.link = entry.guid
+        entry.link, entry.link_is_id = entry.guid, True
     author_el = f.get("author", f.get(DC + "creator"))
     if author_el is not None:
-        name, email = split_author(fp_text(author_el.text))
-        entry.author = name or email
+        entry.author = author_name(fp_text(author_el.text))
     entry.published = _date(f.get("pubDate"))
     content = fp_text(f[CONTENT].text) if CONTENT in f else ""
     summary = fp_text(f["description"].text) if "description" in f else ""
@@ -241,7 +246,8 @@ def _read_rdf(root: etree._Element, base: str, max_entries: int) -> RawFeed:
             raise Decline
     items = root.findall(RSS1 + "item")
     entries = _entries(items, root, max_entries, lambda item: _rdf_item(item, base))
-    return RawFeed(title=title, title_html=True, site_url=link, entries=entries)
+    return RawFeed(title=title, title_html=True, site_url=link, entries=entries,
+                   dropped=_dropped(items, max_entries))
 
 
 def _rdf_item(item: etree._Element, base: str) -> RawEntry:
@@ -254,8 +260,7 @@ def _rdf_item(item: etree._Element, base: str) -> RawEntry:
     if RSS1 + "link" in f:
         entry.link = fp_link(f[RSS1 + "link"].text, base, entry=True)
     if DC + "creator" in f:
-        name, email = split_author(fp_text(f[DC + "creator"].text))
-        entry.author = name or email
+        entry.author = author_name(fp_text(f[DC + "creator"].text))
     entry.updated = _date(f.get(DC + "date"))
     content = fp_text(f[CONTENT].text) if CONTENT in f else ""
     summary = fp_text(f[RSS1 + "description"].text) if RSS1 + "description" in f else ""
@@ -290,10 +295,11 @@ def _read_atom(root: etree._Element, base: str, max_entries: int) -> RawFeed:
     if len(alternates) > 1:
         raise Decline
     title, title_html = _atom_title(title_el)
-    entries = _entries(root.findall(ATOM + "entry"), root, max_entries,
-                       lambda element: _atom_entry(element, base))
+    elements = root.findall(ATOM + "entry")
+    entries = _entries(elements, root, max_entries, lambda element: _atom_entry(element, base))
     site = alternates[0] if alternates else link
-    return RawFeed(title=title, title_html=title_html, site_url=site, entries=entries)
+    return RawFeed(title=title, title_html=title_html, site_url=site, entries=entries,
+                   dropped=_dropped(elements, max_entries))
 
 
 def _atom_title(element: etree._Element | None) -> tuple[str, bool]:
@@ -334,7 +340,10 @@ def _atom_entry(element: etree._Element, base: str) -> RawEntry:
                   for href in _alternate(link, base)]
     if len(alternates) > 1:
         raise Decline
-    entry.link = alternates[0] if alternates else entry.guid
+    if alternates:
+        entry.link = alternates[0]
+    else:
+        entry.link, entry.link_is_id = entry.guid, True
     if ATOM + "author" in f:
         entry.author = _atom_author(f[ATOM + "author"])
     entry.published = _date(f.get(ATOM + "published"))

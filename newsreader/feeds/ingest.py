@@ -68,7 +68,8 @@ def store_feed(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed,
     feed gets the document's title and site and the fetch outcome: "ok" with the new
     validators, or "error" with ``parsed.problem`` when the document was damaged (its
     entries are stored all the same; the validators are not, so the next refresh looks
-    again); a permanent redirect moves the feed.
+    again); a permanent redirect moves the feed. ``parsed.notice`` (entries past the
+    limit, not read) is kept as the status text of an "ok" feed.
     """
     digests = parsed.digests if isinstance(parsed, StorableFeed) else None
     with transaction(conn):
@@ -76,11 +77,13 @@ def store_feed(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed,
         follow_annotations(conn, stored)
         set_feed_title(conn, feed_id, clean_line(parsed.title), clean_url(parsed.site_url))
         if parsed.problem:
-            record_fetch(conn, feed_id, status="error", error=parsed.problem,
+            error = "; ".join(p for p in (parsed.problem, parsed.notice) if p)
+            record_fetch(conn, feed_id, status="error", error=error,
                          http_status=fetched.status or None, now=now)
         else:
-            record_fetch(conn, feed_id, status="ok", http_status=fetched.status or None,
-                         etag=fetched.etag, last_modified=fetched.last_modified, now=now)
+            record_fetch(conn, feed_id, status="ok", error=parsed.notice,
+                         http_status=fetched.status or None, etag=fetched.etag,
+                         last_modified=fetched.last_modified, now=now)
         if fetched.permanent_redirect:
             move_feed(conn, feed_id, fetched.permanent_redirect)
     return stored

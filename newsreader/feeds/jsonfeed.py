@@ -13,8 +13,9 @@ import json
 from newsreader.feeds import dates
 from newsreader.feeds.raw import RawEntry, RawFeed
 
-MAX_ITEMS = 1000
-"""Items past this many are ignored."""
+MAX_ITEMS = 25_000
+"""Items past this many are not read (``RawFeed.dropped`` says how many); as
+``parse.MAX_ENTRIES``."""
 _VERSION_PREFIX = "https://jsonfeed.org/version/"
 
 
@@ -43,7 +44,10 @@ def parse_json_feed(body: bytes) -> RawFeed:
     home = _string(document.get("home_page_url"))
     feed = RawFeed(title=_string(document.get("title")), title_html=False, site_url=home)
     base = home or _string(document.get("feed_url"))
-    feed.entries = [_entry(item, base) for item in items[:MAX_ITEMS] if isinstance(item, dict)]
+    authors = _authors(document)
+    feed.entries = [_entry(item, base, authors) for item in items[:MAX_ITEMS]
+                    if isinstance(item, dict)]
+    feed.dropped = max(0, len(items) - MAX_ITEMS)
     return feed
 
 
@@ -52,14 +56,14 @@ def _string(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _entry(item: dict, base: str) -> RawEntry:
+def _entry(item: dict, base: str, feed_author: str) -> RawEntry:
     item_id = item.get("id")
     if isinstance(item_id, bool) or not isinstance(item_id, str | int):
         item_id = ""
     url = _string(item.get("url")) or _string(item.get("external_url"))
     entry = RawEntry(
         title=_string(item.get("title")), title_html=False, link=url, guid=str(item_id)[:2048],
-        author=_author(item), base=url or base,
+        author=_authors(item) or feed_author, base=url or base,
         published=dates.parse_lenient(item.get("date_published")),
         updated=dates.parse_lenient(item.get("date_modified")),
     )
@@ -72,11 +76,14 @@ def _entry(item: dict, base: str) -> RawEntry:
     return entry
 
 
-def _author(item: dict) -> str:
-    """The first author's name (JSON Feed 1.1 ``authors``, or 1.0 ``author``)."""
-    authors = item.get("authors")
-    candidates = authors if isinstance(authors, list) else [item.get("author")]
-    for author in candidates[:10]:
+def _authors(holder: dict) -> str:
+    """The first author's name of an item or of the feed: JSON Feed 1.1 ``authors``, else
+    1.0 ``author`` (1.1 keeps it, deprecated). An item without one has the feed's: both
+    versions of the spec say so."""
+    authors = holder.get("authors")
+    candidates = list(authors[:10]) if isinstance(authors, list) else []
+    candidates.append(holder.get("author"))
+    for author in candidates:
         if isinstance(author, dict):
             name = _string(author.get("name"))
             if name.strip():

@@ -18,6 +18,8 @@ class RawEntry:
     title_html: bool = True
     """The title is HTML (entities decoded and tags stripped later), not plain text."""
     link: str = ""
+    link_is_id: bool = False
+    """The link is the entry's id (an RSS permalink guid, an Atom id): no link element."""
     guid: str = ""
     author: str = ""
     published: float | None = None
@@ -38,3 +40,5 @@ class RawFeed:
     entries: list[RawEntry] = field(default_factory=list)
     is_feed: bool = True
     """False when the document was not recognised as RSS, Atom or JSON Feed."""
+    dropped: int = 0
+    """Entries in the document past the entry limit, not extracted."""

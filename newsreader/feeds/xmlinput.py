@@ -94,6 +94,11 @@ def truncate_entries(data: bytes, limit: int) -> bytes:
     return data
 
 
+def count_entries(data: bytes) -> int:
+    """How many entries (closing ``</item>`` or ``</entry>`` tags) ``data`` holds."""
+    return sum(1 for _ in _ENTRY_END.finditer(data))
+
+
 def _decode(body: bytes, content_type: str) -> tuple[str, str, str]:
     """(text, codec name, problem) using the first candidate encoding that decodes strictly.
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from newsreader.feeds.parse import MAX_ENTRIES, FeedParseError, parse_feed
+from newsreader.feeds.parse import MAX_ENTRIES, MAX_SLOW_ENTRIES, FeedParseError, parse_feed
 from newsreader.feeds.sanitize import sanitize_html
 from newsreader.models import ParsedFeed
 
@@ -102,7 +102,9 @@ def test_rss_1_0_rdf() -> None:
     (entry,) = feed.entries
     assert (entry.title, entry.author, entry.text) == ("First RDF item", "Ivan Petrov", "RDF body.")
     assert entry.key == "guid:https://rdf.example.org/item/1"
-    assert entry.updated == ts(2026, 10, 30, 11, 15) and entry.published is None
+    # dc:date is an updated date; it is the article's date too, and says so.
+    assert entry.updated == entry.published == ts(2026, 10, 30, 11, 15)
+    assert entry.date_kind == "updated"
 
 
 def test_what_the_fast_path_declines_feedparser_reads() -> None:
@@ -288,15 +290,23 @@ def test_forbidden_character_references_do_not_crash() -> None:
     entry.text.encode("utf-8")  # no lone surrogates survive
 
 
-@pytest.mark.parametrize("extra", ["", "<foo/>"])  # fast path, then the feedparser path
-def test_a_huge_number_of_entries_is_capped(extra: str) -> None:
+@pytest.mark.parametrize(("extra", "limit"), [("", MAX_ENTRIES), ("<foo/>", MAX_SLOW_ENTRIES)])
+def test_a_huge_number_of_entries_is_capped_and_what_was_left_out_is_said(
+    extra: str, limit: int,
+) -> None:
+    """The fast path (first case) reads archives past 20,000 entries; feedparser's path,
+    ten times slower an entry, stops earlier. Either way the feed says what it left out."""
+    total = limit + 1234
     items = "".join(f"<item><title>t{i}</title><guid>g{i}</guid>{extra}</item>"
-                    for i in range(20_000))
+                    for i in range(total))
     started = time.monotonic()
     feed = parse_feed(rss(items), "https://many.example/feed")
-    assert time.monotonic() - started < 10
-    assert len(feed.entries) == MAX_ENTRIES
-    assert feed.entries[-1].title == f"t{MAX_ENTRIES - 1}"
+    assert time.monotonic() - started < 20
+    assert len(feed.entries) == limit
+    assert feed.entries[-1].title == f"t{limit - 1}"
+    assert feed.notice == (f"1,234 of {total:,} entries not read: a feed is read up to its "
+                           f"first {limit:,} entries")
+    assert feed.problem == ""
 
 
 # -- the stored HTML -----------------------------------------------------------------------

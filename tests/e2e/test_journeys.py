@@ -96,7 +96,9 @@ def test_mark_up_the_demo_then_find_everything_again(launch: Launch, home: Path,
         term.press("ctrl+s")
         assert term.wait_for(lambda s: "ctrl+s" not in s), term.text()
 
-        term.press("e")
+        term.press("e")  # asks for the folder (the notes folder), enter writes
+        assert term.wait_for("Export this article's notes into this folder"), term.text()
+        term.press("enter")
         assert term.wait_for("Exported"), term.text()
         term.press("j", "j", "j")
         before = reader_rows(term)

@@ -65,7 +65,7 @@ def test_actor_add_and_list(store: Path) -> None:
     actors = json.loads(ok(store, "actors", "--json"))
     assert [a["name"] for a in actors] == ["Colombia", "Gustavo Petro"]
     assert set(actors[1]) == {"id", "name", "kind", "aliases", "description", "claims_by",
-                              "claims_about", "mentions"}
+                              "claims_about", "mentions", "tagged_mentions"}
     assert actors[1]["aliases"] == ["Petro", "President Petro"]
     table = ok(store, "actors")
     assert "Gustavo Petro" in table and "Petro, President Petro" in table
@@ -120,7 +120,8 @@ def test_mentions_and_option_errors(store: Path) -> None:
     unknown_actor = run(store, "claims", "--actor", "Nobody")
     assert unknown_actor.returncode == 1
     [petro] = json.loads(ok(store, "actors", "--json"))
-    assert (petro["mentions"], petro["claims_by"]) == (1, 0)
+    # every place Petro is marked, as the reader marks them: the tag is one of them
+    assert (petro["mentions"], petro["tagged_mentions"], petro["claims_by"]) == (12, 1, 0)
 
 
 def test_actor_show_lists_activity(store: Path) -> None:
@@ -129,9 +130,11 @@ def test_actor_show_lists_activity(store: Path) -> None:
        "fishermen", "--speaker", "Gustavo Petro")
     ok(store, "annotate", "1", "--quote", "Petro", "--kind", "mention", "--occurrence", "2")
     activity = json.loads(ok(store, "actor", "show", "petro", "--json"))
-    assert [(a["role"], a["feed_title"], a["published"]) for a in activity] == [
-        ("mention", "Inter Bellum News", "2026-01-08T14:30:00Z"),  # same article: text order
-        ("speaker", "Inter Bellum News", "2026-01-08T14:30:00Z"),
+    # in one article its claims come first, then one item for its mentions (12 places:
+    # the tag and every other "Petro" or "Gustavo Petro")
+    assert [(a["role"], a["feed_title"], a["published"], a["count"]) for a in activity] == [
+        ("speaker", "Inter Bellum News", "2026-01-08T14:30:00Z", 1),
+        ("mention", "Inter Bellum News", "2026-01-08T14:30:00Z", 12),
     ]
     assert "Inter Bellum News" in ok(store, "actor", "show", "Gustavo Petro")
     assert run(store, "actor", "show", "Nobody").returncode == 1

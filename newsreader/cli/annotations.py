@@ -18,8 +18,10 @@ CLAIM_KEYS = ("id", "article_id", "article_title", "exact", "speaker", "about", 
               "note", "orphaned")
 """The stable keys of ``claims --json`` (a documented contract for scripts)."""
 ACTOR_KEYS = ("id", "name", "kind", "aliases", "description", "claims_by", "claims_about",
-              "mentions")
-"""The stable keys of ``actors --json``."""
+              "mentions", "tagged_mentions")
+"""The stable keys of ``actors --json``. ``mentions`` counts every place the actor is
+marked in article text (tagged, or found by name or alias, as the reader marks them; a tag
+on a found name counts once); ``tagged_mentions`` how many of those are tagged."""
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -111,20 +113,22 @@ def cmd_annotate(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_actors(ctx: Context, args: argparse.Namespace) -> int:
-    """List every actor with counts of claims by and about them and of mentions."""
-    from newsreader.store.actors import list_actors
+    """List every actor with counts of claims by and about them and of mentions (tagged
+    and found by name)."""
+    from newsreader.annotations.mentions import actor_summaries, refresh_name_matches
 
-    summaries = list_actors(ctx.conn)
+    refresh_name_matches(ctx.conn)
+    summaries = actor_summaries(ctx.conn)
     if args.json:
         _dump([{"id": s.actor.id, "name": s.actor.name, "kind": s.actor.kind,
                 "aliases": list(s.actor.aliases), "description": s.actor.description,
                 "claims_by": s.claims_by, "claims_about": s.claims_about,
-                "mentions": s.mentions} for s in summaries])
+                "mentions": s.mentions, "tagged_mentions": s.tagged} for s in summaries])
         return 0
     rows = [(str(s.actor.id), s.actor.name, s.actor.kind, str(s.claims_by),
-             str(s.claims_about), str(s.mentions), ", ".join(s.actor.aliases))
+             str(s.claims_about), str(s.mentions), str(s.tagged), ", ".join(s.actor.aliases))
             for s in summaries]
-    print_table(("id", "name", "kind", "by", "about", "mentions", "aliases"), rows)
+    print_table(("id", "name", "kind", "by", "about", "mentions", "tagged", "aliases"), rows)
     return 0
 
 
@@ -142,23 +146,26 @@ def cmd_actor_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_actor_show(ctx: Context, args: argparse.Namespace) -> int:
-    """Every claim by or about an actor and every mention, newest first."""
+    """Every claim by or about an actor and their mentions (tagged and found by name)
+    article by article, newest first."""
     from newsreader.annotations import service
-    from newsreader.store.actors import actor_activity
+    from newsreader.annotations.mentions import actor_activity, refresh_name_matches
 
     try:
         actor = service.resolve_actor(ctx.conn, args.name)
     except service.USER_ERRORS as exc:
         raise CliError(str(exc)) from exc
+    refresh_name_matches(ctx.conn)
     activity = actor_activity(ctx.conn, actor.id)
     if args.json:
         _dump([{"annotation_id": a.annotation_id, "role": a.role, "kind": a.kind,
                 "article_id": a.article_id, "article_title": a.article_title,
                 "feed_title": a.feed_title, "published": iso_time(a.published),
                 "start": a.start, "end": a.end, "exact": a.exact, "status": a.status,
-                "orphaned": a.orphaned} for a in activity])
+                "orphaned": a.orphaned, "count": a.count} for a in activity])
         return 0
-    rows = [(format_time(a.published), a.feed_title, a.role, a.status or "",
+    rows = [(format_time(a.published), a.feed_title, a.role,
+             a.status or (f"×{a.count}" if a.role == "mention" else ""),
              a.article_title, _one_line(a.exact, 60)) for a in activity]
     print_table(("published", "outlet", "role", "status", "article", "quote"), rows)
     return 0

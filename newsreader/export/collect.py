@@ -15,8 +15,13 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsreader.annotations.mentions import (
+    ArticleMentions,
+    actor_mentions,
+    actor_summaries,
+    refresh_name_matches,
+)
 from newsreader.models import Actor
-from newsreader.store.actors import list_actors
 from newsreader.store.annotations import Annotation, Note, Snapshot
 
 
@@ -64,7 +69,11 @@ class ExportData:
     actors: dict[int, Actor]
     history: dict[int, list[tuple[str, float]]]
     counts: dict[int, tuple[int, int, int]] = field(default_factory=dict)
-    """Actor id -> (claims by, claims about, mentions) over the whole store."""
+    """Actor id -> (claims by, claims about, mentions) over the whole store; mentions are
+    places, tagged or found by name (:mod:`newsreader.annotations.mentions`)."""
+    mentions: dict[int, list[ArticleMentions]] = field(default_factory=dict)
+    """Actor id -> their places in each article still in the store (tagged or found by
+    name), for the dossiers of an actor or of all (not for one article's page)."""
 
     def annotations(self) -> Iterable[Annotation]:
         """Every exported annotation."""
@@ -204,12 +213,17 @@ def load(conn: sqlite3.Connection, scope: Scope | None = None) -> ExportData:
     ids |= {n.article_id for n in notes if n.article_id is not None}
     data = ExportData(_bundles(_articles(conn, ids), annotations, notes), {},
                       _history(conn, scope))
+    if scope.article_id is None:  # dossiers: the names found in text count too
+        refresh_name_matches(conn)
     if scope == Scope():  # the index shows counts; pages of one article or actor do not
-        summaries = list_actors(conn)
+        summaries = actor_summaries(conn)
         data.actors = {s.actor.id: s.actor for s in summaries}
         data.counts = {s.actor.id: (s.claims_by, s.claims_about, s.mentions) for s in summaries}
+        data.mentions = {i: actor_mentions(conn, i) for i in data.actors}
     else:
         data.actors = registry(conn)
+        if scope.actor_id is not None:
+            data.mentions = {scope.actor_id: actor_mentions(conn, scope.actor_id)}
     return data
 
 

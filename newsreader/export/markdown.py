@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from newsreader.annotations.anchoring import CONTEXT
+from newsreader.annotations.mentions import ArticleMentions
 from newsreader.export.collect import ArticleBundle, ArticleInfo, ExportData, export_id
 from newsreader.export.files import article_stem
 from newsreader.export.mdtext import (
@@ -311,6 +312,40 @@ def _mentioned_in(entries: Role, style: Style) -> list[str]:
     return [f"## Mentions ({len(entries)})", "\n".join(lines)]
 
 
+def _plain_article_line(m: ArticleMentions) -> str:
+    """An article without a page in the export: its date, title (linked to it) and feed."""
+    row = m.article
+    title = escape(one_line(row.title or "Untitled"), line_start=False)
+    target = link_target(row.url)
+    bits = [human_date(row.published), f"[{title}]({target})" if target else title]
+    if row.feed_title:
+        bits.append(escape(one_line(row.feed_title), line_start=False))
+    return " · ".join(bits)
+
+
+def _places_section(places: list[ArticleMentions], entries: Role, data: ExportData,
+                    style: Style) -> list[str]:
+    """Every article naming the actor, oldest first, with its places (tagged or found by
+    name); tags whose quote or article is gone are listed under their own article."""
+    pages = {b.info.article_id: b for b in data.bundles if b.info.article_id is not None}
+    lines: list[tuple[tuple, str]] = []
+    for m in places:
+        bundle = pages.get(m.article.article_id)
+        shown = _article_line(bundle.info, style) if bundle else _plain_article_line(m)
+        tagged = f" ({m.tagged} tagged)" if m.tagged else ""
+        when = m.article.published if m.article.published is not None else 0.0
+        lines.append(((when, m.article.title.casefold(), m.article.article_id),
+                      f"- {shown} · {plural(m.count, 'mention')}{tagged}"))
+    gone = [(b, a) for b, a in entries if a.orphaned or a.article_id is None]
+    for bundle, _ in gone:
+        info = bundle.info
+        lines.append(((info.published or 0.0, info.title.casefold(), 0),
+                      f"- {_article_line(info, style)} · 1 mention"
+                      " (tagged; its quote or article is gone)"))
+    total = sum(m.count for m in places) + len(gone)
+    return [f"## Mentions ({total})", "\n".join(line for _, line in sorted(lines))]
+
+
 def actor_page(actor: Actor, roles: Mapping[str, Role], data: ExportData,
                style: Style, *, now: float | None = None) -> str:
     """An actor's dossier: claims by and about them, by date, and where they are mentioned."""
@@ -331,9 +366,12 @@ def actor_page(actor: Actor, roles: Mapping[str, Role], data: ExportData,
         out += _claims_section(f"Claims by {name}", roles["speaker"], data, style)
     if roles.get("about"):
         out += _claims_section(f"Claims about {name}", roles["about"], data, style)
-    if roles.get("mention"):
+    places = data.mentions.get(actor.id)
+    if places is not None and (places or roles.get("mention")):
+        out += _places_section(places, roles.get("mention", []), data, style)
+    elif roles.get("mention"):
         out += _mentioned_in(roles["mention"], style)
-    if not entries:
+    if not entries and not places:
         out.append("*No claims or mentions yet.*")
     return "\n\n".join(out) + "\n"
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from newsreader.models import ACTOR_KINDS, Actor
 from newsreader.safety import clean_line, clean_text
 from newsreader.store.db import transaction
+from newsreader.store.mentions import record_name_changes
 
 MAX_NAME = 200
 """Longest accepted name or alias, in characters."""
@@ -31,13 +32,18 @@ class ActorSummary:
     claims_by: int = 0
     claims_about: int = 0
     mentions: int = 0
+    """Places the actor is marked: here the tagged mentions only; the domain's
+    :func:`newsreader.annotations.mentions.actor_summaries` adds the names found in text."""
+    tagged: int = 0
+    """How many of :attr:`mentions` are tagged mentions (annotations)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Activity:
     """One place an actor appears: a claim by or about them, or a mention."""
 
-    annotation_id: int
+    annotation_id: int | None
+    """None for a mention found by name only."""
     role: str
     """"speaker", "about" or "mention"."""
     kind: str
@@ -50,6 +56,8 @@ class Activity:
     exact: str
     status: str | None
     orphaned: bool
+    count: int = 1
+    """Places it stands for: a mention item is one article's places (tagged or named)."""
 
 
 def clean_name(value: str) -> str:
@@ -81,6 +89,7 @@ def add_actor(conn: sqlite3.Connection, name: str, kind: str = "other",
             (name, kind, clean_text(description, multiline=True)),
         ).lastrowid
         assert actor_id is not None
+        record_name_changes(conn, [name])
         for alias in aliases:
             add_alias(conn, actor_id, alias)
     actor = get_actor(conn, actor_id)
@@ -103,13 +112,18 @@ def add_alias(conn: sqlite3.Connection, actor_id: int, alias: str) -> bool:
                 return False
         conn.execute("INSERT OR IGNORE INTO actor_aliases (actor_id, alias) VALUES (?, ?)",
                      (actor_id, alias))
+        record_name_changes(conn, [alias])
     return True
 
 
 def remove_alias(conn: sqlite3.Connection, actor_id: int, alias: str) -> bool:
     """Remove one alias; True if it existed."""
-    return conn.execute("DELETE FROM actor_aliases WHERE actor_id = ? AND alias = ?",
-                        (actor_id, alias)).rowcount > 0
+    with transaction(conn):
+        removed = conn.execute("DELETE FROM actor_aliases WHERE actor_id = ? AND alias = ?",
+                               (actor_id, alias)).rowcount > 0
+        if removed:
+            record_name_changes(conn, [alias])
+    return removed
 
 
 def update_actor(conn: sqlite3.Connection, actor_id: int, *, name: str | None = None,
@@ -125,6 +139,8 @@ def update_actor(conn: sqlite3.Connection, actor_id: int, *, name: str | None = 
             if owner is not None and owner.id != actor_id:
                 raise ActorError(f"{name!r} already names {owner.name!r}")
             conn.execute("UPDATE actors SET name = ? WHERE id = ?", (name, actor_id))
+            if name != actor.name:
+                record_name_changes(conn, [actor.name, name])
         if kind is not None:
             conn.execute("UPDATE actors SET kind = ? WHERE id = ?", (_check_kind(kind), actor_id))
         if description is not None:
@@ -194,7 +210,7 @@ def list_actors(conn: sqlite3.Connection) -> list[ActorSummary]:
            FROM actors a ORDER BY a.name COLLATE NOCASE"""
     )
     return [ActorSummary(Actor(r[0], r[1], r[2], tuple(aliases.get(r[0], ())), r[3]),
-                         r[4], r[5], r[6]) for r in rows]
+                         r[4], r[5], r[6], r[6]) for r in rows]
 
 
 _ACTIVITY = """
@@ -249,6 +265,7 @@ def merge_actors(conn: sqlite3.Connection, keep_id: int, gone_id: int) -> Actor:
         if gone.description and not keep.description:
             conn.execute("UPDATE actors SET description = ? WHERE id = ?",
                          (gone.description, keep_id))
+        record_name_changes(conn, [gone.name, *gone.aliases])
     merged = get_actor(conn, keep_id)
     assert merged is not None
     return merged
@@ -256,4 +273,10 @@ def merge_actors(conn: sqlite3.Connection, keep_id: int, gone_id: int) -> Actor:
 
 def delete_actor(conn: sqlite3.Connection, actor_id: int) -> bool:
     """Remove an actor; its mentions and claims stay, without it. True if it existed."""
-    return conn.execute("DELETE FROM actors WHERE id = ?", (actor_id,)).rowcount > 0
+    with transaction(conn):
+        actor = get_actor(conn, actor_id)
+        if actor is None:
+            return False
+        conn.execute("DELETE FROM actors WHERE id = ?", (actor_id,))
+        record_name_changes(conn, [actor.name, *actor.aliases])
+    return True

@@ -193,7 +193,36 @@ UPDATE notes SET article_author = coalesce(
     WHERE article_id IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+_V5 = """
+-- Known actors found by name in article text, as the reader marks them: a cache, so that
+-- counts and dossiers over the whole store need no scan of every text. One row per actor
+-- and article holding a match; ``places`` is "start:end,start:end…", ``exact`` the first
+-- match's text. Kept fresh by newsreader.annotations.mentions.refresh_name_matches.
+CREATE TABLE name_matches (
+    actor_id   INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    count      INTEGER NOT NULL,
+    places     TEXT NOT NULL,
+    exact      TEXT NOT NULL,
+    PRIMARY KEY (actor_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX name_matches_by_article ON name_matches (article_id);
+-- Articles whose text was scanned with the current names. A new article has no row; a
+-- changed text loses its row (trigger); a changed name queues itself in name_changes and
+-- the articles that may hold it (the full-text index says which) are scanned again.
+CREATE TABLE name_scans (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+);
+CREATE TRIGGER name_scans_text_changed AFTER UPDATE OF text ON articles BEGIN
+    DELETE FROM name_scans WHERE article_id = new.id;
+END;
+CREATE TABLE name_changes (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

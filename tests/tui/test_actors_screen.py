@@ -108,9 +108,12 @@ async def test_actor_list_shows_counts_busiest_first(ids: Ids, db_path: Path):
         await opened(pilot, app)
         listed = rows(app, "#actors")
         assert [line.split()[3] for line in listed] == ["Gustavo", "Donald", "Nicolás"]
-        assert listed[0].split() == ["0", "1", "1", "Gustavo", "Petro", "person"]
-        assert listed[1].split() == ["1", "0", "0", "Donald", "Trump", "person"]
-        assert listed[2].split()[:3] == ["0", "0", "0"]
+        # mentions are places marked in the text, as the reader's panel counts them:
+        # Petro's tag plus his 11 other names in the sample and 1 in the second article;
+        # Trump and Maduro are never tagged but named 5 times and once
+        assert listed[0].split() == ["0", "1", "13", "Gustavo", "Petro", "person"]
+        assert listed[1].split() == ["1", "0", "5", "Donald", "Trump", "person"]
+        assert listed[2].split()[:3] == ["0", "0", "1"]
         text = screen_text(app)
         assert "Actors (3)" in text and "by about  ment  actor" in text
 
@@ -120,21 +123,25 @@ async def test_petro_shows_claim_and_mention_newest_first(ids: Ids, db_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
         header = flat(widget_text(app, "#actor-header"))
-        assert "Gustavo Petro person" in header and "also: Petro" in header
-        assert "President of Colombia." in header
-        first, quote1, second, quote2 = rows(app, "#activity")
+        assert "Gustavo Petro person · 13 mentions, 1 tagged" in header
+        assert "also: Petro" in header and "President of Colombia." in header
+        first, quote1, second, quote2, third, quote3 = rows(app, "#activity")
         assert first.split()[:3] == ["2026-02-01", "about", "unverified"]
         assert "World Desk · Coffee row deepens" in first
         assert f"“{SECOND_CLAIM}”" in quote1
-        assert second.split()[:2] == ["2026-01-08", "mentioned"]
-        assert "Inter Bellum News · Trump and Petro Open Chan" in second
-        assert quote2 == "“Gustavo Petro”"
-        assert "Claims and mentions (2)" in screen_text(app)
+        assert second.split()[:3] == ["2026-02-01", "mentioned", "×1"]  # named, not tagged
+        assert quote2 == "“Petro”"
+        assert third.split()[:3] == ["2026-01-08", "mentioned", "×12"]  # one item an article
+        assert "Inter Bellum News · Trump and Petro Open Chan" in third
+        assert quote3 == "“Gustavo Petro”"
+        assert "Claims and mentions (3)" in screen_text(app)
         await pilot.press("j")  # Donald Trump
         assert await wait_for(pilot, lambda: "said" in widget_text(app, "#activity"))
-        (line, quote) = rows(app, "#activity")
+        line, quote, named, named_quote = rows(app, "#activity")
         assert line.split()[:3] == ["2026-01-08", "said", "unverified"]
         assert quote == f"“{CLAIM}”"
+        assert named.split()[:3] == ["2026-01-08", "mentioned", "×5"]
+        assert named_quote == "“Donald Trump”"
 
 
 async def test_enter_on_an_item_dismisses_with_its_article_and_offset(ids: Ids,
@@ -144,7 +151,7 @@ async def test_enter_on_an_item_dismisses_with_its_article_and_offset(ids: Ids,
         await opened(pilot, app)
         await pilot.press("enter")  # into Petro's activity
         assert app.screen.focused is app.screen.query_one("#activity")
-        await pilot.press("j", "enter")  # the mention, in the sample article
+        await pilot.press("j", "j", "enter")  # the mentions in the sample article
         assert await wait_for(pilot, lambda: app.results != [])
         assert app.results == [(ids.sample_id, ids.mention_start)]
     text = connect(db_path).execute("SELECT text FROM articles WHERE id = ?",
@@ -185,7 +192,7 @@ async def test_narrow_terminal_shows_one_list_at_a_time(ids: Ids, db_path: Path)
         await pilot.press("enter")
         await pilot.pause()
         text = screen_text(app)
-        assert "Claims and mentions (2)" in text and "Actors (3)" not in text
+        assert "Claims and mentions (3)" in text and "Actors (3)" not in text
         assert "World Desk" in text
         await pilot.press("escape")
         await pilot.pause()
@@ -240,8 +247,7 @@ async def test_typing_or_slash_filters_by_name_or_alias(ids: Ids, db_path: Path)
         await pilot.press("slash", "m", "a", "d", "u")
         assert await wait_for(pilot, lambda: len(rows(app, "#actors")) == 1)
         assert "Nicolás Maduro" in rows(app, "#actors")[0]
-        assert await wait_for(pilot, lambda: "No claims or mentions yet."
-                              in widget_text(app, "#activity"))
+        assert await wait_for(pilot, lambda: "mentioned" in widget_text(app, "#activity"))
         await pilot.press("x", "y", "z")
         assert await wait_for(pilot, lambda: "No actor matches the filter."
                               in widget_text(app, "#actors"))
@@ -266,7 +272,7 @@ async def test_orphaned_claim_is_listed_and_enter_only_explains(ids: Ids, db_pat
         listed = rows(app, "#activity")
         orphan_line = next(i for i, line in enumerate(listed) if "said" in line)
         assert listed[orphan_line + 1] == f"orphaned “{ORPHAN_QUOTE}”"
-        await pilot.press("enter", "j", "j", "enter")  # later in the text: third
+        await pilot.press("enter", "j", "j", "enter")  # the sample's claims come first
         assert await wait_for(pilot, lambda: "is orphaned" in flat(screen_text(app)))
         assert app.results == [] and isinstance(app.screen, ActorsScreen)
 

@@ -83,7 +83,8 @@ def test_actor_dossier_matches_golden(conn: sqlite3.Connection, sample: Sample) 
     by, about = page.index("## Claims by Gustavo Petro (1)"), page.index(
         "## Claims about Gustavo Petro (1)")
     assert by < page.index("Petro argued those operations") < about < page.index(CLAIM)
-    assert "## Mentions (1)" in page and 'aliases:\n  - "Petro"' in page
+    assert "## Mentions (12)" in page and 'aliases:\n  - "Petro"' in page
+    assert "12 mentions (1 tagged)" in page  # the tag and the 11 other places named
 
 
 def test_notes_folder_matches_golden(conn: sqlite3.Connection, sample: Sample,

@@ -22,9 +22,14 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from newsreader.annotations.mentions import (
+    actor_activity,
+    actor_summaries,
+    refresh_name_matches,
+)
 from newsreader.safety import clean_line
 from newsreader.store import connect
-from newsreader.store.actors import Activity, ActorSummary, actor_activity, list_actors
+from newsreader.store.actors import Activity, ActorSummary
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.widgets.actor_lists import (
     COLUMNS,
@@ -69,6 +74,8 @@ class ActorsLoaded(Message):
 
     summaries: list[ActorSummary]
     error: str = ""
+    final: bool = True
+    """False for the counts shown while the names found in new text are still counted."""
 
 
 @dataclass
@@ -85,6 +92,7 @@ def actor_header(summary: ActorSummary) -> Text:
     actor = summary.actor
     text = Text(clean_line(actor.name), style="bold")
     text.append(f"  {actor.kind}", style="dim")
+    text.append(f"  · {summary.mentions} mentions, {summary.tagged} tagged", style="dim")
     if actor.aliases:
         text.append("\nalso: " + ", ".join(clean_line(a) for a in actor.aliases), style="dim")
     if actor.description:
@@ -143,8 +151,15 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         self.query_one("#actors-pane").border_subtitle = "claims by · about · mentions"
         self.query_one("#activity-pane").border_title = "Claims and mentions"
         self.filter_input.display = False
-        self._read("actors", lambda conn: ActorsLoaded(sort_actors(list_actors(conn))),
+        self._read("actors", self._load_actors,
                    lambda error: ActorsLoaded([], f"Could not read the actors: {error}"))
+
+    def _load_actors(self, conn: sqlite3.Connection) -> ActorsLoaded:
+        """The counts as cached (posted at once), then as they are once the names in new
+        or changed text are counted (a long scan only after a common name changed)."""
+        self.post_message(ActorsLoaded(sort_actors(actor_summaries(conn)), final=False))
+        refresh_name_matches(conn)
+        return ActorsLoaded(sort_actors(actor_summaries(conn)))
 
     # --- loading ------------------------------------------------------------------------
     def _read(self, group: str, job: Callable[[sqlite3.Connection], Message],
@@ -172,6 +187,11 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         if message.error:
             self.notify(clean_line(message.error), severity="error", markup=False)
         self.summaries = message.summaries
+        self.query_one("#actors-pane").border_subtitle = (
+            "claims by · about · mentions" if message.final
+            else "claims by · about · mentions (counting names…)")
+        if message.final:  # the counts changed: the header and activity too
+            self._shown_actor = None
         self._apply_filter()
 
     def on_activity_loaded(self, message: ActivityLoaded) -> None:

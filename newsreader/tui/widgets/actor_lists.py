@@ -23,7 +23,8 @@ from newsreader.tui.widgets.wrap import fit
 ROLE_LABELS = {"speaker": "said", "about": "about", "mention": "mentioned"}
 """How each :attr:`Activity.role` is shown."""
 COLUMNS = f"{'by':>5}{'about':>6}{'ment':>6}  actor"
-"""Header of the actor list: claims by, claims about, mentions."""
+"""Header of the actor list: claims by, claims about, mentions (every place the actor is
+marked in the text: tagged or found by name, as the reader's panel counts them)."""
 LIST_KEYS: dict[str, tuple[str, str] | None] = {
     **{name: None for name in ("cursor_up", "cursor_down", "cursor_first", "cursor_last",
                                "page_up", "page_down")},
@@ -175,7 +176,7 @@ class ActivityList(LineList):
     def _first_line(self, item: Activity, width: int) -> list[Segment]:
         strong, dim, mark = (self.style_of(n) for n in ("strong", "dim", "mark"))
         date = format_day(item.published) or "no date"
-        status = item.status or ""
+        status = item.status or (f"×{item.count}" if item.role == "mention" else "")
         status_style = self.style_of("error") if status in ("false", "disputed") else dim
         head = f"{date:<10}  "
         role = f"{ROLE_LABELS.get(item.role, item.role):<10}"

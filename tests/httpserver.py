@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 for tests that fetch: a route table, no mocks.
 
 Each path answers with a :class:`Route` (status, headers, body, delay before answering,
-a one-byte-at-a-time drip, gzip, ETag/Last-Modified with automatic 304) or with a handler
+a one-byte-at-a-time drip, gzip (also cut short), no Content-Length, a connection held
+open after the body, ETag/Last-Modified with automatic 304) or with a handler
 that builds one per request. The server records every request it saw, so tests can assert
 on what the client really sent (conditional headers, how many requests, peak concurrency).
 
@@ -60,6 +61,13 @@ class Route:
     """Send the body with Transfer-Encoding: chunked (no Content-Length)."""
     gzip: bool = False
     """Compress the body when the client accepts gzip."""
+    cut: int = 0
+    """Drop this many bytes from the end of the (compressed) body: a truncated gzip stream
+    sent with a Content-Length that matches what is sent, so only the gzip is incomplete."""
+    length: bool = True
+    """Send Content-Length; False: no length, the body ends when the connection closes."""
+    stall: float = 0.0
+    """After the body, hold the connection open this many seconds before closing it."""
     etag: str | None = None
     """Sent as ETag; a matching If-None-Match gets 304 Not Modified."""
     last_modified: str | None = None
@@ -205,14 +213,19 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             if route.gzip and "gzip" in seen.headers.get("accept-encoding", "") and body:
                 body = gzip.compress(body)
                 headers["Content-Encoding"] = "gzip"
+            if route.cut:
+                body = body[: max(0, len(body) - route.cut)]
             if route.etag:
                 headers["ETag"] = route.etag
             if route.last_modified:
                 headers["Last-Modified"] = route.last_modified
             if route.chunked:
                 headers["Transfer-Encoding"] = "chunked"
-            else:
+            elif route.length:
                 headers.setdefault("Content-Length", str(len(body)))
+            else:
+                headers["Connection"] = "close"
+                self.close_connection = True
             self.send_response(route.status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -223,6 +236,10 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 self._write_chunked(body)
             else:
                 self._write_body(body, route.drip)
+            if route.stall:
+                self.wfile.flush()
+                server._stopping.wait(route.stall)
+                self.close_connection = True
 
         def _write_chunked(self, body: bytes, size: int = 16384) -> None:
             for i in range(0, len(body), size):

@@ -11,8 +11,10 @@ fetch (parsing, SQLite) is blocking anyway.
 Limits (the mechanisms live in :mod:`newsreader.feeds.limits`): at most
 ``max_connections`` requests at once and ``max_per_host`` per host; a connect timeout and a
 total deadline per feed (a server dripping one byte per second is cut off at the deadline:
-the socket is shut down by a timer); bodies over ``max_body_mb`` (decompressed) are an
-error, refused early when Content-Length says so.
+the socket is shut down by a timer, and what was read by then is a timeout, never a body,
+even without a Content-Length to show it is short); a compressed body must reach the end of
+its stream (a truncated gzip is an error, not a shorter feed); bodies over ``max_body_mb``
+(decompressed) are an error, refused early when Content-Length says so.
 """
 
 from __future__ import annotations
@@ -233,6 +235,9 @@ class Fetcher:
                 decoder.feed(chunk)
                 if time.monotonic() >= deadline:
                     raise FetchError(self._timed_out())
+            watchdog.cancel()
+            if watchdog.fired or time.monotonic() >= deadline:  # cut off, not ended
+                raise FetchError(self._timed_out())
             return decoder.finish()
         except BodyTooLarge as exc:
             raise FetchError(self._too_large()) from exc

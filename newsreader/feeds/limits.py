@@ -24,6 +24,9 @@ import httpx
 from newsreader.models import Feed
 from newsreader.safety import clean_line
 
+TRUNCATED = "corrupt compressed body: the gzip stream ends early"
+_GZIP_MAGIC = b"\x1f\x8b"
+
 
 class FetchError(Exception):
     """A fetch failed; the message is the one-line error stored on the feed."""
@@ -54,22 +57,37 @@ class BoundedDecoder:
         if self._zlib is None:
             self._keep(chunk)
             return
+        while True:
+            self._keep(self._decompress(chunk))
+            if self._zlib.unconsumed_tail:
+                raise BodyTooLarge
+            rest = self._zlib.unused_data
+            if not (self._zlib.eof and rest.startswith(_GZIP_MAGIC)):
+                return  # more to come, or the end (bytes after the last member are ignored)
+            chunk, self._zlib = rest, zlib.decompressobj(zlib.MAX_WBITS | 32)  # next member
+
+    def _decompress(self, chunk: bytes) -> bytes:
+        assert self._zlib is not None
         try:
-            data = self._zlib.decompress(chunk, self.limit + 1 - self.size)
+            return self._zlib.decompress(chunk, self.limit + 1 - self.size)
         except zlib.error:
             if not (self._raw_deflate and self.size == 0):
                 raise
             self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)  # deflate sent without header
             self._raw_deflate = False
-            data = self._zlib.decompress(chunk, self.limit + 1)
-        self._keep(data)
-        if self._zlib.unconsumed_tail:
-            raise BodyTooLarge
+            return self._zlib.decompress(chunk, self.limit + 1)
 
     def finish(self) -> bytes:
-        """The whole decoded body."""
+        """The whole decoded body.
+
+        Raises:
+            FetchError: the compressed stream ended before its end (a truncated gzip body,
+                whose HTTP answer may look complete).
+        """
         if self._zlib is not None:
             self._keep(self._zlib.flush())
+            if not self._zlib.eof:
+                raise FetchError(TRUNCATED)
         return b"".join(self.parts)
 
     def _keep(self, data: bytes) -> None:
@@ -87,22 +105,31 @@ class SocketDeadline:
         stream = response.extensions.get("network_stream")
         sock = stream.get_extra_info("socket") if stream is not None else None
         self._timer: threading.Timer | None = None
+        self._fired = threading.Event()
         if isinstance(sock, socket.socket):
-            self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, (sock,))
+            self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._shut,
+                                          (sock,))
             self._timer.daemon = True
             self._timer.start()
+
+    @property
+    def fired(self) -> bool:
+        """True once the socket was shut at the deadline: what was read since is not the
+        whole body, even when it looks like an orderly end (a body without a length ends
+        with the connection)."""
+        return self._fired.is_set()
 
     def cancel(self) -> None:
         """The read finished in time: no shutdown."""
         if self._timer is not None:
             self._timer.cancel()
 
-
-def _shut(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
+    def _shut(self, sock: socket.socket) -> None:
+        self._fired.set()
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def host_key(url: str) -> str:

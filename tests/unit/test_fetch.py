@@ -265,3 +265,79 @@ def test_handler_sees_each_request(http_server: LoopbackServer) -> None:
     http_server.route("/echo", handler=answer)
     with fetcher() as f:
         assert f.fetch(http_server.url("/echo"), etag='"e"').body == b'"e"'
+
+
+PARTIAL = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+           b"<item><guid>1</guid><title>One</title></item>"
+           b"<item><guid>2</guid><title>Two</title></item><item><guid>3</guid>")
+
+
+def test_a_body_without_length_stalled_past_the_deadline_is_a_timeout(
+    http_server: LoopbackServer,
+) -> None:
+    """Part of a feed, no Content-Length, then the socket held open: cut at the total
+    timeout, that is a timeout, not the end of the body."""
+    http_server.route("/stall", body=PARTIAL, length=False, stall=10)
+    start = time.monotonic()
+    with fetcher(total_timeout=0.8) as f:
+        result = f.fetch(http_server.url("/stall"))
+    assert (result.status, result.error, result.body) == (0, "timed out after 0.8 s", b"")
+    assert time.monotonic() - start < 1.5
+
+
+def test_a_body_without_length_that_ends_with_the_connection_is_whole(
+    http_server: LoopbackServer,
+) -> None:
+    http_server.route("/close", body=RSS, length=False)
+    with fetcher() as f:
+        result = f.fetch(http_server.url("/close"))
+    assert (result.status, result.error, result.body) == (200, "", RSS)
+
+
+def test_a_chunked_body_stalled_past_the_deadline_is_a_timeout(
+    http_server: LoopbackServer,
+) -> None:
+    # chunked framing announced, but the bytes are sent raw and the last chunk never comes
+    http_server.route("/chunks", body=b"%x\r\n" % len(PARTIAL) + PARTIAL + b"\r\n",
+                      length=False, stall=10, headers={"Transfer-Encoding": "chunked"})
+    with fetcher(total_timeout=0.8) as f:
+        result = f.fetch(http_server.url("/chunks"))
+    assert result.error == "timed out after 0.8 s" and result.body == b""
+
+
+@pytest.mark.parametrize("cut", [1, 4, 8, 30])
+def test_a_truncated_gzip_body_is_a_decompression_error(
+    http_server: LoopbackServer, cut: int
+) -> None:
+    """The HTTP answer is complete (its Content-Length matches) but the gzip stream is not:
+    its end (and its length and CRC trailer) never came."""
+    http_server.route("/cut", body=RSS * 20, gzip=True, cut=cut)
+    with fetcher() as f:
+        result = f.fetch(http_server.url("/cut"))
+    assert result.status == 0 and result.body == b""
+    assert result.error == "corrupt compressed body: the gzip stream ends early"
+
+
+def test_a_gzip_body_of_several_members_is_read_whole(http_server: LoopbackServer) -> None:
+    """Concatenated gzip members are one gzip file (RFC 1952): every member is kept."""
+    http_server.route("/members", body=gzip.compress(RSS[:50]) + gzip.compress(RSS[50:]),
+                      headers={"Content-Encoding": "gzip"})
+    with fetcher() as f:
+        assert f.fetch(http_server.url("/members")).body == RSS
+
+
+def test_gzip_members_and_truncation_are_found_whatever_the_chunking() -> None:
+    """Fed one byte at a time (as a slow network may), several members are read whole,
+    bytes after the last member are ignored, and a cut stream is an error."""
+    from newsreader.feeds.limits import TRUNCATED, BoundedDecoder, FetchError
+
+    whole = gzip.compress(RSS[:50]) + gzip.compress(RSS[50:]) + b"\0\0"
+    for body, expected in ((whole, RSS), (whole[:-30], None)):
+        decoder = BoundedDecoder("gzip", 1 << 20)
+        for i in range(len(body)):
+            decoder.feed(body[i:i + 1])
+        if expected is None:
+            with pytest.raises(FetchError, match=TRUNCATED):
+                decoder.finish()
+        else:
+            assert decoder.finish() == expected

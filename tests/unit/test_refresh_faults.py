@@ -134,3 +134,20 @@ def test_the_summary_with_not_modified_and_cancelled_feeds_adds_up(
     stopped = refresh(db_path, settings=settings(), cancelled=lambda: True)
     assert stopped.not_done == 2 and _counted(stopped) == 2
     assert ", 2 not refreshed (cancelled);" in stopped.line()
+
+
+def test_a_stalled_or_truncated_body_stores_nothing(server: LoopbackServer, db_path: Path) -> None:
+    """A feed cut off at the total timeout (no Content-Length to show it) or a gzip stream
+    that ends early is that feed's error: none of its entries are stored."""
+    whole = rss("Cut", items=5, prefix="cut")
+    server.route("/stall.xml", body=whole[:-120], length=False, stall=10)
+    server.route("/gzip.xml", body=whole, gzip=True, cut=12)
+    ids = subscribe_all(db_path, [server.url("/stall.xml"), server.url("/gzip.xml")])
+    summary = refresh(db_path, settings=settings(total_timeout=0.8))
+    assert (summary.new_articles, summary.recovered, len(summary.errors)) == (0, 0, 2)
+    errors = {url.rsplit("/", 1)[1]: message for _id, url, message in summary.errors}
+    assert errors == {"stall.xml": "timed out after 0.8 s",
+                      "gzip.xml": "corrupt compressed body: the gzip stream ends early"}
+    for feed_id in ids:
+        feed, titles = stored(db_path, feed_id)
+        assert titles == [] and feed is not None and feed.last_status == "error"

@@ -10,6 +10,7 @@ from tui_helpers import (
     article_key,
     count_of,
     flat,
+    line_of,
     make_app,
     screen_text,
     settle,
@@ -257,8 +258,9 @@ async def test_feeds_sharing_a_title_read_apart(store: Path, tmp_path: Path):
     async with started(app, size=(200, 40)):
         feeds = widget_text(app, "#feeds")
         assert "Daily News · dailynews" in feeds and "Daily News · nytimes" in feeds
-        listed = widget_text(app, "#articles")
-        assert "Daily News · nytimes" in listed and "Daily News · dailyn" in listed
+        listed = widget_text(app, "#articles")  # the feed column: the title gives way
+        assert "Daily News dailynews" in line_of(listed, "Story from feeds.dailyn")
+        assert "Daily News · nytimes" in line_of(listed, "Story from www.nytimes")
     narrow = make_app(store, tmp_path)
     async with started(narrow, size=(100, 30)):  # a narrow feeds pane cuts the title first
         feeds = widget_text(narrow, "#feeds")

@@ -365,9 +365,12 @@ class MainScreen(AnnotationsMixin, PanelMixin, ExportMixin, TasksMixin, ListsMix
         """Rows for the article list's pages (UI thread, its own connection); a feed whose
         title another feed shares is named as in the feeds pane ("Daily News · nytimes")."""
         rows = article_store.articles_by_ids(self.app.conn, ids)
-        named = {row.source.feed_id: row.label for row in self.feeds.rows if row.where}
-        if not named:
+        shared = [row for row in self.feeds.rows if row.where]
+        self.articles.places = {row.source.feed_id: row.where for row in shared
+                                if row.source.feed_id is not None}
+        if not shared:
             return rows
+        named = {row.source.feed_id: row.label for row in shared}
         return {key: replace(article, feed_title=named[article.feed_id])
                 if article.feed_id in named else article for key, article in rows.items()}
 

@@ -16,6 +16,7 @@ from newsreader.models import Article
 from newsreader.safety import clean_line
 from newsreader.store.views import Source
 from newsreader.tui import commands
+from newsreader.tui.widgets.feed_list import fit_feed_label
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.wrap import fit
 
@@ -46,6 +47,8 @@ class ArticleList(LineList):
         self.ids: array = array("q")
         self.source: Source | None = None
         self.unread_only = False
+        self.places: dict[int, str] = {}
+        """Where feeds sharing a title come from, by feed id (see ``FeedRow.where``)."""
         self._pages: OrderedDict[int, dict[int, Article]] = OrderedDict()
 
     @property
@@ -149,7 +152,8 @@ class ArticleList(LineList):
             Segment(set_cell_size(title, title_width), text_style),
         ]
         if feed_width:
-            feed = fit(clean_line(article.feed_title), feed_width)
+            feed = fit_feed_label(article.feed_title, self.places.get(article.feed_id, ""),
+                                  feed_width)
             segments.append(Segment("  " + set_cell_size(feed, feed_width), text_style))
         segments.append(Segment(" " + date, text_style))
         return segments

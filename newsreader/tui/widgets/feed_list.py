@@ -108,17 +108,17 @@ class FeedList(LineList):
         prefix = "  " * row.depth + ("! " if row.failed else _ICONS.get(row.source.kind, "  "))
         count = f" {row.count}" if row.count else ""
         label_width = max(1, width - cell_len(prefix) - len(count) - 1)
-        label = set_cell_size(_fit_label(row, label_width), label_width)
+        label = set_cell_size(fit_feed_label(row.label, row.where, label_width), label_width)
         return [Segment(prefix, mark_style), Segment(label + count + " ", style)]
 
 
-def _fit_label(row: FeedRow, width: int) -> str:
-    """The row's label in ``width`` cells; when it must be cut and it ends with where the
-    feed comes from (its title is shared), the title gives way first so the two feeds
-    still read apart ("Dai… nytimes")."""
-    label = clean_line(row.label)
-    if cell_len(label) <= width or not row.where:
+def fit_feed_label(label: str, where: str, width: int) -> str:
+    """A feed's label in ``width`` cells; when it must be cut and it ends with where the
+    feed comes from (``where``: its title is shared), the title gives way first so the
+    two feeds still read apart ("Dai… nytimes")."""
+    label = clean_line(label)
+    if cell_len(label) <= width or not where:
         return fit(label, width)
-    place = clean_line(row.where)
+    place = clean_line(where)
     title = fit(label[:len(label) - len(place) - 3], max(4, width - cell_len(place) - 1))
     return title + fit(" " + place, width - cell_len(title))

@@ -58,7 +58,8 @@ def refresh_name_matches(conn: sqlite3.Connection,
                          progress: Callable[[int, int], None] | None = None) -> int:
     """Bring the cache of name matches up to date; returns how many articles were scanned.
 
-    ``progress(done, total)`` is called after each batch.
+    ``progress(done, total)`` is called before the scan (``done`` 0) and after each
+    batch, when there is anything to scan.
     """
     up_to, changed = cache.pending_name_changes(conn)
     pairs = actor_names(conn)  # read after the queue: later changes stay queued
@@ -75,6 +76,8 @@ def refresh_name_matches(conn: sqlite3.Connection,
 
 def _scan(conn: sqlite3.Connection, matcher: ActorMatcher, ids: list[int],
           progress: Callable[[int, int], None] | None) -> None:
+    if progress is not None and ids:
+        progress(0, len(ids))
     for start in range(0, len(ids), _BATCH):
         scanned: dict[int, dict[int, list[tuple[int, int, str]]]] = {}
         for article_id, text in cache.article_texts(conn, ids[start:start + _BATCH]):

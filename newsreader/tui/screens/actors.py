@@ -43,6 +43,8 @@ from newsreader.tui.widgets.line_list import LineList
 
 NARROW_WIDTH = 100
 """Below this many columns, one list is shown at a time."""
+LONG_SCAN = 2000
+"""Articles to scan for names beyond which the cached counts are shown meanwhile."""
 _SCREEN_KEYS = {
     "next_pane": ("", "The other list"), "previous_pane": ("", "The other list"),
     "search": ("Filter", "Filter the actors by name or alias (or just type)"),
@@ -117,6 +119,8 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         """Every actor, busiest first (the filter picks from these)."""
         self._token = 0
         self._shown_actor: int | None = None
+        self._provisional = False
+        """The list shows cached counts while names are counted."""
 
     def compose(self) -> ComposeResult:
         """The actor list (with its filter) beside the chosen actor's activity."""
@@ -155,10 +159,14 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
                    lambda error: ActorsLoaded([], f"Could not read the actors: {error}"))
 
     def _load_actors(self, conn: sqlite3.Connection) -> ActorsLoaded:
-        """The counts as cached (posted at once), then as they are once the names in new
-        or changed text are counted (a long scan only after a common name changed)."""
-        self.post_message(ActorsLoaded(sort_actors(actor_summaries(conn)), final=False))
-        refresh_name_matches(conn)
+        """The counts once the names in new or changed text are counted; before a long
+        count (after a name most articles use changed), the cached counts meanwhile."""
+        def progress(done: int, total: int) -> None:
+            if done == 0 and total > LONG_SCAN:
+                self.post_message(ActorsLoaded(sort_actors(actor_summaries(conn)),
+                                               final=False))
+
+        refresh_name_matches(conn, progress)
         return ActorsLoaded(sort_actors(actor_summaries(conn)))
 
     # --- loading ------------------------------------------------------------------------
@@ -192,7 +200,8 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
             else "claims by · about · mentions (counting names…)")
         if message.final:  # the counts changed: the header and activity too
             self._shown_actor = None
-        self._apply_filter()
+        self._apply_filter(keep=not self._provisional)
+        self._provisional = not message.final
 
     def on_activity_loaded(self, message: ActivityLoaded) -> None:
         """Show the chosen actor's activity (answers to older requests are dropped)."""
@@ -204,12 +213,12 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         self.query_one("#activity-pane").border_title = (
             f"Claims and mentions ({len(message.items)})")
 
-    def _apply_filter(self) -> None:
+    def _apply_filter(self, *, keep: bool = True) -> None:
         rows = filter_actors(self.summaries, self.filter_input.value)
         actors = self.actor_list
         actors.empty_hint = ("No actor matches the filter." if self.summaries
                              else "No actors yet: tag a name in the reader.")
-        actors.set_rows(rows)
+        actors.set_rows(rows, keep=keep or actors.cursor != 0)
         shown = (f"{len(rows)} of {len(self.summaries)}" if len(rows) != len(self.summaries)
                  else str(len(rows)))
         self.query_one("#actors-pane").border_title = f"Actors ({shown})"

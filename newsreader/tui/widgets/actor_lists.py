@@ -70,11 +70,12 @@ class ActorList(LineList):
         """The actor under the cursor."""
         return self.rows[self.cursor] if self.rows else None
 
-    def set_rows(self, rows: list[ActorSummary]) -> None:
-        """Show ``rows``, keeping the cursor on the same actor when it is still there."""
-        keep = self.current.actor.id if self.current else None
+    def set_rows(self, rows: list[ActorSummary], *, keep: bool = True) -> None:
+        """Show ``rows``, keeping the cursor on the same actor when it is still there (with
+        ``keep``; else on the first row)."""
+        keep_id = self.current.actor.id if self.current and keep else None
         self.rows = rows
-        index = next((i for i, r in enumerate(rows) if r.actor.id == keep), 0)
+        index = next((i for i, r in enumerate(rows) if r.actor.id == keep_id), 0)
         self.cursor = index
         self.rows_changed()
         self.scroll_to_cursor()

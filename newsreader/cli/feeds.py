@@ -64,7 +64,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
     """Subscribe to every feed of an OPML file; folders come from nested outlines."""
-    from newsreader.feeds.opml import OpmlError, parse_opml
+    from newsreader.feeds.opml import OpmlError, read_opml
     from newsreader.store.db import transaction
     from newsreader.store.feeds import add_feed
 
@@ -75,16 +75,22 @@ def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
     if args.file is None:
         raise CliError("import-opml needs a FILE (or --starter)")
     try:
-        entries = parse_opml(args.file.read_bytes())
+        found = read_opml(args.file.read_bytes())
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
     except OpmlError as exc:
         raise CliError(f"{args.file}: {exc}") from exc
     added = 0
     with transaction(ctx.conn):
-        for entry in entries:
+        for entry in found.feeds:
             added += add_feed(ctx.conn, entry.url, entry.title, entry.folder, entry.site_url)[1]
-    print(f"imported {plural(added, 'new feed')}, {len(entries) - added} already subscribed")
+    if found.problem:
+        print(f"newsreader: warning: {args.file}: {found.problem}", file=sys.stderr)
+    for skipped in found.skipped:
+        print(f"newsreader: skipped {skipped.describe()}", file=sys.stderr)
+    skipped = f", {plural(len(found.skipped), 'outline')} skipped" if found.skipped else ""
+    print(f"imported {plural(added, 'new feed')}, {len(found.feeds) - added} already "
+          f"subscribed{skipped}")
     return 0
 
 

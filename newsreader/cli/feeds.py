@@ -57,6 +57,8 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     print(f"{verb} [{result.feed_id}] {result.title or result.url} <{result.url}>")
     if result.problem:
         print(f"newsreader: warning: {result.problem}", file=sys.stderr)
+    for note in result.notes():
+        print(f"newsreader: note: {note}", file=sys.stderr)
     for other in result.alternatives:
         print(f"  also found: {other}")
     return 0

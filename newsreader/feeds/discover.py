@@ -2,7 +2,8 @@
 
 The fetch layer does the network part: it fetches the page the user gave, asks
 :func:`looks_like_feed` / :func:`looks_like_html`, then tries :func:`find_feed_links` and,
-failing those, :func:`candidate_paths` on the same origin.
+failing those, :func:`candidate_paths` on the same origin — a guess, which
+:mod:`newsreader.feeds.subscribe` reports as one, with why each declared link failed.
 """
 
 from __future__ import annotations

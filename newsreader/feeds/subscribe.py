@@ -50,6 +50,28 @@ class SubscribeResult:
     problem: str = ""
     """Set when the document was damaged (see ``ParsedFeed.problem``): its entries were
     stored and the feed's status is "error" with this message."""
+    guessed: bool = False
+    """The page declared no working feed: ``url`` is a common feed address on the same
+    site (``/feed``, ``/atom.xml``...) that answered with a feed — a guess, maybe not the
+    page's own feed."""
+    failed_links: list[tuple[str, str]] = field(default_factory=list)
+    """Feeds the page declared that did not work, each with why (HTTP 404, a DNS error,
+    not a feed...)."""
+    notice: str = ""
+    """See ``ParsedFeed.notice`` (entries past the limit, not read)."""
+
+    def notes(self) -> list[str]:
+        """What the user should be told besides "subscribed": one line each."""
+        lines = [f"the page's feed link {url} does not work: {why}"
+                 for url, why in self.failed_links]
+        if self.guessed:
+            declared = "none of the feeds it declares works" if self.failed_links else \
+                "the page declares no feed"
+            lines.append(f"{self.url} is a guess ({declared}): a common feed address on "
+                         "that site, which answered with a feed")
+        if self.notice:
+            lines.append(self.notice)
+        return lines
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,8 @@ class _Found:
     url: str
     fetched: FetchResult
     parsed: ParsedFeed
+    guessed: bool = False
+    failed_links: tuple[tuple[str, str], ...] = ()
 
 
 def subscribe(
@@ -83,7 +107,8 @@ def subscribe(
     feed = get_feed(conn, feed_id)
     title = feed.title if feed else ""
     return SubscribeResult(feed_id, found.url, title, created, alternatives,
-                           found.parsed.problem)
+                           found.parsed.problem, found.guessed, list(found.failed_links),
+                           found.parsed.notice)
 
 
 def normalise_target(target: str) -> str:
@@ -127,26 +152,43 @@ def _discover(url: str, fetcher: Fetcher) -> tuple[_Found, list[str]]:
         page.body, page.content_type
     ):
         return _Found(page.permanent_redirect or url, page, _parse(url, page)), []
-    links = find_feed_links(page.body, page.url)
+    links = find_feed_links(page.body, page.url)[:MAX_CANDIDATES]
+    failed: list[tuple[str, str]] = []
+    for link in links:
+        found = _try_feed(link, fetcher)
+        if isinstance(found, _Found):
+            later = links[links.index(link) + 1:]
+            return replace(found, failed_links=tuple(failed)), later
+        failed.append((link, found))
     guesses = [c for c in candidate_paths(page.url) if c not in links]
-    for candidate in (links + guesses)[:MAX_CANDIDATES]:
-        found = _try_feed(candidate, fetcher)
-        if found is not None:
-            later = links[links.index(candidate) + 1:] if candidate in links else []
-            return found, later
-    lists = "the feed link it lists does" if len(links) == 1 else \
-        f"the {len(links)} feed links it lists do"
-    advertised = f"; {lists} not work" if links else ""
-    raise SubscribeError(f"no feed found at {url}{advertised}")
+    for guess in guesses[:max(0, MAX_CANDIDATES - len(links))]:
+        found = _try_feed(guess, fetcher)
+        if isinstance(found, _Found):
+            return replace(found, guessed=True, failed_links=tuple(failed)), []
+    raise SubscribeError(f"no feed found at {url}{_declared_failures(failed)}")
 
 
-def _try_feed(url: str, fetcher: Fetcher) -> _Found | None:
-    """``url`` as a subscription if it answers with a parseable feed, else None."""
+def _declared_failures(failed: list[tuple[str, str]]) -> str:
+    """"; the feed link it declares does not work (URL: why)", or "" when none."""
+    if not failed:
+        return "; it declares no feed and no common feed address answered"
+    lists = "the feed link it declares does" if len(failed) == 1 else \
+        f"the {len(failed)} feed links it declares do"
+    reasons = "; ".join(f"{link}: {why}" for link, why in failed)
+    return f"; {lists} not work ({reasons})"
+
+
+def _try_feed(url: str, fetcher: Fetcher) -> _Found | str:
+    """``url`` as a subscription if it answers with a parseable feed, else why not."""
     fetched = fetcher.fetch(url)
-    if fetched.error or not looks_like_feed(fetched.body, fetched.content_type):
-        return None
+    if fetched.error:
+        return clean_line(fetched.error)
+    if not looks_like_feed(fetched.body, fetched.content_type):
+        kind = "an HTML page" if looks_like_html(fetched.body, fetched.content_type) else \
+            clean_line(fetched.content_type.split(";")[0]) or "no content type"
+        return f"not a feed ({kind})"
     try:
         parsed = parse_feed(fetched.body, fetched.url, fetched.content_type)
-    except FeedParseError:
-        return None
+    except FeedParseError as exc:
+        return clean_line(exc)
     return _Found(fetched.permanent_redirect or url, fetched, parsed)

@@ -169,3 +169,62 @@ def test_a_damaged_feed_is_subscribed_with_what_it_holds_and_shows_the_problem(
     [feed] = list_feeds(conn)
     assert (feed.last_status, feed.last_error, feed.article_count) == (
         "error", result.problem, 1)
+
+
+# -- autodiscovery says what it guessed and why declared links failed (issue 12, item 14) --
+def test_a_guessed_address_is_said_to_be_a_guess(
+    server: LoopbackServer, fetcher: Fetcher, conn: sqlite3.Connection
+) -> None:
+    server.route("/blog", body=page(), content_type="text/html")
+    server.route("/atom.xml", body=ATOM, content_type="application/atom+xml")
+    result = subscribe(conn, server.url("/blog"), fetcher)
+    assert (result.url, result.guessed, result.failed_links) == (
+        server.url("/atom.xml"), True, [])
+    assert result.notes() == [
+        f"{server.url('/atom.xml')} is a guess (the page declares no feed): a common feed "
+        "address on that site, which answered with a feed"]
+
+
+def test_each_declared_link_that_fails_is_named_with_why(
+    server: LoopbackServer, fetcher: Fetcher, conn: sqlite3.Connection
+) -> None:
+    dns = "http://no-such-host.invalid/feed.xml"
+    server.route("/", body=page("/gone.xml", "/page.html", dns), content_type="text/html")
+    server.route("/page.html", body=page(), content_type="text/html")
+    server.route("/feed", body=RSS, content_type="application/rss+xml")
+    result = subscribe(conn, server.url("/"), fetcher)
+    assert (result.url, result.guessed) == (server.url("/feed"), True)
+    reasons = dict(result.failed_links)
+    assert list(reasons) == [server.url("/gone.xml"), server.url("/page.html"), dns]
+    assert reasons[server.url("/gone.xml")] == "HTTP 404 Not Found"
+    assert reasons[server.url("/page.html")] == "not a feed (an HTML page)"
+    assert reasons[dns] == "host not found"  # DNS
+    notes = result.notes()
+    assert notes[0] == f"the page's feed link {server.url('/gone.xml')} does not work: " \
+        "HTTP 404 Not Found"
+    assert notes[-1].startswith(f"{server.url('/feed')} is a guess (none of the feeds it "
+                                "declares works)")
+
+
+def test_a_working_declared_link_is_no_guess_but_earlier_failures_are_named(
+    server: LoopbackServer, fetcher: Fetcher, conn: sqlite3.Connection
+) -> None:
+    server.route("/", body=page("/gone.xml", "/comments.xml"), content_type="text/html")
+    server.route("/comments.xml", body=ATOM)
+    result = subscribe(conn, server.url("/"), fetcher)
+    assert (result.guessed, result.failed_links) == (
+        False, [(server.url("/gone.xml"), "HTTP 404 Not Found")])
+
+
+def test_when_nothing_works_the_error_names_each_declared_link(
+    server: LoopbackServer, fetcher: Fetcher, conn: sqlite3.Connection
+) -> None:
+    server.route("/", body=page("/gone.xml", "/text.txt"), content_type="text/html")
+    server.route("/text.txt", body=b"hello", content_type="text/plain")
+    with pytest.raises(SubscribeError) as caught:
+        subscribe(conn, server.url("/"), fetcher)
+    assert str(caught.value) == (
+        f"no feed found at {server.url('/')}; the 2 feed links it declares do not work "
+        f"({server.url('/gone.xml')}: HTTP 404 Not Found; "
+        f"{server.url('/text.txt')}: not a feed (text/plain))")
+    assert list_feeds(conn) == []

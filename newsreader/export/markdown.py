@@ -100,8 +100,9 @@ def _time_field(key: str, ts: float | None) -> str:
 
 
 def _dates(now: float | None, modified: float | None) -> list[str]:
-    """The ``exported`` (the run, or ``now``) and ``modified`` lines of a front matter."""
-    return [_time_field("exported", time.time() if now is None else now),
+    """The ``exported`` (the run, to the second, or ``now``) and ``modified`` lines of a
+    front matter."""
+    return [_time_field("exported", float(int(time.time())) if now is None else now),
             _time_field("modified", modified)]
 
 

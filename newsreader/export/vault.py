@@ -145,7 +145,7 @@ def export_actor_file(conn: sqlite3.Connection, actor_id: int, root: Path, *,
 def export_tree(conn: sqlite3.Connection, out: Path, *, wiki_links: bool = True,
                 now: float | None = None) -> TreeReport:
     """Write (or update in place) the whole notes folder ``out``."""
-    now = time.time() if now is None else now
+    now = float(int(time.time())) if now is None else now
     root = output_dir(out)
     data = load(conn)
     style = _style(data, wiki_links, tree=True)

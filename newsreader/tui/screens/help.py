@@ -97,10 +97,11 @@ class HelpScreen(ModalScreen[None]):
         """Scroll the help by ``count`` lines, pages, or to an end ("end")."""
         box = self.query_one("#help-box", VerticalScroll)
         if unit == "end":
-            box.scroll_to(y=0 if count < 0 else box.max_scroll_y, animate=False)
+            box.scroll_to(y=0 if count < 0 else box.max_scroll_y, animate=False,
+                          immediate=True)
             return
         step = max(1, box.scrollable_content_region.height - 1) if unit == "page" else 1
-        box.scroll_to(y=box.scroll_y + step * count, animate=False)
+        box.scroll_to(y=box.scroll_y + step * count, animate=False, immediate=True)
 
     def action_close(self) -> None:
         """Back to the reader."""

@@ -26,7 +26,7 @@ def notes_dir(configured: str) -> Path:
     return Path(configured).expanduser() if configured.strip() else paths.data_dir() / "notes"
 
 
-SHOWN_NAME = 44
+SHOWN_NAME = 32
 """Most characters of a file name a notification shows (the clipboard has it whole)."""
 
 
@@ -47,7 +47,9 @@ class ExportMixin(_Base):
 
         name = article_file_name(article.url, article.feed_title, article.title)
         folder = self.article_folder or self._notes_dir()
-        title = f"Export this article's notes into this folder\nThe page: {name}"
+        folder_part, _, file_name = name.rpartition("/")
+        title = (f"Export this article's notes into {folder_part}/ in this folder, as\n"
+                 f"{file_name}")
         self.app.push_screen(FolderScreen(title, str(folder)),
                              partial(self._export_article_to, article.id))
 
@@ -93,8 +95,8 @@ class ExportMixin(_Base):
                 report = vault.export_tree(conn, root, wiki_links=wiki)
                 path = report.root
                 message = (f"Exported {report.files} notes pages ({len(report.written)} "
-                           "written, the rest unchanged): the folder's path is on the "
-                           "clipboard")
+                           "written, the rest unchanged; folder path copied to the "
+                           "clipboard)")
             else:
                 assert item_id is not None
                 export = vault.export_article_file if what == "article" \
@@ -102,7 +104,7 @@ class ExportMixin(_Base):
                 path, changed = export(conn, item_id, root, wiki_links=wiki)
                 shown = fit(path.name, SHOWN_NAME)
                 message = (f"{'Exported' if changed else 'Up to date:'} {shown} "
-                           "(its full path is on the clipboard)")
+                           "(path copied to the clipboard)")
         except (OSError, ValueError) as exc:
             self.app.notify_text(f"Export failed: {exc}", "error")
             return

@@ -73,7 +73,8 @@ def test_add_local_feed_then_list_show_and_search(run: Run) -> None:
             for f in feeds] == [("Inter Bellum News", 2, 2, "ok")]
     listed = json.loads(run("articles", "--json").stdout)
     assert [set(a) for a in listed] == [{"id", "feed_id", "feed_title", "title", "url", "author",
-                                         "published", "is_read", "is_starred"}] * 2
+                                         "published", "date_kind", "is_read",
+                                         "is_starred"}] * 2
     sample = next(a for a in listed if a["author"] == "FRANZ AG")
     assert sample["published"] == "2026-01-08T14:30:00Z"
     shown = run("show", str(sample["id"]))

@@ -12,7 +12,7 @@ from newsreader.cli.output import format_time, iso_time, print_table
 from newsreader.models import Article
 from newsreader.wording import plural
 
-JSON_KEYS = ("id", "feed_id", "feed_title", "title", "url", "author", "published",
+JSON_KEYS = ("id", "feed_id", "feed_title", "title", "url", "author", "published", "date_kind",
              "is_read", "is_starred")
 """The stable keys of ``articles --json`` (a documented contract for scripts)."""
 
@@ -89,8 +89,10 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def render_article(article: Article) -> str:
     """The article as plain text, the way the reader pane lays it out."""
-    byline = " · ".join(p for p in (article.feed_title, article.author,
-                                    format_time(article.published)) if p and p != "-")
+    when = format_time(article.published)
+    if article.date_kind == "updated" and when != "-":
+        when = f"updated {when}"  # the feed gives no published date
+    byline = " · ".join(p for p in (article.feed_title, article.author, when) if p and p != "-")
     parts = [article.title or "(untitled)", byline]
     if article.url:
         parts.append(article.url)

@@ -14,7 +14,7 @@ from newsreader.store.db import transaction
 
 _LIST_COLUMNS = (
     "a.id, a.feed_id, f.title AS feed_title, a.key, a.guid, a.url, a.title, a.author,"
-    " a.published, a.updated, a.is_read, a.is_starred"
+    " a.published, a.updated, a.date_kind, a.is_read, a.is_starred"
 )
 
 
@@ -34,6 +34,8 @@ def content_hash(entry: ParsedEntry) -> str:
     """A digest of everything shown about an entry; equal digests mean nothing changed."""
     parts = (entry.title, entry.url, entry.author, entry.html, entry.text, str(entry.published),
              str(entry.updated), entry.guid)
+    if entry.date_kind == "updated":  # only these: every other digest stays as it was
+        parts += (entry.date_kind,)
     joined = "\x1f".join(parts).encode("utf-8", "replace")
     return hashlib.blake2b(joined, digest_size=16).hexdigest()
 
@@ -67,7 +69,7 @@ def upsert_entries(
         new_ids = _insert(conn, inserts)
         conn.executemany(
             """UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, published = ?,
-                   updated = ?, sort_time = ?, html = ?, text = ?, links = ?,
+                   updated = ?, date_kind = ?, sort_time = ?, html = ?, text = ?, links = ?,
                    content_hash = ?, fetched = ? WHERE id = ?""",
             updates,
         )
@@ -104,8 +106,8 @@ def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, ...]:
     last = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0]
     conn.executemany(
         """INSERT INTO articles (feed_id, key, guid, url, title, author, published,
-               updated, sort_time, html, text, links, content_hash, fetched)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               updated, date_kind, sort_time, html, text, links, content_hash, fetched)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         rows,
     )
     conn.execute(
@@ -119,7 +121,7 @@ def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, ...]:
 def _row(feed_id: int, e: ParsedEntry, digest: str, now: float) -> tuple:
     sort_time = e.published or e.updated or now
     return (feed_id, e.key, e.guid, e.url, e.title, e.author, e.published, e.updated,
-            sort_time, e.html, e.text, json.dumps(e.links), digest, now)
+            e.date_kind, sort_time, e.html, e.text, json.dumps(e.links), digest, now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,8 @@ def _article(row: sqlite3.Row, full: bool = False) -> Article:
         id=row["id"], feed_id=row["feed_id"], feed_title=row["feed_title"] or "",
         key=row["key"], guid=row["guid"], url=row["url"], title=row["title"],
         author=row["author"], published=row["published"], updated=row["updated"],
-        is_read=bool(row["is_read"]), is_starred=bool(row["is_starred"]),
+        date_kind=row["date_kind"], is_read=bool(row["is_read"]),
+        is_starred=bool(row["is_starred"]),
         text=row["text"] if full else "", html=row["html"] if full else "",
         links=tuple(json.loads(row["links"])) if full else (),
     )

@@ -222,7 +222,24 @@ CREATE TABLE name_changes (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+_V6 = """
+-- An article's date is the date it has: its published date, else its updated date (an
+-- Atom entry with only <updated>, RSS dc:date, Atom 0.3 <modified>); date_kind says which
+-- ('published', 'updated', or '' for no date). Filled in for the articles already here,
+-- and for the snapshots of annotations and notes made while their date was missing.
+ALTER TABLE articles ADD COLUMN date_kind TEXT NOT NULL DEFAULT '';
+UPDATE articles SET published = updated, date_kind = 'updated'
+    WHERE published IS NULL AND updated IS NOT NULL;
+UPDATE articles SET date_kind = 'published' WHERE published IS NOT NULL AND date_kind = '';
+UPDATE annotations SET article_published =
+    (SELECT a.published FROM articles a WHERE a.id = annotations.article_id)
+    WHERE article_published IS NULL AND article_id IS NOT NULL;
+UPDATE notes SET article_published =
+    (SELECT a.published FROM articles a WHERE a.id = notes.article_id)
+    WHERE article_published IS NULL AND article_id IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

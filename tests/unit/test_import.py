@@ -112,6 +112,7 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
     for later in ("TRIGGER name_scans_text_changed", "TABLE name_matches",
                   "TABLE name_scans", "TABLE name_changes"):  # migration 5's
         conn.execute(f"DROP {later}")
+    conn.execute("ALTER TABLE articles DROP COLUMN date_kind")  # migration 6's
     conn.execute("PRAGMA user_version = 3")
     assert migrate(conn) == len(MIGRATIONS)
     assert {r[0] for r in conn.execute("SELECT article_author FROM annotations")} == {

@@ -11,7 +11,13 @@ from newsreader.models import FetchResult, ParsedEntry, ParsedFeed
 from newsreader.safety import clean_line, clean_url
 from newsreader.store import transaction
 from newsreader.store.articles import UpsertResult, content_hash, upsert_entries
-from newsreader.store.feeds import move_feed, record_fetch, set_feed_title
+from newsreader.store.feeds import (
+    MergeResult,
+    merge_feeds,
+    move_feed,
+    record_fetch,
+    set_feed_title,
+)
 
 
 @dataclass(slots=True)
@@ -87,6 +93,20 @@ def store_feed(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed,
         if fetched.permanent_redirect:
             move_feed(conn, feed_id, fetched.permanent_redirect)
     return stored
+
+
+def merge_into(conn: sqlite3.Connection, source_id: int, target_id: int) -> MergeResult:
+    """Fold feed ``source_id`` into ``target_id`` (it moved there permanently, and that url
+    was subscribed already), in the caller's transaction: articles, annotations and notes
+    are kept (:func:`newsreader.store.feeds.merge_feeds`); annotations that changed article
+    are re-anchored to its text."""
+    merged = merge_feeds(conn, source_id, target_id)
+    if merged.joined:
+        from newsreader.annotations.service import reanchor_article
+
+        for article_id in merged.joined:
+            reanchor_article(conn, article_id)
+    return merged
 
 
 def follow_annotations(conn: sqlite3.Connection, stored: UpsertResult) -> None:

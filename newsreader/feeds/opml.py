@@ -24,6 +24,7 @@ from lxml import etree
 
 from newsreader import safety
 from newsreader.models import Feed
+from newsreader.urls import normalise_url
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
 _MAX_TITLE = 500
@@ -292,14 +293,15 @@ def _has_attr(element: etree._Element, lower_name: str) -> bool:
 
 
 def _feed_url(value: str) -> str:
-    """An http(s) feed URL from an xmlUrl attribute ("feed:" URLs converted), else ""."""
+    """An http(s) feed URL from an xmlUrl attribute ("feed:" URLs converted), in its normal
+    spelling (:func:`normalise_url`: one subscription however it is spelled), else ""."""
     url = safety.clean_url(value)
     lowered = url.lower()
     if lowered.startswith("feed://"):
         url = "http://" + url[len("feed://"):]
     elif lowered.startswith("feed:"):
         url = url[len("feed:"):]
-    return url if safety.is_safe_link(url) else ""
+    return normalise_url(url) if safety.is_safe_link(url) else ""
 
 
 def _folder_name(outline: etree._Element) -> str:

@@ -34,14 +34,15 @@ from pathlib import Path
 from newsreader.config import FetchSettings
 from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.fetch import Fetcher
-from newsreader.feeds.ingest import parse_for_store, store_feed
+from newsreader.feeds.ingest import merge_into, parse_for_store, store_feed
 from newsreader.feeds.limits import HostQueue
 from newsreader.feeds.parsepool import ParseFailed, ParsePool, describe, parse_processes
 from newsreader.models import Feed, FetchResult, ParsedFeed, RefreshProgress
 from newsreader.safety import clean_line
 from newsreader.store import connect, transaction
 from newsreader.store.db import store_fault
-from newsreader.store.feeds import feeds_by_ids, move_feed, record_fetch
+from newsreader.store.feeds import feeds_by_ids, find_feed_id, move_feed, record_fetch
+from newsreader.urls import normalise_url, same_url
 from newsreader.wording import plural
 
 __all__ = ["ParseFailed", "ParsePool", "RefreshSummary", "refresh"]
@@ -74,6 +75,17 @@ class RefreshSummary:
     """Feeds stored ("ok") that brought at least one new article."""
     feeds_updated: int = 0
     """Feeds stored ("ok") with no new article but some changed ones."""
+    merged: list[tuple[int, int, str, int, int]] = field(default_factory=list)
+    """(feed id, id of the subscription it moved to, its url, articles moved, duplicates
+    joined) for each feed that moved permanently to a url already subscribed: it was
+    merged into that subscription (:func:`newsreader.feeds.ingest.merge_into`)."""
+
+    def notices(self) -> list[str]:
+        """One line for each thing the user should know besides the counts (merges)."""
+        return [f"feed {source} moved permanently to <{url}>, already subscribed as feed "
+                f"{target}: merged into it ({plural(moved, 'article')} moved, "
+                f"{plural(joined, 'duplicate')} joined; annotations and notes kept)"
+                for source, target, url, moved, joined in self.merged]
 
     @property
     def unchanged(self) -> int:
@@ -232,9 +244,9 @@ class _Run:
         """Store a fetch that has no body to parse: 304, 410, or an error."""
         if result.status == 304:
             with transaction(self.conn):
-                record_fetch(self.conn, feed.id, status="not-modified", http_status=304,
+                feed_id = self._move(feed, result)
+                record_fetch(self.conn, feed_id, status="not-modified", http_status=304,
                              now=self.now)
-                self._move(feed, result)
             self.summary.not_modified += 1
             self.report(feed, "not-modified")
         elif result.status == 410:
@@ -252,7 +264,10 @@ class _Run:
 
     def store_parsed(self, feed: Feed, result: FetchResult, parsed: ParsedFeed) -> None:
         """Store a parsed feed in one transaction; a damaged document's problem is its error."""
-        stored = store_feed(self.conn, feed.id, parsed, result, now=self.now)
+        with transaction(self.conn):
+            feed_id = self._move(feed, result)
+            stored = store_feed(self.conn, feed_id, parsed,
+                                replace(result, permanent_redirect=None), now=self.now)
         self.summary.new_articles += stored.new
         self.summary.updated += stored.updated
         if parsed.problem:
@@ -266,9 +281,20 @@ class _Run:
             self.summary.feeds_updated += 1
         self.report(feed, "ok")
 
-    def _move(self, feed: Feed, result: FetchResult) -> None:
-        if result.permanent_redirect and result.permanent_redirect != feed.url:
-            move_feed(self.conn, feed.id, result.permanent_redirect)
+    def _move(self, feed: Feed, result: FetchResult) -> int:
+        """Follow a permanent redirect (in the caller's transaction); the id of the feed
+        to store into: this one, or the subscription it moved to (merged into it)."""
+        url = result.permanent_redirect
+        if not url or same_url(url, feed.url):
+            return feed.id
+        target = find_feed_id(self.conn, url)
+        if target is None or target == feed.id:
+            move_feed(self.conn, feed.id, url)
+            return feed.id
+        merged = merge_into(self.conn, feed.id, target)
+        self.summary.merged.append((feed.id, target, normalise_url(url), merged.moved,
+                                    len(merged.joined)))
+        return target
 
 
 class _FetchStage:

@@ -26,6 +26,7 @@ from newsreader.models import FetchResult, ParsedFeed
 from newsreader.safety import clean_line, clean_url
 from newsreader.store import transaction
 from newsreader.store.feeds import add_feed, get_feed
+from newsreader.urls import normalise_url
 
 MAX_CANDIDATES = 12
 """Most feed URLs tried for one web page (its advertised links first, then common paths)."""
@@ -118,13 +119,13 @@ def normalise_target(target: str) -> str:
         raise SubscribeError("nothing to subscribe to: give a feed URL, page URL or file")
     scheme = urlsplit(target).scheme.lower() if "://" in target else ""
     if scheme in ("http", "https"):
-        return clean_url(target)
+        return normalise_url(clean_url(target))
     if scheme == "file" or not scheme:
         path = (local_path(target) if scheme else Path(target)).expanduser()
         if path.is_file():
             return str(path.resolve())
         if not scheme and _BARE_HOST.match(target):
-            return "https://" + clean_url(target)
+            return normalise_url("https://" + clean_url(target))
         raise SubscribeError(f"no such file: {clean_line(target)}")
     raise SubscribeError(f"unsupported address {clean_line(target)!r}: use http(s) or a file")
 

@@ -1,12 +1,16 @@
-"""Feed rows: subscribe, list with counts, record fetch outcomes, redirects, backoff."""
+"""Feed rows: subscribe, list with counts, record fetch outcomes, redirects (and merging a
+feed into the subscription it moved to), backoff."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from newsreader.models import Feed
 from newsreader.store.db import transaction
+from newsreader.urls import normalise_url
 
 _FEED_COLUMNS = (
     "f.id, f.url, f.title, f.site_url, f.folder, f.etag, f.last_modified, f.last_fetched,"
@@ -27,16 +31,43 @@ def _feed(row: sqlite3.Row, article_count: int = 0, unread_count: int = 0) -> Fe
 def add_feed(
     conn: sqlite3.Connection, url: str, title: str = "", folder: str = "", site_url: str = ""
 ) -> tuple[int, bool]:
-    """Subscribe to ``url``. Returns (feed id, created); an existing url is not duplicated."""
+    """Subscribe to ``url`` (stored in its normal spelling, :func:`normalise_url`).
+
+    Returns (feed id, created): a url already subscribed, in any spelling, is not duplicated.
+    """
+    url = normalise_url(url)
     with transaction(conn):
-        row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
-        if row:
-            return int(row["id"]), False
+        existing = find_feed_id(conn, url)
+        if existing is not None:
+            return existing, False
         cur = conn.execute(
             "INSERT INTO feeds (url, title, folder, site_url) VALUES (?, ?, ?, ?)",
             (url, title, folder, site_url),
         )
         return int(cur.lastrowid or 0), True
+
+
+def find_feed_id(conn: sqlite3.Connection, url: str) -> int | None:
+    """The subscription to ``url`` in any spelling of it, or None.
+
+    New urls are stored normalised; a store older than that may hold another spelling,
+    so the feeds on the same host are compared too.
+    """
+    url = normalise_url(url)
+    row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+    if row:
+        return int(row["id"])
+    parts = urlsplit(url) if "://" in url else None
+    if parts is None or not parts.hostname:
+        return None
+    tail = url[len(f"{parts.scheme}://{parts.netloc}"):]  # path, query, fragment: as stored
+    for other in conn.execute(
+            """SELECT id, url FROM feeds WHERE instr(lower(url), :host) > 0
+                   AND (:tail = '/' OR substr(url, -length(:tail)) = :tail)""",
+            {"host": parts.hostname, "tail": tail}):
+        if normalise_url(other["url"]) == url:
+            return int(other["id"])
+    return None
 
 
 def remove_feed(conn: sqlite3.Connection, feed_id: int) -> bool:
@@ -106,12 +137,64 @@ def record_fetch(
 
 
 def move_feed(conn: sqlite3.Connection, feed_id: int, new_url: str) -> bool:
-    """Follow a permanent redirect; False when another subscription already has that url."""
+    """Follow a permanent redirect; False when another subscription already has that url
+    (in any spelling: see :func:`merge_feeds`)."""
+    new_url = normalise_url(new_url)
+    other = find_feed_id(conn, new_url)
+    if other is not None and other != feed_id:
+        return False
     try:
         conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (new_url, feed_id))
     except sqlite3.IntegrityError:
         return False
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    """What :func:`merge_feeds` did."""
+
+    moved: int
+    """Articles that moved to the kept feed as they were."""
+    joined: list[int]
+    """Articles of the kept feed that took over a duplicate's annotations and notes (their
+    annotations may need re-anchoring: the two copies' texts can differ)."""
+
+
+def merge_feeds(conn: sqlite3.Connection, source_id: int, target_id: int) -> MergeResult:
+    """Fold feed ``source_id`` into ``target_id``, in the caller's transaction.
+
+    An article both feeds hold (same key, or same url) stays once, in the target: it takes
+    the duplicate's annotations and notes, and is read or starred when either copy was.
+    The source's other articles move to the target; then the source is removed. Nothing
+    annotated is lost.
+    """
+    pairs = conn.execute(
+        """SELECT s.id AS source, coalesce(
+                  (SELECT t.id FROM articles t WHERE t.feed_id = :target AND t.key = s.key),
+                  (SELECT min(t.id) FROM articles t WHERE t.feed_id = :target
+                      AND s.url != '' AND t.url = s.url)) AS target
+           FROM articles s WHERE s.feed_id = :source""",
+        {"source": source_id, "target": target_id},
+    ).fetchall()
+    joined = [(r["source"], r["target"]) for r in pairs if r["target"] is not None]
+    for source, target in joined:
+        conn.execute("UPDATE annotations SET article_id = ? WHERE article_id = ?",
+                     (target, source))
+        conn.execute("UPDATE notes SET article_id = ? WHERE article_id = ?", (target, source))
+        conn.execute(
+            """UPDATE articles SET
+                   is_read = max(is_read, (SELECT is_read FROM articles WHERE id = :s)),
+                   is_starred = max(is_starred, (SELECT is_starred FROM articles WHERE id = :s))
+               WHERE id = :t""", {"s": source, "t": target})
+        conn.execute("DELETE FROM articles WHERE id = ?", (source,))
+    moved = conn.execute("UPDATE articles SET feed_id = ? WHERE feed_id = ?",
+                         (target_id, source_id)).rowcount
+    conn.execute(
+        """UPDATE feeds SET folder = (SELECT folder FROM feeds WHERE id = :s)
+           WHERE id = :t AND folder = ''""", {"s": source_id, "t": target_id})
+    conn.execute("DELETE FROM feeds WHERE id = ?", (source_id,))
+    return MergeResult(moved, sorted({target for _, target in joined}))
 
 
 def set_folder(conn: sqlite3.Connection, feed_id: int, folder: str) -> None:

@@ -330,3 +330,11 @@ def test_a_store_on_a_read_only_file_system(tmp_path: Path, clean_exit: bool) ->
         assert (again.stdout, again.stderr) == (read.stdout, read.stderr), again.args
     for write in failed:
         _one_line_failure(write, "read-only")
+
+
+def test_the_tui_on_a_read_only_store_says_so_in_one_line(tmp_path: Path) -> None:
+    from tests.fsjail import run_on_tmpfs
+
+    ran = run_on_tmpfs(tmp_path, [{"run": ["add", str(DEMO)]}, {"readonly": True}, {"run": []}])
+    _one_line_failure(ran[1], "read-only file system")
+    assert "cannot open the TUI" in ran[1].stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from newsreader.cli.context import Context
+from newsreader.cli.context import CliError, Context
 
 
 def run_tui(ctx: Context, args: argparse.Namespace) -> int:
@@ -12,7 +12,11 @@ def run_tui(ctx: Context, args: argparse.Namespace) -> int:
     from newsreader.demo import seed_if_new
     from newsreader.tui.app import make_app
 
-    seed_if_new(ctx.conn)
-    ctx.conn.close()
+    conn = ctx.conn  # opened read-only when the store cannot be written
+    if ctx.read_only:  # the TUI writes as you read (read marks, annotations)
+        raise CliError(f"cannot open the TUI on the store {ctx.db_path}: {ctx.read_only}; "
+                       "the reading commands (articles, show, feeds...) still work")
+    seed_if_new(conn)
+    conn.close()
     make_app(ctx.db_path, ctx.settings, ctx.config_path).run()
     return 0

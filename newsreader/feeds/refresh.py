@@ -75,17 +75,22 @@ class RefreshSummary:
     """Feeds stored ("ok") that brought at least one new article."""
     feeds_updated: int = 0
     """Feeds stored ("ok") with no new article but some changed ones."""
+    partial: list[tuple[int, str, str]] = field(default_factory=list)
+    """(feed id, url, message) for feeds stored "ok" that were not read whole (entries
+    past the limit: ``ParsedFeed.notice``)."""
     merged: list[tuple[int, int, str, int, int]] = field(default_factory=list)
     """(feed id, id of the subscription it moved to, its url, articles moved, duplicates
     joined) for each feed that moved permanently to a url already subscribed: it was
     merged into that subscription (:func:`newsreader.feeds.ingest.merge_into`)."""
 
     def notices(self) -> list[str]:
-        """One line for each thing the user should know besides the counts (merges)."""
+        """One line for each thing the user should know besides the counts (merges, feeds
+        not read whole)."""
         return [f"feed {source} moved permanently to <{url}>, already subscribed as feed "
                 f"{target}: merged into it ({plural(moved, 'article')} moved, "
                 f"{plural(joined, 'duplicate')} joined; annotations and notes kept)"
-                for source, target, url, moved, joined in self.merged]
+                for source, target, url, moved, joined in self.merged] + [
+                f"feed {feed_id} <{url}>: {message}" for feed_id, url, message in self.partial]
 
     @property
     def unchanged(self) -> int:
@@ -275,6 +280,8 @@ class _Run:
             self.report(feed, "error", parsed.problem)
             return
         self.summary.ok += 1
+        if parsed.notice:
+            self.summary.partial.append((feed.id, feed.url, parsed.notice))
         if stored.new:
             self.summary.feeds_with_new += 1
         elif stored.updated:

@@ -110,3 +110,24 @@ def test_a_feed_past_the_entry_limit_is_ok_and_says_what_was_left_out(
         == ["t0", "t1"]
     assert feed.last_error == "3 of 5 entries not read: a feed is read up to its first 2 entries"
     conn.close()
+
+
+def test_the_refresh_summary_names_a_feed_that_was_not_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsreader.config import FetchSettings
+    from newsreader.feeds import parse
+    from newsreader.feeds.refresh import refresh
+
+    monkeypatch.setattr(parse, "MAX_ENTRIES", 2)  # parse in this process: parse_workers = 1
+    items = "".join(f"<item><guid>g{i}</guid><title>t{i}</title></item>" for i in range(3))
+    path = tmp_path / "big.xml"
+    path.write_text(f'<rss version="2.0"><channel><title>Big</title>{items}</channel></rss>')
+    db = tmp_path / "r.db"
+    conn = connect(db)
+    feed_id = add_feed(conn, str(path), "", "")[0]
+    conn.close()
+    summary = refresh(db, settings=FetchSettings(parse_workers=1))
+    assert (summary.ok, summary.errors) == (1, [])
+    assert summary.notices() == [f"feed {feed_id} <{path}>: 1 of 3 entries not read: a feed "
+                                 "is read up to its first 2 entries"]

@@ -262,15 +262,16 @@ def test_disk_full_is_one_line_and_leaves_the_store_as_it_was(tmp_path: Path) ->
                  "--kind", "highlight"]},
         {"run": ["refresh"]},
         {"run": ["add", str(other)]},
+        {"run": ["import-opml", "--starter"]},
         {"run": ["articles", "--json"]},  # reading still works on a full disk
         {"unfill": True},
         *({"run": args} for args in snapshot),
     ])
-    before, full, after = ran[2:7], ran[7:11], ran[12:]
+    before, full, after = ran[2:7], ran[7:12], ran[13:]
     assert all(r.returncode == 0 for r in ran[:7]), [(r.args, r.stderr) for r in ran[:7]]
     for failed in full:
         _one_line_failure(failed, "database or disk is full")
-    assert ran[11].returncode == 0 and ran[11].stdout == before[0].stdout
+    assert ran[12].returncode == 0 and ran[12].stdout == before[0].stdout
     assert [r.stdout for r in after] == [r.stdout for r in before]
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from newsreader.models import Feed
 from newsreader.store.db import transaction
+from newsreader.store.state import get_state, set_state
 from newsreader.urls import normalise_url
 
 _FEED_COLUMNS = (
@@ -48,26 +48,31 @@ def add_feed(
 
 
 def find_feed_id(conn: sqlite3.Connection, url: str) -> int | None:
-    """The subscription to ``url`` in any spelling of it, or None.
+    """The subscription to ``url`` in any spelling of it, or None (for a write: a store
+    from before URLs were normalised has its feed URLs normalised first, once)."""
+    _normalise_stored_urls(conn)
+    row = conn.execute("SELECT id FROM feeds WHERE url = ?", (normalise_url(url),)).fetchone()
+    return int(row["id"]) if row else None
 
-    New urls are stored normalised; a store older than that may hold another spelling,
-    so the feeds on the same host are compared too.
-    """
-    url = normalise_url(url)
-    row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
-    if row:
-        return int(row["id"])
-    parts = urlsplit(url) if "://" in url else None
-    if parts is None or not parts.hostname:
-        return None
-    tail = url[len(f"{parts.scheme}://{parts.netloc}"):]  # path, query, fragment: as stored
-    for other in conn.execute(
-            """SELECT id, url FROM feeds WHERE instr(lower(url), :host) > 0
-                   AND (:tail = '/' OR substr(url, -length(:tail)) = :tail)""",
-            {"host": parts.hostname, "tail": tail}):
-        if normalise_url(other["url"]) == url:
-            return int(other["id"])
-    return None
+
+_NORMALISED = "feed_urls_normalised"
+
+
+def _normalise_stored_urls(conn: sqlite3.Connection) -> None:
+    """Once per store: give older feeds their URL's normal spelling, so comparing normal
+    spellings finds them. Two older feeds that are one URL keep theirs (one of them now
+    holds the normal spelling, which is what a lookup finds)."""
+    if get_state(conn, _NORMALISED):
+        return
+    with transaction(conn):
+        rows = conn.execute("SELECT id, url FROM feeds").fetchall()
+        taken = {row["url"] for row in rows}
+        for row in rows:
+            normal = normalise_url(row["url"])
+            if normal != row["url"] and normal not in taken:
+                conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (normal, row["id"]))
+                taken.add(normal)
+        set_state(conn, _NORMALISED, "1")
 
 
 def remove_feed(conn: sqlite3.Connection, feed_id: int) -> bool:

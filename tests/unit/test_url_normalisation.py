@@ -94,13 +94,20 @@ def test_the_store_keeps_one_subscription_per_url(conn: sqlite3.Connection) -> N
 
 
 def test_an_older_spelling_in_the_store_is_found(conn: sqlite3.Connection) -> None:
-    """A store written before URLs were normalised may hold another spelling."""
-    conn.execute("INSERT INTO feeds (url) VALUES ('HTTPS://Old.Example.org:443/Feed')")
-    old = conn.execute("SELECT id FROM feeds").fetchone()[0]
+    """A store written before URLs were normalised may hold other spellings: they are
+    normalised once, and two older rows that are one URL are both kept."""
+    conn.executemany("INSERT INTO feeds (url) VALUES (?)", [
+        ("HTTPS://Old.Example.org:443/Feed",), ("http://twice.example/a",),
+        ("HTTP://Twice.Example/a",)])
+    old, twice, twice_again = (r[0] for r in conn.execute("SELECT id FROM feeds ORDER BY id"))
     assert find_feed_id(conn, "https://old.example.org/Feed") == old
     assert add_feed(conn, "https://OLD.example.org/Feed") == (old, False)
+    assert add_feed(conn, "http://TWICE.example:80/a") == (twice, False)
+    assert [f.url for f in sorted(list_feeds(conn), key=lambda f: f.id)] == [
+        "https://old.example.org/Feed", "http://twice.example/a", "HTTP://Twice.Example/a"]
     other, _ = add_feed(conn, "https://elsewhere.example/feed")
     assert not move_feed(conn, other, "https://old.example.org./Feed")  # taken: no move
+    assert twice_again
 
 
 def test_opml_import_gives_one_feed_per_url() -> None:

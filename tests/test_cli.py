@@ -309,8 +309,9 @@ def test_a_store_on_a_read_only_file_system(tmp_path: Path, clean_exit: bool) ->
     left beside it); a write says "read-only" in one line and exits 1."""
     from tests.fsjail import run_on_tmpfs
 
-    reads = [["articles", "--json"], ["show", "2"], ["claims"],
-             ["feeds", "--json"], ["stats"], ["export-opml"],
+    reads = [["articles", "--json"], ["show", "2"], ["claims"], ["actors", "--json"],
+             ["actor", "show", "Gustavo Petro"], ["feeds", "--json"], ["stats"],
+             ["export-opml"], ["export", "--all", "--format", "json"],
              ["articles", "--search", "petro"]]
     writes = [["actor", "add", "Nicolás Maduro", "--kind", "person"],
               ["annotate", "2", "--quote", "Petro", "--occurrence", "1"],

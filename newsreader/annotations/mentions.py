@@ -24,6 +24,7 @@ from newsreader.annotations.actors import ActorMatcher
 from newsreader.store import mentions as cache
 from newsreader.store.actors import Activity, ActorSummary, actor_names, list_actors
 from newsreader.store.actors import actor_activity as store_activity
+from newsreader.store.db import is_read_only
 from newsreader.store.mentions import ArticleRow
 
 _BATCH = 500
@@ -59,8 +60,11 @@ def refresh_name_matches(conn: sqlite3.Connection,
     """Bring the cache of name matches up to date; returns how many articles were scanned.
 
     ``progress(done, total)`` is called before the scan (``done`` 0) and after each
-    batch, when there is anything to scan.
+    batch, when there is anything to scan. On a store opened read-only (a read-only file
+    system, a full disk) the cache is used as it stands.
     """
+    if is_read_only(conn):
+        return 0
     up_to, changed = cache.pending_name_changes(conn)
     pairs = actor_names(conn)  # read after the queue: later changes stay queued
     fresh = cache.unscanned_articles(conn)

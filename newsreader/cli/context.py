@@ -47,13 +47,21 @@ class Context:
         return self._conn
 
     def _open(self) -> sqlite3.Connection:
-        from newsreader.store.db import connect, connect_read_only, store_fault
+        from newsreader.store.db import (
+            connect,
+            connect_read_only,
+            disk_full,
+            store_fault,
+            writable,
+        )
 
         try:
             return connect(self.db_path)
         except (sqlite3.Error, OSError, RuntimeError) as exc:
             failure: BaseException = exc
-        if self.db_path.is_file() and store_fault(failure):
+        unwritable = self.db_path.is_file() and (
+            not writable(self.db_path) or disk_full(self.db_path))
+        if unwritable and store_fault(failure):
             reason = self._unwritable_reason()
             try:
                 conn = connect_read_only(self.db_path)

@@ -196,3 +196,37 @@ def test_removing_a_feed_keeps_annotations_as_orphans(conn: sqlite3.Connection) 
     assert remove_feed(conn, fid)
     row = conn.execute("SELECT article_id, exact, article_title FROM annotations").fetchone()
     assert tuple(row) == (None, "Trump", "Title")
+
+
+def test_faults_of_the_store_are_told_from_errors_in_the_data(db_path: Path) -> None:
+    """store_fault names what is wrong with the store itself (SQLite's own errors), and
+    nothing for a constraint; a read-only connection reads and refuses every write."""
+    from newsreader.store.db import (
+        FULL,
+        READ_ONLY,
+        connect_read_only,
+        is_read_only,
+        store_fault,
+    )
+
+    conn = connect(db_path)
+    add_feed(conn, "https://example.org/feed")
+    with pytest.raises(sqlite3.IntegrityError) as constraint:
+        conn.execute("INSERT INTO feeds (url) VALUES ('https://example.org/feed')")
+    assert store_fault(constraint.value) is None
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(sqlite3.OperationalError) as full:
+        conn.execute("CREATE TABLE big AS SELECT zeroblob(1000000) AS b")
+    assert store_fault(full.value) == FULL
+    conn.close()
+
+    reader = connect_read_only(db_path)
+    assert is_read_only(reader) and not is_read_only(connect(db_path))
+    assert [f.url for f in list_feeds(reader)] == ["https://example.org/feed"]
+    with pytest.raises(sqlite3.OperationalError) as refused:
+        add_feed(reader, "https://example.org/other")
+    assert store_fault(refused.value) == READ_ONLY
+    reader.close()
+    with pytest.raises(sqlite3.OperationalError):
+        connect_read_only(db_path.with_name("missing.db"))

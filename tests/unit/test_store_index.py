@@ -55,7 +55,8 @@ def test_a_store_from_before_migration_3_keeps_its_index(db_path: Path) -> None:
 
     conn = connect(db_path)  # migrates to the current version
     assert schema_version(conn) == len(MIGRATIONS)
-    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+                if r[0].startswith("articles_fts")}  # the index's (later ones serve others)
     assert triggers == {"articles_fts_update", "articles_fts_delete"}
     new = upsert_entries(conn, 1, [entry("new", "indexed by the store")])
     assert found(conn, "trigger") == [1] and found(conn, "store") == list(new.new_ids)

@@ -210,8 +210,15 @@ def _link_is_id(entry: dict, link: str) -> bool:
     if not link or link != entry.get("id"):
         return False
     links = entry.get("links") or []
-    return not any(isinstance(item, dict) and item.get("href") == link
-                   and item.get("rel", "alternate") == "alternate" for item in links)
+    return not any(isinstance(item, dict) and item.get("href") == link and _is_page_link(item)
+                   for item in links)
+
+
+def _is_page_link(link: dict) -> bool:
+    """A link feedparser takes as the entry's own: rel alternate, of an HTML type (an
+    enclosure-like ``type="audio/mpeg"`` alternate is not; fastparse's ``_alternate``)."""
+    kind = str(link.get("type") or "text/html").lower()
+    return link.get("rel", "alternate") == "alternate" and kind in fastparse.HTML_TYPES
 
 
 def _fp_author(entry: dict, version: str) -> str:

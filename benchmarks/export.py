@@ -28,11 +28,11 @@ from newsreader.export.importer import import_file
 from newsreader.export.vault import article_markdown, export_tree
 from newsreader.export.webannotation import export_document, write_json
 from newsreader.feeds.text import html_to_text
-from newsreader.models import ParsedEntry
+from newsreader.models import NewAnnotation, ParsedEntry, Snapshot
 from newsreader.resources import data_dir
 from newsreader.store import connect, transaction
 from newsreader.store.actors import add_actor
-from newsreader.store.annotations import NewAnnotation, Snapshot, insert_annotation, insert_note
+from newsreader.store.annotations import insert_annotation, insert_note
 from newsreader.store.articles import upsert_entries
 from newsreader.store.feeds import add_feed, set_feed_title
 

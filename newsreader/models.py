@@ -1,4 +1,9 @@
-"""Plain dataclasses shared by the store, the feed pipeline and both front ends."""
+"""Plain dataclasses shared by the store, the feed pipeline and both front ends.
+
+The rows of the store's tables (feeds, articles, actors, annotations, notes, saved
+searches) as the store returns them; :mod:`newsreader.store` maps each table's rows to
+these in one place.
+"""
 
 from __future__ import annotations
 
@@ -136,3 +141,85 @@ class Actor:
     kind: str = "other"
     aliases: tuple[str, ...] = ()
     description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What an annotation remembers about its article."""
+
+    url: str = ""
+    title: str = ""
+    feed_title: str = ""
+    published: float | None = None
+    author: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A claim, mention or highlight anchored to an article's canonical text."""
+
+    id: int
+    uid: str
+    article_id: int | None
+    kind: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    orphaned: bool
+    actor_id: int | None
+    """The actor a mention tags."""
+    actor_name: str | None
+    speaker_id: int | None
+    speaker_name: str | None
+    about: tuple[tuple[int, str], ...]
+    """``(actor_id, name)`` of the actors a claim is about, by name."""
+    status: str | None
+    note: str
+    snapshot: Snapshot
+    created: float
+    modified: float
+    deleted: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A Markdown note on a whole article."""
+
+    id: int
+    uid: str
+    article_id: int | None
+    body: str
+    snapshot: Snapshot
+    created: float
+    modified: float
+
+
+@dataclass(frozen=True, slots=True)
+class NewAnnotation:
+    """The columns of an annotation about to be stored."""
+
+    article_id: int
+    kind: str
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    snapshot: Snapshot
+    actor_id: int | None = None
+    speaker_id: int | None = None
+    about_ids: tuple[int, ...] = ()
+    status: str | None = None
+    note: str = ""
+    orphaned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A search kept as a smart feed."""
+
+    id: int
+    name: str
+    query: str

@@ -24,12 +24,20 @@ from newsreader.annotations.anchoring import (
     reanchor_all,
 )
 from newsreader.annotations.folding import fold
-from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES, Actor
+from newsreader.models import (
+    ACTOR_KINDS,
+    ANNOTATION_KINDS,
+    CLAIM_STATUSES,
+    Actor,
+    Annotation,
+    NewAnnotation,
+    Note,
+    Snapshot,
+)
 from newsreader.safety import clean_text
 from newsreader.store import actors as actor_store
 from newsreader.store import annotations as store
 from newsreader.store.actors import ActorError
-from newsreader.store.annotations import Annotation, NewAnnotation, Note, Snapshot
 from newsreader.store.db import transaction
 
 MAX_NOTE = 100_000

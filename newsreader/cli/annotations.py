@@ -12,7 +12,7 @@ from newsreader.cli.output import format_time, iso_time, print_table
 from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES
 
 if TYPE_CHECKING:
-    from newsreader.store.annotations import Annotation
+    from newsreader.models import Annotation
 
 CLAIM_KEYS = ("id", "article_id", "article_title", "exact", "speaker", "about", "status",
               "note", "orphaned")

@@ -30,9 +30,8 @@ from newsreader.export.jsonread import (
     uid_of,
 )
 from newsreader.export.webannotation import FORMAT
-from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES
+from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES, Snapshot
 from newsreader.safety import clean_line, clean_text, clean_url
-from newsreader.store.annotations import Snapshot
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,7 @@ from newsreader.annotations.mentions import (
     actor_summaries,
     refresh_name_matches,
 )
-from newsreader.models import Actor
-from newsreader.store.annotations import Annotation, Note, Snapshot
+from newsreader.models import Actor, Annotation, Note, Snapshot
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,8 +49,7 @@ from newsreader.export.mdtext import (
     yaml_list,
     yaml_str,
 )
-from newsreader.models import Actor
-from newsreader.store.annotations import Annotation
+from newsreader.models import Actor, Annotation
 
 _SPACES = re.compile(r"\s+")
 

@@ -33,8 +33,7 @@ from typing import Any
 from newsreader.export.collect import ExportData, Scope, export_id, load, referenced_actors
 from newsreader.export.files import write_if_changed
 from newsreader.export.mdtext import iso_time
-from newsreader.models import Actor
-from newsreader.store.annotations import Annotation, Note, Snapshot
+from newsreader.models import Actor, Annotation, Note, Snapshot
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "urn:newsreader:"

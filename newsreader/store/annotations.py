@@ -12,83 +12,9 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from newsreader.models import Annotation, NewAnnotation, Note, Snapshot
 from newsreader.store.db import transaction
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """What an annotation remembers about its article."""
-
-    url: str = ""
-    title: str = ""
-    feed_title: str = ""
-    published: float | None = None
-    author: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Annotation:
-    """A claim, mention or highlight anchored to an article's canonical text."""
-
-    id: int
-    uid: str
-    article_id: int | None
-    kind: str
-    start: int
-    end: int
-    exact: str
-    prefix: str
-    suffix: str
-    orphaned: bool
-    actor_id: int | None
-    """The actor a mention tags."""
-    actor_name: str | None
-    speaker_id: int | None
-    speaker_name: str | None
-    about: tuple[tuple[int, str], ...]
-    """``(actor_id, name)`` of the actors a claim is about, by name."""
-    status: str | None
-    note: str
-    snapshot: Snapshot
-    created: float
-    modified: float
-    deleted: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """A Markdown note on a whole article."""
-
-    id: int
-    uid: str
-    article_id: int | None
-    body: str
-    snapshot: Snapshot
-    created: float
-    modified: float
-
-
-@dataclass(frozen=True, slots=True)
-class NewAnnotation:
-    """The columns of an annotation about to be stored."""
-
-    article_id: int
-    kind: str
-    start: int
-    end: int
-    exact: str
-    prefix: str
-    suffix: str
-    snapshot: Snapshot
-    actor_id: int | None = None
-    speaker_id: int | None = None
-    about_ids: tuple[int, ...] = ()
-    status: str | None = None
-    note: str = ""
-    orphaned: bool = False
-
 
 _SELECT = """
 SELECT n.id, n.uid, n.article_id, n.kind, n.start, n.end, n.exact, n.prefix, n.suffix,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
+from newsreader.models import SavedSearch
 from newsreader.store.articles import ArticleFilter, counts, filter_sql
 from newsreader.store.db import transaction
 from newsreader.store.search import QueryError
@@ -62,15 +63,6 @@ class FeedRow:
     saved_search_id: int | None = None
     where: str = ""
     """Where a feed comes from, when another feed has its title (the end of ``label``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SavedSearch:
-    """A search kept as a smart feed."""
-
-    id: int
-    name: str
-    query: str
 
 
 def _source_filter(source: Source, unread_only: bool) -> tuple[str, list[object]]:

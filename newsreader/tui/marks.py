@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newsreader.annotations.actors import ActorMatch
-from newsreader.store.annotations import Annotation, Note
+from newsreader.models import Annotation, Note
 from newsreader.tui.widgets.reader_model import Span, SpanIndex
 
 _QUOTE = 160

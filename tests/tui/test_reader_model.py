@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsreader.annotations.actors import ActorMatch, ActorMatcher
-from newsreader.store.annotations import Annotation, Note, Snapshot
+from newsreader.models import Annotation, Note, Snapshot
 from newsreader.tui.marks import ArticleMarks, panel_rows
 from newsreader.tui.suggest import filter_actors, full_name, nearby_choices
 from newsreader.tui.widgets import reader_model as model

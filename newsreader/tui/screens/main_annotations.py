@@ -18,9 +18,9 @@ from newsreader.annotations import service
 from newsreader.annotations.actors import NameGuess, guess_name, name_span_at, suggestions
 from newsreader.annotations.anchoring import Anchor, make_anchor
 from newsreader.annotations.sentences import sentence_at
+from newsreader.models import Annotation, Note
 from newsreader.store import annotations as annotation_store
 from newsreader.store import connect, transaction
-from newsreader.store.annotations import Annotation, Note
 from newsreader.tui.marks import ArticleMarks, PanelRow, panel_rows, quote, text_window
 from newsreader.tui.messages import MarksLoaded, NamesFound, StartupDone
 from newsreader.tui.screens.annotate import ClaimForm, ClaimScreen, TagForm, TagScreen

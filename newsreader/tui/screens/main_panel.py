@@ -6,7 +6,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from newsreader.annotations import service
-from newsreader.store.annotations import Note, get_annotation
+from newsreader.models import Note
+from newsreader.store.annotations import get_annotation
 from newsreader.tui.marks import PanelRow, quote
 from newsreader.tui.screens.pickers import NoteScreen
 from newsreader.tui.widgets.reader import ArticleView

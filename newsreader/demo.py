@@ -6,6 +6,7 @@ import sqlite3
 
 from newsreader.resources import data_dir
 from newsreader.store.db import transaction
+from newsreader.store.feeds import has_feeds
 from newsreader.store.state import get_state, set_state
 
 SEEDED_KEY = "demo_seeded"
@@ -21,7 +22,7 @@ def seed_if_new(conn: sqlite3.Connection) -> bool:
 
     A store is seeded once: a user who removes the demo feed does not get it back.
     """
-    if get_state(conn, SEEDED_KEY) or conn.execute("SELECT 1 FROM feeds LIMIT 1").fetchone():
+    if get_state(conn, SEEDED_KEY) or has_feeds(conn):
         return False
     from newsreader.feeds.parse import parse_feed
     from newsreader.store.articles import upsert_entries

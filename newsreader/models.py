@@ -200,7 +200,8 @@ class Note:
 class NewAnnotation:
     """The columns of an annotation about to be stored."""
 
-    article_id: int
+    article_id: int | None
+    """None for one whose article is not in the store (an import): it waits for it."""
     kind: str
     start: int
     end: int

@@ -38,6 +38,7 @@ from newsreader.safety import clean_text
 from newsreader.store import actors as actor_store
 from newsreader.store import annotations as store
 from newsreader.store.actors import ActorError
+from newsreader.store.articles import article_text
 from newsreader.store.db import transaction
 
 MAX_NOTE = 100_000
@@ -75,12 +76,12 @@ class ReanchorReport:
 
 
 def _article(conn: sqlite3.Connection, article_id: int) -> tuple[str, Snapshot]:
-    row = conn.execute(
-        "SELECT a.text, a.url, a.title, f.title, a.published, a.author FROM articles a"
-        " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", (article_id,)).fetchone()
-    if row is None:
+    """An article's canonical text and its snapshot; AnnotationError if it is not stored."""
+    text = article_text(conn, article_id)
+    snapshot = store.article_snapshot(conn, article_id)
+    if text is None or snapshot is None:
         raise AnnotationError(f"no article with id {article_id}")
-    return row[0], Snapshot(row[1], row[2], row[3], row[4], row[5])
+    return text, snapshot
 
 
 def _clean_note(note: str) -> str:

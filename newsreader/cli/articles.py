@@ -106,9 +106,10 @@ def render_article(article: Article) -> str:
 def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     """Print counts of feeds and articles (cheap: a start-up probe for benchmarks)."""
     from newsreader.store.articles import counts
+    from newsreader.store.feeds import count_feeds
 
     totals = counts(ctx.conn)
-    feeds = ctx.conn.execute("SELECT count(*) FROM feeds").fetchone()[0]
+    feeds = count_feeds(ctx.conn)
     print(f"{plural(feeds, 'feed')}, {plural(totals['all'], 'article')}, "
           f"{totals['unread']} unread, {totals['starred']} starred, "
           f"{totals['annotated']} annotated")

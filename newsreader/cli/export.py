@@ -82,10 +82,10 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 def _export_json(ctx: Context, args: argparse.Namespace) -> int:
     from newsreader.export.collect import Scope
     from newsreader.export.webannotation import dumps, export_document, write_json
+    from newsreader.store.articles import article_exists
 
     actor_id = _actor_id(ctx.conn, args.actor) if args.actor else None
-    if args.article is not None and ctx.conn.execute(
-            "SELECT 1 FROM articles WHERE id = ?", (args.article,)).fetchone() is None:
+    if args.article is not None and not article_exists(ctx.conn, args.article):
         raise CliError(f"no article with id {args.article}")
     document = export_document(ctx.conn, Scope(args.article, actor_id))
     if args.out is None:

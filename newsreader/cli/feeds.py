@@ -161,12 +161,12 @@ def none_refreshed(summary: RefreshSummary) -> bool:
 
 def resolve_feeds(ctx: Context, names: list[str]) -> list[int]:
     """Feed ids from ids or URLs given on the command line."""
+    from newsreader.store.feeds import feed_id_named
+
     ids = []
     for name in names:
-        row = ctx.conn.execute(
-            "SELECT id FROM feeds WHERE CAST(id AS TEXT) = ? OR url = ?", (name, name)
-        ).fetchone()
-        if row is None:
+        feed_id = feed_id_named(ctx.conn, name)
+        if feed_id is None:
             raise CliError(f"no such feed: {name}")
-        ids.append(int(row[0]))
+        ids.append(feed_id)
     return ids

@@ -22,6 +22,8 @@ from newsreader.annotations.mentions import (
     refresh_name_matches,
 )
 from newsreader.models import Actor, Annotation, Note, Snapshot
+from newsreader.store import actors as actor_store
+from newsreader.store import annotations as annotation_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,95 +88,35 @@ def export_id(url: str, feed: str, title: str) -> str:
     return hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=6).hexdigest()
 
 
-_ANNOTATIONS = """
-SELECT n.id, n.uid, n.article_id, n.kind, n.start, n.end, n.exact, n.prefix, n.suffix,
-       n.orphaned, n.actor_id, a.name, n.speaker_id, s.name, n.status, n.note,
-       n.article_url, n.article_title, n.feed_title, n.article_published, n.created,
-       n.modified, n.article_author
-FROM annotations n
-LEFT JOIN actors a ON a.id = n.actor_id
-LEFT JOIN actors s ON s.id = n.speaker_id
-WHERE n.deleted IS NULL AND {where}
-ORDER BY n.start, n.end, n.id
-"""
-
-
-def _where(scope: Scope) -> tuple[str, tuple[int, ...]]:
-    """The SQL condition on ``annotations n`` selecting the scope, and its parameters."""
-    if scope.article_id is not None:
-        return "n.article_id = ?", (scope.article_id,)
-    if scope.actor_id is not None:
-        actor = scope.actor_id
-        return ("(n.actor_id = ? OR n.speaker_id = ? OR n.id IN"
-                " (SELECT annotation_id FROM claim_about WHERE actor_id = ?))",
-                (actor, actor, actor))
-    return "1", ()
-
-
 def _annotations(conn: sqlite3.Connection, scope: Scope) -> list[Annotation]:
-    where, params = _where(scope)
-    about: dict[int, list[tuple[int, str]]] = {}
-    for annotation_id, actor_id, name in conn.execute(
-            "SELECT c.annotation_id, a.id, a.name FROM claim_about c"
-            " JOIN actors a ON a.id = c.actor_id WHERE c.annotation_id IN"
-            f" (SELECT n.id FROM annotations n WHERE {where})"
-            " ORDER BY a.name COLLATE NOCASE, a.name, a.id", params):
-        about.setdefault(annotation_id, []).append((actor_id, name))
-    rows = conn.execute(_ANNOTATIONS.format(where=where), params).fetchall()
-    return [
-        Annotation(
-            id=r[0], uid=r[1], article_id=r[2], kind=r[3], start=r[4], end=r[5], exact=r[6],
-            prefix=r[7], suffix=r[8], orphaned=bool(r[9]), actor_id=r[10], actor_name=r[11],
-            speaker_id=r[12], speaker_name=r[13], about=tuple(about.get(r[0], ())),
-            status=r[14], note=r[15], snapshot=Snapshot(r[16], r[17], r[18], r[19], r[22]),
-            created=r[20], modified=r[21])
-        for r in rows
-    ]
+    return annotation_store.annotations_in(conn, article_id=scope.article_id,
+                                           actor_id=scope.actor_id)
 
 
 def _history(conn: sqlite3.Connection, scope: Scope) -> dict[int, list[tuple[str, float]]]:
-    where, params = _where(scope)
-    found: dict[int, list[tuple[str, float]]] = {}
-    for annotation_id, status, changed in conn.execute(
-            "SELECT annotation_id, status, changed FROM claim_status_history"
-            f" WHERE annotation_id IN (SELECT n.id FROM annotations n WHERE {where})"
-            " ORDER BY annotation_id, id", params):
-        found.setdefault(annotation_id, []).append((status, changed))
-    return found
+    return annotation_store.status_histories(conn, article_id=scope.article_id,
+                                             actor_id=scope.actor_id)
 
 
 def _notes(conn: sqlite3.Connection, scope: Scope) -> list[Note]:
     if scope.actor_id is not None:
         return []
-    sql = "SELECT * FROM notes"
-    params: tuple[int, ...] = ()
     if scope.article_id is not None:
-        sql, params = sql + " WHERE article_id = ?", (scope.article_id,)
-    return [Note(r["id"], r["uid"], r["article_id"], r["body"],
-                 Snapshot(r["article_url"], r["article_title"], r["feed_title"],
-                          r["article_published"], r["article_author"]),
-                 r["created"], r["modified"])
-            for r in conn.execute(sql + " ORDER BY created, id", params)]
+        return annotation_store.list_notes(conn, scope.article_id)
+    return annotation_store.all_notes(conn)
 
 
 def _articles(conn: sqlite3.Connection, ids: set[int]) -> dict[int, ArticleInfo]:
-    found: dict[int, ArticleInfo] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
-                "SELECT a.id, a.url, a.title, f.title, a.author, a.published FROM articles a"
-                f" JOIN feeds f ON f.id = a.feed_id WHERE a.id IN ({marks})", chunk):
-            found[row[0]] = ArticleInfo(export_id(row[1], row[3], row[2]), row[0], row[1],
-                                        row[2], row[3], row[4], row[5])
-    return found
+    return {article_id: _snapshot_info(snapshot, article_id)
+            for article_id, snapshot in annotation_store.article_snapshots(conn, ids).items()}
 
 
-def _snapshot_info(snapshot: Snapshot) -> ArticleInfo:
-    return ArticleInfo(export_id(snapshot.url, snapshot.feed_title, snapshot.title), None,
-                       snapshot.url, snapshot.title, snapshot.feed_title, snapshot.author,
-                       snapshot.published)
+def _snapshot_info(snapshot: Snapshot, article_id: int | None = None) -> ArticleInfo:
+    """An article as an export describes it: the stored article's (``article_id``) or,
+    when it left the store, the snapshot its annotations kept."""
+    return ArticleInfo(export_id(snapshot.url, snapshot.feed_title, snapshot.title),
+                       article_id, snapshot.url, snapshot.title, snapshot.feed_title,
+                       snapshot.author, snapshot.published)
 
 
 def _bundles(articles: dict[int, ArticleInfo], annotations: list[Annotation],
@@ -228,13 +170,7 @@ def load(conn: sqlite3.Connection, scope: Scope | None = None) -> ExportData:
 
 def registry(conn: sqlite3.Connection) -> dict[int, Actor]:
     """Every registered actor (page names and links depend on the whole registry)."""
-    aliases: dict[int, list[str]] = {}
-    for actor_id, alias in conn.execute("SELECT actor_id, alias FROM actor_aliases"
-                                        " ORDER BY alias"):
-        aliases.setdefault(actor_id, []).append(alias)
-    return {r[0]: Actor(r[0], r[1], r[2], tuple(aliases.get(r[0], ())), r[3])
-            for r in conn.execute("SELECT id, name, kind, description FROM actors"
-                                  " ORDER BY name COLLATE NOCASE, name, id")}
+    return actor_store.all_actors(conn)
 
 
 def referenced_actors(annotations: Iterable[Annotation]) -> set[int]:

@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +30,11 @@ from newsreader.export.backup import (
     NoteRecord,
     read_backup,
 )
-from newsreader.models import Actor
+from newsreader.models import Actor, NewAnnotation
 from newsreader.store import actors as actor_store
 from newsreader.store.actors import ActorError
-from newsreader.store.annotations import insert_note
+from newsreader.store.annotations import insert_annotation, insert_note, known_uids
+from newsreader.store.articles import article_text, articles_at_urls
 from newsreader.store.db import transaction
 
 
@@ -102,9 +102,11 @@ class _Actors:
                 pass  # another actor has this name: it stays theirs
 
     def id_of(self, name: str | None) -> int | None:
+        """The store id of the actor called ``name`` (None for no name)."""
+        return None if name is None else self.known(name)
+
+    def known(self, name: str) -> int:
         """The store id of the actor called ``name`` (registered as "other" if unknown)."""
-        if name is None:
-            return None
         key = name.casefold()
         if key not in self.ids:
             actor = actor_store.find_actor(self.conn, name)
@@ -121,10 +123,7 @@ class _Articles:
     def __init__(self, conn: sqlite3.Connection, urls: set[str]) -> None:
         self.conn = conn
         self.by_url: dict[str, list[tuple[int, str]]] = {}
-        wanted = json.dumps(sorted(u for u in urls if u))
-        for article_id, url, feed in conn.execute(
-                "SELECT a.id, a.url, f.title FROM articles a JOIN feeds f ON f.id = a.feed_id"
-                " WHERE a.url IN (SELECT value FROM json_each(?)) ORDER BY a.id", (wanted,)):
+        for article_id, url, feed in articles_at_urls(conn, urls):
             self.by_url.setdefault(url, []).append((article_id, feed))
         self._text: tuple[int, str] | None = None
 
@@ -138,22 +137,8 @@ class _Articles:
     def text(self, article_id: int) -> str:
         """An article's canonical text (the last one asked for is kept)."""
         if self._text is None or self._text[0] != article_id:
-            row = self.conn.execute("SELECT text FROM articles WHERE id = ?",
-                                    (article_id,)).fetchone()
-            self._text = (article_id, row[0])
+            self._text = (article_id, article_text(self.conn, article_id) or "")
         return self._text[1]
-
-
-def _existing(conn: sqlite3.Connection, table: str, uids: list[str]) -> set[str]:
-    rows = conn.execute(f"SELECT uid FROM {table} WHERE uid IN"
-                        " (SELECT value FROM json_each(?))", (json.dumps(uids),))
-    return {r[0] for r in rows}
-
-
-_INSERT = """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
-    orphaned, actor_id, speaker_id, status, note, article_url, article_title, feed_title,
-    article_published, article_author, uid, created, modified)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def _anchored(record: AnnotationRecord, article_id: int | None, articles: _Articles,
@@ -176,18 +161,13 @@ def _add_annotation(conn: sqlite3.Connection, record: AnnotationRecord, actors: 
     article_id = articles.find(snap.url, snap.feed_title)
     start, end, exact, prefix, suffix, orphaned = _anchored(record, article_id, articles,
                                                             budget)
-    annotation_id = conn.execute(_INSERT, (
-        article_id, record.kind, start, end, exact, prefix, suffix, int(orphaned),
-        actors.id_of(record.actor), actors.id_of(record.speaker), record.status,
-        record.note, snap.url, snap.title, snap.feed_title, snap.published, snap.author,
-        record.uid, record.created, record.modified)).lastrowid
-    conn.executemany("INSERT OR IGNORE INTO claim_about (annotation_id, actor_id) VALUES (?, ?)",
-                     [(annotation_id, actors.id_of(name)) for name in record.about])
-    history = record.history
-    if record.status is not None and not history:
-        history = ((record.status, record.created),)
-    conn.executemany("INSERT INTO claim_status_history (annotation_id, status, changed)"
-                     " VALUES (?, ?, ?)", [(annotation_id, s, t) for s, t in history])
+    new = NewAnnotation(
+        article_id, record.kind, start, end, exact, prefix, suffix, snap,
+        actor_id=actors.id_of(record.actor), speaker_id=actors.id_of(record.speaker),
+        about_ids=tuple(actors.known(n) for n in record.about), status=record.status,
+        note=record.note, orphaned=orphaned)
+    insert_annotation(conn, new, record.modified, uid=record.uid, created=record.created,
+                      history=record.history)
     report.annotations += 1
     report.waiting += article_id is None
     report.orphaned += article_id is not None and orphaned
@@ -209,8 +189,8 @@ def import_backup(conn: sqlite3.Connection, backup: Backup) -> ImportReport:
         actors = _Actors(conn, report)
         for record in sorted(backup.actors, key=lambda a: (a.name.casefold(), a.name)):
             actors.merge(record)
-        have = _existing(conn, "annotations", [a.uid for a in backup.annotations])
-        have_notes = _existing(conn, "notes", [n.uid for n in backup.notes])
+        have = known_uids(conn, "annotations", [a.uid for a in backup.annotations])
+        have_notes = known_uids(conn, "notes", [n.uid for n in backup.notes])
         report.present = len(have) + len(have_notes)
         new = [a for a in backup.annotations if a.uid not in have]
         notes = [n for n in backup.notes if n.uid not in have_notes]

@@ -41,7 +41,13 @@ from newsreader.models import Feed, FetchResult, ParsedFeed, RefreshProgress
 from newsreader.safety import clean_line
 from newsreader.store import connect, transaction
 from newsreader.store.db import store_fault
-from newsreader.store.feeds import feeds_by_ids, find_feed_id, move_feed, record_fetch
+from newsreader.store.feeds import (
+    all_feed_ids,
+    feeds_by_ids,
+    find_feed_id,
+    move_feed,
+    record_fetch,
+)
 from newsreader.urls import normalise_url, same_url
 from newsreader.wording import plural
 
@@ -134,7 +140,7 @@ def refresh(
     named = feed_ids is not None
     try:
         if feed_ids is None:  # every feed, without list_feeds' per-feed article counts
-            feed_ids = [row[0] for row in conn.execute("SELECT id FROM feeds ORDER BY id")]
+            feed_ids = all_feed_ids(conn)
         feeds = feeds_by_ids(conn, feed_ids)
         run = _Run(conn, settings, on_progress, now, total=len(feeds))
         todo = run.skip_unready(feeds, named=named)

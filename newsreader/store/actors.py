@@ -151,19 +151,39 @@ def update_actor(conn: sqlite3.Connection, actor_id: int, *, name: str | None = 
     return updated
 
 
+def _actor(row: sqlite3.Row, aliases: Iterable[str]) -> Actor:
+    """An ``actors`` row (id, name, kind, description first) with its aliases."""
+    return Actor(row[0], row[1], row[2], tuple(aliases), row[3])
+
+
 def _aliases(conn: sqlite3.Connection, actor_id: int) -> tuple[str, ...]:
     rows = conn.execute("SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias",
                         (actor_id,))
     return tuple(r[0] for r in rows)
 
 
+def _all_aliases(conn: sqlite3.Connection) -> dict[int, list[str]]:
+    """Every actor's aliases, in order, by actor id."""
+    aliases: dict[int, list[str]] = {}
+    for actor_id, alias in conn.execute(
+            "SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
+        aliases.setdefault(actor_id, []).append(alias)
+    return aliases
+
+
 def get_actor(conn: sqlite3.Connection, actor_id: int) -> Actor | None:
     """One actor with its aliases, or None."""
     row = conn.execute("SELECT id, name, kind, description FROM actors WHERE id = ?",
                        (actor_id,)).fetchone()
-    if row is None:
-        return None
-    return Actor(row[0], row[1], row[2], _aliases(conn, row[0]), row[3])
+    return None if row is None else _actor(row, _aliases(conn, row[0]))
+
+
+def all_actors(conn: sqlite3.Connection) -> dict[int, Actor]:
+    """Every actor with its aliases, by id, in name order."""
+    aliases = _all_aliases(conn)
+    rows = conn.execute("SELECT id, name, kind, description FROM actors"
+                        " ORDER BY name COLLATE NOCASE, name, id")
+    return {r[0]: _actor(r, aliases.get(r[0], ())) for r in rows}
 
 
 def find_actor(conn: sqlite3.Connection, name: str) -> Actor | None:
@@ -195,10 +215,7 @@ def actor_names(conn: sqlite3.Connection) -> list[tuple[int, str]]:
 
 def list_actors(conn: sqlite3.Connection) -> list[ActorSummary]:
     """Every actor, by name, with counts of claims by and about them and of mentions."""
-    aliases: dict[int, list[str]] = {}
-    for actor_id, alias in conn.execute(
-            "SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
-        aliases.setdefault(actor_id, []).append(alias)
+    aliases = _all_aliases(conn)
     rows = conn.execute(
         """SELECT a.id, a.name, a.kind, a.description,
               (SELECT count(*) FROM annotations n WHERE n.speaker_id = a.id
@@ -209,8 +226,8 @@ def list_actors(conn: sqlite3.Connection) -> list[ActorSummary]:
                  AND n.kind = 'mention' AND n.deleted IS NULL)
            FROM actors a ORDER BY a.name COLLATE NOCASE"""
     )
-    return [ActorSummary(Actor(r[0], r[1], r[2], tuple(aliases.get(r[0], ())), r[3]),
-                         r[4], r[5], r[6], r[6]) for r in rows]
+    return [ActorSummary(_actor(r, aliases.get(r[0], ())), r[4], r[5], r[6], r[6])
+            for r in rows]
 
 
 _ACTIVITY = """

@@ -8,10 +8,12 @@ Claim status changes are kept, dated, in ``claim_status_history``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 from newsreader.models import Annotation, NewAnnotation, Note, Snapshot
 from newsreader.store.db import transaction
@@ -27,18 +29,39 @@ LEFT JOIN actors s ON s.id = n.speaker_id
 """
 
 
+_SNAPSHOT = ("SELECT a.id, a.url, a.title, f.title, a.published, a.author FROM articles a"
+             " JOIN feeds f ON f.id = a.feed_id")
+
+
 def article_snapshot(conn: sqlite3.Connection, article_id: int) -> Snapshot | None:
     """The snapshot of an article as stored now, or None if there is no such article."""
-    row = conn.execute(
-        "SELECT a.url, a.title, f.title, a.published, a.author FROM articles a"
-        " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?", (article_id,)).fetchone()
-    return None if row is None else Snapshot(row[0], row[1], row[2], row[3], row[4])
+    return article_snapshots(conn, [article_id]).get(article_id)
 
 
-def insert_annotation(conn: sqlite3.Connection, new: NewAnnotation,
-                      now: float | None = None) -> int:
-    """Store an annotation (and a claim's first status); returns its id."""
+def article_snapshots(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Snapshot]:
+    """Snapshots of the stored articles among ``ids``, by article id."""
+    ordered = sorted(set(ids))
+    found: dict[int, Snapshot] = {}
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(f"{_SNAPSHOT} WHERE a.id IN ({marks})", chunk):
+            found[r[0]] = Snapshot(r[1], r[2], r[3], r[4], r[5])
+    return found
+
+
+def insert_annotation(conn: sqlite3.Connection, new: NewAnnotation, now: float | None = None,
+                      *, uid: str | None = None, created: float | None = None,
+                      history: Sequence[tuple[str, float]] = ()) -> int:
+    """Store an annotation and a claim's status history; returns its id.
+
+    ``uid``, ``created`` and ``history`` restore one as it was (an import); by default it
+    gets a new uid, is created ``now`` and a claim's history is its status, set when created.
+    """
     now = time.time() if now is None else now
+    created = now if created is None else created
+    if new.status is not None and not history:
+        history = ((new.status, created),)
     snap = new.snapshot
     with transaction(conn):
         annotation_id = conn.execute(
@@ -49,14 +72,23 @@ def insert_annotation(conn: sqlite3.Connection, new: NewAnnotation,
             (new.article_id, new.kind, new.start, new.end, new.exact, new.prefix,
              new.suffix, int(new.orphaned), new.actor_id, new.speaker_id, new.status,
              new.note, snap.url, snap.title, snap.feed_title, snap.published, snap.author,
-             uuid.uuid4().hex, now, now),
+             uid or uuid.uuid4().hex, created, now),
         ).lastrowid
         assert annotation_id is not None
         set_about(conn, annotation_id, new.about_ids)
-        if new.status is not None:
-            conn.execute("INSERT INTO claim_status_history (annotation_id, status, changed)"
-                         " VALUES (?, ?, ?)", (annotation_id, new.status, now))
+        conn.executemany("INSERT INTO claim_status_history (annotation_id, status, changed)"
+                         " VALUES (?, ?, ?)", [(annotation_id, s, t) for s, t in history])
     return annotation_id
+
+
+def known_uids(conn: sqlite3.Connection, table: Literal["annotations", "notes"],
+               uids: Iterable[str]) -> set[str]:
+    """Which of ``uids`` the table already holds (deleted annotations included)."""
+    if table not in ("annotations", "notes"):
+        raise ValueError(f"no uids in {table!r}")
+    rows = conn.execute(f"SELECT uid FROM {table} WHERE uid IN"
+                        " (SELECT value FROM json_each(?))", (json.dumps(list(uids)),))
+    return {r[0] for r in rows}
 
 
 def _about(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
@@ -67,7 +99,7 @@ def _about(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[tuple
         rows = conn.execute(
             f"SELECT c.annotation_id, a.id, a.name FROM claim_about c JOIN actors a"
             f" ON a.id = c.actor_id WHERE c.annotation_id IN ({marks})"
-            f" ORDER BY a.name COLLATE NOCASE", chunk)
+            f" ORDER BY a.name COLLATE NOCASE, a.name, a.id", chunk)
         for annotation_id, actor_id, name in rows:
             found.setdefault(annotation_id, []).append((actor_id, name))
     return found
@@ -131,6 +163,41 @@ def list_claims(conn: sqlite3.Connection, actor_id: int | None = None,
     return _rows_to_annotations(conn, rows)
 
 
+def _scope(article_id: int | None, actor_id: int | None) -> tuple[str, tuple[int, ...]]:
+    """The SQL condition on ``annotations n`` for :func:`annotations_in`, and its parameters."""
+    if article_id is not None:
+        return "n.article_id = ?", (article_id,)
+    if actor_id is not None:
+        return ("(n.actor_id = ? OR n.speaker_id = ? OR n.id IN"
+                " (SELECT annotation_id FROM claim_about WHERE actor_id = ?))",
+                (actor_id, actor_id, actor_id))
+    return "1", ()
+
+
+def annotations_in(conn: sqlite3.Connection, *, article_id: int | None = None,
+                   actor_id: int | None = None) -> list[Annotation]:
+    """Annotations (not deleted) of one article, or naming one actor (tagged, speaker or
+    about), or (both None) every one; in text order (orphans included)."""
+    where, params = _scope(article_id, actor_id)
+    rows = conn.execute(f"{_SELECT} WHERE n.deleted IS NULL AND {where}"
+                        " ORDER BY n.start, n.end, n.id", params).fetchall()
+    return _rows_to_annotations(conn, rows)
+
+
+def status_histories(conn: sqlite3.Connection, *, article_id: int | None = None,
+                     actor_id: int | None = None) -> dict[int, list[tuple[str, float]]]:
+    """The status histories (oldest first) of the claims :func:`annotations_in` selects
+    (deleted ones too), by annotation id."""
+    where, params = _scope(article_id, actor_id)
+    found: dict[int, list[tuple[str, float]]] = {}
+    for annotation_id, status, changed in conn.execute(
+            "SELECT annotation_id, status, changed FROM claim_status_history"
+            f" WHERE annotation_id IN (SELECT n.id FROM annotations n WHERE {where})"
+            " ORDER BY annotation_id, id", params):
+        found.setdefault(annotation_id, []).append((status, changed))
+    return found
+
+
 def set_about(conn: sqlite3.Connection, annotation_id: int, actor_ids: Iterable[int]) -> None:
     """Replace the actors a claim is about."""
     with transaction(conn):
@@ -191,14 +258,61 @@ def anchors_of(conn: sqlite3.Connection, article_id: int) -> list[sqlite3.Row]:
 
 def save_anchors(conn: sqlite3.Connection,
                  placed: Sequence[tuple[int, int, int, str, str, str]],
-                 orphaned: Sequence[int]) -> None:
-    """Store new positions ``(id, start, end, exact, prefix, suffix)`` and mark orphans."""
+                 orphaned: Sequence[int], *, article_id: int | None = None) -> None:
+    """Store new positions ``(id, start, end, exact, prefix, suffix)`` and mark orphans.
+
+    ``article_id`` also attaches them to that article (they were waiting for it).
+    """
+    attach = "" if article_id is None else "article_id = ?, "
+    first: tuple[int, ...] = () if article_id is None else (article_id,)
     with transaction(conn):
-        conn.executemany("UPDATE annotations SET start = ?, end = ?, exact = ?, prefix = ?,"
-                         " suffix = ?, orphaned = 0 WHERE id = ?",
-                         [(s, e, x, p, f, i) for i, s, e, x, p, f in placed])
-        conn.executemany("UPDATE annotations SET orphaned = 1 WHERE id = ?",
-                         [(i,) for i in orphaned])
+        conn.executemany(f"UPDATE annotations SET {attach}start = ?, end = ?, exact = ?,"
+                         " prefix = ?, suffix = ?, orphaned = 0 WHERE id = ?",
+                         [(*first, s, e, x, p, f, i) for i, s, e, x, p, f in placed])
+        conn.executemany(f"UPDATE annotations SET {attach}orphaned = 1 WHERE id = ?",
+                         [(*first, i) for i in orphaned])
+
+
+# --- annotations and notes waiting for their article ------------------------------------
+
+_WAITING = ("SELECT article_url FROM annotations WHERE article_id IS NULL AND article_url != ''"
+            " UNION SELECT article_url FROM notes WHERE article_id IS NULL AND article_url != ''")
+
+
+def any_waiting(conn: sqlite3.Connection) -> bool:
+    """Whether an annotation or note waits for its article (one indexed query)."""
+    return bool(conn.execute(f"SELECT EXISTS ({_WAITING})").fetchone()[0])
+
+
+def waiting_targets(conn: sqlite3.Connection,
+                    article_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Url -> the (lowest-id) stored article that annotations and notes waiting for that
+    url can attach to; among ``article_ids`` only, when given."""
+    if article_ids is None:
+        rows = conn.execute(f"SELECT id, url FROM articles WHERE url IN ({_WAITING})"
+                            " ORDER BY id")
+    else:
+        rows = conn.execute("SELECT id, url FROM articles WHERE url != '' AND id IN"
+                            " (SELECT value FROM json_each(?)) ORDER BY id",
+                            (json.dumps(sorted(set(article_ids))),))
+    found: dict[str, int] = {}
+    for article_id, url in rows:
+        found.setdefault(url, article_id)
+    return found
+
+
+def waiting_anchors(conn: sqlite3.Connection, url: str) -> list[sqlite3.Row]:
+    """Position and quote (as :func:`anchors_of`) of the annotations waiting for ``url``."""
+    return conn.execute("SELECT id, start, end, exact, prefix, suffix, orphaned FROM annotations"
+                        " WHERE article_id IS NULL AND article_url = ? ORDER BY start, id",
+                        (url,)).fetchall()
+
+
+def attach_notes(conn: sqlite3.Connection, article_id: int, url: str) -> int:
+    """Give the notes waiting for ``url`` that article; returns how many."""
+    return conn.execute(
+        "UPDATE notes SET article_id = ? WHERE article_id IS NULL AND article_url = ?",
+        (article_id, url)).rowcount
 
 
 # --- article notes ----------------------------------------------------------------------
@@ -238,6 +352,11 @@ def list_notes(conn: sqlite3.Connection, article_id: int) -> list[Note]:
     rows = conn.execute("SELECT * FROM notes WHERE article_id = ? ORDER BY created, id",
                         (article_id,))
     return [_note(r) for r in rows]
+
+
+def all_notes(conn: sqlite3.Connection) -> list[Note]:
+    """Every article note (those waiting for their article too), oldest first."""
+    return [_note(r) for r in conn.execute("SELECT * FROM notes ORDER BY created, id")]
 
 
 def update_note(conn: sqlite3.Connection, note_id: int, body: str,

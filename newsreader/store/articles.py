@@ -217,6 +217,27 @@ def get_article(conn: sqlite3.Connection, article_id: int) -> Article | None:
     return _article(row, full=True) if row else None
 
 
+def article_exists(conn: sqlite3.Connection, article_id: int) -> bool:
+    """Whether an article with this id is stored."""
+    return conn.execute("SELECT 1 FROM articles WHERE id = ?",
+                        (article_id,)).fetchone() is not None
+
+
+def article_text(conn: sqlite3.Connection, article_id: int) -> str | None:
+    """An article's canonical text alone (what annotations anchor to), or None."""
+    row = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def articles_at_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> list[tuple[int, str, str]]:
+    """``(id, url, feed title)`` of the stored articles at these urls, by id."""
+    wanted = json.dumps(sorted({u for u in urls if u}))
+    rows = conn.execute(
+        "SELECT a.id, a.url, f.title FROM articles a JOIN feeds f ON f.id = a.feed_id"
+        " WHERE a.url IN (SELECT value FROM json_each(?)) ORDER BY a.id", (wanted,))
+    return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
 def set_read(conn: sqlite3.Connection, ids: Iterable[int], read: bool = True) -> None:
     """Mark articles read or unread."""
     with transaction(conn):

@@ -98,6 +98,28 @@ def list_feeds(conn: sqlite3.Connection) -> list[Feed]:
     return [_feed(r, r["n"], r["u"]) for r in rows]
 
 
+def all_feed_ids(conn: sqlite3.Connection) -> list[int]:
+    """Every feed's id, in id order (cheap: no per-feed counts)."""
+    return [int(row[0]) for row in conn.execute("SELECT id FROM feeds ORDER BY id")]
+
+
+def count_feeds(conn: sqlite3.Connection) -> int:
+    """How many feeds are subscribed."""
+    return int(conn.execute("SELECT count(*) FROM feeds").fetchone()[0])
+
+
+def has_feeds(conn: sqlite3.Connection) -> bool:
+    """Whether any feed is subscribed."""
+    return conn.execute("SELECT 1 FROM feeds LIMIT 1").fetchone() is not None
+
+
+def feed_id_named(conn: sqlite3.Connection, name: str) -> int | None:
+    """The feed whose id (as typed) or stored url is exactly ``name``, or None."""
+    row = conn.execute("SELECT id FROM feeds WHERE CAST(id AS TEXT) = ? OR url = ?",
+                       (name, name)).fetchone()
+    return None if row is None else int(row[0])
+
+
 def feeds_by_ids(conn: sqlite3.Connection, ids: list[int]) -> list[Feed]:
     """The feeds with these ids, in the given order (unknown ids are skipped)."""
     found = {f.id: f for f in (get_feed(conn, i) for i in ids) if f}
@@ -205,3 +227,10 @@ def merge_feeds(conn: sqlite3.Connection, source_id: int, target_id: int) -> Mer
 def set_folder(conn: sqlite3.Connection, feed_id: int, folder: str) -> None:
     """Put a feed in a folder ("" for none; nested folders joined with "/")."""
     conn.execute("UPDATE feeds SET folder = ? WHERE id = ?", (folder, feed_id))
+
+
+def feed_ids_in_folder(conn: sqlite3.Connection, folder: str) -> list[int]:
+    """The feeds in ``folder`` or a folder inside it, in one query."""
+    rows = conn.execute("SELECT id FROM feeds WHERE folder = ? OR substr(folder, 1, ?) = ?"
+                        " ORDER BY id", (folder, len(folder) + 1, folder + "/"))
+    return [row[0] for row in rows]

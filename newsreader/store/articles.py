@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from newsreader.models import Article, ParsedEntry
 from newsreader.store.db import transaction
+from newsreader.store.search import ANNOTATED_SQL, compile_query
 
 _LIST_COLUMNS = (
     "a.id, a.feed_id, f.title AS feed_title, a.key, a.guid, a.url, a.title, a.author,"
@@ -149,8 +150,7 @@ def _article(row: sqlite3.Row, full: bool = False) -> Article:
 
 
 def filter_sql(flt: ArticleFilter) -> tuple[str, list[object]]:
-    from newsreader.store.search import compile_query
-
+    """SQL condition over ``articles a`` (and its parameters) selecting the filter's articles."""
     clauses, params = ["1"], []
     if flt.feed_id is not None:
         clauses.append("a.feed_id = ?")
@@ -166,12 +166,6 @@ def filter_sql(flt: ArticleFilter) -> tuple[str, list[object]]:
         clauses.append(sql)
         params.extend(extra)
     return " AND ".join(clauses), params
-
-
-ANNOTATED_SQL = (
-    "(EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND n.deleted IS NULL)"
-    " OR EXISTS (SELECT 1 FROM notes o WHERE o.article_id = a.id))"
-)
 
 
 def article_ids(conn: sqlite3.Connection, flt: ArticleFilter = ArticleFilter()) -> list[int]:

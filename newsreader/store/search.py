@@ -37,6 +37,13 @@ class ParsedQuery:
 
 _FLAGS = {"unread", "read", "starred", "annotated"}
 
+ANNOTATED_SQL = (
+    "(EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND n.deleted IS NULL)"
+    " OR EXISTS (SELECT 1 FROM notes o WHERE o.article_id = a.id))"
+)
+"""The condition over ``articles a`` for ``is:annotated``: an annotation (not deleted) or
+an article note on it."""
+
 
 def parse_query(query: str) -> ParsedQuery:
     """Split a query into terms and filters (control characters dropped: a NUL would end
@@ -139,8 +146,6 @@ def compile_query(query: str) -> tuple[str, list[object]]:
 
 
 def _flag_sql(flags: set[str]) -> list[str]:
-    from newsreader.store.articles import ANNOTATED_SQL
-
     sql = {"unread": "a.is_read = 0", "read": "a.is_read = 1",
            "starred": "a.is_starred = 1", "annotated": ANNOTATED_SQL}
     return [sql[f] for f in sorted(flags)]

@@ -3,14 +3,19 @@
 An export is one ``AnnotationCollection`` whose single ``AnnotationPage`` holds every
 annotation, and every article note, as an ``Annotation``:
 
+- ``@context``: the full context (the W3C one and newsreader's terms), on the collection
+  and on every annotation, so an annotation read on its own keeps ``newsreader:data``;
 - ``id``: ``urn:uuid:`` + the annotation's uid; ``created`` / ``modified`` in UTC;
+- ``creator``: a ``Person`` (newsreader knows no names of its users); ``generator``: the
+  ``Software`` newsreader;
 - ``motivation``: assessing (claim), identifying (mention), highlighting, commenting (note);
 - ``target``: ``source`` = the article's url (``urn:newsreader:article:<export id>`` when
   it has none) and, except for notes, a ``TextQuoteSelector`` (exact, prefix, suffix) and a
   ``TextPositionSelector`` (start, end) into the article's canonical text;
-- ``body``: the note as a ``TextualBody`` (``text/markdown``, purpose commenting), then
-  tags (purpose tagging): the kind, ``status:S``, ``speaker:NAME``, ``about:NAME``,
-  ``actor:NAME``;
+- ``body``: the note as a ``TextualBody`` (``text/markdown``, purpose commenting, language
+  ``und``: newsreader does not know what language you write in), then tags (``text/plain``,
+  purpose tagging, language ``en``: newsreader's English vocabulary): the kind,
+  ``status:S``, ``speaker:NAME``, ``about:NAME``, ``actor:NAME``;
 - ``newsreader:data``: what only newsreader knows, so an import loses nothing: kind,
   status, status_history, speaker, about, actor, orphaned and the article snapshot (url,
   title, feed, published, author).
@@ -27,6 +32,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +47,19 @@ CONTEXT: list[Any] = [ANNO_CONTEXT, {
     "@version": 1.1, "newsreader": NAMESPACE,
     "newsreader:data": {"@type": "@json"}, "newsreader:actors": {"@type": "@json"},
 }]
-"""The JSON-LD context of the collection. Each annotation names only ANNO_CONTEXT (the
-model asks for a plain string when there is one context) and inherits the
-``newsreader`` prefix from the collection around it."""
+"""The JSON-LD context of the collection and of each annotation: an annotation copied out
+of the collection alone must still define the ``newsreader`` prefix and ``newsreader:data``
+as JSON, or a JSON-LD processor drops them."""
+CREATOR: dict[str, str] = {"type": "Person"}
+"""Who made an annotation: a person using newsreader (no name is known to be given)."""
+GENERATOR: dict[str, str] = {"id": NAMESPACE + "software", "type": "Software",
+                             "name": "newsreader"}
+"""What wrote the serialization (no version: the same annotations give the same bytes
+across releases; ``newsreader:format`` versions the layout)."""
+NOTE_LANGUAGE = "und"
+"""BCP 47 "undetermined": a note is in whatever language its writer chose."""
+TAG_LANGUAGE = "en"
+"""Tags are newsreader's English vocabulary (claim, status:disputed, speaker:…)."""
 FORMAT = 1
 """Version of the ``newsreader:*`` layout; an import refuses newer versions."""
 MOTIVATIONS = {"claim": "assessing", "mention": "identifying", "highlight": "highlighting",
@@ -81,17 +97,27 @@ def _tags(a: Annotation) -> list[str]:
 
 def _note_body(text: str) -> dict[str, str]:
     return {"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
-            "value": text}
+            "language": NOTE_LANGUAGE, "value": text}
+
+
+def _tag_body(tag: str) -> dict[str, str]:
+    return {"type": "TextualBody", "purpose": "tagging", "format": "text/plain",
+            "language": TAG_LANGUAGE, "value": tag}
+
+
+def _head(uid: str, motivation: str, created: float, modified: float) -> dict[str, Any]:
+    """The keys every item starts with: context, id, type, motivation, agents and times."""
+    return {"@context": CONTEXT, "id": uid_to_id(uid), "type": "Annotation",
+            "motivation": motivation, "creator": CREATOR, "generator": GENERATOR,
+            "created": iso_time(created), "modified": iso_time(modified)}
 
 
 def annotation_item(a: Annotation, history: list[tuple[str, float]]) -> dict[str, Any]:
     """One annotation as a Web Annotation."""
     bodies = [_note_body(a.note)] if a.note else []
-    bodies += [{"type": "TextualBody", "purpose": "tagging", "value": t} for t in _tags(a)]
+    bodies += [_tag_body(t) for t in _tags(a)]
     return {
-        "@context": ANNO_CONTEXT, "id": uid_to_id(a.uid), "type": "Annotation",
-        "motivation": MOTIVATIONS[a.kind],
-        "created": iso_time(a.created), "modified": iso_time(a.modified),
+        **_head(a.uid, MOTIVATIONS[a.kind], a.created, a.modified),
         "body": bodies,
         "target": {"source": _source(a.snapshot), "selector": [
             {"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix,
@@ -110,9 +136,7 @@ def annotation_item(a: Annotation, history: list[tuple[str, float]]) -> dict[str
 def note_item(note: Note) -> dict[str, Any]:
     """An article note as a Web Annotation on the whole article."""
     return {
-        "@context": ANNO_CONTEXT, "id": uid_to_id(note.uid), "type": "Annotation",
-        "motivation": "commenting",
-        "created": iso_time(note.created), "modified": iso_time(note.modified),
+        **_head(note.uid, "commenting", note.created, note.modified),
         "body": [_note_body(note.body)],
         "target": {"source": _source(note.snapshot)},
         "newsreader:data": {"kind": "note", "snapshot": _snapshot(note.snapshot)},
@@ -126,7 +150,10 @@ def actor_item(actor: Actor) -> dict[str, Any]:
 
 
 def _order(snapshot: Snapshot, start: int, end: int, created: float, uid: str) -> tuple:
-    return (snapshot.url, snapshot.feed_title, snapshot.title, start, end, created, uid)
+    """Where an item goes; ``created`` to the microsecond, as exported, so an import of the
+    export sorts the same (two times apart by less would else swap by uid)."""
+    return (snapshot.url, snapshot.feed_title, snapshot.title, start, end,
+            datetime.fromtimestamp(created, UTC), uid)
 
 
 def to_document(data: ExportData, *, all_actors: bool) -> dict[str, Any]:

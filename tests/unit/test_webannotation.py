@@ -57,7 +57,7 @@ def test_every_annotation_follows_the_model(conn: sqlite3.Connection, sample: Sa
     text = get_article(conn, sample.article_id).text
     by_kind: dict[str, list[dict]] = {}
     for item in items(document):
-        assert item["@context"] == ANNO_CONTEXT and item["type"] == "Annotation"
+        assert item["@context"][0] == ANNO_CONTEXT and item["type"] == "Annotation"
         assert item["id"].startswith("urn:uuid:") and item["created"].endswith("Z")
         assert item["target"]["source"].startswith("https://interbellumnews.com/news/")
         by_kind.setdefault(item["newsreader:data"]["kind"], []).append(item)
@@ -71,6 +71,7 @@ def test_every_annotation_follows_the_model(conn: sqlite3.Connection, sample: Sa
     claim = next(i for i in by_kind["claim"] if i["target"]["selector"][0]["exact"] == CLAIM)
     note, *tags = claim["body"]
     assert note == {"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
+                    "language": "und",
                     "value": "Only Trump's account so far; *Bogotá* has not described the call."}
     assert [t["value"] for t in tags] == ["claim", "status:unverified", "speaker:Donald Trump",
                                           "about:Gustavo Petro"]
@@ -81,6 +82,31 @@ def test_every_annotation_follows_the_model(conn: sqlite3.Connection, sample: Sa
     assert by_kind["note"][0]["motivation"] == "commenting"
     assert [a["name"] for a in document["newsreader:actors"]] == [
         "Colombia", "Donald Trump", "Gustavo Petro"]
+
+
+def test_an_annotation_read_alone_keeps_newsreader_data(conn: sqlite3.Connection,
+                                                         sample: Sample) -> None:
+    for item in items(export_document(conn)):
+        alone = json.loads(json.dumps(item))  # copied out of the collection on its own
+        anno, own = alone["@context"]
+        assert anno == ANNO_CONTEXT  # the model's MUST: the W3C context is one of them
+        assert own["newsreader"] == "urn:newsreader:"
+        assert own["newsreader:data"] == {"@type": "@json"}
+        assert alone["newsreader:data"]["kind"] in ("claim", "mention", "highlight", "note")
+
+
+def test_every_annotation_has_the_models_shoulds(conn: sqlite3.Connection,
+                                                 sample: Sample) -> None:
+    for item in items(export_document(conn)):
+        assert item["creator"] == {"type": "Person"}
+        assert item["generator"] == {"id": "urn:newsreader:software", "type": "Software",
+                                     "name": "newsreader"}
+        assert item["created"].endswith("Z") and item["modified"].endswith("Z")
+        assert item["created"] <= item["modified"]
+        for body in item["body"]:
+            expected = (("text/markdown", "und") if body["purpose"] == "commenting"
+                        else ("text/plain", "en"))
+            assert (body["format"], body["language"]) == expected
 
 
 def test_scopes(conn: sqlite3.Connection, sample: Sample) -> None:
@@ -100,6 +126,17 @@ def test_round_trip_into_an_empty_store_is_identical(conn: sqlite3.Connection, s
     assert dumps(second) == dumps(first)
     third = round_trip(second, tmp_path / "again.db")
     assert dumps(third) == dumps(first)
+
+
+def test_times_closer_than_a_microsecond_keep_their_order(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "a.db")
+    _annotate(conn, "the minister said talks were constructive", [])
+    for uid, when in (("f" * 32, 1000.0), ("0" * 32, 1000.0 + 1e-7)):  # uid order reversed
+        made = service.create_annotation(conn, 1, 4, 12, "claim", now=when)
+        conn.execute("UPDATE annotations SET uid = ? WHERE id = ?", (uid, made.id))
+    first = export_document(conn)
+    assert dumps(round_trip(first, tmp_path / "b.db")) == dumps(first)
+    conn.close()
 
 
 # --- property: random annotation sets ------------------------------------------------------

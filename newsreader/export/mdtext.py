@@ -29,12 +29,15 @@ import unicodedata
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+from newsreader.annotations.anchoring import CONTEXT
 from newsreader.safety import is_safe_link
 
 USER_BEGIN = "<!-- newsreader:user-notes -->"
 """The line that opens the part of a file whose text the user owns."""
 USER_END = "<!-- /newsreader:user-notes -->"
 """The line that closes it."""
+FRAGMENT_CONTEXT_WORDS = 3
+"""Words of context on each side of a quote in a text fragment link."""
 MARKER_LINE = re.compile(r"^[ \t]*<!--\s*/?\s*newsreader:user-notes\s*-->[ \t]*\r?$",
                          re.MULTILINE)
 """A line that reads as (or like) a user-section marker."""
@@ -153,9 +156,31 @@ def _fragment(text: str) -> str:
     return quote(text, safe="").replace("-", "%2D")
 
 
+def fragment_context(text: str, *, before: bool) -> str:
+    """Up to :data:`FRAGMENT_CONTEXT_WORDS` whole words of a quote's stored context, from
+    its own paragraph (a text fragment's prefix or suffix; "" when there are none).
+
+    A term of a text fragment is matched within one block of the page and on word
+    boundaries, so the paragraph break ends the context and the word the stored window
+    (:data:`~newsreader.annotations.anchoring.CONTEXT` characters) cut through is left out.
+    """
+    part = text.rsplit("\n", 1)[-1] if before else text.split("\n", 1)[0]
+    words = part.split()
+    edge = part[:1] if before else part[-1:]
+    if words and part == text and len(text) >= CONTEXT and edge and not edge.isspace():
+        words = words[1:] if before else words[:-1]
+    kept = words[-FRAGMENT_CONTEXT_WORDS:] if before else words[:FRAGMENT_CONTEXT_WORDS]
+    return " ".join(kept)
+
+
 @functools.lru_cache(maxsize=32768)
-def quote_link(url: str, exact: str) -> str | None:
-    """A link to ``url`` that asks the browser to scroll to ``exact`` (a text fragment)."""
+def quote_link(url: str, exact: str, prefix: str = "", suffix: str = "") -> str | None:
+    """A link to ``url`` that asks the browser to scroll to ``exact`` (a text fragment).
+
+    The words around the quote (``prefix``/``suffix``, its stored context) become the
+    fragment's ``prefix-,`` and ``,-suffix``, so a quote that occurs more than once on the
+    page leads to the occurrence annotated, not to the first.
+    """
     target = link_target(url)
     if target is None:
         return None
@@ -166,6 +191,12 @@ def quote_link(url: str, exact: str) -> str | None:
         fragment = _fragment(" ".join(words))
     else:
         fragment = _fragment(" ".join(words[:4])) + "," + _fragment(" ".join(words[-4:]))
+    before = fragment_context(prefix, before=True)
+    after = fragment_context(suffix, before=False)
+    if before:
+        fragment = f"{_fragment(before)}-,{fragment}"
+    if after:
+        fragment = f"{fragment},-{_fragment(after)}"
     joiner = ":~:text=" if "#" in target else "#:~:text="
     return f"{target}{joiner}{fragment}"
 

@@ -10,9 +10,10 @@ import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
-from export_sample import CLAIM, T0, Sample, build_sample, golden
+from export_sample import CLAIM, T0, Sample, build_sample, golden, store_demo_feed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -28,7 +29,7 @@ from newsreader.export.vault import (
     export_tree,
 )
 from newsreader.models import ParsedEntry
-from newsreader.store.articles import upsert_entries
+from newsreader.store.articles import get_article, upsert_entries
 from newsreader.store.feeds import add_feed, remove_feed
 
 COMMONMARK = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -297,6 +298,36 @@ def test_annotations_of_a_removed_article_still_export(conn: sqlite3.Connection,
     assert [p.name for p in (out / "articles").iterdir()] == [page.name]
     text = page.read_text()
     assert CLAIM in text and "## Notes" in text and "Gustavo Petro" in text
+
+
+def resolve_text_fragment(link: str, text: str) -> int:
+    """Where a browser's text-fragment search lands in ``text`` (the start of the match of
+    ``[prefix-,]start[,end][,-suffix]``: each term whole words, context separated from the
+    quote by white space only), or -1."""
+    terms = [unquote(t) for t in link.split(":~:text=", 1)[1].split(",")]
+    prefix = terms.pop(0)[:-1] if terms[0].endswith("-") else ""
+    suffix = terms.pop()[1:] if terms[-1].startswith("-") else ""
+    quote = r"\b" + r"\b.*?\b".join(re.escape(t) for t in terms) + r"\b"
+    before = rf"\b{re.escape(prefix)}\s*" if prefix else ""
+    after = rf"\s*{re.escape(suffix)}\b" if suffix else ""
+    found = re.search(f"{before}(?P<quote>{quote}){after}", text)
+    return -1 if found is None else found.start("quote")
+
+
+def test_a_later_occurrence_links_to_itself_not_the_first(conn: sqlite3.Connection) -> None:
+    article_id = store_demo_feed(conn)
+    text = get_article(conn, article_id).text
+    second = service.create_from_quote(conn, article_id, "Petro", "highlight", occurrence=2)
+    long = ("Trump imposed sanctions on Petro last year and revoked his US visa after the "
+            "Colombian president")
+    claim = service.create_from_quote(conn, article_id, long, "claim")
+    page = article_markdown(conn, article_id)
+    links = re.findall(r"\[at the quote\]\((\S+)\)", page)
+    assert len(links) == 2
+    assert second.start != text.index("Petro")  # the first "Petro" is elsewhere
+    assert sorted(resolve_text_fragment(link, text) for link in links) == [second.start,
+                                                                             claim.start]
+    assert "#:~:text=direct%20contact%20since-,Petro,-took%20office%20in)" in page
 
 
 def test_only_web_links_are_linked(conn: sqlite3.Connection) -> None:

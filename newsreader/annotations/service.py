@@ -11,7 +11,8 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 from newsreader.annotations.actors import ActorMatcher
 from newsreader.annotations.anchoring import (
@@ -388,6 +389,145 @@ def tag_actor(conn: sqlite3.Connection, article_id: int, start: int, end: int,
             except ActorError:
                 pass  # the text already names another actor: tag without an alias
         return create_mention(conn, article_id, start, end, actor.id)
+
+
+# --- the claim use case ------------------------------------------------------------------
+
+class Keep(Enum):
+    """A :class:`ClaimFields` field left as the claim has it."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """An actor a claim names: a known one (``actor_id``), or a name (or alias) to find,
+    ignoring case and diacritics, else to create; ``aliases`` are added to an actor found
+    or created by name (those naming another actor are skipped)."""
+
+    actor_id: int | None = None
+    name: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFields:
+    """What a claim says about its quote. ``speaker`` None: no (known) speaker.
+
+    Every field may be :data:`KEEP`: as the claim has it (editing), or the default when
+    creating (no speaker, about nobody, "unverified", no note).
+    """
+
+    speaker: ActorRef | None | Keep = KEEP
+    about: tuple[ActorRef, ...] | Keep = KEEP
+    status: str | Keep = KEEP
+    note: str | Keep = KEEP
+    new_kind: str = "person"
+    """The kind of actors created from a name."""
+
+
+@dataclass(frozen=True, slots=True)
+class SavedClaim:
+    """A claim as saved, and what saving it did to the actor registry."""
+
+    claim: Annotation
+    created: tuple[Actor, ...] = ()
+    """Actors registered for it (names that named nobody)."""
+    actors_changed: bool = False
+    """Whether actors were created or gained aliases (name matchers need rebuilding)."""
+
+
+@dataclass(slots=True)
+class _Resolved:
+    created: list[Actor]
+    changed: bool = False
+
+
+def _actor_id(conn: sqlite3.Connection, ref: ActorRef, kind: str, done: _Resolved) -> int:
+    """The id of the actor ``ref`` names, found or created (inside the caller's
+    transaction)."""
+    if ref.actor_id is not None:
+        if actor_store.get_actor(conn, ref.actor_id) is None:
+            raise AnnotationError(f"no actor with id {ref.actor_id}")
+        return ref.actor_id
+    if not ref.name.strip():
+        raise AnnotationError("an actor needs a name")
+    new = find_actor_named(conn, ref.name) is None
+    actor, changed = find_or_create_actor(conn, ref.name, kind, ref.aliases)
+    if new:
+        done.created.append(actor)
+    done.changed = done.changed or changed
+    return actor.id
+
+
+def _claim_actors(conn: sqlite3.Connection, fields: ClaimFields,
+                  done: _Resolved) -> tuple[int | None | Keep, tuple[int, ...] | Keep]:
+    """The speaker's and the about actors' ids (or KEEP), finding or creating them."""
+    speaker: int | None | Keep
+    if isinstance(fields.speaker, ActorRef):
+        speaker = _actor_id(conn, fields.speaker, fields.new_kind, done)
+    else:
+        speaker = fields.speaker
+    if isinstance(fields.about, Keep):
+        return speaker, KEEP
+    about = (_actor_id(conn, ref, fields.new_kind, done) for ref in fields.about)
+    return speaker, tuple(dict.fromkeys(about))
+
+
+def _saved(conn: sqlite3.Connection, claim_id: int, done: _Resolved) -> SavedClaim:
+    return SavedClaim(_annotation(conn, claim_id), tuple(done.created), done.changed)
+
+
+def save_claim(conn: sqlite3.Connection, article_id: int, start: int, end: int,
+               fields: ClaimFields, *, seen: Anchor | None = None,
+               now: float | None = None) -> SavedClaim:
+    """Mark ``text[start:end]`` as a claim with its speaker, about actors (found or
+    created), status and note: all of it, in one transaction, or nothing.
+
+    ``seen`` as for :func:`create_annotation` (a quote gone from the text is kept, orphaned).
+    """
+    if fields.new_kind not in ACTOR_KINDS:
+        raise AnnotationError(f"unknown actor kind {fields.new_kind!r}")
+    done = _Resolved([])
+    with transaction(conn):
+        speaker, about = _claim_actors(conn, fields, done)
+        claim = create_annotation(
+            conn, article_id, start, end, "claim",
+            speaker_id=None if isinstance(speaker, Keep) else speaker,
+            about_ids=() if isinstance(about, Keep) else about,
+            status="unverified" if isinstance(fields.status, Keep) else fields.status,
+            note="" if isinstance(fields.note, Keep) else fields.note, now=now, seen=seen)
+        return _saved(conn, claim.id, done)
+
+
+def edit_claim(conn: sqlite3.Connection, claim_id: int, fields: ClaimFields,
+               now: float | None = None) -> SavedClaim:
+    """Change a claim's speaker, about actors (found or created), status (the change is
+    kept, dated, in its history) and note; fields left :data:`KEEP` stay as they are. All
+    of it, in one transaction, or nothing."""
+    if fields.new_kind not in ACTOR_KINDS:
+        raise AnnotationError(f"unknown actor kind {fields.new_kind!r}")
+    done = _Resolved([])
+    with transaction(conn):
+        claim = _annotation(conn, claim_id)
+        if claim.kind != "claim":
+            raise AnnotationError(f"annotation {claim_id} is a {claim.kind}, not a claim")
+        if not isinstance(fields.status, Keep):
+            _check_status(fields.status)
+        note = None if isinstance(fields.note, Keep) else _clean_note(fields.note)
+        speaker, about = _claim_actors(conn, fields, done)
+        if not isinstance(speaker, Keep):
+            store.update_fields(conn, claim_id, now, speaker_id=speaker)
+        if not isinstance(about, Keep):
+            store.set_about(conn, claim_id, about)
+        if not isinstance(fields.status, Keep):
+            store.set_status(conn, claim_id, fields.status, now)
+        if note is not None:
+            store.update_fields(conn, claim_id, now, note=note)
+        return _saved(conn, claim_id, done)
 
 
 # --- re-anchoring -----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from newsreader.models import CLAIM_STATUSES, ParsedEntry
 from newsreader.store import connect
 from newsreader.store.actors import add_actor
 from newsreader.store.articles import get_article, upsert_entries
-from newsreader.store.feeds import add_feed, set_feed_title
+from newsreader.store.feeds import add_feed, remove_feed, set_feed_title
 
 
 @pytest.fixture
@@ -126,6 +126,18 @@ def test_round_trip_into_an_empty_store_is_identical(conn: sqlite3.Connection, s
     assert dumps(second) == dumps(first)
     third = round_trip(second, tmp_path / "again.db")
     assert dumps(third) == dumps(first)
+
+
+def test_an_article_note_keeps_the_articles_date(conn: sqlite3.Connection,
+                                                 tmp_path: Path) -> None:
+    _annotate(conn, "the minister said talks were constructive", [])
+    service.add_note(conn, 1, "Only a note on this one.")
+    assert conn.execute("SELECT article_published FROM notes").fetchone()[0] == 1.5e9
+    remove_feed(conn, 1)  # the article leaves the store; its note and snapshot stay
+    [note] = items(export_document(conn))
+    assert note["newsreader:data"]["snapshot"]["published"] == "2017-07-14T02:40:00Z"
+    again = round_trip(export_document(conn), tmp_path / "b.db")
+    assert items(again)[0]["newsreader:data"]["snapshot"]["published"] == "2017-07-14T02:40:00Z"
 
 
 def test_times_closer_than_a_microsecond_keep_their_order(tmp_path: Path) -> None:

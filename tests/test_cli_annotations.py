@@ -138,3 +138,66 @@ def test_actor_show_lists_activity(store: Path) -> None:
     ]
     assert "Inter Bellum News" in ok(store, "actor", "show", "Gustavo Petro")
     assert run(store, "actor", "show", "Nobody").returncode == 1
+
+
+def test_claim_edit_changes_what_the_tui_dialog_changes(store: Path, db_path: Path) -> None:
+    ok(store, "actor", "add", "Gustavo Petro", "--kind", "person", "--alias", "Petro")
+    ok(store, "annotate", "1", "--quote", CLAIM)
+    out = ok(store, "claim", "edit", "1", "--status", "disputed", "--note", "See *readout*.",
+             "--speaker", "Donald Trump", "--about", "petro", "--about", "Colombia")
+    assert "new actor 2: Donald Trump, person" in out
+    assert "new actor 3: Colombia, person" in out
+    assert out.splitlines()[-1].startswith(
+        "claim 1 on article 1: disputed, speaker Donald Trump, about Colombia, Gustavo Petro")
+    [claim] = json.loads(ok(store, "claims", "--json"))
+    assert (claim["speaker"], claim["about"], claim["status"], claim["note"]) == (
+        "Donald Trump", ["Colombia", "Gustavo Petro"], "disputed", "See *readout*.")
+    # options not given stay as they are; the status history keeps every change
+    ok(store, "claim", "edit", "1", "--status", "false", "--no-speaker")
+    [claim] = json.loads(ok(store, "claims", "--json"))
+    assert (claim["speaker"], claim["about"], claim["status"], claim["note"]) == (
+        None, ["Colombia", "Gustavo Petro"], "false", "See *readout*.")
+    conn = connect(db_path)
+    history = [r[0] for r in conn.execute(
+        "SELECT status FROM claim_status_history WHERE annotation_id = 1 ORDER BY id")]
+    conn.close()
+    assert history == ["unverified", "disputed", "false"]
+    ok(store, "claim", "edit", "1", "--no-about", "--note", "")
+    [claim] = json.loads(ok(store, "claims", "--json"))
+    assert (claim["about"], claim["note"]) == ([], "")
+
+
+def test_claim_edit_errors_change_nothing(store: Path) -> None:
+    ok(store, "annotate", "1", "--quote", "Petro", "--kind", "highlight", "--occurrence", "1")
+    ok(store, "annotate", "1", "--quote", CLAIM)
+    before = ok(store, "claims", "--json")
+    nothing = run(store, "claim", "edit", "2")
+    assert nothing.returncode == 1 and "nothing to change" in nothing.stderr
+    highlight = run(store, "claim", "edit", "1", "--status", "false")
+    assert highlight.returncode == 1 and "not a claim" in highlight.stderr
+    missing = run(store, "claim", "edit", "9", "--status", "false")
+    assert missing.returncode == 1 and "no annotation with id 9" in missing.stderr
+    both = run(store, "claim", "edit", "2", "--speaker", "A", "--no-speaker")
+    assert both.returncode == 1 and "exclude each other" in both.stderr
+    status = run(store, "claim", "edit", "2", "--status", "maybe")
+    assert status.returncode == 2 and "invalid choice" in status.stderr
+    assert ok(store, "claims", "--json") == before
+    assert json.loads(ok(store, "actors", "--json")) == []
+
+
+def test_note_on_an_article(store: Path) -> None:
+    out = ok(store, "note", "1", "Compare with the *Bogotá* readout.\x1b[2J")
+    assert out == "note 1 on article 1: Compare with the *Bogotá* readout.\n"
+    assert "Compare with the *Bogotá* readout." in ok(store, "export", "--article", "1")
+    assert json.loads(ok(store, "articles", "--annotated", "--json"))[0]["id"] == 1
+    empty = run(store, "note", "1", "   ")
+    assert empty.returncode == 1 and "the note is empty" in empty.stderr
+    no_article = run(store, "note", "7", "text")
+    assert no_article.returncode == 1 and "no article with id 7" in no_article.stderr
+
+
+def test_claim_edit_and_note_have_help(store: Path) -> None:
+    assert "--about NAME" in ok(store, "claim", "edit", "--help")
+    assert "ARTICLE TEXT" in ok(store, "note", "--help")
+    top = ok(store, "--help")
+    assert "claim" in top and "write a note on a whole article" in top

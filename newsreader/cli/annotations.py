@@ -1,4 +1,4 @@
-"""Annotation commands: annotate, actors, actor add / show, claims."""
+"""Annotation commands: annotate, claim edit, note, actors, actor add / show, claims."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from newsreader.cli.output import format_time, iso_time, print_table
 from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES
 
 if TYPE_CHECKING:
+    from newsreader.annotations.service import ActorRef, ClaimFields, Keep
     from newsreader.models import Annotation
 
 CLAIM_KEYS = ("id", "article_id", "article_title", "exact", "speaker", "about", "status",
@@ -41,6 +42,30 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="the actor a mention tags (default: the actor named by the quote)")
     p.add_argument("--note", default="", metavar="TEXT", help="a Markdown note")
     p.set_defaults(handler=cmd_annotate)
+
+    p = sub.add_parser("claim", parents=[common], help="change a claim")
+    claim_sub = p.add_subparsers(title="claim commands", metavar="ACTION", required=True)
+    c = claim_sub.add_parser(
+        "edit", parents=[common], help="change a claim's speaker, about actors, status, note",
+        description="Change what a claim says; options not given leave it as it is. An "
+                    "unknown actor name registers a new actor (of --new-kind).")
+    c.add_argument("claim", type=int, metavar="ID", help="the claim's id (see: claims)")
+    c.add_argument("--status", choices=CLAIM_STATUSES,
+                   help="its status (the change is kept, dated, in its history)")
+    c.add_argument("--note", metavar="TEXT", help='its Markdown note ("" removes it)')
+    c.add_argument("--speaker", metavar="NAME", help="who made the claim")
+    c.add_argument("--no-speaker", action="store_true", help="the speaker is not known")
+    c.add_argument("--about", action="append", metavar="NAME",
+                   help="an actor it is about (repeatable; replaces the ones it had)")
+    c.add_argument("--no-about", action="store_true", help="it is about no actor")
+    c.add_argument("--new-kind", choices=ACTOR_KINDS, default="person",
+                   help="the kind of actors registered from new names (person)")
+    c.set_defaults(handler=cmd_claim_edit)
+
+    p = sub.add_parser("note", parents=[common], help="write a note on a whole article")
+    p.add_argument("article", type=int, metavar="ARTICLE")
+    p.add_argument("text", metavar="TEXT", help="the note, in Markdown")
+    p.set_defaults(handler=cmd_note)
 
     p = sub.add_parser("actors", parents=[common], help="list actors with their counts")
     p.add_argument("--json", action="store_true", help="one JSON document")
@@ -109,6 +134,62 @@ def cmd_annotate(ctx: Context, args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     print(f"{made.kind} {made.id} on article {made.article_id} "
           f"[{made.start}:{made.end}]: {_one_line(made.exact)}")
+    return 0
+
+
+def _claim_fields(args: argparse.Namespace) -> ClaimFields:
+    """What ``claim edit`` changes, from its options (KEEP for those not given)."""
+    from newsreader.annotations.service import KEEP, ActorRef, ClaimFields
+
+    if args.speaker is not None and args.no_speaker:
+        raise CliError("--speaker and --no-speaker exclude each other")
+    if args.about is not None and args.no_about:
+        raise CliError("--about and --no-about exclude each other")
+    speaker: ActorRef | None | Keep = KEEP
+    if args.speaker is not None:
+        speaker = ActorRef(name=args.speaker)
+    elif args.no_speaker:
+        speaker = None
+    about: tuple[ActorRef, ...] | Keep = KEEP
+    if args.about is not None or args.no_about:
+        about = tuple(ActorRef(name=name) for name in args.about or ())
+    fields = ClaimFields(speaker=speaker, about=about,
+                         status=KEEP if args.status is None else args.status,
+                         note=KEEP if args.note is None else args.note,
+                         new_kind=args.new_kind)
+    if fields == ClaimFields(new_kind=args.new_kind):
+        raise CliError("nothing to change: give --status, --note, --speaker, --no-speaker, "
+                       "--about or --no-about")
+    return fields
+
+
+def cmd_claim_edit(ctx: Context, args: argparse.Namespace) -> int:
+    """Change a claim's speaker, about actors, status and note (as the TUI's claim dialog)."""
+    from newsreader.annotations import service
+
+    fields = _claim_fields(args)
+    try:
+        saved = service.edit_claim(ctx.conn, args.claim, fields)
+    except service.USER_ERRORS as exc:
+        raise CliError(str(exc)) from exc
+    for actor in saved.created:
+        print(f"new actor {actor.id}: {actor.name}, {actor.kind}")
+    claim = saved.claim
+    about = ", ".join(name for _, name in claim.about) or "-"
+    print(f"claim {claim.id} on article {claim.article_id or '-'}: {claim.status}, "
+          f"speaker {claim.speaker_name or '-'}, about {about}: {_one_line(claim.exact, 60)}")
+    return 0
+
+
+def cmd_note(ctx: Context, args: argparse.Namespace) -> int:
+    """Write a Markdown note on a whole article (the TUI's N away from any annotation)."""
+    from newsreader.annotations import service
+
+    try:
+        note = service.add_note(ctx.conn, args.article, args.text)
+    except service.USER_ERRORS as exc:
+        raise CliError(str(exc)) from exc
+    print(f"note {note.id} on article {note.article_id}: {_one_line(note.body, 60)}")
     return 0
 
 

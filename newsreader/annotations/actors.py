@@ -275,7 +275,7 @@ def suggestions(text: str, known: ActorMatcher | None = None,
     """
     if found is None:
         found = known.find(text) if known is not None else []
-    masked = set()
+    masked: set[int] = set()
     for match in found:
         masked.update(range(match.start, match.end))
     lower_words = {m.group() for m in _WORD.finditer(text) if m.group().islower()}

@@ -41,7 +41,7 @@ def approximate_match(
     # The same search backwards from ``end``, anchored there, gives the start.
     _, lengths = _best_ends(pattern[::-1], text[window_lo:end][::-1], anchored=True)
 
-    def fit(n: int) -> tuple[float, int, int]:
+    def fit(n: int) -> tuple[float, int]:
         before = text[max(0, end - n - len(prefix)):end - n]
         return (side_match(prefix, before, reverse=True), -n)
 

@@ -156,7 +156,8 @@ def parse_loose(value: str) -> float | None:
         return None
     text = _fold(value)
     clock = _CLOCK.search(text)
-    hour = minute = second = 0
+    hour: int | None = 0
+    minute = second = 0
     offset = 0
     if clock:
         hour, minute, second = (int(part or 0) for part in clock.group(1, 2, 3))
@@ -164,9 +165,10 @@ def parse_loose(value: str) -> float | None:
         text = text[:clock.start()] + " " + text[clock.end():]
     zone = _ZONE.search(text)
     if zone:
-        offset = _zone_offset(zone)
-        if offset is None:
+        east = _zone_offset(zone)
+        if east is None:
             return None
+        offset = east
         text = text[:zone.start()] + " " + text[zone.end():]
     fields = _date_fields(_TOKEN.findall(text))
     if fields is None or hour is None:

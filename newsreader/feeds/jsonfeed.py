@@ -9,6 +9,7 @@ document that is not a JSON object with an ``items`` list is refused.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from newsreader.feeds import dates
 from newsreader.feeds.raw import RawEntry, RawFeed
@@ -56,7 +57,7 @@ def _string(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _entry(item: dict, base: str, feed_author: str) -> RawEntry:
+def _entry(item: dict[str, Any], base: str, feed_author: str) -> RawEntry:
     item_id = item.get("id")
     if isinstance(item_id, bool) or not isinstance(item_id, str | int):
         item_id = ""
@@ -76,7 +77,7 @@ def _entry(item: dict, base: str, feed_author: str) -> RawEntry:
     return entry
 
 
-def _authors(holder: dict) -> str:
+def _authors(holder: dict[str, Any]) -> str:
     """The first author's name of an item or of the feed: JSON Feed 1.1 ``authors``, else
     1.0 ``author`` (1.1 keeps it, deprecated). An item without one has the feed's: both
     versions of the spec say so."""

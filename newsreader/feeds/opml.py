@@ -312,18 +312,19 @@ def _folder_name(outline: etree._Element) -> str:
 
 def _attr(element: etree._Element, lower_name: str) -> str:
     """An attribute by case-insensitive name (xmlUrl, xmlurl, XMLURL...); "" if absent."""
-    value = element.get(lower_name)
+    value: str | None = element.get(lower_name)
     if value is not None:
         return value
-    for key, value in element.attrib.items():
+    for key, found in element.attrib.items():
         if key.lower() == lower_name:
-            return value
+            return str(found)
     return ""
 
 
 def _local_name(element: etree._Element) -> str:
     """The tag without any namespace."""
-    return etree.QName(element).localname
+    name: str = etree.QName(element).localname
+    return name
 
 
 def write_opml(feeds: Iterable[Feed], *, title: str = "newsreader subscriptions") -> str:
@@ -343,7 +344,8 @@ def write_opml(feeds: Iterable[Feed], *, title: str = "newsreader subscriptions"
         if feed.site_url:
             attributes["htmlUrl"] = _xml_text(feed.site_url)
         etree.SubElement(parent, "outline", attributes)
-    document = etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+    document: bytes = etree.tostring(root, pretty_print=True, xml_declaration=True,
+                                     encoding="UTF-8")
     return document.decode("utf-8")
 
 

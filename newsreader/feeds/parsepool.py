@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 
 from newsreader.config import FetchSettings
@@ -82,6 +83,10 @@ class _Worker:
     conn: Connection
 
 
+_Task = tuple[Future[ParsedFeed], tuple[bytes, str, str]]
+"""A body to parse (body, url, content type) and the Future its result goes to."""
+
+
 class ParsePool:
     """Parses bodies in ``processes`` worker processes, or in one thread of this process (0).
 
@@ -97,9 +102,11 @@ class ParsePool:
         self.processes = max(0, processes)
         self.timeout = PARSE_TIMEOUT if timeout is None else timeout
         if target is None:  # imported here: a refresh of 304s never needs the parsers
-            from newsreader.feeds.parse import parse_feed as target
-        self.target = target
-        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+            from newsreader.feeds.parse import parse_feed
+
+            target = parse_feed
+        self.target: Callable[[bytes, str, str], ParsedFeed] = target
+        self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._processes: set[BaseProcess] = set()
         self._lock = threading.Lock()
@@ -113,9 +120,9 @@ class ParsePool:
             self.kill()
         self.close()
 
-    def submit(self, body: bytes, url: str, content_type: str) -> Future:
+    def submit(self, body: bytes, url: str, content_type: str) -> Future[ParsedFeed]:
         """Queue one body; the Future gives a ParsedFeed or raises FeedParseError/ParseFailed."""
-        future: Future = Future()
+        future: Future[ParsedFeed] = Future()
         self._tasks.put((future, (body, url, content_type)))
         if len(self._threads) < max(1, self.processes):
             self._add_slot(warm=False)
@@ -205,6 +212,8 @@ class ParsePool:
             raise FeedParseError(value)
         if kind != "ok":
             raise ParseFailed(f"parser failed: {value}")
+        if not isinstance(value, ParsedFeed):
+            raise ParseFailed(f"the parser process answered {type(value).__name__}")
         return value
 
     def _stop(self, worker: _Worker | None) -> None:
@@ -217,7 +226,7 @@ class ParsePool:
         worker.conn.close()
 
 
-def _context(target_module: str) -> multiprocessing.context.BaseContext:
+def _context(target_module: str) -> ForkServerContext | SpawnContext:
     """forkserver where there is one (no fork of a threaded process; children start fast,
     with this module and the target's already imported)."""
     if "forkserver" in multiprocessing.get_all_start_methods():

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import Any
 
 from lxml import etree
 
@@ -96,6 +97,9 @@ def _sanitize(body: etree._Element, base_url: str) -> None:
     if found is None:  # a dropped element (rare): remove them all, then look again
         etree.strip_elements(body, *_DROP, with_tail=False)
         found = _survey(body)
+    if found is None:  # one survived the stripping: keep nothing rather than it
+        body.clear()
+        return
     unknown, marked = found
     doomed = [element for element in marked if not _clean_attributes(element, base_url)]
     unknown.discard("body")
@@ -109,7 +113,7 @@ def _sanitize(body: etree._Element, base_url: str) -> None:
         body.tail = None
 
 
-def _strip_tags(body: etree._Element, tags: set) -> None:
+def _strip_tags(body: etree._Element, tags: set[Any]) -> None:
     """Unwrap every element with one of these tags (its text and children stay).
 
     libxml2's HTML parser takes tag names that lxml refuses to match ("p\x01--" in a
@@ -124,14 +128,15 @@ def _strip_tags(body: etree._Element, tags: set) -> None:
         etree.strip_tags(body, _UNWRAP, *(t for t in tags if not isinstance(t, str)))
 
 
-def _survey(body: etree._Element) -> tuple[set, list[etree._Element]] | None:
+def _survey(body: etree._Element) -> tuple[set[Any], list[etree._Element]] | None:
     """(tags outside the allowlist, elements whose attributes need a look), or None when
     an element to drop with its content is present.
 
     Changes nothing, so it can simply run again after the drop. ``strip_elements`` is
     only called when needed: matching its 30 names costs as much as this whole walk.
     """
-    unknown, marked = set(), []
+    unknown: set[Any] = set()
+    marked: list[etree._Element] = []
     for element in body.iter():
         tag = element.tag
         if tag not in _TAGS:
@@ -146,8 +151,9 @@ def _survey(body: etree._Element) -> tuple[set, list[etree._Element]] | None:
 def _clean_attributes(element: etree._Element, base_url: str) -> bool:
     """Drop unsafe attributes in place; False when the element should go entirely."""
     names = element.keys()
+    tag: object = element.tag
     if not names:
-        return element.tag != "img"
+        return tag != "img"
     attrib = element.attrib
     if not _ATTRIBUTES.issuperset(names):
         # Rebuilt rather than deleted one by one: libxml2's HTML parser accepts attribute

@@ -74,9 +74,10 @@ def prepare(body: bytes, content_type: str = "", problems: list[str] | None = No
     """
     text, encoding, wrong = _decode(body, content_type)
     declared = _DECL_ENCODING.match(text)
-    relabel = declared is not None and _codec(declared.group(2), ascii_compatible=False) != _UTF8
-    if relabel:
+    relabel = False
+    if declared is not None and _codec(declared.group(2), ascii_compatible=False) != _UTF8:
         text = text[:declared.start(2)] + _UTF8 + text[declared.end(2):]
+        relabel = True
     cleaned, removed = _strip_entities(text)
     if problems is not None:
         problems += [p for p in (wrong, entity_problem(removed)) if p]
@@ -105,7 +106,7 @@ def _decode(body: bytes, content_type: str) -> tuple[str, str, str]:
     The problem is "" unless the bytes are invalid in every encoding the document claims
     (its BOM, XML declaration or HTTP charset; UTF-8 when it claims none).
     """
-    wide = None
+    wide: str | None = None
     for mark, name in _BOMS:
         if body.startswith(mark):
             body, wide = body[len(mark):], name
@@ -121,14 +122,14 @@ def _decode(body: bytes, content_type: str) -> tuple[str, str, str]:
         candidates.append(http.group(1))
     names = [_codec(c, ascii_compatible=wide is None) for c in candidates]
     claimed = [name for name in names if name] or [_UTF8]
-    for name in [*names, _UTF8, "windows-1252"]:
-        if name is None:
+    for codec in [*names, _UTF8, "windows-1252"]:
+        if codec is None:
             continue
         try:
-            text = body.decode(name)
+            text = body.decode(codec)
         except UnicodeDecodeError:
             continue
-        return text, name, _wrong_charset(claimed, name)
+        return text, codec, _wrong_charset(claimed, codec)
     return body.decode("latin-1"), "iso8859-1", _wrong_charset(claimed, "iso8859-1")
 
 

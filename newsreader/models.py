@@ -152,6 +152,10 @@ class Snapshot:
     feed_title: str = ""
     published: float | None = None
     author: str = ""
+    feed_url: str = ""
+    """The url of the article's feed: with ``key``, finds an article that has no url."""
+    key: str = ""
+    """The article's key in its feed (its guid, or one made from its link or title)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 article back when it is stored.
 
 They wait after an import into a store that does not have their article yet, or after
-their article left the cache. Each kept its article's url in its snapshot; an article
-stored at that url takes them back, and annotations are re-anchored on its text (placed
+their article left the cache. Each kept its article's url, feed url and key in its
+snapshot; an article stored at that url, or (an article may have no url) with that key in
+that feed, takes them back, and annotations are re-anchored on its text (placed
 where their quote is, orphaned if it is not there, never dropped). Call
 :func:`reattach_orphans` after storing articles (a refresh); when nothing waits it costs
 one indexed query.
@@ -20,9 +21,10 @@ from newsreader.store.articles import article_text
 from newsreader.store.db import transaction
 
 
-def _attach(conn: sqlite3.Connection, article_id: int, url: str) -> int:
-    """Attach the rows waiting for ``url`` to the article; returns how many."""
-    rows = store.waiting_anchors(conn, url)
+def _attach(conn: sqlite3.Connection, target: store.Target) -> int:
+    """Attach the rows waiting for ``target`` to its article; returns how many."""
+    article_id = target.article_id
+    rows = store.waiting_anchors(conn, target)
     if rows:
         text = article_text(conn, article_id) or ""
         anchors = [Anchor(r["start"], r["end"], r["exact"], r["prefix"], r["suffix"])
@@ -36,12 +38,12 @@ def _attach(conn: sqlite3.Connection, article_id: int, url: str) -> int:
                 placed.append((row["id"], where.start, where.end,
                                *make_selector(text, where.start, where.end)))
         store.save_anchors(conn, placed, orphans, article_id=article_id)
-    return len(rows) + store.attach_notes(conn, article_id, url)
+    return len(rows) + store.attach_notes(conn, target)
 
 
 def reattach_orphans(conn: sqlite3.Connection,
                      article_ids: Iterable[int] | None = None) -> int:
-    """Attach waiting annotations and notes to the stored articles with their url.
+    """Attach waiting annotations and notes to the stored articles they belong to.
 
     Args:
         article_ids: the articles just stored (None: look at every stored article).
@@ -53,6 +55,6 @@ def reattach_orphans(conn: sqlite3.Connection,
         return 0
     attached = 0
     with transaction(conn):
-        for url, article_id in sorted(store.waiting_targets(conn, article_ids).items()):
-            attached += _attach(conn, article_id, url)
+        for target in store.waiting_targets(conn, article_ids):
+            attached += _attach(conn, target)
     return attached

@@ -88,11 +88,14 @@ class Backup:
 
 
 def snapshot(obj: Obj) -> Snapshot:
-    """An article snapshot (``author`` may be absent: files written before it was kept)."""
+    """An article snapshot (``author``, ``feed_url`` and ``key`` may be absent: files written
+    before they were kept)."""
     return Snapshot(clean_url(obj.string("url", MAX_LINE)),
                     clean_line(obj.string("title", MAX_LINE)),
                     clean_line(obj.string("feed", MAX_LINE)), obj.time("published", nullable=True),
-                    clean_line(obj.string("author", MAX_LINE, required=False) or ""))
+                    clean_line(obj.string("author", MAX_LINE, required=False) or ""),
+                    clean_url(obj.string("feed_url", MAX_LINE, required=False) or ""),
+                    clean_line(obj.string("key", MAX_LINE, required=False) or ""))
 
 
 def note_text(obj: Obj, where: str) -> str:

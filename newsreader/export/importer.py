@@ -9,8 +9,9 @@
   skipped), the description if it had none, and the kind if its own was "other".
 - Claim status history is restored as it was (a claim without one gets its status, dated
   when the claim was made).
-- An annotation or note whose article (same url) is in the store is attached to it, and
-  an annotation re-anchored on the article's text (orphaned if its quote is not there).
+- An annotation or note whose article (same url, else same key in the same feed)
+  is in the store is attached to it, and an annotation re-anchored on the article's text
+  (orphaned if its quote is not there).
   Without its article it is kept with ``article_id`` NULL and its snapshot, and
   :func:`newsreader.annotations.reattach.reattach_orphans` attaches it when the article
   arrives.
@@ -30,11 +31,11 @@ from newsreader.export.backup import (
     NoteRecord,
     read_backup,
 )
-from newsreader.models import Actor, NewAnnotation
+from newsreader.models import Actor, NewAnnotation, Snapshot
 from newsreader.store import actors as actor_store
 from newsreader.store.actors import ActorError
 from newsreader.store.annotations import insert_annotation, insert_note, known_uids
-from newsreader.store.articles import article_text, articles_at_urls
+from newsreader.store.articles import article_text, article_with_key, articles_at_urls
 from newsreader.store.db import transaction
 
 
@@ -118,21 +119,29 @@ class _Actors:
 
 
 class _Articles:
-    """Finds the stored article of a url, and its text, once per url."""
+    """Finds the stored article of a snapshot (by url, else by feed url and key), and its
+    text, once per url or key."""
 
     def __init__(self, conn: sqlite3.Connection, urls: set[str]) -> None:
         self.conn = conn
         self.by_url: dict[str, list[tuple[int, str]]] = {}
         for article_id, url, feed in articles_at_urls(conn, urls):
             self.by_url.setdefault(url, []).append((article_id, feed))
+        self.by_key: dict[tuple[str, str], int | None] = {}
         self._text: tuple[int, str] | None = None
 
-    def find(self, url: str, feed: str) -> int | None:
-        """The article at ``url`` (one from ``feed`` if several), or None."""
-        found = self.by_url.get(url)
-        if not found:
+    def find(self, snapshot: Snapshot) -> int | None:
+        """The article at the snapshot's url (one from its feed if several), else the one
+        with its key in its feed (an article may have no url), or None."""
+        found = self.by_url.get(snapshot.url) if snapshot.url else None
+        if found:
+            return next((i for i, f in found if f == snapshot.feed_title), found[0][0])
+        if not snapshot.key:
             return None
-        return next((i for i, f in found if f == feed), found[0][0])
+        where = (snapshot.feed_url, snapshot.key)
+        if where not in self.by_key:
+            self.by_key[where] = article_with_key(self.conn, *where)
+        return self.by_key[where]
 
     def text(self, article_id: int) -> str:
         """An article's canonical text (the last one asked for is kept)."""
@@ -158,7 +167,7 @@ def _anchored(record: AnnotationRecord, article_id: int | None, articles: _Artic
 def _add_annotation(conn: sqlite3.Connection, record: AnnotationRecord, actors: _Actors,
                     articles: _Articles, budget: Budget, report: ImportReport) -> None:
     snap = record.snapshot
-    article_id = articles.find(snap.url, snap.feed_title)
+    article_id = articles.find(snap)
     start, end, exact, prefix, suffix, orphaned = _anchored(record, article_id, articles,
                                                             budget)
     new = NewAnnotation(
@@ -175,7 +184,7 @@ def _add_annotation(conn: sqlite3.Connection, record: AnnotationRecord, actors: 
 
 def _add_note(conn: sqlite3.Connection, record: NoteRecord, articles: _Articles,
               report: ImportReport) -> None:
-    article_id = articles.find(record.snapshot.url, record.snapshot.feed_title)
+    article_id = articles.find(record.snapshot)
     insert_note(conn, article_id, record.body, record.snapshot, uid=record.uid,
                 created=record.created, now=record.modified)
     report.notes += 1

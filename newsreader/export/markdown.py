@@ -126,7 +126,8 @@ def _facts(a: Annotation, info: ArticleInfo, data: ExportData, style: Style,
         facts.append(f"- Actor: {style.actor(a.actor_id, a.actor_name)}")
     if a.orphaned:
         facts.append("- Orphaned: the article's text no longer holds this quote")
-    link = link_target(info.url) if a.orphaned else quote_link(info.url, a.exact, a.prefix, a.suffix)
+    link = (link_target(info.url) if a.orphaned
+            else quote_link(info.url, a.exact, a.prefix, a.suffix))
     if link is not None:
         facts.append(f"- Source: [{'the article' if a.orphaned else 'at the quote'}]({link})")
     return facts

@@ -18,7 +18,8 @@ annotation, and every article note, as an ``Annotation``:
   ``status:S``, ``speaker:NAME``, ``about:NAME``, ``actor:NAME``;
 - ``newsreader:data``: what only newsreader knows, so an import loses nothing: kind,
   status, status_history, speaker, about, actor, orphaned and the article snapshot (url,
-  title, feed, published, author).
+  title, feed, published, author, and feed_url and key: they find an article that has no
+  url).
 
 The collection also carries the actors (``newsreader:actors``: name, kind, aliases,
 description) and ``newsreader:format`` (this layout's version). Everything comes from the
@@ -80,7 +81,8 @@ def _source(snapshot: Snapshot) -> str:
 
 def _snapshot(snapshot: Snapshot) -> dict[str, Any]:
     return {"url": snapshot.url, "title": snapshot.title, "feed": snapshot.feed_title,
-            "published": iso_time(snapshot.published), "author": snapshot.author}
+            "published": iso_time(snapshot.published), "author": snapshot.author,
+            "feed_url": snapshot.feed_url, "key": snapshot.key}
 
 
 def _tags(a: Annotation) -> list[str]:

@@ -13,7 +13,7 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from newsreader.models import Annotation, NewAnnotation, Note, Snapshot
 from newsreader.store.db import transaction
@@ -22,15 +22,15 @@ _SELECT = """
 SELECT n.id, n.uid, n.article_id, n.kind, n.start, n.end, n.exact, n.prefix, n.suffix,
        n.orphaned, n.actor_id, a.name, n.speaker_id, s.name, n.status, n.note,
        n.article_url, n.article_title, n.feed_title, n.article_published,
-       n.created, n.modified, n.deleted, n.article_author
+       n.created, n.modified, n.deleted, n.article_author, n.feed_url, n.article_key
 FROM annotations n
 LEFT JOIN actors a ON a.id = n.actor_id
 LEFT JOIN actors s ON s.id = n.speaker_id
 """
 
 
-_SNAPSHOT = ("SELECT a.id, a.url, a.title, f.title, a.published, a.author FROM articles a"
-             " JOIN feeds f ON f.id = a.feed_id")
+_SNAPSHOT = ("SELECT a.id, a.url, a.title, f.title, a.published, a.author, f.url, a.key"
+             " FROM articles a JOIN feeds f ON f.id = a.feed_id")
 
 
 def article_snapshot(conn: sqlite3.Connection, article_id: int) -> Snapshot | None:
@@ -46,7 +46,7 @@ def article_snapshots(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int,
         chunk = ordered[start:start + 500]
         marks = ",".join("?" * len(chunk))
         for r in conn.execute(f"{_SNAPSHOT} WHERE a.id IN ({marks})", chunk):
-            found[r[0]] = Snapshot(r[1], r[2], r[3], r[4], r[5])
+            found[r[0]] = Snapshot(*r[1:])
     return found
 
 
@@ -67,12 +67,13 @@ def insert_annotation(conn: sqlite3.Connection, new: NewAnnotation, now: float |
         annotation_id = conn.execute(
             """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
                    orphaned, actor_id, speaker_id, status, note, article_url, article_title,
-                   feed_title, article_published, article_author, uid, created, modified)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   feed_title, article_published, article_author, feed_url, article_key, uid,
+                   created, modified)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (new.article_id, new.kind, new.start, new.end, new.exact, new.prefix,
              new.suffix, int(new.orphaned), new.actor_id, new.speaker_id, new.status,
              new.note, snap.url, snap.title, snap.feed_title, snap.published, snap.author,
-             uid or uuid.uuid4().hex, created, now),
+             snap.feed_url, snap.key, uid or uuid.uuid4().hex, created, now),
         ).lastrowid
         assert annotation_id is not None
         set_about(conn, annotation_id, new.about_ids)
@@ -114,12 +115,14 @@ def _rows_to_annotations(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> l
             exact=exact, prefix=prefix, suffix=suffix, orphaned=bool(orphaned),
             actor_id=actor_id, actor_name=actor_name, speaker_id=speaker_id,
             speaker_name=speaker_name, about=tuple(about.get(id_, ())), status=status,
-            note=note, snapshot=Snapshot(url, title, feed_title, published, author),
+            note=note, snapshot=Snapshot(url, title, feed_title, published, author,
+                                         feed_url, key),
             created=created, modified=modified, deleted=deleted,
         )
         for (id_, uid, article_id, kind, start, end, exact, prefix, suffix, orphaned,
              actor_id, actor_name, speaker_id, speaker_name, status, note,
-             url, title, feed_title, published, created, modified, deleted, author) in rows
+             url, title, feed_title, published, created, modified, deleted, author,
+             feed_url, key) in rows
     ]
 
 
@@ -275,44 +278,60 @@ def save_anchors(conn: sqlite3.Connection,
 
 # --- annotations and notes waiting for their article ------------------------------------
 
-_WAITING = ("SELECT article_url FROM annotations WHERE article_id IS NULL AND article_url != ''"
-            " UNION SELECT article_url FROM notes WHERE article_id IS NULL AND article_url != ''")
+class Target(NamedTuple):
+    """A stored article that waiting annotations and notes may belong to: by its url, or
+    (the article may have none) by its feed's url and its key in that feed."""
+
+    article_id: int
+    url: str
+    feed_url: str
+    key: str
+
+
+_WAITS = "article_id IS NULL AND (article_url != '' OR article_key != '')"
+_WAITING_URLS = (f"SELECT article_url FROM annotations WHERE {_WAITS} AND article_url != ''"
+                 f" UNION SELECT article_url FROM notes WHERE {_WAITS} AND article_url != ''")
+_WAITING_KEYS = (f"SELECT feed_url, article_key FROM annotations WHERE {_WAITS}"
+                 " AND article_key != ''"
+                 f" UNION SELECT feed_url, article_key FROM notes WHERE {_WAITS}"
+                 " AND article_key != ''")
+_TARGETS = "SELECT a.id, a.url, f.url, a.key FROM articles a JOIN feeds f ON f.id = a.feed_id"
+_BELONGS = ("article_id IS NULL AND ((article_url != '' AND article_url = ?)"
+            " OR (article_key != '' AND feed_url = ? AND article_key = ?))")
+"""A waiting row that belongs to a :class:`Target` (parameters: url, feed url, key)."""
 
 
 def any_waiting(conn: sqlite3.Connection) -> bool:
     """Whether an annotation or note waits for its article (one indexed query)."""
-    return bool(conn.execute(f"SELECT EXISTS ({_WAITING})").fetchone()[0])
+    return bool(conn.execute(
+        f"SELECT EXISTS (SELECT 1 FROM annotations WHERE {_WAITS})"
+        f" OR EXISTS (SELECT 1 FROM notes WHERE {_WAITS})").fetchone()[0])
 
 
 def waiting_targets(conn: sqlite3.Connection,
-                    article_ids: Iterable[int] | None = None) -> dict[str, int]:
-    """Url -> the (lowest-id) stored article that annotations and notes waiting for that
-    url can attach to; among ``article_ids`` only, when given."""
+                    article_ids: Iterable[int] | None = None) -> list[Target]:
+    """The stored articles (lowest id first) that annotations and notes waiting may
+    belong to; among ``article_ids`` only, when given."""
     if article_ids is None:
-        rows = conn.execute(f"SELECT id, url FROM articles WHERE url IN ({_WAITING})"
-                            " ORDER BY id")
+        rows = conn.execute(f"{_TARGETS} WHERE a.url IN ({_WAITING_URLS})"
+                            f" OR (f.url, a.key) IN ({_WAITING_KEYS}) ORDER BY a.id")
     else:
-        rows = conn.execute("SELECT id, url FROM articles WHERE url != '' AND id IN"
-                            " (SELECT value FROM json_each(?)) ORDER BY id",
-                            (json.dumps(sorted(set(article_ids))),))
-    found: dict[str, int] = {}
-    for article_id, url in rows:
-        found.setdefault(url, article_id)
-    return found
+        rows = conn.execute(f"{_TARGETS} WHERE a.id IN (SELECT value FROM json_each(?))"
+                            " ORDER BY a.id", (json.dumps(sorted(set(article_ids))),))
+    return [Target(*r) for r in rows]
 
 
-def waiting_anchors(conn: sqlite3.Connection, url: str) -> list[sqlite3.Row]:
-    """Position and quote (as :func:`anchors_of`) of the annotations waiting for ``url``."""
+def waiting_anchors(conn: sqlite3.Connection, target: Target) -> list[sqlite3.Row]:
+    """Position and quote (as :func:`anchors_of`) of the annotations waiting for ``target``."""
     return conn.execute("SELECT id, start, end, exact, prefix, suffix, orphaned FROM annotations"
-                        " WHERE article_id IS NULL AND article_url = ? ORDER BY start, id",
-                        (url,)).fetchall()
+                        f" WHERE {_BELONGS} ORDER BY start, id",
+                        (target.url, target.feed_url, target.key)).fetchall()
 
 
-def attach_notes(conn: sqlite3.Connection, article_id: int, url: str) -> int:
-    """Give the notes waiting for ``url`` that article; returns how many."""
-    return conn.execute(
-        "UPDATE notes SET article_id = ? WHERE article_id IS NULL AND article_url = ?",
-        (article_id, url)).rowcount
+def attach_notes(conn: sqlite3.Connection, target: Target) -> int:
+    """Give the notes waiting for ``target`` that article; returns how many."""
+    return conn.execute(f"UPDATE notes SET article_id = ? WHERE {_BELONGS}",
+                        (target.article_id, target.url, target.feed_url, target.key)).rowcount
 
 
 # --- article notes ----------------------------------------------------------------------
@@ -320,7 +339,8 @@ def attach_notes(conn: sqlite3.Connection, article_id: int, url: str) -> int:
 def _note(row: sqlite3.Row) -> Note:
     return Note(row["id"], row["uid"], row["article_id"], row["body"],
                 Snapshot(row["article_url"], row["article_title"], row["feed_title"],
-                         row["article_published"], row["article_author"]),
+                         row["article_published"], row["article_author"], row["feed_url"],
+                         row["article_key"]),
                 row["created"], row["modified"])
 
 
@@ -331,10 +351,12 @@ def insert_note(conn: sqlite3.Connection, article_id: int | None, body: str,
     now = time.time() if now is None else now
     note_id = conn.execute(
         """INSERT INTO notes (article_id, body, article_url, article_title, feed_title,
-               article_published, article_author, uid, created, modified)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               article_published, article_author, feed_url, article_key, uid, created,
+               modified)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (article_id, body, snapshot.url, snapshot.title, snapshot.feed_title,
-         snapshot.published, snapshot.author, uid or uuid.uuid4().hex,
+         snapshot.published, snapshot.author, snapshot.feed_url, snapshot.key,
+         uid or uuid.uuid4().hex,
          created if created is not None else now, now),
     ).lastrowid
     assert note_id is not None

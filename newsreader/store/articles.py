@@ -232,6 +232,13 @@ def articles_at_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> list[tupl
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
+def article_with_key(conn: sqlite3.Connection, feed_url: str, key: str) -> int | None:
+    """The stored article with ``key`` in the feed at ``feed_url`` (one at most), or None."""
+    row = conn.execute("SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id"
+                       " WHERE f.url = ? AND a.key = ?", (feed_url, key)).fetchone()
+    return None if row is None else int(row[0])
+
+
 def set_read(conn: sqlite3.Connection, ids: Iterable[int], read: bool = True) -> None:
     """Mark articles read or unread."""
     with transaction(conn):

@@ -239,7 +239,28 @@ UPDATE notes SET article_published =
     WHERE article_published IS NULL AND article_id IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+_V7 = """
+-- Snapshots keep their article's feed url and key (guid or derived key), so annotations
+-- and notes of an article without a url find it again (after an import, or when it comes
+-- back to the cache). Filled in for the rows whose article is here.
+ALTER TABLE annotations ADD COLUMN feed_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE annotations ADD COLUMN article_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE notes ADD COLUMN feed_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE notes ADD COLUMN article_key TEXT NOT NULL DEFAULT '';
+UPDATE annotations SET
+    feed_url = (SELECT f.url FROM articles a JOIN feeds f ON f.id = a.feed_id
+                WHERE a.id = annotations.article_id),
+    article_key = (SELECT a.key FROM articles a WHERE a.id = annotations.article_id)
+    WHERE article_id IS NOT NULL;
+UPDATE notes SET
+    feed_url = (SELECT f.url FROM articles a JOIN feeds f ON f.id = a.feed_id
+                WHERE a.id = notes.article_id),
+    article_key = (SELECT a.key FROM articles a WHERE a.id = notes.article_id)
+    WHERE article_id IS NOT NULL;
+CREATE INDEX annotations_by_article_key ON annotations (article_key);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

@@ -13,15 +13,19 @@ from typing import Any
 import pytest
 from export_sample import CLAIM, ORPHANED, T0, build_sample, drop_sentence, store_demo_feed
 
+from newsreader.annotations import service
 from newsreader.annotations.reattach import reattach_orphans
 from newsreader.export import jsonread
 from newsreader.export.backup import parse_backup
 from newsreader.export.importer import import_backup, import_file
 from newsreader.export.jsonread import ImportFormatError
 from newsreader.export.webannotation import dumps, export_document
+from newsreader.models import ParsedEntry
 from newsreader.store import connect
 from newsreader.store.actors import add_actor, find_actor, list_actors
 from newsreader.store.annotations import list_annotations, status_history
+from newsreader.store.articles import upsert_entries
+from newsreader.store.feeds import add_feed
 from newsreader.store.schema import MIGRATIONS, migrate
 
 TABLES = ("actors", "actor_aliases", "annotations", "claim_about", "claim_status_history",
@@ -113,10 +117,17 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
                   "TABLE name_scans", "TABLE name_changes"):  # migration 5's
         conn.execute(f"DROP {later}")
     conn.execute("ALTER TABLE articles DROP COLUMN date_kind")  # migration 6's
+    conn.execute("DROP INDEX annotations_by_article_key")  # migration 7's
+    for table in ("annotations", "notes"):
+        for column in ("feed_url", "article_key"):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 3")
     assert migrate(conn) == len(MIGRATIONS)
     assert {r[0] for r in conn.execute("SELECT article_author FROM annotations")} == {
         "FRANZ AG"}
+    keys = conn.execute("SELECT DISTINCT feed_url != '', article_key != '' FROM annotations"
+                        " WHERE article_id IS NOT NULL")
+    assert [tuple(r) for r in keys] == [(1, 1)]  # migration 7 keeps each article's key
     notes = conn.execute("SELECT article_author, article_published FROM notes")
     assert [tuple(r) for r in notes] == [("FRANZ AG", 1767882600.0)]
 
@@ -156,6 +167,40 @@ def test_waiting_annotations_reattach_when_the_article_arrives(
     notes = empty.execute("SELECT article_id FROM notes").fetchall()
     assert [n[0] for n in notes] == [article_id]
     assert reattach_orphans(empty) == 0  # nothing waits any more
+
+
+NO_URL_TEXT = "The minister said the talks were constructive. Nobody else said so."
+
+
+def store_article_without_url(conn: sqlite3.Connection, text: str = NO_URL_TEXT) -> int:
+    """A feed item that has a guid but no link; returns its id."""
+    feed_id, _ = add_feed(conn, "https://example.org/wire.xml")
+    upsert_entries(conn, feed_id, [ParsedEntry(key="wire-17", guid="wire-17", url="",
+                                               title="Wire item", text=text)])
+    return conn.execute("SELECT id FROM articles WHERE key = 'wire-17'").fetchone()[0]
+
+
+def test_annotations_of_an_article_without_a_url_find_it_by_feed_and_key(
+        conn: sqlite3.Connection, empty: sqlite3.Connection, tmp_path: Path) -> None:
+    article_id = store_article_without_url(conn)
+    service.create_from_quote(conn, article_id, "the talks were constructive", "claim")
+    service.add_note(conn, article_id, "Single-sourced.")
+    document = parse_backup(json.loads(dumps(export_document(conn))))
+    assert import_backup(empty, document).waiting == 2  # the article is not there yet
+    arrived = store_article_without_url(empty, "Updated: " + NO_URL_TEXT)
+    assert reattach_orphans(empty, [arrived]) == 2
+    [claim] = list_annotations(empty, arrived)
+    assert (claim.exact, claim.orphaned) == ("the talks were constructive", False)
+    assert claim.start == len("Updated: ") + NO_URL_TEXT.index("the talks")
+    assert [n.body for n in service.list_for_article(empty, arrived).notes] == [
+        "Single-sourced."]
+    # into a store that has the article already: attached at once
+    third = connect(tmp_path / "third.db")
+    has_it = store_article_without_url(third)
+    assert import_backup(third, document).waiting == 0
+    assert [a.exact for a in list_annotations(third, has_it)] == [
+        "the talks were constructive"]
+    third.close()
 
 
 def test_reattach_orphans_without_ids_and_with_a_changed_text(

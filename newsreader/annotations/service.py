@@ -18,6 +18,7 @@ from newsreader.annotations.actors import ActorMatcher
 from newsreader.annotations.anchoring import (
     AmbiguousQuote,
     Anchor,
+    Quote,
     QuoteNotFound,
     locate_quote,
     make_selector,
@@ -150,6 +151,7 @@ def create_annotation(
             raise AnnotationError(f"no actor with id {actor}")
     text, snapshot = _article(conn, article_id)
     span = _current_span(text, start, end, seen)
+    selector: Quote | Anchor
     if span is None and seen is not None:  # the quote left the text: kept, orphaned
         start = min(seen.start, len(text))
         end, selector = max(start, min(seen.end, len(text))), seen

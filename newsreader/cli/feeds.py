@@ -88,8 +88,8 @@ def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
             added += add_feed(ctx.conn, entry.url, entry.title, entry.folder, entry.site_url)[1]
     if found.problem:
         print(f"newsreader: warning: {args.file}: {found.problem}", file=sys.stderr)
-    for skipped in found.skipped:
-        print(f"newsreader: skipped {skipped.describe()}", file=sys.stderr)
+    for outline in found.skipped:
+        print(f"newsreader: skipped {outline.describe()}", file=sys.stderr)
     skipped = f", {plural(len(found.skipped), 'outline')} skipped" if found.skipped else ""
     print(f"imported {plural(added, 'new feed')}, {len(found.feeds) - added} already "
           f"subscribed{skipped}")

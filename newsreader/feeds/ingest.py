@@ -4,8 +4,10 @@ that follow their article's text. The one write step of both refresh and subscri
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
+from typing import Any
 
 from newsreader.models import FetchResult, ParsedEntry, ParsedFeed
 from newsreader.safety import clean_line, clean_url
@@ -30,7 +32,8 @@ class StorableFeed(ParsedFeed):
 
     digests: list[str] = field(default_factory=list)
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Callable[[dict[str, Any]], StorableFeed],
+                                  tuple[dict[str, Any]]]:
         """Pickled as plain tuples, not through a slots dataclass's Python
         ``__getstate__``/``__setstate__`` per entry: a quarter cheaper to pickle in the
         parser process, an eighth cheaper to unpickle in the refresh's process."""
@@ -48,7 +51,7 @@ _FEED_FIELDS = tuple(f.name for f in fields(StorableFeed))
 """Every field, so one added to ParsedFeed later still crosses between processes."""
 
 
-def _unpickle(values: dict) -> StorableFeed:
+def _unpickle(values: dict[str, Any]) -> StorableFeed:
     values["entries"] = [ParsedEntry(*row) for row in values["entries"]]
     return StorableFeed(**values)
 

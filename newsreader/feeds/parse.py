@@ -39,6 +39,7 @@ import hashlib
 import io
 import time
 from html import escape
+from typing import Any
 
 from newsreader import safety
 from newsreader.feeds import dates, fastparse, jsonfeed, wellformed, xmlinput
@@ -107,9 +108,9 @@ def _parse(body: bytes, url: str, content_type: str, *, allow_fast: bool) -> Par
         data = xmlinput.prepare(body, content_type, problems)
     except ValueError as exc:
         raise FeedParseError(str(exc)) from None
-    raw = fastparse.parse_fast(data, url, MAX_ENTRIES) if allow_fast else None
-    if raw is not None:
-        return _with_problems(_normalise(raw, "fast", url), problems)
+    fast = fastparse.parse_fast(data, url, MAX_ENTRIES) if allow_fast else None
+    if fast is not None:
+        return _with_problems(_normalise(fast, "fast", url), problems)
     # The reference parse (tests) reads as far as the fast path does.
     raw = _feedparser(data, url, MAX_SLOW_ENTRIES if allow_fast else MAX_ENTRIES)
     if not raw.is_feed and not raw.entries:
@@ -165,7 +166,7 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _from_feedparser(result: dict, url: str, limit: int) -> RawFeed:
+def _from_feedparser(result: dict[str, Any], url: str, limit: int) -> RawFeed:
     version = _text(result.get("version"))
     feed = result.get("feed") or {}
     title, title_html = _fp_title(feed, version)
@@ -178,13 +179,13 @@ def _from_feedparser(result: dict, url: str, limit: int) -> RawFeed:
     return raw
 
 
-def _fp_title(context: dict, version: str) -> tuple[str, bool]:
+def _fp_title(context: dict[str, Any], version: str) -> tuple[str, bool]:
     """A title and whether it is HTML: always for RSS, by its declared type for Atom."""
     kind = (context.get("title_detail") or {}).get("type", "text/html")
     return _text(context.get("title")), not version.startswith("atom") or kind != "text/plain"
 
 
-def _fp_entry(entry: dict, version: str, url: str) -> RawEntry:
+def _fp_entry(entry: dict[str, Any], version: str, url: str) -> RawEntry:
     raw = RawEntry(base=url, guid=_text(entry.get("id")), link=_text(entry.get("link")))
     raw.link_is_id = _link_is_id(entry, raw.link)
     raw.title, raw.title_html = _fp_title(entry, version)
@@ -202,7 +203,7 @@ def _fp_entry(entry: dict, version: str, url: str) -> RawEntry:
     return raw
 
 
-def _link_is_id(entry: dict, link: str) -> bool:
+def _link_is_id(entry: dict[str, Any], link: str) -> bool:
     """Whether feedparser took the entry's link from its id (guid): no link element has it.
 
     (feedparser's own ``guidislink`` stays true when a ``<link>`` follows the ``<id>``.)
@@ -214,14 +215,14 @@ def _link_is_id(entry: dict, link: str) -> bool:
                    for item in links)
 
 
-def _is_page_link(link: dict) -> bool:
+def _is_page_link(link: dict[str, Any]) -> bool:
     """A link feedparser takes as the entry's own: rel alternate, of an HTML type (an
     enclosure-like ``type="audio/mpeg"`` alternate is not; fastparse's ``_alternate``)."""
     kind = str(link.get("type") or "text/html").lower()
     return link.get("rel", "alternate") == "alternate" and kind in fastparse.HTML_TYPES
 
 
-def _fp_author(entry: dict, version: str) -> str:
+def _fp_author(entry: dict[str, Any], version: str) -> str:
     """The author's name (else e-mail address) of a feedparser entry.
 
     Atom's name and email are elements of their own; an RSS author is one string, split
@@ -233,7 +234,7 @@ def _fp_author(entry: dict, version: str) -> str:
     return author_name(_text(dict.get(entry, "author")))
 
 
-def _fp_date(entry: dict, key: str) -> float | None:
+def _fp_date(entry: dict[str, Any], key: str) -> float | None:
     """A date of a feedparser entry, parsed from its text by :func:`dates.parse_lenient`
     (12-hour clocks and localized names, which feedparser misreads or drops)."""
     value = dict.get(entry, key)

@@ -159,7 +159,7 @@ class _Outcome:
     feed: Feed
     fetched: FetchResult
     """Without its body once that went to a parser."""
-    parsing: Future | None = None
+    parsing: Future[ParsedFeed] | None = None
     size: int = 0
     """Bytes of body held against the backlog until stored."""
 

@@ -19,9 +19,10 @@ from newsreader.feeds.discover import (
     looks_like_feed,
     looks_like_html,
 )
+from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.fetch import Fetcher, is_local, local_path
 from newsreader.feeds.ingest import store_feed
-from newsreader.feeds.parse import FeedParseError, parse_feed
+from newsreader.feeds.parse import parse_feed
 from newsreader.models import FetchResult, ParsedFeed
 from newsreader.safety import clean_line, clean_url
 from newsreader.store import transaction
@@ -98,8 +99,9 @@ def subscribe(
         SubscribeError: no feed was found, or it could not be fetched or parsed.
     """
     address = normalise_target(target)
+    alternatives: list[str] = []
     if is_local(address):
-        found, alternatives = _local_feed(address, fetcher), []
+        found = _local_feed(address, fetcher)
     else:
         found, alternatives = _discover(address, fetcher)
     with transaction(conn):

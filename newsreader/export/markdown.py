@@ -275,7 +275,7 @@ def actor_roles(data: ExportData) -> dict[int, dict[str, Role]]:
     return roles
 
 
-def _chronological(entry: tuple[ArticleBundle, Annotation]) -> tuple:
+def _chronological(entry: tuple[ArticleBundle, Annotation]) -> tuple[float, str, str, int, str]:
     info, a = entry[0].info, entry[1]
     when = info.published if info.published is not None else a.created
     return (when, info.title.casefold(), info.export_id, a.start, a.uid)
@@ -329,7 +329,7 @@ def _places_section(places: list[ArticleMentions], entries: Role, data: ExportDa
     """Every article naming the actor, oldest first, with its places (tagged or found by
     name); tags whose quote or article is gone are listed under their own article."""
     pages = {b.info.article_id: b for b in data.bundles if b.info.article_id is not None}
-    lines: list[tuple[tuple, str]] = []
+    lines: list[tuple[tuple[float, str, int], str]] = []
     for m in places:
         bundle = pages.get(m.article.article_id)
         shown = _article_line(bundle.info, style) if bundle else _plain_article_line(m)

@@ -151,7 +151,8 @@ def actor_item(actor: Actor) -> dict[str, Any]:
             "description": actor.description}
 
 
-def _order(snapshot: Snapshot, start: int, end: int, created: float, uid: str) -> tuple:
+def _order(snapshot: Snapshot, start: int, end: int, created: float,
+           uid: str) -> tuple[str, str, str, int, int, datetime, str]:
     """Where an item goes; ``created`` to the microsecond, as exported, so an import of the
     export sorts the same (two times apart by less would else swap by uid)."""
     return (snapshot.url, snapshot.feed_title, snapshot.title, start, end,

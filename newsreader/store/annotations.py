@@ -151,7 +151,8 @@ def list_annotations(conn: sqlite3.Connection, article_id: int,
 def list_claims(conn: sqlite3.Connection, actor_id: int | None = None,
                 status: str | None = None) -> list[Annotation]:
     """Claims (not deleted), newest article first; optionally by or about one actor."""
-    where, params = ["n.kind = 'claim'", "n.deleted IS NULL"], []
+    where = ["n.kind = 'claim'", "n.deleted IS NULL"]
+    params: list[object] = []
     if actor_id is not None:
         where.append("(n.speaker_id = ? OR EXISTS (SELECT 1 FROM claim_about c"
                      " WHERE c.annotation_id = n.id AND c.actor_id = ?))")

@@ -19,6 +19,10 @@ _LIST_COLUMNS = (
 )
 
 
+_Row = tuple[object, ...]
+"""The SQL parameters of one article row."""
+
+
 @dataclass(frozen=True, slots=True)
 class UpsertResult:
     """What storing a feed's entries did."""
@@ -33,8 +37,8 @@ class UpsertResult:
 
 def content_hash(entry: ParsedEntry) -> str:
     """A digest of everything shown about an entry; equal digests mean nothing changed."""
-    parts = (entry.title, entry.url, entry.author, entry.html, entry.text, str(entry.published),
-             str(entry.updated), entry.guid)
+    parts: tuple[str, ...] = (entry.title, entry.url, entry.author, entry.html, entry.text,
+                              str(entry.published), str(entry.updated), entry.guid)
     if entry.date_kind == "updated":  # only these: every other digest stays as it was
         parts += (entry.date_kind,)
     joined = "\x1f".join(parts).encode("utf-8", "replace")
@@ -80,9 +84,11 @@ def upsert_entries(
 def _sort_out(
     feed_id: int, entries: Sequence[ParsedEntry], digests: Sequence[str],
     known: dict[str, tuple[int, str, str]], now: float,
-) -> tuple[list[tuple], list[tuple], list[int]]:
+) -> tuple[list[_Row], list[_Row], list[int]]:
     """(rows to insert, rows to update, ids whose text changed); repeated keys count once."""
-    inserts, updates, changed = [], [], []
+    inserts: list[_Row] = []
+    updates: list[_Row] = []
+    changed: list[int] = []
     seen: set[str] = set()
     for entry, digest in zip(entries, digests, strict=True):
         if entry.key in seen:
@@ -98,7 +104,7 @@ def _sort_out(
     return inserts, updates, changed
 
 
-def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, ...]:
+def _insert(conn: sqlite3.Connection, rows: list[_Row]) -> tuple[int, ...]:
     """Insert article rows and index them for search; their new ids."""
     if not rows:
         return ()
@@ -119,7 +125,7 @@ def _insert(conn: sqlite3.Connection, rows: list[tuple]) -> tuple[int, ...]:
         "SELECT id FROM articles WHERE id > ? ORDER BY id", (last,)))
 
 
-def _row(feed_id: int, e: ParsedEntry, digest: str, now: float) -> tuple:
+def _row(feed_id: int, e: ParsedEntry, digest: str, now: float) -> _Row:
     sort_time = e.published or e.updated or now
     return (feed_id, e.key, e.guid, e.url, e.title, e.author, e.published, e.updated,
             e.date_kind, sort_time, e.html, e.text, json.dumps(e.links), digest, now)
@@ -151,7 +157,8 @@ def _article(row: sqlite3.Row, full: bool = False) -> Article:
 
 def filter_sql(flt: ArticleFilter) -> tuple[str, list[object]]:
     """SQL condition over ``articles a`` (and its parameters) selecting the filter's articles."""
-    clauses, params = ["1"], []
+    clauses = ["1"]
+    params: list[object] = []
     if flt.feed_id is not None:
         clauses.append("a.feed_id = ?")
         params.append(flt.feed_id)

@@ -83,7 +83,7 @@ def _source_filter(source: Source, unread_only: bool) -> tuple[str, list[object]
 
 
 def article_ids(conn: sqlite3.Connection, source: Source, unread_only: bool = False,
-                limit: int | None = None) -> array:
+                limit: int | None = None) -> array[int]:
     """Ids of the source's articles (the newest ``limit``), newest first, as a compact
     ``array('q')``.
 
@@ -190,7 +190,7 @@ def feed_places(feeds: list[tuple[int, str, str]]) -> dict[int, str]:
     by_title: dict[str, list[tuple[int, str, str]]] = {}
     for feed in feeds:
         by_title.setdefault(feed[1].casefold(), []).append(feed)
-    places = {}
+    places: dict[int, str] = {}
     for group in by_title.values():
         if len(group) < 2:
             continue

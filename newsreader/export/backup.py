@@ -250,7 +250,10 @@ def parse_backup(document: object) -> Backup:
         if record.uid in seen:
             raise ImportFormatError(f"{label}[{index}].id: the same id appears twice")
         seen.add(record.uid)
-        (notes if isinstance(record, NoteRecord) else annotations).append(record)
+        if isinstance(record, NoteRecord):
+            notes.append(record)
+        else:
+            annotations.append(record)
     return Backup(actors(top) if top is not None else (), tuple(annotations), tuple(notes))
 
 

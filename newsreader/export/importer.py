@@ -196,8 +196,8 @@ def import_backup(conn: sqlite3.Connection, backup: Backup) -> ImportReport:
     report = ImportReport()
     with transaction(conn):
         actors = _Actors(conn, report)
-        for record in sorted(backup.actors, key=lambda a: (a.name.casefold(), a.name)):
-            actors.merge(record)
+        for actor in sorted(backup.actors, key=lambda a: (a.name.casefold(), a.name)):
+            actors.merge(actor)
         have = known_uids(conn, "annotations", [a.uid for a in backup.annotations])
         have_notes = known_uids(conn, "notes", [n.uid for n in backup.notes])
         report.present = len(have) + len(have_notes)

@@ -14,7 +14,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from newsreader.safety import clean_text
 from newsreader.store.actors import ActorError, clean_name
@@ -103,6 +103,12 @@ class Obj:
         if not isinstance(value, bool):
             raise self.fail(key, "expected true or false")
         return value
+
+    @overload
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str: ...
+
+    @overload
+    def choice(self, key: str, allowed: tuple[str, ...], *, nullable: bool) -> str | None: ...
 
     def choice(self, key: str, allowed: tuple[str, ...], *, nullable: bool = False) -> str | None:
         """One of ``allowed`` (or None when ``nullable`` and null/absent)."""

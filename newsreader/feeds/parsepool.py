@@ -66,8 +66,11 @@ def start_helpers() -> None:
 
 def _has_fd(stream: object) -> bool:
     """Does ``stream`` stand on an open file descriptor (not a capture object's -1)?"""
+    fileno = getattr(stream, "fileno", None)
+    if not callable(fileno):
+        return False
     try:
-        os.fstat(stream.fileno())  # type: ignore[attr-defined]
+        os.fstat(fileno())
     except (AttributeError, OSError, TypeError, ValueError):
         return False
     return True

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from newsreader.annotations import service
 from newsreader.annotations.editdistance import approximate_match
@@ -44,7 +45,7 @@ def test_sanitize_keeps_nothing_when_a_dropped_element_survives_stripping(
     """A second survey that still finds a <script> used to unpack None (TypeError): now
     the body is emptied, never passed on with the script in it."""
     assert sanitize.sanitize_html("<p>ok</p><script>x()</script>") == "<p>ok</p>"
-    monkeypatch.setattr(sanitize.etree, "strip_elements", lambda *args, **kwargs: None)
+    monkeypatch.setattr(etree, "strip_elements", lambda *args, **kwargs: None)
     assert sanitize.sanitize_html("<p>ok</p><script>x()</script>") == ""
 
 
@@ -66,9 +67,9 @@ def _exported_claim(tmp_path: Path) -> dict[str, Any]:
                                                title="A", text="Trump said talks went well.")])
     trump = add_actor(conn, "Donald Trump", "person", ["Trump"])
     service.create_claim(conn, 1, 0, 26, speaker_id=trump.id)
-    document = json.loads(dumps(export_document(conn)))
+    document: dict[str, Any] = json.loads(dumps(export_document(conn)))
     conn.close()
-    return document  # type: ignore[no-any-return]
+    return document
 
 
 @pytest.mark.parametrize("kind, expected", [("person", "person"), (None, "other"),

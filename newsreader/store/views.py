@@ -239,10 +239,15 @@ def _feed_row(feed: sqlite3.Row, places: dict[int, str], unread: dict[int, int],
     )
 
 
+def _saved_search(row: sqlite3.Row) -> SavedSearch:
+    """A ``saved_searches`` row (id, name, query)."""
+    return SavedSearch(int(row[0]), row[1], row[2])
+
+
 def list_saved_searches(conn: sqlite3.Connection) -> list[SavedSearch]:
     """Saved searches by name."""
     rows = conn.execute("SELECT id, name, query FROM saved_searches ORDER BY name COLLATE NOCASE")
-    return [SavedSearch(int(r[0]), r[1], r[2]) for r in rows]
+    return [_saved_search(r) for r in rows]
 
 
 def save_search(conn: sqlite3.Connection, query: str, name: str = "") -> int:
@@ -292,7 +297,7 @@ def get_saved_search(conn: sqlite3.Connection, query: str) -> SavedSearch | None
     """The saved search of this query, if it is saved."""
     row = conn.execute("SELECT id, name, query FROM saved_searches WHERE query = ?",
                        (query.strip(),)).fetchone()
-    return SavedSearch(int(row[0]), row[1], row[2]) if row else None
+    return _saved_search(row) if row else None
 
 
 def delete_saved_search(conn: sqlite3.Connection, search_id: int) -> bool:

@@ -119,6 +119,7 @@ def _drain(master: int, proc: subprocess.Popen) -> None:
 async def session(db: Path, steps: int) -> dict:
     """Open the big article, step the cursor, search; returns the figures."""
     from newsreader.store import connect, views
+    from newsreader.tui.panes.articles import ArticlesPane
     from newsreader.tui.screens.main import MainScreen
 
     class TimedScreen(MainScreen):
@@ -127,9 +128,13 @@ async def session(db: Path, steps: int) -> dict:
 
         shown_at: list[float] = []
 
-        def on_list_loaded(self, message) -> None:  # type: ignore[no-untyped-def]
-            super().on_list_loaded(message)
-            TimedScreen.shown_at.append(time.perf_counter())
+    shown = ArticlesPane.on_list_loaded
+
+    def timed(pane: ArticlesPane, message) -> None:  # type: ignore[no-untyped-def]
+        shown(pane, message)
+        TimedScreen.shown_at.append(time.perf_counter())
+
+    ArticlesPane.on_list_loaded = timed  # type: ignore[method-assign]
 
     figures: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -213,7 +218,7 @@ async def _open_big(app, pilot, probe: PaintProbe) -> list[float]:  # type: igno
 
 def _open_call(app) -> float:  # type: ignore[no-untyped-def]
     main = app.main
-    return _best_ms(lambda: main.open_article(main.reader.article_id, focus=False, mark=False))
+    return _best_ms(lambda: main.reader_pane.open_article(main.reader.article_id))
 
 
 async def _steps(pilot, probe: PaintProbe, steps: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -233,7 +238,7 @@ async def _search_ui(app, pilot, probe: PaintProbe, query: str) -> list[float]: 
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause(0.1)
-    assert app.main.search_source is not None
+    assert app.main.articles_pane.search_source is not None
     painted = [(min(t for t in probe.ends if t >= at) - started) * 1000
                for at in (shown[0], shown[-1])]
     await pilot.press("escape")

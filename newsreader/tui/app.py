@@ -10,6 +10,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -122,16 +123,33 @@ class NewsReaderApp(App[None]):
         if not isinstance(screen, MainScreen):
             return
         for command in commands.COMMANDS:
-            if not command.palette or not command.action.startswith("screen."):
+            target = self._palette_target(screen, command)
+            if target is None:
                 continue
-            name, _, params = command.action.removeprefix("screen.").partition("(")
+            node, action = target
+            name, _, params = action.partition("(")
             arguments = (int(params.rstrip(")")),) if params else ()
-            if screen.check_action(name, arguments) is not True:
+            if node.check_action(name, arguments) is not True:
                 continue
             keys = self.key_names(self.settings.keymap.get(command.id, command.keys))
             where = ", ".join(commands.SCOPE_TITLES[s] for s in command.scopes)
             yield SystemCommand(command.title, f"{keys} · {where}" if keys else where,
-                                partial(self._run_from_palette, screen, command.action))
+                                partial(self._run_from_palette, node, action))
+
+    @staticmethod
+    def _palette_target(screen: MainScreen,
+                        command: commands.Command) -> tuple[DOMNode, str] | None:
+        """Where the palette runs ``command``: the screen, or the pane of its first scope
+        (None: not a palette command)."""
+        if not command.palette:
+            return None
+        if command.action.startswith("screen."):
+            return screen, command.action.removeprefix("screen.")
+        if command.action.startswith(commands.PANE):
+            panes = {"feeds": screen.feeds_pane, "articles": screen.articles_pane,
+                     "reader": screen.reader_pane, "panel": screen.reader_pane}
+            return panes[command.scopes[0]], command.action.removeprefix(commands.PANE)
+        return None
 
     def key_names(self, keys: str) -> str:
         """Comma-separated Textual key names ("at,ctrl+s") as the key bar writes them
@@ -139,8 +157,8 @@ class NewsReaderApp(App[None]):
         return ", ".join(self.get_key_display(Binding(key.strip(), ""))
                          for key in keys.split(",") if key.strip())
 
-    def _run_from_palette(self, screen: Screen, action: str) -> None:
-        self.call_later(self.run_action, action, screen)
+    def _run_from_palette(self, node: DOMNode, action: str) -> None:
+        self.call_later(self.run_action, action, node)
 
 
 def make_app(db_path: Path, settings: Settings, config_path: Path) -> App:

@@ -47,7 +47,7 @@ class Command:
 
 def _refs() -> tuple[Command, ...]:
     return tuple(
-        Command(f"open_reference_{n}", str(n), f"screen.open_reference({n})",
+        Command(f"open_reference_{n}", str(n), f"pane.open_reference({n})",
                 "Open link reference n in the browser", ("reader",), palette=n == 1)
         for n in range(1, 10)
     )
@@ -90,9 +90,9 @@ COMMANDS: tuple[Command, ...] = (
     # feeds
     Command("add_feed", "a", "screen.add_feed", "Add a feed (URL, page URL or file)",
             ("feeds", "articles"), "Add feed"),
-    Command("remove_feed", "d", "screen.remove_feed", "Remove this feed or saved search",
+    Command("remove_feed", "d", "pane.remove_feed", "Remove this feed or saved search",
             ("feeds",)),
-    Command("mark_all_read", "A", "screen.mark_all_read", "Mark everything listed read",
+    Command("mark_all_read", "A", "pane.mark_all_read", "Mark everything listed read",
             ("feeds", "articles")),
     # articles (and the reader, about the open article)
     Command("next_unread", "n", "screen.next_unread", "Next unread article (across feeds)",
@@ -103,7 +103,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("toggle_star", "s", "screen.toggle_star", "Toggle star", _ITEMS, "Star"),
     Command("open_browser", "o", "screen.open_in_browser", "Open the article in the browser",
             _ITEMS),
-    Command("unread_only", "u", "screen.toggle_unread_only", "Show only unread articles",
+    Command("unread_only", "u", "pane.toggle_unread_only", "Show only unread articles",
             ("articles",)),
     # reader: the text cursor and the selection
     Command("reader_left", "left,h", "move('char', -1)", "Cursor left", ("reader",),
@@ -154,27 +154,27 @@ COMMANDS: tuple[Command, ...] = (
             "Drop the selection (escape never leaves the reader: q does)", ("reader",),
             palette=False),
     # reader: annotations
-    Command("claim", "c", "screen.claim", "Claim: the selection (or sentence) with its speaker",
+    Command("claim", "c", "pane.claim", "Claim: the selection (or sentence) with its speaker",
             ("reader",), "Claim"),
-    Command("tag_actor", "t", "screen.tag_actor", "Tag an actor: the selection or the name here",
+    Command("tag_actor", "t", "pane.tag_actor", "Tag an actor: the selection or the name here",
             ("reader",), "Tag actor"),
-    Command("highlight", "H", "screen.highlight", "Highlight the selection (or sentence)",
+    Command("highlight", "H", "pane.highlight", "Highlight the selection (or sentence)",
             ("reader",)),
-    Command("note", "N", "screen.note", "Note on the annotation here, or on the article",
+    Command("note", "N", "pane.note", "Note on the annotation here, or on the article",
             ("reader", "panel"), "Note"),
-    Command("toggle_panel", "a", "screen.toggle_panel",
+    Command("toggle_panel", "a", "pane.toggle_panel",
             "Show or hide the annotations panel (the reader takes the lists' room)",
             ("reader", "panel"), "Annotations"),
-    Command("next_annotation", "right_square_bracket", "screen.next_annotation",
+    Command("next_annotation", "right_square_bracket", "pane.next_annotation",
             "Next annotation in the text (after the last: the first)", ("reader", "panel")),
-    Command("previous_annotation", "left_square_bracket", "screen.previous_annotation",
+    Command("previous_annotation", "left_square_bracket", "pane.previous_annotation",
             "Previous annotation in the text (before the first: the last)",
             ("reader", "panel")),
-    Command("delete_annotation", "x", "screen.delete_annotation",
+    Command("delete_annotation", "x", "pane.delete_annotation",
             "Delete the annotation here (undo with ctrl+z)", ("reader", "panel")),
-    Command("undo_delete", "ctrl+z", "screen.undo_delete", "Undo the last delete",
+    Command("undo_delete", "ctrl+z", "pane.undo_delete", "Undo the last delete",
             ("reader", "panel")),
-    Command("export_article", "e", "screen.export_article",
+    Command("export_article", "e", "pane.export_article",
             "Export this article's notes as Markdown (choose the folder)", ("reader",)),
     # the annotations panel
     Command("panel_edit", "enter", "select", "Edit the annotation (or open the note)",
@@ -203,6 +203,8 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 _BY_ID = {command.id: command for command in COMMANDS}
+PANE = "pane."
+"""Actions of a pane (bound on the pane, run there) start with this."""
 
 
 def command(command_id: str) -> Command:
@@ -220,10 +222,20 @@ def in_scope(scope: str) -> list[Command]:
     return [c for c in COMMANDS if scope in c.scopes]
 
 
+def _binding(command: Command, action: str) -> Binding:
+    return Binding(command.keys, action, command.footer or command.description,
+                   show=bool(command.footer), tooltip=command.description, id=command.id)
+
+
 def bindings(scope: str) -> list[Binding]:
-    """Textual bindings for ``scope``, each carrying its command id for the keymap."""
-    return [
-        Binding(c.keys, c.action, c.footer or c.description, show=bool(c.footer),
-                tooltip=c.description, id=c.id)
-        for c in in_scope(scope) if c.keys
-    ]
+    """Textual bindings for the widget (or screen) of ``scope``, each carrying its command
+    id for the keymap; a pane's own actions (``pane.…``) are bound on the pane instead."""
+    return [_binding(c, c.action) for c in in_scope(scope)
+            if c.keys and not c.action.startswith(PANE)]
+
+
+def pane_bindings(*scopes: str) -> list[Binding]:
+    """Bindings of the pane holding ``scopes``' widgets: its own actions, each once."""
+    chosen = {c.id: c for scope in scopes for c in in_scope(scope)
+              if c.keys and c.action.startswith(PANE)}
+    return [_binding(c, c.action.removeprefix(PANE)) for c in chosen.values()]

@@ -51,9 +51,9 @@ async def test_a_short_article_is_fully_marked_before_the_worker_answers(
     async with started(app) as pilot:
         app.main.open_article(sample_id(annotated))  # no await: no worker answer yet
         first = drawn(app)
-        assert app.main.marks is None  # the worker's full set has not arrived
+        assert app.main.reader_pane.marks is None  # the worker's full set has not arrived
         await settle(pilot, app)
-        assert app.main.marks is not None
+        assert app.main.reader_pane.marks is not None
         assert first == drawn(app)
         assert {"claim", "highlight", "actor"} <= {kind for _, _, kind, _ in first}
 

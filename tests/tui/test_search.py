@@ -166,14 +166,14 @@ async def test_the_prompt_stays_until_the_results_replace_the_list(app: NewsRead
         screen, bar = app.main, app.main.query_one(SearchBar)
         await pilot.press("slash")
         await pilot.pause()
-        screen.on_input_submitted(Input.Submitted(bar, "feed:world"))
+        screen.articles_pane.submit_search(Input.Submitted(bar, "feed:world"))
         assert bar.display and bar.has_focus  # still typing-ready while the query runs
         await settle(pilot, app)
         assert not bar.display and screen.articles.has_focus
         assert "Search results (2)" in screen_text(app)
         await pilot.press("slash")
         await pilot.pause()
-        screen.on_input_submitted(Input.Submitted(bar, "petro"))
+        screen.articles_pane.submit_search(Input.Submitted(bar, "petro"))
         assert screen.go_back()  # escape before the answer: the prompt closes now
         assert not bar.display
         screen.reader.focus()
@@ -183,7 +183,7 @@ async def test_the_prompt_stays_until_the_results_replace_the_list(app: NewsRead
 
 
 async def test_a_search_with_many_results_shows_the_newest_first_then_all(
-        store: Path, tmp_path: Path) -> None:
+        store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """250 matches: the newest 200 are listed at once ("200+"), then all 250."""
     from tui_helpers import entry
 
@@ -191,7 +191,7 @@ async def test_a_search_with_many_results_shows_the_newest_first_then_all(
     from newsreader.store.articles import upsert_entries
     from newsreader.store.feeds import add_feed
     from newsreader.tui.messages import ListLoaded
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.panes.articles import ArticlesPane
 
     conn = connect(store)
     feed, _ = add_feed(conn, "https://floods.example/feed", "Flood Watch")
@@ -200,17 +200,14 @@ async def test_a_search_with_many_results_shows_the_newest_first_then_all(
     conn.close()
     seen: list[tuple[bool, int, str]] = []
 
-    class Recording(MainScreen):
-        def on_list_loaded(self, message: ListLoaded) -> None:
-            super().on_list_loaded(message)
-            title = str(self.query_one("#articles-pane").border_title)
-            seen.append((message.partial, len(message.ids), title))
+    shown = ArticlesPane.on_list_loaded
 
-    class App(NewsReaderApp):
-        def get_default_screen(self) -> MainScreen:
-            return Recording()
+    def recording(pane: ArticlesPane, message: ListLoaded) -> None:
+        shown(pane, message)
+        seen.append((message.partial, len(message.ids), str(pane.border_title)))
 
-    app = App(store, Settings(), tmp_path / "config.toml")
+    monkeypatch.setattr(ArticlesPane, "on_list_loaded", recording)
+    app = NewsReaderApp(store, Settings(), tmp_path / "config.toml")
     async with started(app) as pilot:
         await search(pilot, app, "flood")
         assert seen[-2:] == [(True, 200, "Search results (200+): “flood”"),
@@ -232,7 +229,7 @@ async def test_the_heading_names_the_query_and_follows_a_switch_of_feed(app: New
         assert app.main.feeds.current.label == "Inter Bellum"
         assert "Articles (2) · unread only" in heading(app)
         assert "Search" not in heading(app) and "petro" not in heading(app)
-        assert app.main.search_source is None
+        assert app.main.articles_pane.search_source is None
 
 
 async def test_a_feed_switch_while_the_query_runs_drops_the_search(app: NewsReaderApp):
@@ -246,12 +243,12 @@ async def test_a_feed_switch_while_the_query_runs_drops_the_search(app: NewsRead
         screen, bar = app.main, app.main.query_one(SearchBar)
         await pilot.press("slash")
         await pilot.pause()
-        screen.on_input_submitted(Input.Submitted(bar, "petro"))
+        screen.articles_pane.submit_search(Input.Submitted(bar, "petro"))
         screen.feeds.move_cursor(5)  # Inter Bellum, as a click does
         await settle(pilot, app)
         assert not bar.display
         assert heading(app).startswith("─ Articles (3) ")
-        assert screen.search_source is None
+        assert screen.articles_pane.search_source is None
 
 
 async def test_the_empty_unread_only_list_says_u_shows_the_rest(app: NewsReaderApp):

@@ -81,14 +81,14 @@ async def test_refresh_all_brings_articles_while_the_user_keeps_their_place(
         assert article_key(db_path, app.main.articles.current_id) == "old2"
         await pilot.press("R")
         await pilot.pause()
-        assert app.main.refreshing
+        assert app.main.refresher.running
         assert "esc cancels" in screen_text(app)
         assert "0%" in screen_text(app) and "--%" not in screen_text(app)
         await pilot.press("j", "k", "enter")  # the UI answers meanwhile
         await pilot.pause()
         assert "Old two" in widget_text(app, "#reader-header")
-        assert app.main.refreshing  # all of that happened during the refresh
-        assert await wait_for(pilot, lambda: not app.main.refreshing)
+        assert app.main.refresher.running  # all of that happened during the refresh
+        assert await wait_for(pilot, lambda: not app.main.refresher.running)
         await settle(pilot, app)
         assert article_key(db_path, app.main.articles.current_id) == "old2"
         assert "Old two" in widget_text(app, "#articles").splitlines()[1]  # same screen row
@@ -112,7 +112,7 @@ async def test_r_refreshes_only_the_selected_feed(db_path: Path, tmp_path: Path,
         await settle(pilot, app)
         assert app.main.feeds.current.label == "Feed /b.xml"
         await pilot.press("r")
-        assert await wait_for(pilot, lambda: not app.main.refreshing)
+        assert await wait_for(pilot, lambda: not app.main.refresher.running)
         await settle(pilot, app)
         assert "Beta fresh" in widget_text(app, "#articles")
     assert server.count("/a.xml") == 0 and server.count("/b.xml") == 1
@@ -131,7 +131,7 @@ async def test_escape_cancels_a_slow_refresh(db_path: Path, tmp_path: Path,
         await pilot.press("R")
         assert await wait_for(pilot, lambda: server.count() >= 1)
         await pilot.press("escape")
-        assert await wait_for(pilot, lambda: not app.main.refreshing, timeout=5)
+        assert await wait_for(pilot, lambda: not app.main.refresher.running, timeout=5)
         assert time.monotonic() - began < 5
         assert await wait_for(pilot, lambda: "Refresh cancelled" in flat(screen_text(app)))
         assert "esc cancels" not in screen_text(app)
@@ -149,7 +149,7 @@ async def test_a_failing_feed_is_reported_and_marked(db_path: Path, tmp_path: Pa
     app = make_app(db_path, tmp_path, local_settings())
     async with started(app) as pilot:
         await pilot.press("R")
-        assert await wait_for(pilot, lambda: not app.main.refreshing)
+        assert await wait_for(pilot, lambda: not app.main.refresher.running)
         await settle(pilot, app)
         assert await wait_for(pilot, lambda: "1 failed" in flat(screen_text(app)))
         feeds = widget_text(app, "#feeds")
@@ -192,7 +192,7 @@ async def test_the_open_article_follows_its_new_text_after_a_refresh(
         reader = app.main.reader
         assert reader.article_id == article and "A new lead" not in reader.text
         await pilot.press("R")
-        assert await wait_for(pilot, lambda: not app.main.refreshing)
+        assert await wait_for(pilot, lambda: not app.main.refresher.running)
         await settle(pilot, app)
         assert reader.text.startswith("A new lead paragraph.")
         claims = [s for s in reader.spans.spans if s.kind == "claim"]

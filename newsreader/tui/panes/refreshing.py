@@ -1,0 +1,133 @@
+"""The refresh, owned by the bar that shows it: one at a time, in a worker, with the
+progress in the bar and escape to cancel. It says when new articles arrived (every
+second at most, so the list can show them) and when it is done.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, cast
+
+from textual import work
+from textual.message import Message
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from newsreader.safety import clean_line
+from newsreader.tui.context import NewsApp
+from newsreader.tui.messages import RefreshFinished, RefreshProgressed
+from newsreader.tui.widgets.bars import RefreshBar
+from newsreader.wording import plural
+
+RELOAD_EVERY = 1.0
+"""Seconds between list reloads while a refresh brings new articles."""
+
+
+class Refresher(RefreshBar):
+    """Runs refreshes and shows their progress (hidden while none runs)."""
+
+    class Arrived(Message):
+        """New articles were stored: the lists may show them now."""
+
+    @dataclass
+    class Done(Message):
+        """The refresh ended (finished, cancelled or failed)."""
+
+        summary: Any
+        """The :class:`newsreader.feeds.refresh.RefreshSummary`, or None when it failed."""
+
+    def __init__(self) -> None:
+        super().__init__(id="refresh-bar")
+        self.running = False
+        self._cancelled = False
+        self._reloaded_at = 0.0
+        self._new_seen = 0
+
+    def on_mount(self) -> None:
+        """Hidden until a refresh starts."""
+        self.display = False
+
+    @property
+    def news(self) -> NewsApp:
+        """The app's store and settings."""
+        return cast(NewsApp, self.app)
+
+    def begin(self, feed_ids: list[int] | None, total: int) -> None:
+        """Refresh ``feed_ids`` (all: None, ``total`` of them) unless one runs already."""
+        if self.running:
+            return
+        self.running, self._cancelled = True, False
+        self._new_seen, self._reloaded_at = 0, time.monotonic()
+        self.start(total)
+        self._refresh_worker(feed_ids)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False,
+          description="Refresh")
+    def _refresh_worker(self, feed_ids: list[int] | None) -> None:
+        from newsreader.feeds.refresh import refresh
+
+        worker = get_current_worker()
+        try:
+            summary = refresh(
+                self.news.db_path, feed_ids, settings=self.news.settings.fetch,
+                on_progress=lambda progress: self.post_message(RefreshProgressed(progress)),
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except Exception as exc:  # reported to the user; the UI must go on
+            self.post_message(RefreshFinished(None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(RefreshFinished(summary))
+
+    def on_refresh_progressed(self, message: RefreshProgressed) -> None:
+        """Move the bar; say now and then that articles arrived."""
+        message.stop()
+        if self._cancelled:
+            return
+        progress = message.progress
+        self.show_progress(progress)
+        now = time.monotonic()
+        if progress.new_articles > self._new_seen and now - self._reloaded_at >= RELOAD_EVERY:
+            self._new_seen, self._reloaded_at = progress.new_articles, now
+            self.post_message(self.Arrived())
+
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
+        """Hide the bar, say it is done, and report what happened."""
+        message.stop()
+        self._end()
+        self.post_message(self.Done(message.summary))
+        summary = message.summary
+        if summary is None:
+            self.news.notify_text(f"The refresh failed: {message.error}", "error")
+            return
+        done = "Refresh cancelled" if summary.cancelled else "Refreshed"
+        text = (f"{done}: {plural(summary.feeds, 'feed')}, "
+                f"{plural(summary.new_articles, 'new article')}")
+        if summary.errors:
+            failed = "; ".join(f"{clean_line(url)}: {clean_line(error)}"
+                               for _id, url, error in summary.errors[:3])
+            more = f" (+{len(summary.errors) - 3} more)" if len(summary.errors) > 3 else ""
+            self.news.notify_text(f"{text}. {len(summary.errors)} failed: {failed}{more}",
+                                  "warning")
+        else:
+            self.news.notify_text(text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A refresh worker that crashed ends the refresh, and says why."""
+        if event.state == WorkerState.ERROR and event.worker.group == "refresh":
+            self.news.notify_text(f"The refresh failed: {event.worker.error}", "error")
+            self._end()
+            self.post_message(self.Done(None))
+
+    def _end(self) -> None:
+        self.running = False
+        self.stop()
+
+    def cancel(self) -> bool:
+        """Escape: stop a running refresh; False when none runs."""
+        if not self.running or self._cancelled:
+            return False
+        self._cancelled = True
+        self.workers.cancel_group(self, "refresh")
+        self.stop()
+        self.news.notify_text("Cancelling the refresh…")
+        return True

@@ -105,7 +105,7 @@ async def session(db: Path, opens: int, steps: int, claims: int) -> dict:
             await app.workers.wait_for_complete()
             probe = PaintProbe(app.main)
             figures["open"] = [await _open(app, pilot, probe) for _ in range(opens)]
-            figures["spans"] = len(app.main.reader.spans)
+            figures["spans"] = len(app.main.reader_pane.view.spans)
             figures["steps"] = {label: [await probe.latency(pilot, key)
                                         for _ in range(max(1, int(steps * share)))]
                                 for label, key, share in MOTIONS}
@@ -118,13 +118,13 @@ async def _open(app, pilot, probe) -> list[float]:  # type: ignore[no-untyped-de
     """[enter -> first paint, enter -> every mark painted, spans in the first paint],
     from the article list."""
     screen = app.main
-    screen.articles.focus()
+    screen.articles_pane.list.focus()
     await pilot.pause(0.3)
     type(screen).marks_at = 0.0
     probe.ends.clear()
     painted: list[int] = []  # spans in the reader at each paint
     original = screen._compositor_refresh
-    screen._compositor_refresh = lambda: (original(), painted.append(len(screen.reader.spans)))
+    screen._compositor_refresh = lambda: (original(), painted.append(len(screen.reader_pane.view.spans)))
     started = time.perf_counter()
     await pilot.press("enter")
     while not type(screen).marks_at or probe.last < type(screen).marks_at:

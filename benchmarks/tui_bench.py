@@ -71,7 +71,7 @@ def child_first_paint(db: Path, config: Path, out: Path) -> None:
             if self.painted or renderable is None or not isinstance(screen, MainScreen):
                 return
             try:
-                shown = screen.articles.row_count > 0
+                shown = screen.articles_pane.list.row_count > 0
             except Exception:
                 return
             if shown:
@@ -209,16 +209,16 @@ async def _open_big(app, pilot, probe: PaintProbe) -> list[float]:  # type: igno
     main = app.main
     big = main.app.conn.execute(
         "SELECT id FROM articles WHERE key = 'bench-50k-words'").fetchone()[0]
-    main.articles.move_cursor(main.articles.index_of(big))
+    main.articles_pane.list.move_cursor(main.articles_pane.list.index_of(big))
     await pilot.pause()
     shown, settled = await probe.latencies(pilot, "enter")
-    assert main.reader.article_id == big and len(main.reader.text.split()) >= 50_000
+    assert main.reader_pane.view.article_id == big and len(main.reader_pane.view.text.split()) >= 50_000
     return [shown, settled]
 
 
 def _open_call(app) -> float:  # type: ignore[no-untyped-def]
     main = app.main
-    return _best_ms(lambda: main.reader_pane.open_article(main.reader.article_id))
+    return _best_ms(lambda: main.reader_pane.open_article(main.reader_pane.view.article_id))
 
 
 async def _steps(pilot, probe: PaintProbe, steps: int) -> list[float]:  # type: ignore[no-untyped-def]

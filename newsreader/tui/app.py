@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from textual import work
+from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -127,8 +128,7 @@ class NewsReaderApp(App[None]):
             if target is None:
                 continue
             node, action = target
-            name, _, params = action.partition("(")
-            arguments = (int(params.rstrip(")")),) if params else ()
+            _, name, arguments = parse_action(action)
             if node.check_action(name, arguments) is not True:
                 continue
             keys = self.key_names(self.settings.keymap.get(command.id, command.keys))

@@ -11,14 +11,21 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-SCOPES = ("feeds", "articles", "reader", "panel", "global", "dialog", "help", "confirm",
-          "editor")
+SCOPES = ("feeds", "articles", "reader", "panel", "global", "dialog", "help", "confirm", "editor")
 """Where commands apply: a pane (bound on that pane's widget), the reader's annotations
 panel, everywhere (the main screen), any dialog, a yes/no question, or a dialog that saves."""
 
-SCOPE_TITLES = {"feeds": "Feeds", "articles": "Articles", "reader": "Reader",
-                "panel": "Annotations panel", "global": "Everywhere", "dialog": "Dialogs",
-                "help": "Help", "confirm": "Questions", "editor": "Editors"}
+SCOPE_TITLES = {
+    "feeds": "Feeds",
+    "articles": "Articles",
+    "reader": "Reader",
+    "panel": "Annotations panel",
+    "global": "Everywhere",
+    "dialog": "Dialogs",
+    "help": "Help",
+    "confirm": "Questions",
+    "editor": "Editors",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +54,14 @@ class Command:
 
 def _refs() -> tuple[Command, ...]:
     return tuple(
-        Command(f"open_reference_{n}", str(n), f"pane.open_reference({n})",
-                "Open link reference n in the browser", ("reader",), palette=n == 1)
+        Command(
+            f"open_reference_{n}",
+            str(n),
+            f"pane.open_reference({n})",
+            "Open link reference n in the browser",
+            ("reader",),
+            palette=n == 1,
+        )
         for n in range(1, 10)
     )
 
@@ -60,25 +73,43 @@ COMMANDS: tuple[Command, ...] = (
     # everywhere
     Command("quit", "q", "screen.back_or_quit", "Back one level, or quit", ("global",), "Quit"),
     Command("help", "question_mark", "screen.help", "Show the keys", ("global",), "Help"),
-    Command("search", "slash", "screen.search", "Search articles (with filters)", ("global",),
-            "Search"),
-    Command("refresh", "r", "screen.refresh_current", "Refresh this feed", ("global",),
-            "Refresh"),
+    Command(
+        "search", "slash", "screen.search", "Search articles (with filters)", ("global",), "Search"
+    ),
+    Command("refresh", "r", "screen.refresh_current", "Refresh this feed", ("global",), "Refresh"),
     Command("refresh_all", "R", "screen.refresh_all", "Refresh all feeds", ("global",)),
-    Command("back", "escape", "screen.back", "Back / cancel the refresh", ("global",),
-            palette=False),
+    Command(
+        "back", "escape", "screen.back", "Back / cancel the refresh", ("global",), palette=False
+    ),
     Command("next_pane", "tab", "screen.next_pane", "Next pane", ("global",), palette=False),
-    Command("previous_pane", "shift+tab", "screen.previous_pane", "Previous pane",
-            ("global",), palette=False),
-    Command("save_search", "ctrl+s", "screen.save_search", "Save this search as a smart feed",
-            ("global",)),
-    Command("actors", "at", "screen.actors", "Actors: every claim and mention, by actor",
-            ("global",), "Actors"),
+    Command(
+        "previous_pane",
+        "shift+tab",
+        "screen.previous_pane",
+        "Previous pane",
+        ("global",),
+        palette=False,
+    ),
+    Command(
+        "save_search",
+        "ctrl+s",
+        "screen.save_search",
+        "Save this search as a smart feed",
+        ("global",),
+    ),
+    Command(
+        "actors",
+        "at",
+        "screen.actors",
+        "Actors: every claim and mention, by actor",
+        ("global",),
+        "Actors",
+    ),
     Command("export_all", "", "screen.export_all", "Export all notes…", ("global",)),
-    Command("export_dossier", "", "screen.export_dossier", "Export actor dossier…",
-            ("global",)),
-    Command("change_theme", "ctrl+t", "app.change_theme", "Change the theme", ("global",),
-            palette=False),
+    Command("export_dossier", "", "screen.export_dossier", "Export actor dossier…", ("global",)),
+    Command(
+        "change_theme", "ctrl+t", "app.change_theme", "Change the theme", ("global",), palette=False
+    ),
     # lists (feeds and articles)
     Command("cursor_down", "j,down", "cursor_down", "Down", _LISTS, palette=False),
     Command("cursor_up", "k,up", "cursor_up", "Up", _LISTS, palette=False),
@@ -88,115 +119,290 @@ COMMANDS: tuple[Command, ...] = (
     Command("page_up", "pageup", "page_up", "Page up", _LISTS, palette=False),
     Command("select", "enter", "select", "Open", ("feeds", "articles"), "Open", palette=False),
     # feeds
-    Command("add_feed", "a", "screen.add_feed", "Add a feed (URL, page URL or file)",
-            ("feeds", "articles"), "Add feed"),
-    Command("remove_feed", "d", "pane.remove_feed", "Remove this feed or saved search",
-            ("feeds",)),
-    Command("mark_all_read", "A", "pane.mark_all_read", "Mark everything listed read",
-            ("feeds", "articles")),
+    Command(
+        "add_feed",
+        "a",
+        "screen.add_feed",
+        "Add a feed (URL, page URL or file)",
+        ("feeds", "articles"),
+        "Add feed",
+    ),
+    Command("remove_feed", "d", "pane.remove_feed", "Remove this feed or saved search", ("feeds",)),
+    Command(
+        "mark_all_read",
+        "A",
+        "pane.mark_all_read",
+        "Mark everything listed read",
+        ("feeds", "articles"),
+    ),
     # articles (and the reader, about the open article)
-    Command("next_unread", "n", "screen.next_unread", "Next unread article (across feeds)",
-            _ITEMS, "Next unread"),
-    Command("previous_unread", "p", "screen.previous_unread", "Previous unread article",
-            _ITEMS),
-    Command("toggle_read", "m", "screen.toggle_read", "Toggle read", _ITEMS),
-    Command("toggle_star", "s", "screen.toggle_star", "Toggle star", _ITEMS, "Star"),
-    Command("open_browser", "o", "screen.open_in_browser", "Open the article in the browser",
-            _ITEMS),
-    Command("unread_only", "u", "pane.toggle_unread_only", "Show only unread articles",
-            ("articles",)),
+    Command(
+        "next_unread",
+        "n",
+        "pane.on_article('next_unread')",
+        "Next unread article (across feeds)",
+        _ITEMS,
+        "Next unread",
+    ),
+    Command(
+        "previous_unread",
+        "p",
+        "pane.on_article('previous_unread')",
+        "Previous unread article",
+        _ITEMS,
+    ),
+    Command("toggle_read", "m", "pane.on_article('toggle_read')", "Toggle read", _ITEMS),
+    Command("toggle_star", "s", "pane.on_article('toggle_star')", "Toggle star", _ITEMS, "Star"),
+    Command(
+        "open_browser",
+        "o",
+        "pane.on_article('open_in_browser')",
+        "Open the article in the browser",
+        _ITEMS,
+    ),
+    Command(
+        "unread_only", "u", "pane.toggle_unread_only", "Show only unread articles", ("articles",)
+    ),
     # reader: the text cursor and the selection
-    Command("reader_left", "left,h", "move('char', -1)", "Cursor left", ("reader",),
-            palette=False),
-    Command("reader_right", "right,l", "move('char', 1)", "Cursor right", ("reader",),
-            palette=False),
-    Command("reader_down", "j,down", "move('line', 1)", "Cursor down a line", ("reader",),
-            palette=False),
-    Command("reader_up", "k,up", "move('line', -1)", "Cursor up a line", ("reader",),
-            palette=False),
-    Command("reader_word_next", "w", "move('word', 1)", "Next word", ("reader",),
-            palette=False),
-    Command("reader_word_previous", "b", "move('word', -1)", "Previous word", ("reader",),
-            palette=False),
-    Command("reader_word_end", "E", "move('word_end', 1)", "End of the word", ("reader",),
-            palette=False),
-    Command("reader_sentence_next", "right_parenthesis", "move('sentence', 1)",
-            "Next sentence", ("reader",), palette=False),
-    Command("reader_sentence_previous", "left_parenthesis", "move('sentence', -1)",
-            "Previous sentence (or its start)", ("reader",), palette=False),
-    Command("reader_paragraph_next", "right_curly_bracket", "move('paragraph', 1)",
-            "Next paragraph", ("reader",), palette=False),
-    Command("reader_paragraph_previous", "left_curly_bracket", "move('paragraph', -1)",
-            "Previous paragraph (or its start)", ("reader",), palette=False),
-    Command("reader_page_down", "space,pagedown", "move('page', 1)", "Page down", ("reader",),
-            palette=False),
-    Command("reader_page_up", "pageup", "move('page', -1)", "Page up", ("reader",),
-            palette=False),
-    Command("reader_top", "g,home", "move('document', -1)", "Top of the article", ("reader",),
-            palette=False),
-    Command("reader_bottom", "G,end", "move('document', 1)", "End of the article",
-            ("reader",), palette=False),
-    Command("select_left", "shift+left", "extend('char', -1)", "Select left", ("reader",),
-            palette=False),
-    Command("select_right", "shift+right", "extend('char', 1)", "Select right", ("reader",),
-            palette=False),
-    Command("select_up", "shift+up", "extend('line', -1)", "Select up a line", ("reader",),
-            palette=False),
-    Command("select_down", "shift+down", "extend('line', 1)", "Select down a line",
-            ("reader",), palette=False),
-    Command("visual", "v", "toggle_visual", "Start or end a selection (then move)",
-            ("reader",), palette=False),
-    Command("select_sentence", "S", "select_sentence", "Select the sentence under the cursor",
-            ("reader",), palette=False),
-    Command("select_paragraph", "V", "select_paragraph",
-            "Select the paragraph under the cursor", ("reader",), palette=False),
-    Command("clear_selection", "escape", "clear_selection",
-            "Drop the selection (escape never leaves the reader: q does)", ("reader",),
-            palette=False),
+    Command("reader_left", "left,h", "move('char', -1)", "Cursor left", ("reader",), palette=False),
+    Command(
+        "reader_right", "right,l", "move('char', 1)", "Cursor right", ("reader",), palette=False
+    ),
+    Command(
+        "reader_down", "j,down", "move('line', 1)", "Cursor down a line", ("reader",), palette=False
+    ),
+    Command(
+        "reader_up", "k,up", "move('line', -1)", "Cursor up a line", ("reader",), palette=False
+    ),
+    Command("reader_word_next", "w", "move('word', 1)", "Next word", ("reader",), palette=False),
+    Command(
+        "reader_word_previous", "b", "move('word', -1)", "Previous word", ("reader",), palette=False
+    ),
+    Command(
+        "reader_word_end", "E", "move('word_end', 1)", "End of the word", ("reader",), palette=False
+    ),
+    Command(
+        "reader_sentence_next",
+        "right_parenthesis",
+        "move('sentence', 1)",
+        "Next sentence",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "reader_sentence_previous",
+        "left_parenthesis",
+        "move('sentence', -1)",
+        "Previous sentence (or its start)",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "reader_paragraph_next",
+        "right_curly_bracket",
+        "move('paragraph', 1)",
+        "Next paragraph",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "reader_paragraph_previous",
+        "left_curly_bracket",
+        "move('paragraph', -1)",
+        "Previous paragraph (or its start)",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "reader_page_down",
+        "space,pagedown",
+        "move('page', 1)",
+        "Page down",
+        ("reader",),
+        palette=False,
+    ),
+    Command("reader_page_up", "pageup", "move('page', -1)", "Page up", ("reader",), palette=False),
+    Command(
+        "reader_top",
+        "g,home",
+        "move('document', -1)",
+        "Top of the article",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "reader_bottom",
+        "G,end",
+        "move('document', 1)",
+        "End of the article",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "select_left", "shift+left", "extend('char', -1)", "Select left", ("reader",), palette=False
+    ),
+    Command(
+        "select_right",
+        "shift+right",
+        "extend('char', 1)",
+        "Select right",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "select_up",
+        "shift+up",
+        "extend('line', -1)",
+        "Select up a line",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "select_down",
+        "shift+down",
+        "extend('line', 1)",
+        "Select down a line",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "visual",
+        "v",
+        "toggle_visual",
+        "Start or end a selection (then move)",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "select_sentence",
+        "S",
+        "select_sentence",
+        "Select the sentence under the cursor",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "select_paragraph",
+        "V",
+        "select_paragraph",
+        "Select the paragraph under the cursor",
+        ("reader",),
+        palette=False,
+    ),
+    Command(
+        "clear_selection",
+        "escape",
+        "clear_selection",
+        "Drop the selection (escape never leaves the reader: q does)",
+        ("reader",),
+        palette=False,
+    ),
     # reader: annotations
-    Command("claim", "c", "pane.claim", "Claim: the selection (or sentence) with its speaker",
-            ("reader",), "Claim"),
-    Command("tag_actor", "t", "pane.tag_actor", "Tag an actor: the selection or the name here",
-            ("reader",), "Tag actor"),
-    Command("highlight", "H", "pane.highlight", "Highlight the selection (or sentence)",
-            ("reader",)),
-    Command("note", "N", "pane.note", "Note on the annotation here, or on the article",
-            ("reader", "panel"), "Note"),
-    Command("toggle_panel", "a", "pane.toggle_panel",
-            "Show or hide the annotations panel (the reader takes the lists' room)",
-            ("reader", "panel"), "Annotations"),
-    Command("next_annotation", "right_square_bracket", "pane.next_annotation",
-            "Next annotation in the text (after the last: the first)", ("reader", "panel")),
-    Command("previous_annotation", "left_square_bracket", "pane.previous_annotation",
-            "Previous annotation in the text (before the first: the last)",
-            ("reader", "panel")),
-    Command("delete_annotation", "x", "pane.delete_annotation",
-            "Delete the annotation here (undo with ctrl+z)", ("reader", "panel")),
-    Command("undo_delete", "ctrl+z", "pane.undo_delete", "Undo the last delete",
-            ("reader", "panel")),
-    Command("export_article", "e", "pane.export_article",
-            "Export this article's notes as Markdown (choose the folder)", ("reader",)),
+    Command(
+        "claim",
+        "c",
+        "pane.claim",
+        "Claim: the selection (or sentence) with its speaker",
+        ("reader",),
+        "Claim",
+    ),
+    Command(
+        "tag_actor",
+        "t",
+        "pane.tag_actor",
+        "Tag an actor: the selection or the name here",
+        ("reader",),
+        "Tag actor",
+    ),
+    Command(
+        "highlight", "H", "pane.highlight", "Highlight the selection (or sentence)", ("reader",)
+    ),
+    Command(
+        "note",
+        "N",
+        "pane.note",
+        "Note on the annotation here, or on the article",
+        ("reader", "panel"),
+        "Note",
+    ),
+    Command(
+        "toggle_panel",
+        "a",
+        "pane.toggle_panel",
+        "Show or hide the annotations panel (the reader takes the lists' room)",
+        ("reader", "panel"),
+        "Annotations",
+    ),
+    Command(
+        "next_annotation",
+        "right_square_bracket",
+        "pane.next_annotation",
+        "Next annotation in the text (after the last: the first)",
+        ("reader", "panel"),
+    ),
+    Command(
+        "previous_annotation",
+        "left_square_bracket",
+        "pane.previous_annotation",
+        "Previous annotation in the text (before the first: the last)",
+        ("reader", "panel"),
+    ),
+    Command(
+        "delete_annotation",
+        "x",
+        "pane.delete_annotation",
+        "Delete the annotation here (undo with ctrl+z)",
+        ("reader", "panel"),
+    ),
+    Command(
+        "undo_delete", "ctrl+z", "pane.undo_delete", "Undo the last delete", ("reader", "panel")
+    ),
+    Command(
+        "export_article",
+        "e",
+        "pane.export_article",
+        "Export this article's notes as Markdown (choose the folder)",
+        ("reader",),
+    ),
     # the annotations panel
-    Command("panel_edit", "enter", "select", "Edit the annotation (or open the note)",
-            ("panel",), "Edit", palette=False),
+    Command(
+        "panel_edit",
+        "enter",
+        "select",
+        "Edit the annotation (or open the note)",
+        ("panel",),
+        "Edit",
+        palette=False,
+    ),
     *_refs(),
     # dialogs
-    Command("dialog_close", "escape", "close", "Close the dialog", ("dialog",), "Close",
-            palette=False),
-    Command("help_close", "q,question_mark", "close", "Close the help", ("help",),
-            palette=False),
-    Command("help_down", "j,down", "scroll_help('line', 1)", "Scroll down", ("help",),
-            "Scroll", palette=False),
-    Command("help_up", "k,up", "scroll_help('line', -1)", "Scroll up", ("help",),
-            palette=False),
-    Command("help_page_down", "space,pagedown", "scroll_help('page', 1)", "Page down",
-            ("help",), palette=False),
-    Command("help_page_up", "pageup", "scroll_help('page', -1)", "Page up", ("help",),
-            palette=False),
-    Command("help_top", "g,home", "scroll_help('end', -1)", "Top", ("help",),
-            palette=False),
-    Command("help_bottom", "G,end", "scroll_help('end', 1)", "Bottom", ("help",),
-            palette=False),
+    Command(
+        "dialog_close", "escape", "close", "Close the dialog", ("dialog",), "Close", palette=False
+    ),
+    Command("help_close", "q,question_mark", "close", "Close the help", ("help",), palette=False),
+    Command(
+        "help_down",
+        "j,down",
+        "scroll_help('line', 1)",
+        "Scroll down",
+        ("help",),
+        "Scroll",
+        palette=False,
+    ),
+    Command("help_up", "k,up", "scroll_help('line', -1)", "Scroll up", ("help",), palette=False),
+    Command(
+        "help_page_down",
+        "space,pagedown",
+        "scroll_help('page', 1)",
+        "Page down",
+        ("help",),
+        palette=False,
+    ),
+    Command(
+        "help_page_up", "pageup", "scroll_help('page', -1)", "Page up", ("help",), palette=False
+    ),
+    Command("help_top", "g,home", "scroll_help('end', -1)", "Top", ("help",), palette=False),
+    Command("help_bottom", "G,end", "scroll_help('end', 1)", "Bottom", ("help",), palette=False),
     Command("confirm_yes", "y", "answer(True)", "Yes", ("confirm",), "Yes", palette=False),
     Command("confirm_no", "n", "answer(False)", "No", ("confirm",), "No", palette=False),
     Command("dialog_save", "ctrl+s", "save", "Save", ("editor",), "Save", palette=False),
@@ -223,19 +429,27 @@ def in_scope(scope: str) -> list[Command]:
 
 
 def _binding(command: Command, action: str) -> Binding:
-    return Binding(command.keys, action, command.footer or command.description,
-                   show=bool(command.footer), tooltip=command.description, id=command.id)
+    return Binding(
+        command.keys,
+        action,
+        command.footer or command.description,
+        show=bool(command.footer),
+        tooltip=command.description,
+        id=command.id,
+    )
 
 
 def bindings(scope: str) -> list[Binding]:
     """Textual bindings for the widget (or screen) of ``scope``, each carrying its command
     id for the keymap; a pane's own actions (``pane.…``) are bound on the pane instead."""
-    return [_binding(c, c.action) for c in in_scope(scope)
-            if c.keys and not c.action.startswith(PANE)]
+    return [
+        _binding(c, c.action) for c in in_scope(scope) if c.keys and not c.action.startswith(PANE)
+    ]
 
 
 def pane_bindings(*scopes: str) -> list[Binding]:
     """Bindings of the pane holding ``scopes``' widgets: its own actions, each once."""
-    chosen = {c.id: c for scope in scopes for c in in_scope(scope)
-              if c.keys and c.action.startswith(PANE)}
+    chosen = {
+        c.id: c for scope in scopes for c in in_scope(scope) if c.keys and c.action.startswith(PANE)
+    }
     return [_binding(c, c.action.removeprefix(PANE)) for c in chosen.values()]

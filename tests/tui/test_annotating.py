@@ -57,12 +57,12 @@ def claim_rows(db_path: Path) -> list[tuple]:
 
 def claim_background(app):  # type: ignore[no-untyped-def]
     """The background the reader gives an unverified claim."""
-    return component_style(app.main.reader, "article-view--claim-unverified").bgcolor
+    return component_style(app.main.reader_pane.view, "article-view--claim-unverified").bgcolor
 
 
 async def make_claim(pilot, app) -> None:  # type: ignore[no-untyped-def]
     """Select QUOTE with paragraph and word-end motions, press c, pick Trump, add NOTE."""
-    reader = app.main.reader
+    reader = app.main.reader_pane.view
     await pilot.press("right_curly_bracket", "right_curly_bracket")
     assert reader.text[reader.cursor:].startswith("Trump described")
     await pilot.press("v", *["E"] * 6)
@@ -83,7 +83,7 @@ async def make_claim(pilot, app) -> None:  # type: ignore[no-untyped-def]
 
 async def tag_petro(pilot, app) -> None:  # type: ignore[no-untyped-def]
     """Move onto "Petro" with w and tag it: the dialog offers Gustavo Petro, a person."""
-    reader = app.main.reader
+    reader = app.main.reader_pane.view
     await pilot.press("w", "w")
     assert reader.text[reader.cursor:].startswith("Petro reached out")
     await pilot.press("t")
@@ -137,7 +137,7 @@ async def test_claim_tag_and_note_from_the_keyboard_survive_a_restart(
     again = make_app(demo_store, tmp_path)
     async with run(again) as pilot:
         await settle(pilot, again)
-        reader = again.main.reader
+        reader = again.main.reader_pane.view
         assert reader.article_id == sample_id(demo_store)
         assert await wait_for(pilot, lambda: len(reader.spans) > 0)
         reader.scroll_to_offset(reader.text.index(QUOTE))
@@ -168,7 +168,7 @@ async def test_the_annotated_feed_and_search_list_the_article(demo_store: Path,
         assert count_of(widget_text(app, "#feeds"), "Annotated") == "1"
         await pilot.press("shift+tab", "shift+tab", "k", "k", "k", "k", "j", "j", "j")
         await settle(pilot, app)
-        assert app.main.feeds.current.label == "Annotated"
+        assert app.main.feeds_pane.list.current.label == "Annotated"
         listed = widget_text(app, "#articles")
         assert "Trump and Petro" in listed and "Getting started" not in listed
         await pilot.press("slash", *"is:annotated petro", "enter")

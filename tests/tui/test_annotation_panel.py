@@ -53,7 +53,7 @@ async def test_brackets_move_the_panels_row_and_wrap_around_saying_so(annotated:
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
         reader = await open_sample(pilot, app)
-        text, panel = reader.text, app.main.panel
+        text, panel = reader.text, app.main.reader_pane.panel
         ids = dict(rows(annotated, "SELECT exact, id FROM annotations"))
         await pilot.press("a")  # the panel has the focus: ] and [ work there too
         await pilot.pause()
@@ -87,7 +87,7 @@ async def test_brackets_without_annotations_say_so(annotated: Path, tmp_path: Pa
         await pilot.press("right_square_bracket")
         assert await wait_for(pilot, lambda: "No annotations in this article yet"
                               in flat(screen_text(app)))
-        assert app.main.reader.cursor == 0
+        assert app.main.reader_pane.view.cursor == 0
 
 
 async def test_a_is_the_panel_in_the_reader_and_add_feed_in_the_lists(annotated: Path,
@@ -144,10 +144,10 @@ async def test_the_panel_lists_everything_and_follows_the_cursor(annotated: Path
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
         reader = await open_sample(pilot, app)
-        assert not app.main.panel.display
+        assert not app.main.reader_pane.panel.display
         await pilot.press("a")
         await pilot.pause()
-        panel = app.main.panel
+        panel = app.main.reader_pane.panel
         assert panel.display and panel.has_focus
         shown = flat(widget_text(app, "#annotation-panel"))
         assert "Claims (2)" in shown

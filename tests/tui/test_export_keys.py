@@ -143,7 +143,7 @@ async def test_the_actors_screen_opens_the_chosen_place_in_the_reader(
         await settle(pilot, app)
         await pilot.press("enter")  # the first of them
         await settle(pilot, app)
-        reader = app.main.reader
+        reader = app.main.reader_pane.view
         assert app.screen is app.main and reader.article_id == sample_id(annotated)
         assert reader.text[reader.cursor:].startswith((CLAIM, DISPUTED))
         assert reader.has_focus

@@ -83,10 +83,10 @@ async def test_keys_are_rebound_by_id_from_the_keymap(store: Path, tmp_path: Pat
         assert await wait_for(
             pilot, lambda: "unknown key binding ids in [keymap]: bogus" in flat(screen_text(app)))
         await pilot.press("n")  # no longer bound
-        assert article_key(store, app.main.articles.current_id) == "ib3"
+        assert article_key(store, app.main.articles_pane.list.current_id) == "ib3"
         await pilot.press("J", "x")
         await pilot.pause()
-        assert article_key(store, app.main.articles.current_id) == "wd2"
+        assert article_key(store, app.main.articles_pane.list.current_id) == "wd2"
         assert article_flags(store, "wd2") == (0, 1)
         await pilot.press("question_mark")
         await pilot.pause()

@@ -90,11 +90,11 @@ async def test_next_unread_continues_in_the_next_feed(app: NewsReaderApp, store:
         assert "Inter Bellum" in widget_text(app, "#feeds").splitlines()[5]
         await pilot.press("enter", "n")  # to the articles; ib3 -> ib2
         await settle(pilot, app)
-        assert article_key(store, app.main.articles.current_id) == "ib2"
+        assert article_key(store, app.main.articles_pane.list.current_id) == "ib2"
         await pilot.press("n")  # ib1 is read: Inter Bellum is done, World Desk next
         await settle(pilot, app)
-        assert article_key(store, app.main.articles.current_id) == "wd2"
-        assert app.main.feeds.current.label == "World Desk"
+        assert article_key(store, app.main.articles_pane.list.current_id) == "wd2"
+        assert app.main.feeds_pane.list.current.label == "World Desk"
         await pilot.press("enter")
         await pilot.pause()
         assert "Colombia braces" in widget_text(app, "#reader-header")
@@ -151,7 +151,7 @@ async def test_position_is_restored_on_the_next_start(app: NewsReaderApp, store:
     again = make_app(store, tmp_path)
     async with started(again) as pilot:
         assert "Maduro responds" in widget_text(again, "#reader-header")
-        assert article_key(store, again.main.articles.current_id) == "ib2"
+        assert article_key(store, again.main.articles_pane.list.current_id) == "ib2"
         assert again.main.current_pane == "articles"
 
 
@@ -207,7 +207,7 @@ async def test_add_a_local_feed_file(app: NewsReaderApp, tmp_path: Path):
         await settle(pilot, app)
         await settle(pilot, app)
         assert "Local Wire" in widget_text(app, "#feeds")
-        assert app.main.feeds.current.label == "Local Wire"
+        assert app.main.feeds_pane.list.current.label == "Local Wire"
         assert "Offline story" in widget_text(app, "#articles")
 
 

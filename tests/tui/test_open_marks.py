@@ -21,7 +21,7 @@ PARAGRAPH = ("Gustavo Petro spoke with Donald Trump by phone on Monday, official
 
 def drawn(app) -> set[tuple[int, int, str, str]]:  # type: ignore[no-untyped-def]
     """The spans the reader styles: (start, end, kind, style)."""
-    return {(s.start, s.end, s.kind, s.style) for s in app.main.reader.spans.spans}
+    return {(s.start, s.end, s.kind, s.style) for s in app.main.reader_pane.view.spans.spans}
 
 
 def long_store(db_path: Path) -> tuple[int, int, int]:
@@ -68,7 +68,7 @@ async def test_a_long_article_marks_the_screens_around_the_cursor_first(
         first = drawn(app)
         await settle(pilot, app)
         every = drawn(app)
-        start, end = text_window(app.main.reader.text, 0)
+        start, end = text_window(app.main.reader_pane.view.text, 0)
     assert 0 < end < last
     assert (claim, claim + 40, "claim", "claim-unverified") in first
     assert not any(s >= end for s, *_ in first)

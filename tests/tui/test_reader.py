@@ -59,7 +59,7 @@ async def test_scrolling_by_line_page_and_to_the_ends(long_store: Path, tmp_path
         await pilot.press("space", "space")
         await pilot.pause()
         assert top_paragraph(app) > 10
-        assert app.main.reader.cursor == app.main.reader.top_offset > 0
+        assert app.main.reader_pane.view.cursor == app.main.reader_pane.view.top_offset > 0
         await pilot.press("G")
         await pilot.pause()
         body = widget_text(app, "#reader")
@@ -69,7 +69,7 @@ async def test_scrolling_by_line_page_and_to_the_ends(long_store: Path, tmp_path
         assert top_paragraph(app) == 1
         await pilot.press("j", "j", "j", "k")  # the cursor moves; the text stays put
         await pilot.pause()
-        reader = app.main.reader
+        reader = app.main.reader_pane.view
         assert reader.line_of(reader.cursor) == 2 and reader.scroll_offset.y == 0
 
 
@@ -78,11 +78,11 @@ async def test_a_resize_keeps_the_same_text_at_the_top(long_store: Path, tmp_pat
     async with started(app) as pilot:
         await pilot.press("enter", "space", "space", "space")
         await pilot.pause()
-        offset = app.main.reader.top_offset
+        offset = app.main.reader_pane.view.top_offset
         first = top_paragraph(app)
         await pilot.resize_terminal(110, 40)
         await pilot.pause()
-        reader = app.main.reader
+        reader = app.main.reader_pane.view
         assert reader.line_of(offset) == reader.scroll_offset.y
         assert top_paragraph(app) in (first, first + 1)
 
@@ -110,7 +110,7 @@ async def test_reopening_an_article_keeps_its_place_in_the_narrow_layout(long_st
     conn.close()
     app = make_app(long_store, tmp_path)
     async with started(app, (80, 24)) as pilot:
-        reader = app.main.reader
+        reader = app.main.reader_pane.view
         await pilot.press("j", "enter", "space", "space", "space", "j", "j", "w")
         await pilot.pause()
         cursor, first = reader.cursor, top_paragraph(app)
@@ -137,12 +137,12 @@ async def test_a_failing_worker_becomes_a_notification(store: Path, tmp_path: Pa
     async with started(app) as pilot:
         await pilot.press("shift+tab", "j", "j", "j", "j")  # the saved search
         await settle(pilot, app)
-        assert app.main.feeds.current.label == "Bad"
+        assert app.main.feeds_pane.list.current.label == "Bad"
         assert await wait_for(pilot, lambda: "Loading articles failed: not a date" in flat(
             screen_text(app)))
         await pilot.press("j")
         await settle(pilot, app)
-        assert app.is_running and "Broken Feed" in app.main.feeds.current.label
+        assert app.is_running and "Broken Feed" in app.main.feeds_pane.list.current.label
 
 
 async def test_a_bad_saved_search_selected_last_time_does_not_stop_the_start(

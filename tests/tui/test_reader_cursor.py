@@ -54,7 +54,7 @@ async def opened(pilot, app):  # type: ignore[no-untyped-def]
     await settle(pilot, app)
     await pilot.press("enter")
     await settle(pilot, app)
-    return app.main.reader
+    return app.main.reader_pane.view
 
 
 def at(reader) -> str:  # type: ignore[no-untyped-def]
@@ -197,4 +197,4 @@ async def test_the_cursor_position_is_restored(long_store: Path, tmp_path: Path)
     again = make_app(long_store, tmp_path)
     async with run(again) as pilot:
         await settle(pilot, again)
-        assert (again.main.reader.cursor, again.main.reader.top_offset) == (cursor, top)
+        assert (again.main.reader_pane.view.cursor, again.main.reader_pane.view.top_offset) == (cursor, top)

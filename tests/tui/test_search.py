@@ -61,7 +61,7 @@ async def test_escape_leaves_the_results_and_restores_the_list(app: NewsReaderAp
         await pilot.press("escape")
         await settle(pilot, app)
         assert "Articles (5)" in screen_text(app)
-        assert article_key(store, app.main.articles.current_id) == "ib2"
+        assert article_key(store, app.main.articles_pane.list.current_id) == "ib2"
 
 
 async def test_a_bad_date_is_explained_not_fatal(app: NewsReaderApp):
@@ -103,7 +103,7 @@ async def test_ctrl_s_saves_the_search_as_a_smart_feed(app: NewsReaderApp, store
         assert saved_searches(store) == [("World desk", "feed:world")]
         feeds = widget_text(app, "#feeds")
         assert line_of(feeds, "World desk").split() == ["⌕", "World", "desk", "2"]
-        assert app.main.feeds.current.label == "World desk"
+        assert app.main.feeds_pane.list.current.label == "World desk"
         assert "Saved search (2): World desk" in heading(app)
         assert "Saved the search “World desk” (2 articles)." in flat(screen_text(app))
         listed = widget_text(app, "#articles")
@@ -116,7 +116,7 @@ async def test_ctrl_s_saves_the_search_as_a_smart_feed(app: NewsReaderApp, store
         await pilot.pause()
     again = make_app(store, tmp_path)
     async with started(again) as pilot:
-        assert again.main.feeds.current.label == "World desk"
+        assert again.main.feeds_pane.list.current.label == "World desk"
         assert "Saved search (2): World desk" in heading(again)
         assert line_of(widget_text(again, "#feeds"), "World desk").split()[-1] == "1"
         await pilot.press("shift+tab", "d", "y")
@@ -169,16 +169,16 @@ async def test_the_prompt_stays_until_the_results_replace_the_list(app: NewsRead
         screen.articles_pane.submit_search(Input.Submitted(bar, "feed:world"))
         assert bar.display and bar.has_focus  # still typing-ready while the query runs
         await settle(pilot, app)
-        assert not bar.display and screen.articles.has_focus
+        assert not bar.display and screen.articles_pane.list.has_focus
         assert "Search results (2)" in screen_text(app)
         await pilot.press("slash")
         await pilot.pause()
         screen.articles_pane.submit_search(Input.Submitted(bar, "petro"))
         assert screen.go_back()  # escape before the answer: the prompt closes now
         assert not bar.display
-        screen.reader.focus()
+        screen.reader_pane.view.focus()
         await settle(pilot, app)
-        assert screen.reader.has_focus  # the late answer did not take the focus back
+        assert screen.reader_pane.view.has_focus  # the late answer did not take the focus back
         assert "Search results (2)" in screen_text(app)  # petro: both Inter Bellum ones
 
 
@@ -226,7 +226,7 @@ async def test_the_heading_names_the_query_and_follows_a_switch_of_feed(app: New
         assert "Search results (1): “petro” · unread only" in heading(app)
         await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # feeds: Inter Bellum
         await settle(pilot, app)
-        assert app.main.feeds.current.label == "Inter Bellum"
+        assert app.main.feeds_pane.list.current.label == "Inter Bellum"
         assert "Articles (2) · unread only" in heading(app)
         assert "Search" not in heading(app) and "petro" not in heading(app)
         assert app.main.articles_pane.search_source is None
@@ -244,7 +244,7 @@ async def test_a_feed_switch_while_the_query_runs_drops_the_search(app: NewsRead
         await pilot.press("slash")
         await pilot.pause()
         screen.articles_pane.submit_search(Input.Submitted(bar, "petro"))
-        screen.feeds.move_cursor(5)  # Inter Bellum, as a click does
+        screen.feeds_pane.list.move_cursor(5)  # Inter Bellum, as a click does
         await settle(pilot, app)
         assert not bar.display
         assert heading(app).startswith("─ Articles (3) ")

@@ -37,7 +37,7 @@ def mentions(db_path: Path) -> list[tuple[str, str]]:
 
 async def to_lead_word(pilot, app, words: int):  # type: ignore[no-untyped-def]
     """Move to the lead paragraph with ``}``, then ``words`` words on with ``w``."""
-    reader = app.main.reader
+    reader = app.main.reader_pane.view
     for _ in range(20):
         if reader.text[reader.cursor:].startswith(LEAD):
             break

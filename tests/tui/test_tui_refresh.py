@@ -78,7 +78,7 @@ async def test_refresh_all_brings_articles_while_the_user_keeps_their_place(
     app = make_app(db_path, tmp_path, local_settings())
     async with started(app) as pilot:
         await pilot.press("j")  # the cursor on "Old two"
-        assert article_key(db_path, app.main.articles.current_id) == "old2"
+        assert article_key(db_path, app.main.articles_pane.list.current_id) == "old2"
         await pilot.press("R")
         await pilot.pause()
         assert app.main.refresher.running
@@ -90,7 +90,7 @@ async def test_refresh_all_brings_articles_while_the_user_keeps_their_place(
         assert app.main.refresher.running  # all of that happened during the refresh
         assert await wait_for(pilot, lambda: not app.main.refresher.running)
         await settle(pilot, app)
-        assert article_key(db_path, app.main.articles.current_id) == "old2"
+        assert article_key(db_path, app.main.articles_pane.list.current_id) == "old2"
         assert "Old two" in widget_text(app, "#articles").splitlines()[1]  # same screen row
         await pilot.press("q", "g")  # back to the list: the arrivals are above
         listed = widget_text(app, "#articles")
@@ -110,7 +110,7 @@ async def test_r_refreshes_only_the_selected_feed(db_path: Path, tmp_path: Path,
     async with started(app) as pilot:
         await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # Feed /b.xml
         await settle(pilot, app)
-        assert app.main.feeds.current.label == "Feed /b.xml"
+        assert app.main.feeds_pane.list.current.label == "Feed /b.xml"
         await pilot.press("r")
         assert await wait_for(pilot, lambda: not app.main.refresher.running)
         await settle(pilot, app)
@@ -136,7 +136,7 @@ async def test_escape_cancels_a_slow_refresh(db_path: Path, tmp_path: Path,
         assert await wait_for(pilot, lambda: "Refresh cancelled" in flat(screen_text(app)))
         assert "esc cancels" not in screen_text(app)
         await pilot.press("j")
-        assert article_key(db_path, app.main.articles.current_id) == "old2"
+        assert article_key(db_path, app.main.articles_pane.list.current_id) == "old2"
         listed = widget_text(app, "#articles")
         assert "Slow" not in listed
 
@@ -189,7 +189,7 @@ async def test_the_open_article_follows_its_new_text_after_a_refresh(
     async with started(app) as pilot:
         await pilot.press("enter")
         await settle(pilot, app)
-        reader = app.main.reader
+        reader = app.main.reader_pane.view
         assert reader.article_id == article and "A new lead" not in reader.text
         await pilot.press("R")
         assert await wait_for(pilot, lambda: not app.main.refresher.running)

@@ -242,7 +242,7 @@ async def open_sample(pilot, app, *, marked: bool = True):  # type: ignore[no-un
     await settle(pilot, app)
     await pilot.press("j", "enter")
     await settle(pilot, app)
-    reader = app.main.reader
+    reader = app.main.reader_pane.view
     assert reader.article_id == sample_id(app.db_path)
     if marked:
         assert await wait_for(pilot, lambda: len(reader.spans) > 0)

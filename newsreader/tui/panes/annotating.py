@@ -12,9 +12,9 @@ from newsreader.annotations import service
 from newsreader.annotations.actors import NameGuess, guess_name, name_span_at
 from newsreader.annotations.anchoring import Anchor, make_anchor
 from newsreader.annotations.sentences import sentence_at
-from newsreader.models import Article
+from newsreader.models import Annotation, Article, Note
 from newsreader.store import transaction
-from newsreader.store.annotations import Annotation, Note, get_annotation
+from newsreader.store.annotations import get_annotation
 from newsreader.tui.context import NewsApp
 from newsreader.tui.marks import ArticleMarks, PanelRow, quote
 from newsreader.tui.screens.annotate import ClaimForm, ClaimScreen, TagForm, TagScreen

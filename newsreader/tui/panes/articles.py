@@ -33,6 +33,8 @@ from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.wrap import fit
 from newsreader.wording import plural
 
+ON_AN_ARTICLE = frozenset({"toggle_read", "toggle_star", "open_in_browser"})
+"""Article actions that need an article to act on (next / previous unread do not)."""
 FIRST_PAGE = 200
 """Results a new search shows before the rest (a few screens of the article list)."""
 
@@ -366,6 +368,28 @@ class ArticlesPane(Pane):
         found = views.neighbour_unread(self.news.conn, source, None, direction == "next")
         if found is not None:
             self._go_to(found, bool(opening))
+
+    def action_on_article(self, name: str) -> None:
+        """m s o n p on the article under the cursor."""
+        self.act(name, self.list.current_id, opening=False)
+
+    def act(self, name: str, article_id: int | None, *, opening: bool) -> None:
+        """``name`` (toggle_read, toggle_star, open_in_browser, next_unread,
+        previous_unread) on ``article_id``; ``opening``: a next one opens in the reader."""
+        if name == "toggle_read":
+            self.toggle_read(article_id)
+        elif name == "toggle_star":
+            self.toggle_star(article_id)
+        elif name == "open_in_browser" and (row := self.row(article_id)) is not None:
+            self.news.open_link(row.url)
+        elif name in ("next_unread", "previous_unread"):
+            self.step_unread(name == "next_unread", article_id, opening)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim what needs an article under the cursor (n / p never do)."""
+        if action == "on_article" and parameters and parameters[0] in ON_AN_ARTICLE:
+            return True if self.list.current_id is not None else None
+        return True
 
     @on(LineList.Chosen, "#articles")
     def _chosen(self, event: LineList.Chosen) -> None:

@@ -39,7 +39,8 @@ NEEDS_ARTICLE = frozenset({"claim", "tag_actor", "highlight", "note", "toggle_pa
                            "next_annotation", "previous_annotation", "delete_annotation",
                            "export_article"})
 """Actions on the open article (dimmed while none is open)."""
-TEXT_ONLY = frozenset({"claim", "tag_actor", "highlight", "export_article", "open_reference"})
+TEXT_ONLY = frozenset({"claim", "tag_actor", "highlight", "export_article", "open_reference",
+                       "on_article"})
 """Actions of the text, not of the annotations panel (hidden while it has the focus)."""
 
 
@@ -48,6 +49,13 @@ class ReaderPane(Pane):
 
     TITLE = "Reader"
     BINDINGS = commands.pane_bindings("reader", "panel")
+
+    @dataclass
+    class OnArticle(Message):
+        """m s o n p in the reader: that action on the open article."""
+
+        name: str
+        article_id: int
 
     @dataclass
     class PanelToggled(Message):
@@ -354,12 +362,17 @@ class ReaderPane(Pane):
         else:
             self.say(f"This article has no reference [{number}].", "warning")
 
+    def action_on_article(self, name: str) -> None:
+        """m s o n p: act on the open article (the articles pane does it)."""
+        if self.view.article_id is not None:
+            self.post_message(self.OnArticle(name, self.view.article_id))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim what needs an open article (or an undo, or that reference); hide the text's
         actions while the panel has the focus."""
         if action in TEXT_ONLY and self.panel.has_focus:
             return False
-        if action in NEEDS_ARTICLE:
+        if action in NEEDS_ARTICLE or action == "on_article":
             return True if self.view.article_id is not None else None
         if action == "undo_delete":
             return True if self.annotator.undo_stack else None

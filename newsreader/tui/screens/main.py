@@ -15,8 +15,6 @@ from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widget import Widget
 
-from newsreader.store import views
-from newsreader.store.search import QueryError
 from newsreader.tui import commands, session
 from newsreader.tui.context import NewsApp
 from newsreader.tui.messages import StoreChanged
@@ -25,16 +23,11 @@ from newsreader.tui.panes.feeds import FeedsPane
 from newsreader.tui.panes.reader import ReaderPane
 from newsreader.tui.panes.refreshing import Refresher
 from newsreader.tui.screens.help import HelpScreen, help_text
-from newsreader.tui.widgets.annotation_panel import AnnotationPanel
-from newsreader.tui.widgets.article_list import ArticleList
-from newsreader.tui.widgets.feed_list import FeedList
 from newsreader.tui.widgets.key_bar import KeyBar
-from newsreader.tui.widgets.reader import ArticleView
 
 PANES = ("feeds", "articles", "reader")
 NARROW_WIDTH = 100
 """Below this many columns, one pane is shown at a time."""
-_ON_AN_ARTICLE = frozenset({"toggle_read", "toggle_star", "open_in_browser"})
 
 
 class MainScreen(Screen[None]):
@@ -43,55 +36,22 @@ class MainScreen(Screen[None]):
     BINDINGS = commands.bindings("global")
     AUTO_FOCUS = "#articles"
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.feeds_pane = FeedsPane()
+        self.articles_pane = ArticlesPane()
+        self.reader_pane = ReaderPane()
+        self.refresher = Refresher()
+        """The refresh and its bar."""
+
     def compose(self) -> ComposeResult:
         """The three panes, the refresh bar and the key bar."""
         with Horizontal(id="panes"):
-            yield FeedsPane()
-            yield ArticlesPane()
-            yield ReaderPane()
-        yield Refresher()
+            yield self.feeds_pane
+            yield self.articles_pane
+            yield self.reader_pane
+        yield self.refresher
         yield KeyBar()
-
-    # --- the panes and their main widgets ---------------------------------------------------
-    @property
-    def feeds_pane(self) -> FeedsPane:
-        """The feeds pane."""
-        return self.query_one(FeedsPane)
-
-    @property
-    def articles_pane(self) -> ArticlesPane:
-        """The articles pane."""
-        return self.query_one(ArticlesPane)
-
-    @property
-    def reader_pane(self) -> ReaderPane:
-        """The reader pane."""
-        return self.query_one(ReaderPane)
-
-    @property
-    def feeds(self) -> FeedList:
-        """The feeds pane's list."""
-        return self.query_one(FeedList)
-
-    @property
-    def articles(self) -> ArticleList:
-        """The article list."""
-        return self.query_one(ArticleList)
-
-    @property
-    def reader(self) -> ArticleView:
-        """The reader's text view."""
-        return self.query_one(ArticleView)
-
-    @property
-    def panel(self) -> AnnotationPanel:
-        """The reader's annotations panel."""
-        return self.query_one(AnnotationPanel)
-
-    @property
-    def refresher(self) -> Refresher:
-        """The refresh and its bar."""
-        return self.query_one(Refresher)
 
     # --- start and stop ---------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -101,32 +61,13 @@ class MainScreen(Screen[None]):
 
     def restore_state(self) -> None:
         """Select the feed and article of the last run and reopen its article."""
-        conn, place = self.news.conn, session.load(self.news.conn)
-        self.feeds_pane.reload_rows(keep_key=place.source)
-        self.articles_pane.know_feeds(self.feeds.rows)
-        row = self.feeds.current
-        source = row.source if row else views.Source("all")
-        try:
-            ids = views.article_ids(conn, source, place.unread_only)
-        except QueryError as exc:  # a saved search that no longer reads
-            self.news.notify_text(f"Cannot show {row.label if row else source.key}: {exc}",
-                                  "warning")
-            source, ids = views.Source("all"), views.article_ids(conn, views.Source("all"))
-        self.articles_pane.show_now(source, place.unread_only, ids, place.article)
-        if place.reader_article is not None:
-            self.reader_pane.open_article(place.reader_article, offset=place.reader_offset,
-                                          cursor=place.reader_cursor)
-        pane = place.pane if place.pane in PANES else "articles"
-        self.focus_pane("articles" if pane == "reader" and self.reader.article_id is None
-                        else pane)
+        pane = session.restore(self.feeds_pane, self.articles_pane, self.reader_pane)
+        self.focus_pane(pane)
 
     def save_state(self) -> None:
         """Remember the feed, article, open article and its position for the next run."""
-        row, view = self.feeds.current, self.reader
-        session.save(self.news.conn, session.Place(
-            row.source.key if row else "all", self.articles.unread_only,
-            self.articles.current_id, view.article_id, view.top_offset, view.cursor,
-            self.current_pane))
+        session.remember(self.feeds_pane, self.articles_pane, self.reader_pane,
+                         self.current_pane)
 
     @property
     def news(self) -> NewsApp:
@@ -150,8 +91,8 @@ class MainScreen(Screen[None]):
     def focus_pane(self, pane: str) -> None:
         """Show (when narrow) and focus ``pane``."""
         self._mark_active(pane)
-        widget: Widget = {"feeds": self.feeds, "articles": self.articles,
-                          "reader": self.reader}[pane]
+        widget: Widget = {"feeds": self.feeds_pane.list, "articles": self.articles_pane.list,
+                          "reader": self.reader_pane.view}[pane]
         widget.focus()
 
     def _mark_active(self, pane: str) -> None:
@@ -182,8 +123,8 @@ class MainScreen(Screen[None]):
         pane, articles = self.current_pane, self.articles_pane
         if articles.searching:
             articles.close_search_bar()
-        elif self.panel.has_focus or pane == "reader":
-            self.focus_pane("articles" if pane == "reader" and not self.panel.has_focus
+        elif self.reader_pane.panel.has_focus or pane == "reader":
+            self.focus_pane("articles" if pane == "reader" and not self.reader_pane.panel.has_focus
                             else "reader")
         elif pane == "articles" and articles.end_search():
             self.refresh_bindings()
@@ -197,7 +138,7 @@ class MainScreen(Screen[None]):
         """Escape: close the search prompt, else cancel a running refresh, else go back;
         never out of the reader's text (escape drops a selection there; q goes back)."""
         if self.articles_pane.searching or not self.refresher.cancel():
-            if self.reader.has_focus:
+            if self.reader_pane.view.has_focus:
                 self.news.notify_text("Nothing selected to drop: q goes back to the list.")
                 return
             self.go_back()
@@ -209,8 +150,8 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         """Show the keys of the focused pane and the global ones."""
-        pane = "panel" if self.panel.has_focus else self.current_pane
-        row, article = self.feeds.current, self.reader_pane.article
+        pane = "panel" if self.reader_pane.panel.has_focus else self.current_pane
+        row, article = self.feeds_pane.list.current, self.reader_pane.article
         context = {"feeds": row.label if row else "",
                    "articles": self.articles_pane.help_title(row.label if row else "")
                    }.get(pane, article.title if article else "")
@@ -220,8 +161,6 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim the actions that cannot run now (None), so keys and palette say so."""
-        if action in _ON_AN_ARTICLE:
-            return True if self.target_id() is not None else None
         if action in ("refresh_current", "refresh_all"):
             return None if self.refresher.running else True
         if action == "save_search":
@@ -232,7 +171,7 @@ class MainScreen(Screen[None]):
     @on(FeedsPane.SourceChosen)
     def _source_chosen(self, message: FeedsPane.SourceChosen) -> None:
         self.articles_pane.end_search(reload=False)
-        self.articles_pane.load_list(message.source, self.articles.unread_only)
+        self.articles_pane.load_list(message.source, self.articles_pane.list.unread_only)
         self.refresh_bindings()
 
     @on(FeedsPane.Entered)
@@ -262,7 +201,11 @@ class MainScreen(Screen[None]):
             self.news.notify_text("No more unread articles here.")
             return
         then = ("next" if message.forward else "previous") + ("+open" if message.opening else "")
-        self.articles_pane.load_list(source, self.articles.unread_only, then=then)
+        self.articles_pane.load_list(source, self.articles_pane.list.unread_only, then=then)
+
+    @on(ReaderPane.OnArticle)
+    def _on_open_article(self, message: ReaderPane.OnArticle) -> None:
+        self.articles_pane.act(message.name, message.article_id, opening=True)
 
     @on(ReaderPane.PanelToggled)
     def _panel_toggled(self, message: ReaderPane.PanelToggled) -> None:
@@ -281,9 +224,9 @@ class MainScreen(Screen[None]):
             self.articles_pane.reload()
             return
         self.feeds_pane.reload_rows(keep_key=message.select_key)
-        self.articles_pane.know_feeds(self.feeds.rows)
-        if (row := self.feeds.current) is not None:
-            self.articles_pane.load_list(row.source, self.articles.unread_only)
+        self.articles_pane.know_feeds(self.feeds_pane.list.rows)
+        if (row := self.feeds_pane.list.current) is not None:
+            self.articles_pane.load_list(row.source, self.articles_pane.list.unread_only)
 
     @on(Refresher.Arrived)
     def _arrived(self) -> None:
@@ -307,35 +250,6 @@ class MainScreen(Screen[None]):
         if self.news.settings.reader.mark_read_on_open and not article.is_read:
             self.articles_pane.set_read(article.id, True)
         self.focus_pane("reader")
-
-    def target_id(self) -> int | None:
-        """The article actions apply to: the open one in the reader, else the cursor's."""
-        if self.current_pane == "reader" and self.reader.article_id is not None:
-            return self.reader.article_id
-        return self.articles.current_id
-
-    def action_toggle_read(self) -> None:
-        """m: toggle read."""
-        self.articles_pane.toggle_read(self.target_id())
-
-    def action_toggle_star(self) -> None:
-        """s: toggle star."""
-        self.articles_pane.toggle_star(self.target_id())
-
-    def action_open_in_browser(self) -> None:
-        """o: open the article's link (http(s) only)."""
-        row = self.articles_pane.row(self.target_id())
-        if row is not None:
-            self.news.open_link(row.url)
-
-    def action_next_unread(self, forward: bool = True) -> None:
-        """n: the next unread article, in the next feed when this one is done."""
-        self.articles_pane.step_unread(forward, self.target_id(),
-                                       opening=self.current_pane == "reader")
-
-    def action_previous_unread(self) -> None:
-        """p: the previous unread article."""
-        self.action_next_unread(False)
 
     def action_refresh_current(self) -> None:
         """r: refresh the selected feed (a folder's feeds; everything on a virtual feed)."""

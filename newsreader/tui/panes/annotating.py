@@ -13,7 +13,6 @@ from newsreader.annotations.actors import NameGuess, guess_name, name_span_at
 from newsreader.annotations.anchoring import Anchor, make_anchor
 from newsreader.annotations.sentences import sentence_at
 from newsreader.models import Annotation, Article, Note
-from newsreader.store import transaction
 from newsreader.store.annotations import get_annotation
 from newsreader.tui.context import NewsApp
 from newsreader.tui.marks import ArticleMarks, PanelRow, quote
@@ -62,6 +61,17 @@ class Reader(Protocol):
 
     def stored(self, *, actors_changed: bool = False, was_annotated: bool = True) -> None:
         """After a write."""
+
+
+def claim_fields(form: ClaimForm) -> service.ClaimFields:
+    """The dialog's answer as the domain's claim fields (new names found or created)."""
+    def ref(choice: ActorChoice) -> service.ActorRef:
+        return service.ActorRef(choice.actor_id, choice.name, choice.aliases)
+
+    about = (*(service.ActorRef(i) for i in form.about_ids), *map(ref, form.about_new))
+    return service.ClaimFields(speaker=ref(form.speaker) if form.speaker else None,
+                               about=about, status=form.status, note=form.note,
+                               new_kind=form.new_kind)
 
 
 class Annotator:
@@ -138,43 +148,18 @@ class Annotator:
         return [(i, marks.actor_names.get(i, f"actor {i}"))
                 for i in dict.fromkeys(ids)][:ABOUT_OFFERED]
 
-    def _actor_for(self, choice: ActorChoice | None, kind: str) -> tuple[int | None, bool]:
-        """The id of the chosen actor, found by its name or created when new; (id, whether
-        actors changed)."""
-        if choice is None:
-            return None, False
-        if choice.actor_id is not None:
-            return choice.actor_id, False
-        actor, changed = service.find_or_create_actor(self.pane.news.conn, choice.name, kind,
-                                                      choice.aliases)
-        return actor.id, changed
-
-    def _claim_actors(self, form: ClaimForm) -> tuple[int | None, tuple[int, ...], bool]:
-        """The speaker's and the about actors' ids, creating the new ones; whether actors
-        changed. Called inside the claim's transaction."""
-        speaker_id, changed = self._actor_for(form.speaker, form.new_kind)
-        about = list(form.about_ids)
-        for choice in form.about_new:
-            actor_id, created = self._actor_for(choice, form.new_kind)
-            changed = changed or created
-            if actor_id is not None:
-                about.append(actor_id)
-        return speaker_id, tuple(dict.fromkeys(about)), changed
-
     def _save_claim(self, article_id: int, seen: Anchor, form: ClaimForm | None) -> None:
         if form is None:
             return
         pane = self.pane
-        was, conn = pane.annotated, pane.news.conn
+        was = pane.annotated
         try:
-            with transaction(conn):
-                speaker_id, about_ids, created = self._claim_actors(form)
-                claim = service.create_claim(conn, article_id, seen.start, seen.end,
-                                             speaker_id=speaker_id, about_ids=about_ids,
-                                             status=form.status, note=form.note, seen=seen)
+            saved = service.save_claim(pane.news.conn, article_id, seen.start, seen.end,
+                                       claim_fields(form), seen=seen)
         except service.USER_ERRORS as exc:
             pane.say(f"The claim was not saved: {exc}", "error")
             return
+        claim, created = saved.claim, saved.actors_changed
         pane.view.clear_selection()
         self._put(claim)
         pane.stored(actors_changed=created, was_annotated=was)
@@ -232,19 +217,14 @@ class Annotator:
     def _update_claim(self, claim_id: int, form: ClaimForm | None) -> None:
         if form is None:
             return
-        pane, conn = self.pane, self.pane.news.conn
+        pane = self.pane
         try:
-            with transaction(conn):
-                speaker_id, about_ids, created = self._claim_actors(form)
-                service.set_claim_actors(conn, claim_id, speaker_id=speaker_id,
-                                         about_ids=about_ids)
-                service.set_status(conn, claim_id, form.status)
-                claim = service.set_note(conn, claim_id, form.note)
+            saved = service.edit_claim(pane.news.conn, claim_id, claim_fields(form))
         except service.USER_ERRORS as exc:
             pane.say(f"The claim was not changed: {exc}", "error")
             return
-        self._put(claim)
-        pane.stored(actors_changed=created)
+        self._put(saved.claim)
+        pane.stored(actors_changed=saved.actors_changed)
 
     # --- actors ---------------------------------------------------------------------------
     def tag_actor(self) -> None:

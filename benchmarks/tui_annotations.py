@@ -82,7 +82,7 @@ async def session(db: Path, opens: int, steps: int, claims: int) -> dict:
     """Open the article, step the cursor, make claims; returns the figures."""
     from tui_bench import PaintProbe, app_with_screen
 
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.main_screen import MainScreen
 
     class TimedScreen(MainScreen):
         marks_at = 0.0

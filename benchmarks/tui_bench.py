@@ -61,7 +61,7 @@ def child_first_paint(db: Path, config: Path, out: Path) -> None:
     """Run the app; at the first frame that shows the article list, record the time and exit."""
     from newsreader.config import Settings
     from newsreader.tui.app import NewsReaderApp
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.main_screen import MainScreen
 
     class Probe(NewsReaderApp):
         painted = False
@@ -120,7 +120,7 @@ async def session(db: Path, steps: int) -> dict:
     """Open the big article, step the cursor, search; returns the figures."""
     from newsreader.store import connect, views
     from newsreader.tui.panes.articles import ArticlesPane
-    from newsreader.tui.screens.main import MainScreen
+    from newsreader.tui.main_screen import MainScreen
 
     class TimedScreen(MainScreen):
         """Records when loaded lists were put on screen (the search results arrive so: a

@@ -23,7 +23,7 @@ from newsreader.safety import clean_text, is_safe_link
 from newsreader.store import connect
 from newsreader.tui import commands
 from newsreader.tui.actor_cache import ActorCache
-from newsreader.tui.screens.main import MainScreen
+from newsreader.tui.main_screen import MainScreen
 
 STYLE_FILES = ("app.tcss", "reader.tcss", "dialogs.tcss", "actors.tcss")
 _PANE_SCOPES = ("feeds", "articles", "reader")

@@ -6,12 +6,14 @@ import gc
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 from textual import work
 from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -41,7 +43,7 @@ class NewsReaderApp(App[None]):
     TITLE = "newsreader"
 
     def __init__(self, db_path: Path, settings: Settings, config_path: Path) -> None:
-        super().__init__(css_path=style_paths())
+        super().__init__(css_path=[*style_paths()])  # a list of Textual's (invariant) type
         start_helpers()  # before run() hands sys.stderr to Textual: see its docstring
         self.db_path = Path(db_path)
         self.settings = settings
@@ -55,14 +57,14 @@ class NewsReaderApp(App[None]):
         else:
             settings.warnings.append(f"unknown theme {settings.ui.theme!r}; using {self.theme}")
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         """The three-pane screen."""
         return MainScreen()
 
     @property
     def main(self) -> MainScreen:
         """The main screen (always at the bottom of the stack)."""
-        return self.screen_stack[0]  # type: ignore[return-value]
+        return cast(MainScreen, self.screen_stack[0])
 
     def on_mount(self) -> None:
         """Apply the keymap, report config problems, start saving theme changes."""
@@ -84,10 +86,10 @@ class NewsReaderApp(App[None]):
         except OSError as exc:
             self.notify_text(f"Could not save the theme: {exc}", "error")
 
-    def notify_text(self, message: str, severity: str = "information") -> None:
+    def notify_text(self, message: str, severity: SeverityLevel = "information") -> None:
         """Notify with plain text: markup off and control characters removed (thread-safe)."""
         self.notify(clean_text(message, multiline=True), markup=False,
-                    severity=severity)  # type: ignore[arg-type]
+                    severity=severity)
 
     def open_link(self, url: str) -> None:
         """Open ``url`` in the browser if it is an http(s) link; say so otherwise."""
@@ -118,7 +120,7 @@ class NewsReaderApp(App[None]):
         self.conn.close()
         gc.unfreeze()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's commands (theme, quit, …) and every newsreader action."""
         yield from super().get_system_commands(screen)
         if not isinstance(screen, MainScreen):
@@ -161,6 +163,6 @@ class NewsReaderApp(App[None]):
         self.call_later(self.run_action, action, node)
 
 
-def make_app(db_path: Path, settings: Settings, config_path: Path) -> App:
+def make_app(db_path: Path, settings: Settings, config_path: Path) -> App[None]:
     """Build the TUI (the CLI calls ``make_app(...).run()``)."""
     return NewsReaderApp(db_path, settings, config_path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 SCOPES = ("feeds", "articles", "reader", "panel", "global", "dialog", "help", "confirm", "editor")
 """Where commands apply: a pane (bound on that pane's widget), the reader's annotations
@@ -439,7 +439,7 @@ def _binding(command: Command, action: str) -> Binding:
     )
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     """Textual bindings for the widget (or screen) of ``scope``, each carrying its command
     id for the keymap; a pane's own actions (``pane.…``) are bound on the pane instead."""
     return [
@@ -447,7 +447,7 @@ def bindings(scope: str) -> list[Binding]:
     ]
 
 
-def pane_bindings(*scopes: str) -> list[Binding]:
+def pane_bindings(*scopes: str) -> list[BindingType]:
     """Bindings of the pane holding ``scopes``' widgets: its own actions, each once."""
     chosen = {
         c.id: c for scope in scopes for c in in_scope(scope) if c.keys and c.action.startswith(PANE)

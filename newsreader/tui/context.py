@@ -6,6 +6,8 @@ import sqlite3
 from pathlib import Path
 from typing import Protocol
 
+from textual.notifications import SeverityLevel
+
 from newsreader.config import Settings
 from newsreader.tui.actor_cache import ActorCache
 
@@ -19,7 +21,7 @@ class NewsApp(Protocol):
     """The UI thread's connection (short queries only; workers open their own)."""
     actor_cache: ActorCache
 
-    def notify_text(self, message: str, severity: str = "information") -> None:
+    def notify_text(self, message: str, severity: SeverityLevel = "information") -> None:
         """Notify with plain text (thread-safe)."""
 
     def open_link(self, url: str) -> None:

@@ -21,7 +21,7 @@ class ListLoaded(Message):
     """Which request this answers; older answers are dropped."""
     source: Source
     unread_only: bool
-    ids: array
+    ids: array[int]
     rows: list[FeedRow] | None
     keep_id: int | None
     """The article to keep the cursor on (its screen row is kept too)."""

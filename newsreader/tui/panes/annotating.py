@@ -8,6 +8,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Protocol
 
+from textual.notifications import SeverityLevel
+
 from newsreader.annotations import service
 from newsreader.annotations.actors import NameGuess, guess_name, name_span_at
 from newsreader.annotations.anchoring import Anchor, make_anchor
@@ -53,7 +55,7 @@ class Reader(Protocol):
     def annotated(self) -> bool:
         """Does the open article carry annotations or notes?"""
 
-    def say(self, message: str, severity: str = "information") -> None:
+    def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """One line for the user."""
 
     def show_marks(self) -> None:

@@ -7,8 +7,10 @@ results first. Enter on an article asks for it in the reader (:class:`ArticleCho
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from rich.text import Text
@@ -95,7 +97,7 @@ class ArticlesPane(Pane):
 
     @property
     def list(self) -> ArticleList:
-        """The article rows."""
+        """The article rows (so in this class body the builtin is ``builtins.list``)."""
         return self.query_one(ArticleList)
 
     @property
@@ -104,7 +106,7 @@ class ArticlesPane(Pane):
         return self.query_one(SearchBar).has_focus
 
     # --- what the feeds pane tells ---------------------------------------------------------
-    def know_feeds(self, rows: list[views.FeedRow]) -> None:
+    def know_feeds(self, rows: builtins.list[views.FeedRow]) -> None:
         """Feed and saved-search names, for the list's feed column and its title."""
         self._feed_names = {row.source.feed_id: (row.label, row.where) for row in rows
                             if row.where and row.source.feed_id is not None}
@@ -113,7 +115,7 @@ class ArticlesPane(Pane):
         self.list.places = {feed_id: where for feed_id, (_, where) in self._feed_names.items()}
         self.show_heading()
 
-    def fetch_rows(self, ids: list[int]) -> dict[int, Article]:
+    def fetch_rows(self, ids: Sequence[int]) -> dict[int, Article]:
         """Rows for the list's pages (UI thread, its own connection); a feed whose title
         another feed shares is named as in the feeds pane ("Daily News · nytimes")."""
         rows = article_store.articles_by_ids(self.news.conn, ids)
@@ -124,7 +126,7 @@ class ArticlesPane(Pane):
                 if article.feed_id in named else article for key, article in rows.items()}
 
     # --- loading --------------------------------------------------------------------------
-    def show_now(self, source: views.Source, unread_only: bool, ids: array,
+    def show_now(self, source: views.Source, unread_only: bool, ids: array[int],
                  keep_id: int | None = None) -> None:
         """Show ids read already (start-up's first screen, before any worker)."""
         self.list.show(ids, source, unread_only, keep_id)

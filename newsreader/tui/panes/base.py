@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from textual.containers import Vertical
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from newsreader.safety import clean_line
@@ -32,7 +33,7 @@ class Pane(Vertical):
         """The app's store, settings, actor cache and plain-text notifications."""
         return cast(NewsApp, self.app)
 
-    def say(self, message: str, severity: str = "information") -> None:
+    def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """One line for the user, as plain text (thread-safe)."""
         self.news.notify_text(message, severity)
 

@@ -9,6 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
+from textual.notifications import SeverityLevel
 from textual.worker import Worker
 
 from newsreader import paths
@@ -40,7 +41,7 @@ class Host(Protocol):
     def news(self) -> NewsApp:
         """The store and settings."""
 
-    def say(self, message: str, severity: str = "information") -> None:
+    def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """One line for the user."""
 
     def run_worker(self, work: Any, *, thread: bool = ..., group: str = ...,

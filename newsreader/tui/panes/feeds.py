@@ -7,6 +7,7 @@ removing and marking a feed read. Moving its cursor asks for that feed's article
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -53,7 +54,7 @@ class FeedsPane(Pane):
 
     @property
     def list(self) -> FeedList:
-        """The feed rows."""
+        """The feed rows (so in this class body the builtin is ``builtins.list``)."""
         return self.query_one(FeedList)
 
     @property
@@ -62,7 +63,7 @@ class FeedsPane(Pane):
         return self.list.current
 
     # --- rows -----------------------------------------------------------------------------
-    def set_rows(self, rows: list[views.FeedRow], keep_key: str | None = None) -> None:
+    def set_rows(self, rows: builtins.list[views.FeedRow], keep_key: str | None = None) -> None:
         """Show ``rows`` (keeping the cursor on ``keep_key`` or the current row)."""
         self.list.set_rows(rows, keep_key=keep_key)
         self.show_status()
@@ -129,7 +130,7 @@ class FeedsPane(Pane):
         self.post_message(self.Entered())
 
     # --- what refresh and "next unread" need ----------------------------------------------
-    def refresh_targets(self) -> list[int] | None:
+    def refresh_targets(self) -> builtins.list[int] | None:
         """The feeds ``r`` refreshes: the selected one, a folder's, or all (None)."""
         row = self.current
         if row is None or row.source.kind not in ("feed", "folder"):

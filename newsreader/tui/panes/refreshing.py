@@ -13,6 +13,7 @@ from textual import work
 from textual.message import Message
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from newsreader.models import RefreshProgress
 from newsreader.safety import clean_line
 from newsreader.tui.context import NewsApp
 from newsreader.tui.messages import RefreshFinished, RefreshProgressed
@@ -67,10 +68,14 @@ class Refresher(RefreshBar):
         from newsreader.feeds.refresh import refresh
 
         worker = get_current_worker()
+
+        def progressed(progress: RefreshProgress) -> None:
+            self.post_message(RefreshProgressed(progress))
+
         try:
             summary = refresh(
                 self.news.db_path, feed_ids, settings=self.news.settings.fetch,
-                on_progress=lambda progress: self.post_message(RefreshProgressed(progress)),
+                on_progress=progressed,
                 cancelled=lambda: worker.is_cancelled,
             )
         except Exception as exc:  # reported to the user; the UI must go on

@@ -355,8 +355,8 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
                 keys.setdefault(item.binding.tooltip or item.binding.description,
                                 []).append(shown)
         text = Text("Keys for Actors\n\n", style="bold")
-        for description, shown in keys.items():
-            text.append(f"  {' '.join(dict.fromkeys(shown)):<18}", style="bold")
+        for description, displays in keys.items():
+            text.append(f"  {' '.join(dict.fromkeys(displays)):<18}", style="bold")
             text.append(description + "\n")
         text.append("\nTyping a name filters the actors; enter on a claim or mention opens"
                     " its article there.\n", style="dim")

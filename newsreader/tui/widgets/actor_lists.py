@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Size
 from textual.strip import Strip
@@ -34,14 +34,14 @@ LIST_KEYS: dict[str, tuple[str, str] | None] = {
 the registry's."""
 
 
-def command_bindings(spec: dict[str, tuple[str, str] | None]) -> list[Binding]:
+def command_bindings(spec: dict[str, tuple[str, str] | None]) -> list[BindingType]:
     """Bindings for registry commands (same ids, so ``[keymap]`` rebinds them here too).
 
     Args:
         spec: command id -> ``(footer, description)`` to use here, or None for the
             registry's; an empty footer hides the key from the footer.
     """
-    found = []
+    found: list[BindingType] = []
     for command_id, own in spec.items():
         command = commands.command(command_id)
         footer, description = own or (command.footer, command.description)

@@ -44,7 +44,7 @@ class ArticleList(LineList):
     def __init__(self, fetch: Fetch, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._fetch = fetch
-        self.ids: array = array("q")
+        self.ids: array[int] = array("q")
         self.source: Source | None = None
         self.unread_only = False
         self.places: dict[int, str] = {}
@@ -83,7 +83,7 @@ class ArticleList(LineList):
             self._pages.move_to_end(number)
         return page.get(self.ids[index])
 
-    def show(self, ids: array, source: Source, unread_only: bool,
+    def show(self, ids: array[int], source: Source, unread_only: bool,
              keep_id: int | None = None) -> None:
         """Replace the rows; on the same source, keep the kept article on its screen row."""
         same = source == self.source and unread_only == self.unread_only
@@ -101,11 +101,16 @@ class ArticleList(LineList):
         self.scroll_to_cursor()
         self.refresh()
 
-    def patch(self, article_id: int, **changes: object) -> Article | None:
-        """Change a cached row (e.g. ``is_read=True``) and redraw it; returns the new row."""
+    def patch(self, article_id: int, *, is_read: bool | None = None,
+              is_starred: bool | None = None) -> Article | None:
+        """Change a cached row's read or starred flag (None: keep it) and redraw it;
+        returns the new row."""
         for page in self._pages.values():
             if article_id in page:
-                page[article_id] = replace(page[article_id], **changes)  # type: ignore[arg-type]
+                row = page[article_id]
+                page[article_id] = replace(
+                    row, is_read=row.is_read if is_read is None else is_read,
+                    is_starred=row.is_starred if is_starred is None else is_starred)
                 index = self.index_of(article_id)
                 if index is not None:
                     self.refresh_row(index)

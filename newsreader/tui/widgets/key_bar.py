@@ -9,10 +9,12 @@ re-renders one line, and only when the keys shown actually changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -86,7 +88,7 @@ class KeyBar(Widget, can_focus=False):
         """Stop following them."""
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, screen: Screen) -> None:
+    def _bindings_changed(self, screen: Screen[Any]) -> None:
         if screen is not self.screen:
             return
         active = screen.active_bindings
@@ -95,7 +97,7 @@ class KeyBar(Widget, can_focus=False):
             self.items, self.palette = items, palette
             self.refresh()
 
-    def _collect(self, active: dict) -> tuple[KeyItem, ...]:  # type: ignore[type-arg]
+    def _collect(self, active: dict[str, ActiveBinding]) -> tuple[KeyItem, ...]:
         """One item per action with a shown binding, first binding first."""
         seen: set[str] = set()
         items = []
@@ -107,7 +109,7 @@ class KeyBar(Widget, can_focus=False):
                                  binding.description, enabled))
         return tuple(items)
 
-    def _palette(self, active: dict) -> KeyItem | None:  # type: ignore[type-arg]
+    def _palette(self, active: dict[str, ActiveBinding]) -> KeyItem | None:
         found = active.get(self.app.COMMAND_PALETTE_BINDING)
         if not self.app.ENABLE_COMMAND_PALETTE or found is None:
             return None

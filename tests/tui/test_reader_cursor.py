@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widget import Widget
 from tui_helpers import (
     char_style,
     component_style,
@@ -146,6 +147,22 @@ async def test_a_mouse_drag_selects(small_store: Path, tmp_path: Path):
         assert reader.text[slice(*reader.selection)] == "paragraph"
         await pilot.click("#reader", offset=(left, top))
         assert reader.selection is None and reader.cursor == 0
+
+
+async def test_the_selection_anchor_leaves_textual_anchor_alone(small_store: Path,
+                                                                tmp_path: Path):
+    """The reader's selection start once shadowed Textual's ``Widget.anchor()`` method
+    with an int; it is ``selection_anchor`` and the method is still callable."""
+    app = make_app(small_store, tmp_path)
+    async with run(app) as pilot:
+        reader = await opened(pilot, app)
+        await pilot.press("v", "E")
+        assert reader.selection_anchor == 0
+        assert reader.text[slice(*reader.selection)] == "First"
+        assert reader.anchor.__func__ is Widget.anchor  # a method, not the offset
+        reader.anchor(False)  # Textual's own: (un)anchor the scroll to the end
+        await pilot.pause()
+        assert reader.text[slice(*reader.selection)] == "First"
 
 
 async def test_lines_and_pages_keep_the_cursor_on_screen(long_store: Path, tmp_path: Path):

@@ -18,7 +18,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.safety import clean_url, is_safe_link
@@ -39,7 +38,7 @@ REMEMBERED = 500
 """Articles whose reading position the reader keeps for this session."""
 
 
-class ArticleView(ReaderInput, ScrollView, can_focus=True):
+class ArticleView(ReaderInput, can_focus=True):
     """Scrollable article text with a text cursor, a selection and styled spans."""
 
     BINDINGS = commands.bindings("reader")
@@ -62,7 +61,7 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
         self.links: tuple[str, ...] = ()
         self.cursor = 0
         """The text cursor: an offset into :attr:`text`."""
-        self.anchor: int | None = None
+        self.selection_anchor: int | None = None
         """Where the selection started (it runs from here to the cursor, cursor excluded)."""
         self.visual = False
         """Visual mode: plain motions extend the selection."""
@@ -90,19 +89,19 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
         line and cursor, as when it was last shown), else at the top.
         """
         self.remember_position()
-        if offset is None:
-            offset, cursor = self._positions.get(article_id, (0, cursor)) \
-                if article_id is not None else (0, cursor)
+        top = 0 if offset is None else offset
+        if offset is None and article_id is not None:
+            top, cursor = self._positions.get(article_id, (0, cursor))
         self.article_id = article_id
         self.text = display_text(text)
         self.links = tuple(clean_url(link) for link in links)
-        self.cursor = max(0, min(offset if cursor is None else cursor, len(self.text)))
-        self.anchor, self.visual, self._goal = None, False, None
+        self.cursor = max(0, min(top if cursor is None else cursor, len(self.text)))
+        self.selection_anchor, self.visual, self._goal = None, False, None
         self.spans = SpanIndex()
         self._width = 0
         self._lines, self._starts = [], []  # wrapped now, or once the reader is shown
         self._cache.clear()
-        self._pending_top = max(0, min(offset, len(self.text)))
+        self._pending_top = max(0, min(top, len(self.text)))
         self._relayout()
         self._place()
         self.refresh()
@@ -196,9 +195,10 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected ``(start, end)`` offsets, or None."""
-        if self.anchor is None or self.anchor == self.cursor:
+        anchor = self.selection_anchor
+        if anchor is None or anchor == self.cursor:
             return None
-        return (min(self.anchor, self.cursor), max(self.anchor, self.cursor))
+        return (min(anchor, self.cursor), max(anchor, self.cursor))
 
     def visible_range(self) -> tuple[int, int]:
         """Offsets ``(start, end)`` of the text on screen."""
@@ -230,13 +230,13 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
     # --- cursor and selection -------------------------------------------------------------------
     def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
         """Put the cursor at ``offset``; ``extend`` (or visual mode) grows the selection."""
-        old_cursor, old_anchor = self.cursor, self.anchor
+        old_cursor, old_anchor = self.cursor, self.selection_anchor
         offset = max(0, min(offset, len(self.text)))
         if extend or self.visual:
-            if self.anchor is None:
-                self.anchor = old_cursor
+            if self.selection_anchor is None:
+                self.selection_anchor = old_cursor
         else:
-            self.anchor = None
+            self.selection_anchor = None
         if not keep_goal:
             self._goal = None
         self.cursor = offset
@@ -245,8 +245,8 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
 
     def select(self, start: int, end: int) -> None:
         """Select ``text[start:end]`` (the cursor goes to its end)."""
-        old_cursor, old_anchor = self.cursor, self.anchor
-        self.anchor = max(0, min(start, len(self.text)))
+        old_cursor, old_anchor = self.cursor, self.selection_anchor
+        self.selection_anchor = max(0, min(start, len(self.text)))
         self.cursor = max(0, min(end, len(self.text)))
         self._goal = None
         self._refresh_changes(old_cursor, old_anchor)
@@ -254,9 +254,9 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
 
     def clear_selection(self) -> bool:
         """Drop the selection and leave visual mode; False when there was nothing to drop."""
-        had = self.anchor is not None or self.visual
-        old_anchor = self.anchor
-        self.anchor, self.visual = None, False
+        had = self.selection_anchor is not None or self.visual
+        old_anchor = self.selection_anchor
+        self.selection_anchor, self.visual = None, False
         self._refresh_changes(self.cursor, old_anchor)
         return had
 
@@ -282,8 +282,8 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
         """Redraw the lines between the old and new cursor, and a dropped/new selection."""
         self._selection_changed()
         points = [old_cursor, self.cursor]
-        if old_anchor != self.anchor:
-            points += [p for p in (old_anchor, self.anchor) if p is not None]
+        if old_anchor != self.selection_anchor:
+            points += [p for p in (old_anchor, self.selection_anchor) if p is not None]
             points += [old_cursor, self.cursor]
         if not self._lines:
             return
@@ -318,11 +318,11 @@ class ArticleView(ReaderInput, ScrollView, can_focus=True):
 
     def on_focus(self) -> None:
         """The cursor looks different with the focus."""
-        self._refresh_changes(self.cursor, self.anchor)
+        self._refresh_changes(self.cursor, self.selection_anchor)
 
     def on_blur(self) -> None:
         """See :meth:`on_focus`."""
-        self._refresh_changes(self.cursor, self.anchor)
+        self._refresh_changes(self.cursor, self.selection_anchor)
 
     def render_line(self, y: int) -> Strip:
         """Draw screen line ``y``: a wrapped text line, a reference line, or blank."""

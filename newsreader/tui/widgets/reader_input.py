@@ -1,31 +1,70 @@
 """The reader's keys and mouse: cursor motions, visual selection, drag selection.
 
-A mixin of :class:`~newsreader.tui.widgets.reader.ArticleView`, kept apart so the widget
-file stays about drawing; every motion ends in ``move_to`` (or ``select``), which redraws
-only the lines that changed and keeps the cursor on screen.
+The base class of :class:`~newsreader.tui.widgets.reader.ArticleView`, kept apart so the
+widget file stays about drawing; every motion ends in ``move_to`` (or ``select``), which
+redraws only the lines that changed and keeps the cursor on screen. The state and the few
+primitives it works with are declared here and provided by the view (this module does not
+import it, so the two do not import each other).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.cells import get_character_cell_size
 from textual.actions import SkipAction
 from textual.events import MouseDown, MouseMove, MouseUp
+from textual.scroll_view import ScrollView
 
+from newsreader.annotations.sentences import sentence_at
 from newsreader.tui.widgets import reader_model as model
 
-if TYPE_CHECKING:
-    from newsreader.tui.widgets.reader import ArticleView
 
-    _Base = ArticleView
-else:
-    _Base = object
-
-
-class ReaderInput(_Base):
+class ReaderInput(ScrollView):
     """Motions (char, word, word end, sentence, paragraph, line, page, document),
     selection (v, shift+arrows, S, V, escape) and mouse selection."""
+
+    # --- what the view provides -----------------------------------------------------------------
+    text: str
+    """The article's canonical text."""
+    cursor: int
+    """The text cursor: an offset into :attr:`text`."""
+    selection_anchor: int | None
+    """Where the selection started (it runs from here to the cursor, cursor excluded)."""
+    visual: bool
+    """Visual mode: plain motions extend the selection."""
+    _goal: int | None
+    """The column vertical motions aim for."""
+    _lines: list[tuple[int, int]]
+    """``(start, end)`` offsets of the wrapped lines."""
+    _dragging: bool
+
+    def line_of(self, offset: int) -> int:
+        """The visual line holding ``offset`` (the view's)."""
+        raise NotImplementedError
+
+    @property
+    def top_offset(self) -> int:
+        """Offset of the first character on the top visible line (the view's)."""
+        raise NotImplementedError
+
+    def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
+        """Put the cursor at ``offset``, growing the selection if asked (the view's)."""
+        raise NotImplementedError
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``text[start:end]`` (the view's)."""
+        raise NotImplementedError
+
+    def clear_selection(self) -> bool:
+        """Drop the selection; False when there was nothing to drop (the view's)."""
+        raise NotImplementedError
+
+    def _refresh_changes(self, old_cursor: int, old_anchor: int | None) -> None:
+        """Redraw what a cursor or selection change touched (the view's)."""
+        raise NotImplementedError
+
+    def _scroll_y(self, y: int) -> None:
+        """Scroll to visual line ``y`` at once (the view's)."""
+        raise NotImplementedError
 
     # --- keys: motions ------------------------------------------------------------------------
     def _target(self, unit: str, count: int) -> int:
@@ -51,7 +90,7 @@ class ReaderInput(_Base):
         if not self._lines:
             return
         top, height = self.scroll_offset.y, max(1, self.scrollable_content_region.height)
-        if not top <= self.line_of(self.cursor) < top + height and self.anchor is None:
+        if not top <= self.line_of(self.cursor) < top + height and self.selection_anchor is None:
             self.cursor = self.top_offset
 
     def action_move(self, unit: str, count: int) -> None:
@@ -96,13 +135,13 @@ class ReaderInput(_Base):
             self.clear_selection()
             return
         self.visual = True
-        old = self.anchor
-        self.anchor = self.cursor
+        old = self.selection_anchor
+        self.selection_anchor = self.cursor
         self._refresh_changes(self.cursor, old)
 
     def action_select_sentence(self) -> None:
         """S: select the sentence under the cursor."""
-        self.select(*model.sentence_at(self.text, self.cursor))
+        self.select(*sentence_at(self.text, self.cursor))
 
     def action_select_paragraph(self) -> None:
         """V: select the paragraph under the cursor."""
@@ -147,7 +186,7 @@ class ReaderInput(_Base):
         offset = self.offset_at(where.x, max(0, where.y))
         if offset is None:
             offset = len(self.text)
-        anchor = self.anchor if self.anchor is not None else self.cursor
+        anchor = self.selection_anchor if self.selection_anchor is not None else self.cursor
         if offset >= anchor:
             offset = min(offset + 1, len(self.text))
         self.move_to(offset, extend=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from newsreader.annotations.actors import ActorMatch
 from newsreader.models import Annotation, Note
-from newsreader.tui.widgets.reader_model import Span, SpanIndex
+from newsreader.tui.spans import Span, SpanIndex
 
 _QUOTE = 160
 """Characters of a quote kept for a panel row (the row is cut to the panel's width)."""

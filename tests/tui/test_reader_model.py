@@ -5,9 +5,9 @@ from __future__ import annotations
 from newsreader.annotations.actors import ActorMatch, ActorMatcher
 from newsreader.models import Annotation, Note, Snapshot
 from newsreader.tui.marks import ArticleMarks, panel_rows
+from newsreader.tui.spans import Span, SpanIndex
 from newsreader.tui.suggest import filter_actors, full_name, nearby_choices
 from newsreader.tui.widgets import reader_model as model
-from newsreader.tui.widgets.reader_model import Span, SpanIndex
 
 SAMPLE = ("US President Donald Trump and Colombian President Gustavo Petro spoke by phone.\n\n"
           "Trump described the conversation as constructive, saying Petro reached out. "

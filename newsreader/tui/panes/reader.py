@@ -29,11 +29,11 @@ from newsreader.tui.messages import MarksLoaded, NamesFound, StartupDone, StoreC
 from newsreader.tui.panes.annotating import Annotator
 from newsreader.tui.panes.base import Pane
 from newsreader.tui.panes.exporting import Exporter
+from newsreader.tui.spans import Span
 from newsreader.tui.widgets.annotation_panel import AnnotationPanel
 from newsreader.tui.widgets.article_header import ArticleHeader
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.reader import ArticleView
-from newsreader.tui.widgets.reader_model import Span
 
 NEEDS_ARTICLE = frozenset({"claim", "tag_actor", "highlight", "note", "toggle_panel",
                            "next_annotation", "previous_annotation", "delete_annotation",

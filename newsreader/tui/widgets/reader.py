@@ -22,8 +22,8 @@ from textual.strip import Strip
 
 from newsreader.safety import clean_url, is_safe_link
 from newsreader.tui import commands
+from newsreader.tui.spans import Span, SpanIndex
 from newsreader.tui.widgets.reader_input import ReaderInput
-from newsreader.tui.widgets.reader_model import Span, SpanIndex
 from newsreader.tui.widgets.wrap import display_text, wrap
 
 MEASURE = 88

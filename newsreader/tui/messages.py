@@ -5,12 +5,17 @@ from __future__ import annotations
 import threading
 from array import array
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from newsreader.models import RefreshProgress
 from newsreader.store.views import FeedRow, Source
+from newsreader.tui.marks import ArticleMarks
+
+if TYPE_CHECKING:  # imported by the workers that need them, when they run
+    from newsreader.feeds.refresh import RefreshSummary
+    from newsreader.feeds.subscribe import SubscribeResult
 
 
 @dataclass
@@ -46,17 +51,17 @@ class RefreshProgressed(Message):
 class RefreshFinished(Message):
     """A refresh ended (also when cancelled)."""
 
-    summary: Any
-    """The :class:`newsreader.feeds.refresh.RefreshSummary`, or None when it failed."""
+    summary: RefreshSummary | None
+    """What the refresh did, or None when it failed."""
     error: str = ""
     """Why it failed (when ``summary`` is None)."""
 
 
 @dataclass
 class FeedSubscribed(Message):
-    """A feed was added; ``result`` is a ``SubscribeResult``."""
+    """A feed was added."""
 
-    result: Any
+    result: SubscribeResult
 
 
 @dataclass
@@ -70,11 +75,11 @@ class StoreChanged(Message):
 
 @dataclass
 class MarksLoaded(Message):
-    """An article's annotations, notes and found actors (``marks`` is an ArticleMarks)."""
+    """An article's annotations, notes and found actors."""
 
     token: int
     """Which load this answers; older answers are dropped."""
-    marks: Any
+    marks: ArticleMarks
     shown: threading.Event = field(default_factory=threading.Event)
     """Set once the marks are painted (or dropped): the worker waits for it before its
     slower, less urgent work so that work does not hold the GIL during the paint."""

@@ -6,8 +6,9 @@ service in one small transaction and updates the marks in place.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Protocol
+from typing import Protocol
 
+from textual.app import App
 from textual.notifications import SeverityLevel
 
 from newsreader.annotations import service
@@ -36,7 +37,7 @@ class Reader(Protocol):
     marks: ArticleMarks | None
 
     @property
-    def app(self) -> Any:
+    def app(self) -> App[object]:
         """The running app (to push dialogs)."""
 
     @property

@@ -5,10 +5,12 @@ worker; the written path goes on the clipboard and a short line says what happen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
+from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.worker import Worker
 
@@ -34,7 +36,7 @@ class Host(Protocol):
     article: Article | None
 
     @property
-    def app(self) -> Any:
+    def app(self) -> App[object]:
         """The running app (dialogs, clipboard)."""
 
     @property
@@ -44,8 +46,8 @@ class Host(Protocol):
     def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """One line for the user."""
 
-    def run_worker(self, work: Any, *, thread: bool = ..., group: str = ...,
-                   exit_on_error: bool = ..., description: str = ...) -> Worker[Any]:
+    def run_worker(self, work: Callable[[], None], *, thread: bool = ..., group: str = ...,
+                   exit_on_error: bool = ..., description: str = ...) -> Worker[None]:
         """Textual's worker start."""
 
 

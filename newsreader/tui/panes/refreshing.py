@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.message import Message
@@ -19,6 +19,9 @@ from newsreader.tui.context import NewsApp
 from newsreader.tui.messages import RefreshFinished, RefreshProgressed
 from newsreader.tui.widgets.bars import RefreshBar
 from newsreader.wording import plural
+
+if TYPE_CHECKING:  # the refresh itself is imported by its worker, when it runs
+    from newsreader.feeds.refresh import RefreshSummary
 
 RELOAD_EVERY = 1.0
 """Seconds between list reloads while a refresh brings new articles."""
@@ -34,8 +37,8 @@ class Refresher(RefreshBar):
     class Done(Message):
         """The refresh ended (finished, cancelled or failed)."""
 
-        summary: Any
-        """The :class:`newsreader.feeds.refresh.RefreshSummary`, or None when it failed."""
+        summary: RefreshSummary | None
+        """What the refresh did, or None when it failed."""
 
     def __init__(self) -> None:
         super().__init__(id="refresh-bar")

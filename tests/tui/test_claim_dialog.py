@@ -13,7 +13,16 @@ from pathlib import Path
 
 import pytest
 from textual.screen import ModalScreen
-from tui_helpers import flat, make_app, open_sample, run, screen_text, settle, widget_text
+from tui_helpers import (
+    DISPUTED,
+    flat,
+    make_app,
+    open_sample,
+    run,
+    screen_text,
+    settle,
+    widget_text,
+)
 
 from newsreader.store import connect
 from newsreader.store.actors import add_actor
@@ -297,3 +306,20 @@ async def test_editing_a_claim_keeps_its_actors_and_adds_a_typed_one(annotated: 
                    " JOIN annotations n ON n.id = a.annotation_id"
                    " WHERE n.exact LIKE 'Trump described%'"))
     assert about_names == ["Colombia", "Gustavo Petro"]
+
+
+async def test_the_status_keys_start_from_the_claims_status(annotated: Path, tmp_path: Path):
+    """Editing the disputed claim: right then enter picks the next status, false (they
+    started from unverified, so the same keys picked supported)."""
+    app = make_app(annotated, tmp_path)
+    async with run(app) as pilot:
+        await open_sample(pilot, app)
+        await pilot.press("a", "j", "enter")
+        await settle(pilot, app)
+        assert "Edit claim" in screen_text(app) and "(•) disputed" in screen_text(app)
+        await pilot.press("tab", "tab", "right", "enter")
+        assert "(•) false" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+    assert rows(annotated, "SELECT status FROM annotations WHERE exact = ?",
+                DISPUTED) == [("false",)]

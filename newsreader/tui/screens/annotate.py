@@ -159,9 +159,14 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
         return ActorChoice(clean_line(name), actor_id=actor_id)
 
     def on_mount(self) -> None:
-        """Start in the speaker's name box (tab goes field to field, not to the box)."""
+        """Start in the speaker's name box (tab goes field to field, not to the box); the
+        status keys start from the claim's status (Textual's start from the first)."""
         self.query_one("#claim-dialog").can_focus = False
         self.query_one("#speaker", ActorPicker).input.focus()
+        status = self.initial.status if self.initial else CLAIM_STATUSES[0]
+        radio = self.query_one("#status", RadioSet)
+        for _ in range(CLAIM_STATUSES.index(status) if status in CLAIM_STATUSES else 0):
+            radio.action_next_button()
 
     def on_actor_picker_picked(self, event: ActorPicker.Picked) -> None:
         """Enter in the speaker's box moves on to "about"."""

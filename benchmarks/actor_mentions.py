@@ -50,18 +50,24 @@ def main() -> int:
         copy = Path(folder) / "store.db"
         shutil.copy(source, copy)
         conn = connect(copy)
-        timed("first refresh, no actors (stamps every article)",
-              lambda: mentions.refresh_name_matches(conn))
+        timed(
+            "first refresh, no actors (stamps every article)",
+            lambda: mentions.refresh_name_matches(conn),
+        )
         trump = add_actor(conn, "Donald Trump", "person", ["Trump"])
         add_actor(conn, "Gustavo Petro", "person", ["Petro"])
         add_actor(conn, "Nicolás Maduro", "person")
         rare = add_actor(conn, "Rare Topic", "other", ["topic1234"])
-        timed("refresh after 4 actors (scans ~every article)",
-              lambda: mentions.refresh_name_matches(conn))
+        timed(
+            "refresh after 4 actors (scans ~every article)",
+            lambda: mentions.refresh_name_matches(conn),
+        )
         timed("refresh, nothing changed", lambda: mentions.refresh_name_matches(conn))
         timed("actor_summaries (actors screen, CLI)", lambda: mentions.actor_summaries(conn))
-        timed("actor_activity, Trump (~every article)",
-              lambda: mentions.actor_activity(conn, trump.id))
+        timed(
+            "actor_activity, Trump (~every article)",
+            lambda: mentions.actor_activity(conn, trump.id),
+        )
         timed("actor_activity, a rare name", lambda: mentions.actor_activity(conn, rare.id))
         add_alias(conn, rare.id, "topic99")
         timed("refresh after a rare alias", lambda: mentions.refresh_name_matches(conn))

@@ -54,9 +54,17 @@ def big_text(words: int = 50_000) -> str:
 
 def names(rng: random.Random, count: int) -> list[tuple[str, list[str]]]:
     """``count`` made-up people (name, aliases) plus the sample's real actors."""
-    real = [("Donald Trump", ["Trump"]), ("Gustavo Petro", ["Petro", "President Petro"]),
-            ("Nicolás Maduro", ["Maduro"]), ("Cilia Flores", []), ("Colombia", []),
-            ("Venezuela", []), ("Washington", []), ("Bogotá", []), ("United States", ["US"])]
+    real = [
+        ("Donald Trump", ["Trump"]),
+        ("Gustavo Petro", ["Petro", "President Petro"]),
+        ("Nicolás Maduro", ["Maduro"]),
+        ("Cilia Flores", []),
+        ("Colombia", []),
+        ("Venezuela", []),
+        ("Washington", []),
+        ("Bogotá", []),
+        ("United States", ["US"]),
+    ]
     made, seen = [], set()
     while len(made) < count - len(real):
         first = "".join(rng.choices(SYLLABLES, k=2)).title()
@@ -85,7 +93,7 @@ def edit(text: str, rng: random.Random, edits: int = 30) -> str:
         if kind == "insert":
             text = text[:at] + " An editor added this sentence." + text[at:]
         elif kind == "delete":
-            text = text[:at] + text[at + rng.randint(10, 300):]
+            text = text[:at] + text[at + rng.randint(10, 300) :]
         else:
             text = text[:at] + text[at:].replace(" the ", " a ", 1)
     return text
@@ -95,15 +103,17 @@ def setup(folder: Path, rng: random.Random) -> tuple[object, int, str]:
     conn = connect(folder / "bench.db")
     text = big_text()
     feed_id, _ = add_feed(conn, "https://example.org/feed.xml")
-    upsert_entries(conn, feed_id, [ParsedEntry(key="big", title="Big", text=text,
-                                               html="", published=1.0)])
+    upsert_entries(
+        conn, feed_id, [ParsedEntry(key="big", title="Big", text=text, html="", published=1.0)]
+    )
     article_id = conn.execute("SELECT id FROM articles").fetchone()[0]
     with transaction(conn):
         for name, aliases in names(rng, 5_000):
             conn.execute("INSERT INTO actors (name, kind) VALUES (?, 'person')", (name,))
             actor_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
-            conn.executemany("INSERT INTO actor_aliases VALUES (?, ?)",
-                             [(actor_id, a) for a in aliases])
+            conn.executemany(
+                "INSERT INTO actor_aliases VALUES (?, ?)", [(actor_id, a) for a in aliases]
+            )
     return conn, article_id, text
 
 
@@ -122,8 +132,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         conn, article_id, text = setup(Path(folder), rng)
         annotate(conn, article_id, text, rng, 2_000)
-        print(f"article: {len(text.split()):,} words, {len(text):,} chars; "
-              f"2,000 annotations; {len(actor_names(conn)):,} actor names and aliases")  # type: ignore[arg-type]
+        print(
+            f"article: {len(text.split()):,} words, {len(text):,} chars; "
+            f"2,000 annotations; {len(actor_names(conn)):,} actor names and aliases"
+        )  # type: ignore[arg-type]
 
         load, article = timed(lambda: get_article(conn, article_id))  # type: ignore[arg-type]
         spans, _ = timed(lambda: list_annotations(conn, article_id))  # type: ignore[arg-type]
@@ -131,16 +143,22 @@ def main() -> None:
         assert isinstance(matcher, ActorMatcher)
         scan, found = timed(lambda: matcher.find(text))
         sent, _ = timed(lambda: sentence_spans(text))
-        print(f"open: load article {load:.1f} ms, its annotations {spans:.1f} ms, "
-              f"build matcher {build:.1f} ms, match actors {scan:.1f} ms "
-              f"({len(found):,} mentions), sentences {sent:.1f} ms "  # type: ignore[arg-type]
-              f"-> total {load + spans + build + scan + sent:.1f} ms (budget 150)")
+        print(
+            f"open: load article {load:.1f} ms, its annotations {spans:.1f} ms, "
+            f"build matcher {build:.1f} ms, match actors {scan:.1f} ms "
+            f"({len(found):,} mentions), sentences {sent:.1f} ms "  # type: ignore[arg-type]
+            f"-> total {load + spans + build + scan + sent:.1f} ms (budget 150)"
+        )
         suggest, _ = timed(lambda: suggestions(text, matcher), repeat=3)
         print(f"suggestions over the article: {suggest:.1f} ms")
 
         start = text.index("Trump described", len(text) // 2)
-        claim, _ = timed(lambda: service.create_claim(
-            conn, article_id, start, start + 48, speaker_id=1, about_ids=[2]), repeat=11)  # type: ignore[arg-type]
+        claim, _ = timed(
+            lambda: service.create_claim(
+                conn, article_id, start, start + 48, speaker_id=1, about_ids=[2]
+            ),
+            repeat=11,
+        )  # type: ignore[arg-type]
         print(f"create a claim: {claim:.1f} ms (budget 50)")
 
         bench_reanchor(text, rng)
@@ -158,9 +176,11 @@ def bench_reanchor(text: str, rng: random.Random) -> None:
         anchors.append(make_anchor(text, start, end))
     paragraphs = text.split("\n\n")
     rng.shuffle(paragraphs)
-    cases = [("after 30 edits", edit(text, rng)),
-             ("after shuffling every paragraph", "\n\n".join(paragraphs)),
-             ("after a rewrite of every 'e' (worst case)", text.replace("e", "é"))]
+    cases = [
+        ("after 30 edits", edit(text, rng)),
+        ("after shuffling every paragraph", "\n\n".join(paragraphs)),
+        ("after a rewrite of every 'e' (worst case)", text.replace("e", "é")),
+    ]
     for label, new in cases:
         elapsed, placed = timed(lambda new=new: reanchor_all(anchors, new), repeat=3)
         how = Counter(p.how if p else "orphaned" for p in placed)  # type: ignore[union-attr]
@@ -176,9 +196,11 @@ def bench_reanchor_store(conn: object, article_id: int, text: str, rng: random.R
     began = time.perf_counter()
     report = service.reanchor_article(conn, article_id)  # type: ignore[arg-type]
     elapsed = (time.perf_counter() - began) * 1000
-    print(f"reanchor_article with {report.total:,} stored annotations: {elapsed:.0f} ms "
-          f"(moved {report.moved:,}, fuzzy {report.fuzzy}, orphaned {report.orphaned}, "
-          f"unchanged {report.unchanged:,})")
+    print(
+        f"reanchor_article with {report.total:,} stored annotations: {elapsed:.0f} ms "
+        f"(moved {report.moved:,}, fuzzy {report.fuzzy}, orphaned {report.orphaned}, "
+        f"unchanged {report.unchanged:,})"
+    )
 
 
 if __name__ == "__main__":

@@ -38,8 +38,10 @@ TARGETS = {"cold_ratio": 0.5, "warm_s": 1.5, "rss_mb": 150.0}
 def candidate_commands(config: Path) -> dict[str, str]:
     """The run_candidate.sh templates: newsreader's own CLI, run by this interpreter."""
     cli = f"{shlex.quote(sys.executable)} -m newsreader --db {{db}} --config {config}"
-    count = (f"{shlex.quote(sys.executable)} -c 'import sqlite3, sys; print(sqlite3.connect("
-             "sys.argv[1]).execute(\"select count(*) from articles\").fetchone()[0])' {db}")
+    count = (
+        f"{shlex.quote(sys.executable)} -c 'import sqlite3, sys; print(sqlite3.connect("
+        'sys.argv[1]).execute("select count(*) from articles").fetchone()[0])\' {db}'
+    )
     return {
         "--candidate-setup": f"{cli} import-opml {{opml}}",
         "--candidate-refresh": f"{cli} refresh --quiet",
@@ -53,16 +55,31 @@ def run_compare(args: argparse.Namespace, work: Path) -> Path:
     config = work / "config.toml"
     config.write_text(CONFIG, encoding="utf-8")
     out = work / "results"
-    cmd = [sys.executable, str(BENCH / "compare.py"), "--feeds", str(args.feeds),
-           "--items", str(args.items), "--latency-ms", str(args.latency_ms),
-           "--runs", str(args.runs), "--newsboat-threads", "16",
-           "--candidate-name", NAME, "--workdir", str(args.workdir), "--out", str(out)]
+    cmd = [
+        sys.executable,
+        str(BENCH / "compare.py"),
+        "--feeds",
+        str(args.feeds),
+        "--items",
+        str(args.items),
+        "--latency-ms",
+        str(args.latency_ms),
+        "--runs",
+        str(args.runs),
+        "--newsboat-threads",
+        "16",
+        "--candidate-name",
+        NAME,
+        "--workdir",
+        str(args.workdir),
+        "--out",
+        str(out),
+    ]
     if args.wait_idle:
         cmd += ["--wait-idle", str(args.wait_idle)]
     for option, template in candidate_commands(config).items():
         cmd += [option, template]
-    print(f"# newsreader runs with {config}: {CONFIG.strip().replace(chr(10), '; ')}",
-          flush=True)
+    print(f"# newsreader runs with {config}: {CONFIG.strip().replace(chr(10), '; ')}", flush=True)
     subprocess.run(cmd, check=False, cwd=ROOT)
     found = sorted(out.glob("*.json"))
     if not found:
@@ -84,8 +101,10 @@ def verdict(results: Path) -> list[str]:
         ("warm refresh (all 304)", ours.get("warm_wall_s"), TARGETS["warm_s"], " s"),
         ("peak RSS, cold", ours.get("cold_rss_mb"), TARGETS["rss_mb"], " MB"),
     ]
-    lines = [f"newsreader cold {ours['cold_wall_s']:.2f} s, newsboat (16 threads) cold "
-             f"{theirs['cold_wall_s']:.2f} s"]
+    lines = [
+        f"newsreader cold {ours['cold_wall_s']:.2f} s, newsboat (16 threads) cold "
+        f"{theirs['cold_wall_s']:.2f} s"
+    ]
     for label, value, target, unit in checks:
         mark = "n/a" if value is None else ("ok" if value <= target else "MISSED")
         shown = "–" if value is None else f"{value:.2f}{unit}"
@@ -94,17 +113,25 @@ def verdict(results: Path) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--latency-ms", type=float, default=100)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--wait-idle", type=float, default=0,
-                        help="wait up to S seconds before each run for the machine to be quiet")
-    parser.add_argument("--workdir", type=Path,
-                        default=Path(tempfile.gettempdir()) / "newsreader-bench",
-                        help="where the generated feeds are kept between runs")
+    parser.add_argument(
+        "--wait-idle",
+        type=float,
+        default=0,
+        help="wait up to S seconds before each run for the machine to be quiet",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "newsreader-bench",
+        help="where the generated feeds are kept between runs",
+    )
     args = parser.parse_args()
     if not (BENCH / "compare.py").is_file():
         sys.exit(f"benchmarks/refresh.py: the shared harness is missing ({BENCH})")

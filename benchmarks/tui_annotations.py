@@ -43,9 +43,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 TARGETS = {"open_ms": 150, "step_ms": 16, "claim_ms": 50}
-MOTIONS = (("char (l)", "l", 1), ("word (w)", "w", 1), ("line (j)", "j", 1),
-           ("extend (shift+right)", "shift+right", 1), ("sentence ())", "right_parenthesis", 0.5),
-           ("paragraph (})", "right_curly_bracket", 0.3))
+MOTIONS = (
+    ("char (l)", "l", 1),
+    ("word (w)", "w", 1),
+    ("line (j)", "j", 1),
+    ("extend (shift+right)", "shift+right", 1),
+    ("sentence ())", "right_parenthesis", 0.5),
+    ("paragraph (})", "right_curly_bracket", 0.3),
+)
 
 
 def build(folder: Path) -> Path:
@@ -65,9 +70,14 @@ def build(folder: Path) -> Path:
         for n in range(2_000):
             if n % 10 < 4:
                 start, end = rng.choice(sentences)
-                service.create_claim(conn, article_id, start, end,
-                                     speaker_id=rng.randint(1, 9),
-                                     status=rng.choice(CLAIM_STATUSES))
+                service.create_claim(
+                    conn,
+                    article_id,
+                    start,
+                    end,
+                    speaker_id=rng.randint(1, 9),
+                    status=rng.choice(CLAIM_STATUSES),
+                )
             elif n % 10 < 7:
                 hit = rng.choice(found)
                 service.create_mention(conn, article_id, hit.start, hit.end, hit.actor_id)
@@ -106,9 +116,10 @@ async def session(db: Path, opens: int, steps: int, claims: int) -> dict:
             probe = PaintProbe(app.main)
             figures["open"] = [await _open(app, pilot, probe) for _ in range(opens)]
             figures["spans"] = len(app.main.reader_pane.view.spans)
-            figures["steps"] = {label: [await probe.latency(pilot, key)
-                                        for _ in range(max(1, int(steps * share)))]
-                                for label, key, share in MOTIONS}
+            figures["steps"] = {
+                label: [await probe.latency(pilot, key) for _ in range(max(1, int(steps * share)))]
+                for label, key, share in MOTIONS
+            }
             figures["claim_ms"] = await _claims(app, pilot, probe, claims)
             figures["save_ms"] = TimedScreen.saves
     return figures
@@ -124,7 +135,10 @@ async def _open(app, pilot, probe) -> list[float]:  # type: ignore[no-untyped-de
     probe.ends.clear()
     painted: list[int] = []  # spans in the reader at each paint
     original = screen._compositor_refresh
-    screen._compositor_refresh = lambda: (original(), painted.append(len(screen.reader_pane.view.spans)))
+    screen._compositor_refresh = lambda: (
+        original(),
+        painted.append(len(screen.reader_pane.view.spans)),
+    )
     started = time.perf_counter()
     await pilot.press("enter")
     while not type(screen).marks_at or probe.last < type(screen).marks_at:
@@ -150,10 +164,25 @@ def run_session(db: Path, opens: int, steps: int, claims: int, fps: str) -> dict
     """The Pilot session in a fresh process at ``fps`` frames per second at most."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "session.json"
-        subprocess.run([sys.executable, __file__, "--child", "--store", str(db),
-                        "--opens", str(opens), "--steps", str(steps), "--claims", str(claims),
-                        "--out", str(out)], check=True,
-                       env={**os.environ, "TEXTUAL_FPS": fps, "TEXTUAL_ANIMATIONS": "none"})
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--store",
+                str(db),
+                "--opens",
+                str(opens),
+                "--steps",
+                str(steps),
+                "--claims",
+                str(claims),
+                "--out",
+                str(out),
+            ],
+            check=True,
+            env={**os.environ, "TEXTUAL_FPS": fps, "TEXTUAL_ANIMATIONS": "none"},
+        )
         return json.loads(out.read_text())
 
 
@@ -167,24 +196,36 @@ def report(runs: dict[str, dict]) -> None:
     """Figures beside their targets: default 60 fps | TEXTUAL_FPS=1000."""
     real, fast = runs["60"], runs["1000"]
     rows = [
-        (f"open: enter -> text painted with the marks near it ({real['open'][0][2]:,} spans)",
-         f"{_mp([o[0] for o in real['open']])} | {_mp([o[0] for o in fast['open']])} ms",
-         f"<= {TARGETS['open_ms']} ms"),
-        (f"open: enter -> all {real['spans']:,} spans drawn (annotations + found actors)",
-         f"{_mp([o[1] for o in real['open']])} | {_mp([o[1] for o in fast['open']])} ms",
-         f"<= {TARGETS['open_ms']} ms"),
+        (
+            f"open: enter -> text painted with the marks near it ({real['open'][0][2]:,} spans)",
+            f"{_mp([o[0] for o in real['open']])} | {_mp([o[0] for o in fast['open']])} ms",
+            f"<= {TARGETS['open_ms']} ms",
+        ),
+        (
+            f"open: enter -> all {real['spans']:,} spans drawn (annotations + found actors)",
+            f"{_mp([o[1] for o in real['open']])} | {_mp([o[1] for o in fast['open']])} ms",
+            f"<= {TARGETS['open_ms']} ms",
+        ),
     ]
     for label, _, _ in MOTIONS:
-        rows.append((f"cursor step {label}, median/p95",
-                     f"{_mp(real['steps'][label])} | {_mp(fast['steps'][label])} ms",
-                     f"<= {TARGETS['step_ms']} ms"))
+        rows.append(
+            (
+                f"cursor step {label}, median/p95",
+                f"{_mp(real['steps'][label])} | {_mp(fast['steps'][label])} ms",
+                f"<= {TARGETS['step_ms']} ms",
+            )
+        )
     rows += [
-        ("create a claim: ctrl+s -> claim painted, median/p95",
-         f"{_mp([c[0] for c in real['claim_ms']])} | {_mp([c[0] for c in fast['claim_ms']])} ms",
-         f"<= {TARGETS['claim_ms']} ms"),
-        ("  ctrl+s -> last repaint (key bar, notification)",
-         f"{_mp([c[1] for c in real['claim_ms']])} | {_mp([c[1] for c in fast['claim_ms']])} ms",
-         ""),
+        (
+            "create a claim: ctrl+s -> claim painted, median/p95",
+            f"{_mp([c[0] for c in real['claim_ms']])} | {_mp([c[0] for c in fast['claim_ms']])} ms",
+            f"<= {TARGETS['claim_ms']} ms",
+        ),
+        (
+            "  ctrl+s -> last repaint (key bar, notification)",
+            f"{_mp([c[1] for c in real['claim_ms']])} | {_mp([c[1] for c in fast['claim_ms']])} ms",
+            "",
+        ),
         ("  of which the save (actor, claim, marks, spans)", f"{_mp(real['save_ms'])} ms", ""),
     ]
     print("key latencies: default 60 fps | TEXTUAL_FPS=1000")
@@ -210,10 +251,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         began = time.perf_counter()
         db = build(Path(tmp))
-        print(f"store built in {time.perf_counter() - began:.1f} s; load average "
-              f"{os.getloadavg()[0]:.1f}")
-        runs = {fps: run_session(db, args.opens, args.steps, args.claims, fps)
-                for fps in ("60", "1000")}
+        print(
+            f"store built in {time.perf_counter() - began:.1f} s; load average "
+            f"{os.getloadavg()[0]:.1f}"
+        )
+        runs = {
+            fps: run_session(db, args.opens, args.steps, args.claims, fps) for fps in ("60", "1000")
+        }
     report(runs)
     return 0
 

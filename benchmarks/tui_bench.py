@@ -45,10 +45,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-TARGETS = {"first_paint_s": 0.8, "open_ms": 150, "step_ms": 16, "search_ms": 50,
-           "peak_mb": 200}
-SEARCHES = ("topic1234", "petro", "petro is:unread after:2025-06-01", '"white house" -maduro',
-            "feed:17 trump")
+TARGETS = {"first_paint_s": 0.8, "open_ms": 150, "step_ms": 16, "search_ms": 50, "peak_mb": 200}
+SEARCHES = (
+    "topic1234",
+    "petro",
+    "petro is:unread after:2025-06-01",
+    '"white house" -maduro',
+    "feed:17 trump",
+)
 
 
 def peak_mb() -> float:
@@ -91,11 +95,22 @@ def first_paint(db: Path, runs: int) -> tuple[list[float], list[float]]:
             master, slave = pty.openpty()
             fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 140, 0, 0))
             env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
-            command = [sys.executable, __file__, "--child", "paint", "--store", str(db),
-                       "--config", str(config), "--out", str(out)]
+            command = [
+                sys.executable,
+                __file__,
+                "--child",
+                "paint",
+                "--store",
+                str(db),
+                "--config",
+                str(config),
+                "--out",
+                str(out),
+            ]
             started = time.time()
-            proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                    close_fds=True)
+            proc = subprocess.Popen(
+                command, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
+            )
             os.close(slave)
             _drain(master, proc)
             os.close(master)
@@ -119,8 +134,8 @@ def _drain(master: int, proc: subprocess.Popen) -> None:
 async def session(db: Path, steps: int) -> dict:
     """Open the big article, step the cursor, search; returns the figures."""
     from newsreader.store import connect, views
-    from newsreader.tui.panes.articles import ArticlesPane
     from newsreader.tui.main_screen import MainScreen
+    from newsreader.tui.panes.articles import ArticlesPane
 
     class TimedScreen(MainScreen):
         """Records when loaded lists were put on screen (the search results arrive so: a
@@ -147,13 +162,15 @@ async def session(db: Path, steps: int) -> dict:
             await pilot.press("escape")
             figures["step_ms"] = await _steps(pilot, probe, steps)
             conn = connect(db)
-            figures["search_sql_ms"] = {q: _best_ms(lambda q=q: views.article_ids(
-                conn, views.Source("search", query=q))) for q in SEARCHES}
-            figures["search_hits"] = {q: len(views.article_ids(
-                conn, views.Source("search", query=q))) for q in SEARCHES}
+            figures["search_sql_ms"] = {
+                q: _best_ms(lambda q=q: views.article_ids(conn, views.Source("search", query=q)))
+                for q in SEARCHES
+            }
+            figures["search_hits"] = {
+                q: len(views.article_ids(conn, views.Source("search", query=q))) for q in SEARCHES
+            }
             conn.close()
-            figures["search_ui_ms"] = {q: await _search_ui(app, pilot, probe, q)
-                                       for q in SEARCHES}
+            figures["search_ui_ms"] = {q: await _search_ui(app, pilot, probe, q) for q in SEARCHES}
     figures["session_peak_mb"] = peak_mb()
     return figures
 
@@ -207,12 +224,16 @@ class PaintProbe:
 
 async def _open_big(app, pilot, probe: PaintProbe) -> list[float]:  # type: ignore[no-untyped-def]
     main = app.main
-    big = main.app.conn.execute(
-        "SELECT id FROM articles WHERE key = 'bench-50k-words'").fetchone()[0]
+    big = main.app.conn.execute("SELECT id FROM articles WHERE key = 'bench-50k-words'").fetchone()[
+        0
+    ]
     main.articles_pane.list.move_cursor(main.articles_pane.list.index_of(big))
     await pilot.pause()
     shown, settled = await probe.latencies(pilot, "enter")
-    assert main.reader_pane.view.article_id == big and len(main.reader_pane.view.text.split()) >= 50_000
+    assert (
+        main.reader_pane.view.article_id == big
+        and len(main.reader_pane.view.text.split()) >= 50_000
+    )
     return [shown, settled]
 
 
@@ -239,8 +260,9 @@ async def _search_ui(app, pilot, probe: PaintProbe, query: str) -> list[float]: 
     await pilot.pause()
     await pilot.pause(0.1)
     assert app.main.articles_pane.search_source is not None
-    painted = [(min(t for t in probe.ends if t >= at) - started) * 1000
-               for at in (shown[0], shown[-1])]
+    painted = [
+        (min(t for t in probe.ends if t >= at) - started) * 1000 for at in (shown[0], shown[-1])
+    ]
     await pilot.press("escape")
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -260,9 +282,22 @@ def run_session(store: Path, steps: int, fps: str) -> dict:
     """The Pilot session in a fresh process at ``fps`` frames per second at most."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "session.json"
-        subprocess.run([sys.executable, __file__, "--child", "session", "--store", str(store),
-                        "--steps", str(steps), "--out", str(out)], check=True,
-                       env={**os.environ, "TEXTUAL_FPS": fps, "TEXTUAL_ANIMATIONS": "none"})
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "session",
+                "--store",
+                str(store),
+                "--steps",
+                str(steps),
+                "--out",
+                str(out),
+            ],
+            check=True,
+            env={**os.environ, "TEXTUAL_FPS": fps, "TEXTUAL_ANIMATIONS": "none"},
+        )
         return json.loads(out.read_text())
 
 
@@ -275,13 +310,36 @@ def tmux_first_screen(store: Path, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "config.toml"
         result = subprocess.run(
-            [sys.executable, str(harness), "screen", "--runs", str(runs), "--cols", "120",
-             "--rows", "40", "--ready", r"Articles \(100001\)(?s:.*)Bench feed", "--",
-             sys.executable, "-m", "newsreader", "--db", str(store), "--config", str(config)],
-            capture_output=True, text=True, check=False)
+            [
+                sys.executable,
+                str(harness),
+                "screen",
+                "--runs",
+                str(runs),
+                "--cols",
+                "120",
+                "--rows",
+                "40",
+                "--ready",
+                r"Articles \(100001\)(?s:.*)Bench feed",
+                "--",
+                sys.executable,
+                "-m",
+                "newsreader",
+                "--db",
+                str(store),
+                "--config",
+                str(config),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     lines = [line for line in result.stdout.splitlines() if line.startswith("first screen")]
-    print("newsreader command in tmux (shared harness): " + (lines[0] if lines else
-                                                             result.stderr[-500:]))
+    print(
+        "newsreader command in tmux (shared harness): "
+        + (lines[0] if lines else result.stderr[-500:])
+    )
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -290,29 +348,50 @@ def report(paint: tuple[list[float], list[float]], sessions: dict[str, dict]) ->
     times, memory = paint
     real, fast = sessions["60"], sessions["1000"]
     rows = [
-        ("first paint (process start -> list shown)", f"{statistics.median(times):.2f} s "
-         f"(min {min(times):.2f}, max {max(times):.2f})", f"<= {TARGETS['first_paint_s']} s"),
-        ("open the 50,000-word article: enter -> text shown",
-         f"{real['open_ms'][0]:.0f} | {fast['open_ms'][0]:.0f} ms", f"<= {TARGETS['open_ms']} ms"),
-        ("  enter -> last repaint (focus border, key bar)",
-         f"{real['open_ms'][1]:.0f} | {fast['open_ms'][1]:.0f} ms", ""),
+        (
+            "first paint (process start -> list shown)",
+            f"{statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})",
+            f"<= {TARGETS['first_paint_s']} s",
+        ),
+        (
+            "open the 50,000-word article: enter -> text shown",
+            f"{real['open_ms'][0]:.0f} | {fast['open_ms'][0]:.0f} ms",
+            f"<= {TARGETS['open_ms']} ms",
+        ),
+        (
+            "  enter -> last repaint (focus border, key bar)",
+            f"{real['open_ms'][1]:.0f} | {fast['open_ms'][1]:.0f} ms",
+            "",
+        ),
         ("  of which open_article() (read + wrap)", f"{real['open_call_ms']:.0f} ms", ""),
-        ("list cursor step (j -> painted), median / p95",
-         f"{_median_p95(real['step_ms'])} | {_median_p95(fast['step_ms'])} ms",
-         f"<= {TARGETS['step_ms']} ms"),
+        (
+            "list cursor step (j -> painted), median / p95",
+            f"{_median_p95(real['step_ms'])} | {_median_p95(fast['step_ms'])} ms",
+            f"<= {TARGETS['step_ms']} ms",
+        ),
     ]
     for query, sql in real["search_sql_ms"].items():
         first, every = real["search_ui_ms"][query]
         fast_first, fast_every = fast["search_ui_ms"][query]
-        rows.append((f"search {query!r} ({real['search_hits'][query]} hits): SQL; "
-                     "first results / all painted",
-                     f"{sql:.0f}; {first:.0f}/{every:.0f} | {fast_first:.0f}/{fast_every:.0f} ms",
-                     f"<= {TARGETS['search_ms']} ms"))
+        rows.append(
+            (
+                f"search {query!r} ({real['search_hits'][query]} hits): SQL; "
+                "first results / all painted",
+                f"{sql:.0f}; {first:.0f}/{every:.0f} | {fast_first:.0f}/{fast_every:.0f} ms",
+                f"<= {TARGETS['search_ms']} ms",
+            )
+        )
     rows += [
-        ("peak memory at first paint", f"{statistics.median(memory):.0f} MB",
-         f"<= {TARGETS['peak_mb']} MB"),
-        ("peak memory of the whole session", f"{real['session_peak_mb']:.0f} MB",
-         f"<= {TARGETS['peak_mb']} MB"),
+        (
+            "peak memory at first paint",
+            f"{statistics.median(memory):.0f} MB",
+            f"<= {TARGETS['peak_mb']} MB",
+        ),
+        (
+            "peak memory of the whole session",
+            f"{real['session_peak_mb']:.0f} MB",
+            f"<= {TARGETS['peak_mb']} MB",
+        ),
     ]
     print("key latencies: default 60 fps | TEXTUAL_FPS=1000 (every intermediate frame painted)")
     width = max(len(r[0]) for r in rows)
@@ -331,8 +410,11 @@ def main() -> int:
     parser.add_argument("--store", type=Path)
     parser.add_argument("--runs", type=int, default=5, help="first-paint runs (default 5)")
     parser.add_argument("--steps", type=int, default=200, help="cursor steps (default 200)")
-    parser.add_argument("--tmux", action="store_true",
-                        help="also time the newsreader command's first screen in tmux")
+    parser.add_argument(
+        "--tmux",
+        action="store_true",
+        help="also time the newsreader command's first screen in tmux",
+    )
     parser.add_argument("--child", choices=("paint", "session"), help=argparse.SUPPRESS)
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -348,8 +430,10 @@ def main() -> int:
     from tui_store import DEFAULT_OUT, build
 
     store = build(args.store or DEFAULT_OUT, 100_000, 500)
-    print(f"store: {store} ({store.stat().st_size / 1e6:.0f} MB); load average "
-          f"{os.getloadavg()[0]:.1f}")
+    print(
+        f"store: {store} ({store.stat().st_size / 1e6:.0f} MB); load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     paint = first_paint(store, args.runs)
     sessions = {fps: run_session(store, args.steps, fps) for fps in ("60", "1000")}
     report(paint, sessions)

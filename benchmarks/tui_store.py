@@ -45,9 +45,11 @@ def _sentences() -> list[str]:
         found = [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) > 4]
         if found:
             return found
-    return ["Trump and Petro spoke by phone this week about security and migration.",
-            "Petro argued those operations harmed civilian fishermen in Colombian waters.",
-            "Machado vowed to return to Venezuela before the end of the year."]
+    return [
+        "Trump and Petro spoke by phone this week about security and migration.",
+        "Petro argued those operations harmed civilian fishermen in Colombian waters.",
+        "Machado vowed to return to Venezuela before the end of the year.",
+    ]
 
 
 def big_text(sentences: list[str], words: int = 50_000) -> str:
@@ -61,8 +63,9 @@ def big_text(sentences: list[str], words: int = 50_000) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _entries(rng: random.Random, vocabulary: list[str], sentences: list[str], feed: int,
-             count: int) -> list[ParsedEntry]:
+def _entries(
+    rng: random.Random, vocabulary: list[str], sentences: list[str], feed: int, count: int
+) -> list[ParsedEntry]:
     entries = []
     for n in range(count):
         title = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(6, 12))).capitalize()
@@ -71,11 +74,18 @@ def _entries(rng: random.Random, vocabulary: list[str], sentences: list[str], fe
             paragraphs.append(" ".join(rng.choice(sentences) for _ in range(rng.randint(2, 5))))
         paragraphs[-1] += f" See topic{rng.randrange(5000)} and topic{rng.randrange(5000)}."
         key = f"f{feed}-a{n}"
-        entries.append(ParsedEntry(
-            key=key, guid=key, url=f"https://feed{feed}.example/{n}", title=title,
-            author=rng.choice(["", "Ana Reporter", "FRANZ AG", "Staff"]),
-            published=START + rng.random() * SPAN, text="\n\n".join(paragraphs),
-            html="".join(f"<p>{p}</p>" for p in paragraphs)))
+        entries.append(
+            ParsedEntry(
+                key=key,
+                guid=key,
+                url=f"https://feed{feed}.example/{n}",
+                title=title,
+                author=rng.choice(["", "Ana Reporter", "FRANZ AG", "Staff"]),
+                published=START + rng.random() * SPAN,
+                text="\n\n".join(paragraphs),
+                html="".join(f"<p>{p}</p>" for p in paragraphs),
+            )
+        )
     return entries
 
 
@@ -98,15 +108,29 @@ def build(out: Path, articles: int, feeds: int) -> Path:
     per_feed = articles // feeds
     for feed in range(feeds):
         folder = f"Region {feed % 7}" if feed % 3 else ""
-        feed_id, _ = add_feed(conn, f"https://feed{feed}.example/rss", f"Bench feed {feed}",
-                              folder=folder)
+        feed_id, _ = add_feed(
+            conn, f"https://feed{feed}.example/rss", f"Bench feed {feed}", folder=folder
+        )
         upsert_entries(conn, feed_id, _entries(rng, vocabulary, sentences, feed, per_feed))
         if feed % 50 == 49:
-            print(f"  {feed + 1}/{feeds} feeds, {time.perf_counter() - started:.0f} s",
-                  file=sys.stderr)
-    upsert_entries(conn, 1, [ParsedEntry(key=BIG_KEY, guid=BIG_KEY, title="A 50,000-word article",
-                                         published=START + SPAN, text=big_text(sentences),
-                                         url="https://feed0.example/big")])
+            print(
+                f"  {feed + 1}/{feeds} feeds, {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+            )
+    upsert_entries(
+        conn,
+        1,
+        [
+            ParsedEntry(
+                key=BIG_KEY,
+                guid=BIG_KEY,
+                title="A 50,000-word article",
+                published=START + SPAN,
+                text=big_text(sentences),
+                url="https://feed0.example/big",
+            )
+        ],
+    )
     conn.execute("UPDATE articles SET is_read = 1 WHERE id % 3 = 0 AND key != ?", (BIG_KEY,))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     set_state(conn, "bench.signature", signature)
@@ -123,8 +147,9 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     path = build(args.out, args.articles, args.feeds)
-    print(f"store: {path} ({path.stat().st_size / 1e6:.0f} MB, "
-          f"{time.perf_counter() - started:.1f} s)")
+    print(
+        f"store: {path} ({path.stat().st_size / 1e6:.0f} MB, {time.perf_counter() - started:.1f} s)"
+    )
     return 0
 
 

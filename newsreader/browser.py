@@ -23,8 +23,7 @@ that means a browser that stays in the foreground, which has the link."""
 NO_BROWSER = 3
 """The child's exit code when no browser could be found or started."""
 
-_CHILD = ("import sys, webbrowser\n"
-          f"sys.exit(0 if webbrowser.open(sys.argv[1]) else {NO_BROWSER})\n")
+_CHILD = f"import sys, webbrowser\nsys.exit(0 if webbrowser.open(sys.argv[1]) else {NO_BROWSER})\n"
 
 
 def open_in_browser(url: str, *, wait: float = ANSWER_WITHIN) -> str | None:
@@ -34,9 +33,14 @@ def open_in_browser(url: str, *, wait: float = ANSWER_WITHIN) -> str | None:
     """
     try:
         child = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, url], stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=True,
-            start_new_session=True, env=_child_env())
+            [sys.executable, "-c", _CHILD, url],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            close_fds=True,
+            start_new_session=True,
+            env=_child_env(),
+        )
     except OSError as exc:
         return f"could not start the browser launcher: {exc.strerror or exc}"
     try:
@@ -48,8 +52,11 @@ def open_in_browser(url: str, *, wait: float = ANSWER_WITHIN) -> str | None:
         return None
     said = _last_line(errors)
     if child.returncode == NO_BROWSER:
-        return "no browser opened it" + (f" ({said})" if said else "") \
+        return (
+            "no browser opened it"
+            + (f" ({said})" if said else "")
             + "; set $BROWSER to a browser command"
+        )
     return f"the browser launcher failed: {said or f'exit status {child.returncode}'}"
 
 
@@ -67,6 +74,7 @@ def _reap(child: subprocess.Popen[bytes]) -> None:
 
 def _last_line(errors: bytes | None) -> str:
     """The last non-empty line the launcher printed on stderr, cleaned, at most 200 chars."""
-    lines = [line for line in (errors or b"").decode("utf-8", "replace").splitlines()
-             if line.strip()]
+    lines = [
+        line for line in (errors or b"").decode("utf-8", "replace").splitlines() if line.strip()
+    ]
     return clean_line(lines[-1])[:200] if lines else ""

@@ -47,10 +47,12 @@ def _number(default: float, accepted: Range) -> Any:
     return field(default=default, metadata={"range": accepted})
 
 
-def _text(default: str, *, required: bool = False, one_line: bool = False,
-          header: bool = False) -> Any:
-    return field(default=default,
-                 metadata={"required": required, "one_line": one_line, "header": header})
+def _text(
+    default: str, *, required: bool = False, one_line: bool = False, header: bool = False
+) -> Any:
+    return field(
+        default=default, metadata={"required": required, "one_line": one_line, "header": header}
+    )
 
 
 @dataclass
@@ -67,8 +69,9 @@ class FetchSettings:
     """Seconds one feed may take from request to last byte."""
     max_body_mb: float = _number(20.0, Range(0.01, 1024, unit="MB"))
     """Largest feed body accepted, in MB; larger is an error on that feed."""
-    user_agent: str = _text("newsreader/0.1 (+https://github.com/newsreader)",
-                            required=True, header=True)
+    user_agent: str = _text(
+        "newsreader/0.1 (+https://github.com/newsreader)", required=True, header=True
+    )
     """User-Agent header sent with every request."""
     parse_workers: int = _number(0, Range(0, 64))
     """Processes used to parse feeds (0 = one per core, 1 = parse in the refreshing thread)."""
@@ -114,7 +117,10 @@ class Settings:
 
 
 _SECTIONS = {
-    "fetch": FetchSettings, "reader": ReaderSettings, "ui": UISettings, "export": ExportSettings,
+    "fetch": FetchSettings,
+    "reader": ReaderSettings,
+    "ui": UISettings,
+    "export": ExportSettings,
 }
 
 
@@ -147,8 +153,7 @@ def load_settings(path: Path) -> Settings:
 def _keymap(values: dict[str, Any], where: str) -> dict[str, str]:
     for key, value in values.items():
         if not isinstance(value, str):
-            raise ConfigError(f'{where} {key} must be a string of keys (e.g. "n,J"), '
-                              f"got {value!r}")
+            raise ConfigError(f'{where} {key} must be a string of keys (e.g. "n,J"), got {value!r}')
     return dict(values)
 
 
@@ -170,21 +175,25 @@ def _checked(spec: Any, value: Any, name: str) -> Any:
         except OverflowError:
             value = math.inf  # out of any range: refused below
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-        noun = {"int": "a whole number", "float": "a number", "str": "a string",
-                "bool": "true or false"}.get(expected.__name__, expected.__name__)
+        noun = {
+            "int": "a whole number",
+            "float": "a number",
+            "str": "a string",
+            "bool": "true or false",
+        }.get(expected.__name__, expected.__name__)
         raise ConfigError(f"{name} must be {noun}, got {given!r}")
     accepted = spec.metadata.get("range")
     if accepted is not None and value not in accepted:
-        raise ConfigError(f"{name} must be {accepted.describe(expected is int)}, "
-                          f"got {given!r}")
+        raise ConfigError(f"{name} must be {accepted.describe(expected is int)}, got {given!r}")
     if isinstance(value, str):
         if spec.metadata.get("required") and not value.strip():
             raise ConfigError(f"{name} must not be empty")
         if spec.metadata.get("one_line") and any(ord(c) < 32 or ord(c) == 127 for c in value):
             raise ConfigError(f"{name} must be one line without control characters")
         if spec.metadata.get("header") and not all(" " <= c <= "~" for c in value):
-            raise ConfigError(f"{name} must be printable ASCII on one line (it is sent as an"
-                              " HTTP header)")
+            raise ConfigError(
+                f"{name} must be printable ASCII on one line (it is sent as an HTTP header)"
+            )
     return value
 
 

@@ -67,7 +67,10 @@ def clean_url(value: object) -> str:
 
 _UNSAFE_NAME = re.compile(r"[^\w\-. ]+")
 _RESERVED = {
-    "CON", "PRN", "AUX", "NUL",
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
     *(f"COM{i}" for i in range(1, 10)),
     *(f"LPT{i}" for i in range(1, 10)),
 }

@@ -27,8 +27,10 @@ FEED_URL = "https://interbellumnews.com/feed.xml"
 GUID = "newsreader-demo-trump-petro-call"
 CLAIM = "Trump described the conversation as constructive"
 SECOND_CLAIM = "Petro argued those operations harmed civilian fishermen"
-ORPHANED = ("Whether this tentative thaw leads to substantive change, or merely delays "
-            "another rupture, remains an open question.")
+ORPHANED = (
+    "Whether this tentative thaw leads to substantive change, or merely delays "
+    "another rupture, remains an open question."
+)
 T0 = 1767960000.0  # 2026-01-09 12:00 UTC
 """When the sample's annotations were made (the article is from 2026-01-08)."""
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
@@ -77,13 +79,15 @@ def store_demo_feed(conn: sqlite3.Connection) -> int:
 
 def drop_sentence(conn: sqlite3.Connection, article_id: int, sentence: str) -> None:
     """Refresh the article with ``sentence`` removed from its text, then re-anchor."""
-    feed_id = conn.execute("SELECT feed_id FROM articles WHERE id = ?",
-                           (article_id,)).fetchone()[0]
+    feed_id = conn.execute("SELECT feed_id FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
     body = (data_dir("seeds") / "demo.xml").read_bytes()
     entry = next(e for e in parse_feed(body, FEED_URL).entries if e.guid == GUID)
     assert sentence in entry.text
-    changed = dataclasses.replace(entry, text=entry.text.replace(" " + sentence, ""),
-                                  html=entry.html.replace(" " + sentence, ""))
+    changed = dataclasses.replace(
+        entry,
+        text=entry.text.replace(" " + sentence, ""),
+        html=entry.html.replace(" " + sentence, ""),
+    )
     upsert_entries(conn, feed_id, [changed], now=T0 + 7200)
     service.reanchor_article(conn, article_id)
 
@@ -95,24 +99,49 @@ def build_sample(conn: sqlite3.Connection) -> Sample:
     petro = add_actor(conn, "Gustavo Petro", "person", ["Petro"], "President of Colombia.")
     add_actor(conn, "Colombia", "country")
     claim = service.create_from_quote(
-        conn, article_id, CLAIM, "claim", speaker_id=trump.id, about_ids=[petro.id],
-        note="Only Trump's account so far; *Bogotá* has not described the call.", now=T0)
+        conn,
+        article_id,
+        CLAIM,
+        "claim",
+        speaker_id=trump.id,
+        about_ids=[petro.id],
+        note="Only Trump's account so far; *Bogotá* has not described the call.",
+        now=T0,
+    )
     second = service.create_from_quote(
-        conn, article_id, SECOND_CLAIM, "claim", speaker_id=petro.id, now=T0 + 60)
+        conn, article_id, SECOND_CLAIM, "claim", speaker_id=petro.id, now=T0 + 60
+    )
     service.set_status(conn, second.id, "disputed", now=T0 + 3600)
-    mention = service.create_from_quote(conn, article_id, "Gustavo Petro", "mention",
-                                        actor_id=petro.id, now=T0 + 120)
-    orphan = service.create_from_quote(conn, article_id, ORPHANED, "highlight",
-                                       note="The open question of the piece.", now=T0 + 180)
-    note = service.add_note(conn, article_id, "Read alongside the Bogotá readout.\n\n"
-                            "- [ ] check the White House summary")
-    conn.execute("UPDATE notes SET created = ?, modified = ? WHERE id = ?",
-                 (T0 + 240, T0 + 240, note.id))
+    mention = service.create_from_quote(
+        conn, article_id, "Gustavo Petro", "mention", actor_id=petro.id, now=T0 + 120
+    )
+    orphan = service.create_from_quote(
+        conn,
+        article_id,
+        ORPHANED,
+        "highlight",
+        note="The open question of the piece.",
+        now=T0 + 180,
+    )
+    note = service.add_note(
+        conn,
+        article_id,
+        "Read alongside the Bogotá readout.\n\n- [ ] check the White House summary",
+    )
+    conn.execute(
+        "UPDATE notes SET created = ?, modified = ? WHERE id = ?", (T0 + 240, T0 + 240, note.id)
+    )
     drop_sentence(conn, article_id, ORPHANED)
-    for label, annotation_id in (("claim", claim.id), ("second", second.id),
-                                 ("mention", mention.id), ("orphan", orphan.id)):
-        conn.execute("UPDATE annotations SET uid = ? WHERE id = ?",
-                     (fixed_uid(label), annotation_id))
+    for label, annotation_id in (
+        ("claim", claim.id),
+        ("second", second.id),
+        ("mention", mention.id),
+        ("orphan", orphan.id),
+    ):
+        conn.execute(
+            "UPDATE annotations SET uid = ? WHERE id = ?", (fixed_uid(label), annotation_id)
+        )
     conn.execute("UPDATE notes SET uid = ? WHERE id = ?", (fixed_uid("note"), note.id))
-    return Sample(article_id, trump.id, petro.id, claim.id, second.id, mention.id, orphan.id,
-                  note.id)
+    return Sample(
+        article_id, trump.id, petro.id, claim.id, second.id, mention.id, orphan.id, note.id
+    )

@@ -55,12 +55,30 @@ def run_on_tmpfs(tmp_path: Path, plan: list[dict[str, Any]], size_kb: int = 8192
     mount = tmp_path / "mnt"
     mount.mkdir()
     plan_file = tmp_path / "plan.json"
-    plan_file.write_text(json.dumps({"mount": str(mount), "size_kb": size_kb, "plan": plan,
-                                     "config": str(tmp_path / "config.toml")}))
+    plan_file.write_text(
+        json.dumps(
+            {
+                "mount": str(mount),
+                "size_kb": size_kb,
+                "plan": plan,
+                "config": str(tmp_path / "config.toml"),
+            }
+        )
+    )
     done = subprocess.run(
-        ["unshare", "--user", "--map-root-user", "--mount", sys.executable, __file__,
-         str(plan_file)],
-        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        [
+            "unshare",
+            "--user",
+            "--map-root-user",
+            "--mount",
+            sys.executable,
+            __file__,
+            str(plan_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
     )
     if done.returncode == 77:
         pytest.skip(f"cannot mount a private tmpfs here: {done.stderr.strip()[:200]}")
@@ -73,8 +91,11 @@ def run_on_tmpfs(tmp_path: Path, plan: list[dict[str, Any]], size_kb: int = 8192
 def _drive(plan_file: Path) -> int:
     spec = json.loads(plan_file.read_text())
     mount = Path(spec["mount"])
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={spec['size_kb']}k",
-                              "tmpfs", str(mount)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={spec['size_kb']}k", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         print(mounted.stderr, file=sys.stderr)
         return 77
@@ -83,11 +104,21 @@ def _drive(plan_file: Path) -> int:
     env = {**os.environ, "NEWSREADER_CONFIG": spec["config"], "PYTHONPATH": str(ROOT)}
     for step in spec["plan"]:
         if "run" in step:
-            done = subprocess.run([sys.executable, "-m", "newsreader", "--db", str(store),
-                                   *step["run"]], capture_output=True, text=True, env=env,
-                                  timeout=120)
-            results.append({"args": step["run"], "returncode": done.returncode,
-                            "stdout": done.stdout, "stderr": done.stderr})
+            done = subprocess.run(
+                [sys.executable, "-m", "newsreader", "--db", str(store), *step["run"]],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+            results.append(
+                {
+                    "args": step["run"],
+                    "returncode": done.returncode,
+                    "stdout": done.stdout,
+                    "stderr": done.stderr,
+                }
+            )
         elif "fill" in step:
             _fill(filler, int(step["fill"]) * 1024)
         elif "copy" in step:

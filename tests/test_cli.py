@@ -32,12 +32,28 @@ def run(tmp_path: Path) -> Run:
     """Run `python -m newsreader --db <tmp store> ARGS`."""
     db = tmp_path / "cli.db"
 
-    def _run(*args: str, db_option: bool = True, env: dict[str, str] | None = None,
-             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        argv = [sys.executable, "-m", "newsreader", *(["--db", str(db)] if db_option else []),
-                *args]
-        return subprocess.run(argv, capture_output=True, text=True, timeout=120, input=stdin,
-                              env={**os.environ, **(env or {})}, cwd=tmp_path)
+    def _run(
+        *args: str,
+        db_option: bool = True,
+        env: dict[str, str] | None = None,
+        stdin: str | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        argv = [
+            sys.executable,
+            "-m",
+            "newsreader",
+            *(["--db", str(db)] if db_option else []),
+            *args,
+        ]
+        return subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            input=stdin,
+            env={**os.environ, **(env or {})},
+            cwd=tmp_path,
+        )
 
     return _run
 
@@ -51,8 +67,16 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str], code: int = 1
 def test_version_and_help_on_every_command(run: Run) -> None:
     version = run("--version", db_option=False)
     assert version.returncode == 0 and version.stdout.startswith("newsreader ")
-    for command in ("add", "import-opml", "export-opml", "feeds", "refresh", "articles",
-                    "show", "stats"):
+    for command in (
+        "add",
+        "import-opml",
+        "export-opml",
+        "feeds",
+        "refresh",
+        "articles",
+        "show",
+        "stats",
+    ):
         result = run(command, "--help", db_option=False)
         assert result.returncode == 0, command
         assert "--db" in result.stdout and "--config" in result.stdout
@@ -69,12 +93,24 @@ def test_add_local_feed_then_list_show_and_search(run: Run) -> None:
     assert added.returncode == 0, added.stderr
     assert "Inter Bellum News" in added.stdout
     feeds = json.loads(run("feeds", "--json").stdout)
-    assert [(f["title"], f["article_count"], f["unread_count"], f["last_status"])
-            for f in feeds] == [("Inter Bellum News", 2, 2, "ok")]
+    assert [
+        (f["title"], f["article_count"], f["unread_count"], f["last_status"]) for f in feeds
+    ] == [("Inter Bellum News", 2, 2, "ok")]
     listed = json.loads(run("articles", "--json").stdout)
-    assert [set(a) for a in listed] == [{"id", "feed_id", "feed_title", "title", "url", "author",
-                                         "published", "date_kind", "is_read",
-                                         "is_starred"}] * 2
+    assert [set(a) for a in listed] == [
+        {
+            "id",
+            "feed_id",
+            "feed_title",
+            "title",
+            "url",
+            "author",
+            "published",
+            "date_kind",
+            "is_read",
+            "is_starred",
+        }
+    ] * 2
     sample = next(a for a in listed if a["author"] == "FRANZ AG")
     assert sample["published"] == "2026-01-08T14:30:00Z"
     shown = run("show", str(sample["id"]))
@@ -101,8 +137,11 @@ def test_an_unknown_feed_is_an_error_for_articles_as_for_refresh(run: Run) -> No
     a known feed with no matching articles is still an empty listing (exit 0)."""
     assert run("add", str(DEMO)).returncode == 0
     feed_id = json.loads(run("feeds", "--json").stdout)[0]["id"]
-    for result in (run("articles", "--feed", "999"), run("articles", "--feed", "999", "--json"),
-                   run("refresh", "999")):
+    for result in (
+        run("articles", "--feed", "999"),
+        run("articles", "--feed", "999", "--json"),
+        run("refresh", "999"),
+    ):
         assert_clean_failure(result)
         assert result.stderr == "newsreader: no such feed: 999\n"
         assert result.stdout == ""
@@ -118,8 +157,10 @@ def test_summaries_agree_in_number(run: Run, tmp_path: Path) -> None:
     refreshed = run("refresh", "--quiet").stdout
     assert refreshed.startswith("refreshed 1 feed: ") and "(s)" not in refreshed
     opml = tmp_path / "one.opml"
-    opml.write_text('<opml version="2.0"><body><outline type="rss" text="One"'
-                    ' xmlUrl="http://one.example/rss"/></body></opml>')
+    opml.write_text(
+        '<opml version="2.0"><body><outline type="rss" text="One"'
+        ' xmlUrl="http://one.example/rss"/></body></opml>'
+    )
     assert run("import-opml", str(opml)).stdout == "imported 1 new feed, 0 already subscribed\n"
 
 
@@ -135,24 +176,26 @@ def test_opml_import_export_round_trip(run: Run, tmp_path: Path) -> None:
     assert "imported 2 new feeds" in imported.stdout
     assert "imported 0 new" in run("import-opml", str(opml)).stdout
     feeds = {f["url"]: (f["title"], f["folder"]) for f in json.loads(run("feeds", "--json").stdout)}
-    assert feeds == {"http://loop.example/feed.xml": ("Loop News", "World/Region"),
-                     "http://top.example/rss": ("Top", "")}
+    assert feeds == {
+        "http://loop.example/feed.xml": ("Loop News", "World/Region"),
+        "http://top.example/rss": ("Top", ""),
+    }
     exported = tmp_path / "out.opml"
     assert run("export-opml", str(exported)).returncode == 0
     assert run("export-opml").stdout == exported.read_text()
     other = tmp_path / "other.db"
     assert run("--db", str(other), "import-opml", str(exported), db_option=False).returncode == 0
-    again = {f["url"]: (f["title"], f["folder"]) for f in json.loads(
-        run("--db", str(other), "feeds", "--json", db_option=False).stdout)}
+    again = {
+        f["url"]: (f["title"], f["folder"])
+        for f in json.loads(run("--db", str(other), "feeds", "--json", db_option=False).stdout)
+    }
     assert again == feeds
     broken = tmp_path / "broken.opml"
     broken.write_text("<opml><body><outline")
     assert_clean_failure(run("import-opml", str(broken)))
 
 
-def test_refresh_reports_bad_feeds_and_exit_codes(
-    run: Run, http_server: LoopbackServer
-) -> None:
+def test_refresh_reports_bad_feeds_and_exit_codes(run: Run, http_server: LoopbackServer) -> None:
     http_server.route("/good.xml", body=RSS, etag='"v1"')
     http_server.route("/missing.xml", status=404, body=b"nope")
     for path in ("/good.xml", "/missing.xml"):
@@ -170,8 +213,10 @@ def test_refresh_reports_bad_feeds_and_exit_codes(
     partial = run("refresh")
     assert partial.returncode == 0
     assert "500" in partial.stderr
-    status = {f["url"].rsplit("/", 1)[1]: (f["last_status"], f["last_error"])
-              for f in json.loads(run("feeds", "--json").stdout)}
+    status = {
+        f["url"].rsplit("/", 1)[1]: (f["last_status"], f["last_error"])
+        for f in json.loads(run("feeds", "--json").stdout)
+    }
     assert status["later.xml"][0] == "error" and "500" in status["later.xml"][1]
     assert status["good.xml"][0] in ("ok", "not-modified")
     http_server.route("/good.xml", status=500, body=b"boom")
@@ -186,10 +231,12 @@ def test_refresh_of_a_damaged_feed_counts_when_it_stored_articles(
     """A truncated document that still gives entries is a refresh (exit 0), also when they
     are stored already, with its problem printed and kept as the feed's error; cut before
     any entry, it refreshes nothing: exit 1."""
-    route = http_server.route("/cut.xml", body=RSS[:RSS.index(b"<guid>g2") + 8])
+    route = http_server.route("/cut.xml", body=RSS[: RSS.index(b"<guid>g2") + 8])
     opml = tmp_path / "cut.opml"
-    opml.write_text('<opml version="2.0"><body><outline type="rss" text="Cut" xmlUrl="'
-                    f'{http_server.url("/cut.xml")}"/></body></opml>')
+    opml.write_text(
+        '<opml version="2.0"><body><outline type="rss" text="Cut" xmlUrl="'
+        f'{http_server.url("/cut.xml")}"/></body></opml>'
+    )
     assert run("import-opml", str(opml)).returncode == 0  # subscribed, not fetched yet
     stored = run("refresh")
     assert stored.returncode == 0, stored.stderr
@@ -200,11 +247,13 @@ def test_refresh_of_a_damaged_feed_counts_when_it_stored_articles(
     assert (feed["article_count"], feed["last_status"]) == (2, "error")
     assert feed["last_error"].startswith(problem)
     assert {a["title"] for a in json.loads(run("articles", "--json").stdout)} == {
-        "Petro visits", "Maduro captured"}
+        "Petro visits",
+        "Maduro captured",
+    }
     again = run("refresh")  # the same damage: its entries are stored already
     assert again.returncode == 0, again.stderr
     assert problem in again.stderr and "0 new" in again.stdout
-    route.body = RSS[:RSS.index(b"<item>") + 20]  # cut inside the first entry
+    route.body = RSS[: RSS.index(b"<item>") + 20]  # cut inside the first entry
     nothing = run("refresh")
     assert_clean_failure(nothing)
     assert "damaged XML, 0 entries recovered" in nothing.stderr
@@ -216,8 +265,11 @@ def test_db_from_environment_and_config_warnings(run: Run, tmp_path: Path) -> No
     env_db = tmp_path / "env.db"
     config = tmp_path / "config.toml"
     config.write_text("[fetch]\nspeed = 3\n")
-    result = run("stats", db_option=False,
-                 env={"NEWSREADER_DB": str(env_db), "NEWSREADER_CONFIG": str(config)})
+    result = run(
+        "stats",
+        db_option=False,
+        env={"NEWSREADER_DB": str(env_db), "NEWSREADER_CONFIG": str(config)},
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("0 feeds, 0 articles")
     assert env_db.exists()
@@ -231,9 +283,12 @@ def _big_feed(items: int, words: int = 400) -> str:
     entries = "".join(
         f"<item><title>Story {i}</title><guid>big-{i}</guid><link>http://big.example/{i}</link>"
         f"<description>{' '.join(f'word{i}x{j}' for j in range(words))}</description></item>"
-        for i in range(items))
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>'
-            f"<link>http://big.example/</link>{entries}</channel></rss>")
+        for i in range(items)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>'
+        f"<link>http://big.example/</link>{entries}</channel></rss>"
+    )
 
 
 def _one_line_failure(ran: object, words: str) -> None:
@@ -250,23 +305,42 @@ def test_disk_full_is_one_line_and_leaves_the_store_as_it_was(tmp_path: Path) ->
 
     other = tmp_path / "other.xml"
     other.write_text(_big_feed(3))
-    snapshot = [["articles", "--json"], ["actors", "--json"], ["claims", "--json"],
-                ["feeds", "--json"], ["stats"]]
-    ran = run_on_tmpfs(tmp_path, [
-        {"run": ["add", str(DEMO)]},
-        {"run": ["actor", "add", "Gustavo Petro", "--kind", "person"]},
-        *({"run": args} for args in snapshot),
-        {"checkpoint": True}, {"fill": 0},
-        {"run": ["actor", "add", "Nicolás Maduro", "--kind", "person"]},
-        {"run": ["annotate", "2", "--quote", "Petro", "--occurrence", "1",
-                 "--kind", "highlight"]},
-        {"run": ["refresh"]},
-        {"run": ["add", str(other)]},
-        {"run": ["import-opml", "--starter"]},
-        {"run": ["articles", "--json"]},  # reading still works on a full disk
-        {"unfill": True},
-        *({"run": args} for args in snapshot),
-    ])
+    snapshot = [
+        ["articles", "--json"],
+        ["actors", "--json"],
+        ["claims", "--json"],
+        ["feeds", "--json"],
+        ["stats"],
+    ]
+    ran = run_on_tmpfs(
+        tmp_path,
+        [
+            {"run": ["add", str(DEMO)]},
+            {"run": ["actor", "add", "Gustavo Petro", "--kind", "person"]},
+            *({"run": args} for args in snapshot),
+            {"checkpoint": True},
+            {"fill": 0},
+            {"run": ["actor", "add", "Nicolás Maduro", "--kind", "person"]},
+            {
+                "run": [
+                    "annotate",
+                    "2",
+                    "--quote",
+                    "Petro",
+                    "--occurrence",
+                    "1",
+                    "--kind",
+                    "highlight",
+                ]
+            },
+            {"run": ["refresh"]},
+            {"run": ["add", str(other)]},
+            {"run": ["import-opml", "--starter"]},
+            {"run": ["articles", "--json"]},  # reading still works on a full disk
+            {"unfill": True},
+            *({"run": args} for args in snapshot),
+        ],
+    )
     before, full, after = ran[2:7], ran[7:12], ran[13:]
     assert all(r.returncode == 0 for r in ran[:7]), [(r.args, r.stderr) for r in ran[:7]]
     for failed in full:
@@ -283,17 +357,21 @@ def test_disk_filling_up_during_a_refresh_stops_it_in_one_line(tmp_path: Path) -
     feed, bigger = tmp_path / "feed.xml", tmp_path / "bigger.xml"
     feed.write_text(_big_feed(2))
     bigger.write_text(_big_feed(300))
-    ran = run_on_tmpfs(tmp_path, [
-        {"run": ["add", str(feed)]},
-        {"run": ["feeds", "--json"]},
-        {"copy": [str(bigger), str(feed)]},
-        {"checkpoint": True}, {"fill": 256},
-        {"run": ["refresh"]},
-        {"unfill": True},
-        {"run": ["feeds", "--json"]},
-        {"run": ["refresh"]},
-        {"run": ["feeds", "--json"]},
-    ])
+    ran = run_on_tmpfs(
+        tmp_path,
+        [
+            {"run": ["add", str(feed)]},
+            {"run": ["feeds", "--json"]},
+            {"copy": [str(bigger), str(feed)]},
+            {"checkpoint": True},
+            {"fill": 256},
+            {"run": ["refresh"]},
+            {"unfill": True},
+            {"run": ["feeds", "--json"]},
+            {"run": ["refresh"]},
+            {"run": ["feeds", "--json"]},
+        ],
+    )
     assert ran[0].returncode == 0 and ran[1].returncode == 0, ran[0].stderr
     [before] = json.loads(ran[1].stdout)
     assert before["article_count"] == 2 and before["last_status"] == "ok"
@@ -309,24 +387,43 @@ def test_a_store_on_a_read_only_file_system(tmp_path: Path, clean_exit: bool) ->
     left beside it); a write says "read-only" in one line and exits 1."""
     from tests.fsjail import run_on_tmpfs
 
-    reads = [["articles", "--json"], ["show", "2"], ["claims"], ["actors", "--json"],
-             ["actor", "show", "Gustavo Petro"], ["feeds", "--json"], ["stats"],
-             ["export-opml"], ["export", "--all", "--format", "json"],
-             ["articles", "--search", "petro"]]
-    writes = [["actor", "add", "Nicolás Maduro", "--kind", "person"],
-              ["annotate", "2", "--quote", "Petro", "--occurrence", "1"],
-              ["refresh"], ["add", str(DEMO)], ["import-opml", "--starter"]]
-    ran = run_on_tmpfs(tmp_path, [
-        {"run": ["add", str(DEMO)]},
-        {"run": ["actor", "add", "Gustavo Petro", "--kind", "person"]},
-        *({"run": args} for args in reads),
-        *([{"checkpoint": True}] if clean_exit else []), {"readonly": True},
-        *({"run": args} for args in reads),
-        *({"run": args} for args in writes),
-    ])
-    before, after, failed = ran[2:2 + len(reads)], ran[2 + len(reads):-len(writes)], \
-        ran[-len(writes):]
-    assert all(r.returncode == 0 for r in ran[:2 + len(reads)]), [r.stderr for r in ran]
+    reads = [
+        ["articles", "--json"],
+        ["show", "2"],
+        ["claims"],
+        ["actors", "--json"],
+        ["actor", "show", "Gustavo Petro"],
+        ["feeds", "--json"],
+        ["stats"],
+        ["export-opml"],
+        ["export", "--all", "--format", "json"],
+        ["articles", "--search", "petro"],
+    ]
+    writes = [
+        ["actor", "add", "Nicolás Maduro", "--kind", "person"],
+        ["annotate", "2", "--quote", "Petro", "--occurrence", "1"],
+        ["refresh"],
+        ["add", str(DEMO)],
+        ["import-opml", "--starter"],
+    ]
+    ran = run_on_tmpfs(
+        tmp_path,
+        [
+            {"run": ["add", str(DEMO)]},
+            {"run": ["actor", "add", "Gustavo Petro", "--kind", "person"]},
+            *({"run": args} for args in reads),
+            *([{"checkpoint": True}] if clean_exit else []),
+            {"readonly": True},
+            *({"run": args} for args in reads),
+            *({"run": args} for args in writes),
+        ],
+    )
+    before, after, failed = (
+        ran[2 : 2 + len(reads)],
+        ran[2 + len(reads) : -len(writes)],
+        ran[-len(writes) :],
+    )
+    assert all(r.returncode == 0 for r in ran[: 2 + len(reads)]), [r.stderr for r in ran]
     for read, again in zip(before, after, strict=True):
         assert again.returncode == 0, (again.args, again.stderr)
         assert (again.stdout, again.stderr) == (read.stdout, read.stderr), again.args

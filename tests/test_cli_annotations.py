@@ -35,18 +35,33 @@ def store(db_path: Path) -> Path:
     feed_id, _ = add_feed(conn, "https://interbellumnews.com/feed")
     set_feed_title(conn, feed_id, "Inter Bellum News", "https://interbellumnews.com/")
     text = sample_text()
-    upsert_entries(conn, feed_id, [ParsedEntry(
-        key="sample", url="https://interbellumnews.com/news/trump-and-petro",
-        title="Trump and Petro Open Channel After Diplomatic Standoff", text=text,
-        html=f"<p>{text}</p>", published=1767882600.0)])
+    upsert_entries(
+        conn,
+        feed_id,
+        [
+            ParsedEntry(
+                key="sample",
+                url="https://interbellumnews.com/news/trump-and-petro",
+                title="Trump and Petro Open Channel After Diplomatic Standoff",
+                text=text,
+                html=f"<p>{text}</p>",
+                published=1767882600.0,
+            )
+        ],
+    )
     conn.close()
     return db_path
 
 
 def run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "newsreader", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "newsreader", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 def ok(db: Path, *args: str) -> str:
@@ -56,16 +71,35 @@ def ok(db: Path, *args: str) -> str:
 
 
 def test_actor_add_and_list(store: Path) -> None:
-    out = ok(store, "actor", "add", "Gustavo Petro", "--kind", "person", "--alias", "Petro",
-             "--alias", "President Petro")
+    out = ok(
+        store,
+        "actor",
+        "add",
+        "Gustavo Petro",
+        "--kind",
+        "person",
+        "--alias",
+        "Petro",
+        "--alias",
+        "President Petro",
+    )
     assert "Gustavo Petro" in out and "person" in out
     ok(store, "actor", "add", "Colombia", "--kind", "country")
     duplicate = run(store, "actor", "add", "petro")
     assert duplicate.returncode == 1 and "already" in duplicate.stderr
     actors = json.loads(ok(store, "actors", "--json"))
     assert [a["name"] for a in actors] == ["Colombia", "Gustavo Petro"]
-    assert set(actors[1]) == {"id", "name", "kind", "aliases", "description", "claims_by",
-                              "claims_about", "mentions", "tagged_mentions"}
+    assert set(actors[1]) == {
+        "id",
+        "name",
+        "kind",
+        "aliases",
+        "description",
+        "claims_by",
+        "claims_about",
+        "mentions",
+        "tagged_mentions",
+    }
     assert actors[1]["aliases"] == ["Petro", "President Petro"]
     table = ok(store, "actors")
     assert "Gustavo Petro" in table and "Petro, President Petro" in table
@@ -74,15 +108,33 @@ def test_actor_add_and_list(store: Path) -> None:
 def test_annotate_a_claim_and_list_it(store: Path) -> None:
     ok(store, "actor", "add", "Donald Trump", "--kind", "person", "--alias", "Trump")
     ok(store, "actor", "add", "Gustavo Petro", "--kind", "person", "--alias", "Petro")
-    out = ok(store, "annotate", "1", "--quote", CLAIM, "--speaker", "trump",
-             "--about", "Petro", "--status", "disputed", "--note", "Readout\x1b]0;pwned\x07 only")
+    out = ok(
+        store,
+        "annotate",
+        "1",
+        "--quote",
+        CLAIM,
+        "--speaker",
+        "trump",
+        "--about",
+        "Petro",
+        "--status",
+        "disputed",
+        "--note",
+        "Readout\x1b]0;pwned\x07 only",
+    )
     assert out.startswith("claim 1 on article 1") and CLAIM in out
     [claim] = json.loads(ok(store, "claims", "--json"))
     assert claim == {
-        "id": 1, "article_id": 1,
+        "id": 1,
+        "article_id": 1,
         "article_title": "Trump and Petro Open Channel After Diplomatic Standoff",
-        "exact": CLAIM, "speaker": "Donald Trump", "about": ["Gustavo Petro"],
-        "status": "disputed", "note": "Readout only", "orphaned": False,
+        "exact": CLAIM,
+        "speaker": "Donald Trump",
+        "about": ["Gustavo Petro"],
+        "status": "disputed",
+        "note": "Readout only",
+        "orphaned": False,
     }
     assert json.loads(ok(store, "claims", "--actor", "Petro", "--json"))[0]["id"] == 1
     assert json.loads(ok(store, "claims", "--status", "false", "--json")) == []
@@ -97,8 +149,9 @@ def test_quote_not_found_or_ambiguous_is_an_error(store: Path) -> None:
     ambiguous = run(store, "annotate", "1", "--quote", "Petro", "--kind", "highlight")
     assert ambiguous.returncode == 1 and "--occurrence" not in ambiguous.stdout
     assert "occurs 12 times" in ambiguous.stderr
-    beyond = run(store, "annotate", "1", "--quote", "Petro", "--kind", "highlight",
-                 "--occurrence", "13")
+    beyond = run(
+        store, "annotate", "1", "--quote", "Petro", "--kind", "highlight", "--occurrence", "13"
+    )
     assert beyond.returncode == 1
     no_article = run(store, "annotate", "7", "--quote", "Petro")
     assert no_article.returncode == 1 and "no article" in no_article.stderr
@@ -107,13 +160,13 @@ def test_quote_not_found_or_ambiguous_is_an_error(store: Path) -> None:
 
 def test_mentions_and_option_errors(store: Path) -> None:
     ok(store, "actor", "add", "Gustavo Petro", "--kind", "person", "--alias", "Petro")
-    out = ok(store, "annotate", "1", "--quote", "Petro", "--kind", "mention",
-             "--occurrence", "3")
+    out = ok(store, "annotate", "1", "--quote", "Petro", "--kind", "mention", "--occurrence", "3")
     assert out.startswith("mention 1 on article 1")
     unknown = run(store, "annotate", "1", "--quote", "Cilia Flores", "--kind", "mention")
     assert unknown.returncode == 1 and "no actor named 'Cilia Flores'" in unknown.stderr
-    wrong = run(store, "annotate", "1", "--quote", CLAIM, "--kind", "highlight",
-                "--speaker", "Petro")
+    wrong = run(
+        store, "annotate", "1", "--quote", CLAIM, "--kind", "highlight", "--speaker", "Petro"
+    )
     assert wrong.returncode == 1 and "claims only" in wrong.stderr
     stranger = run(store, "annotate", "1", "--quote", CLAIM, "--speaker", "Nobody")
     assert stranger.returncode == 1 and "no actor named 'Nobody'" in stranger.stderr
@@ -126,8 +179,15 @@ def test_mentions_and_option_errors(store: Path) -> None:
 
 def test_actor_show_lists_activity(store: Path) -> None:
     ok(store, "actor", "add", "Gustavo Petro", "--kind", "person", "--alias", "Petro")
-    ok(store, "annotate", "1", "--quote", "Petro argued those operations harmed civilian "
-       "fishermen", "--speaker", "Gustavo Petro")
+    ok(
+        store,
+        "annotate",
+        "1",
+        "--quote",
+        "Petro argued those operations harmed civilian fishermen",
+        "--speaker",
+        "Gustavo Petro",
+    )
     ok(store, "annotate", "1", "--quote", "Petro", "--kind", "mention", "--occurrence", "2")
     activity = json.loads(ok(store, "actor", "show", "petro", "--json"))
     # in one article its claims come first, then one item for its mentions (12 places:
@@ -143,23 +203,50 @@ def test_actor_show_lists_activity(store: Path) -> None:
 def test_claim_edit_changes_what_the_tui_dialog_changes(store: Path, db_path: Path) -> None:
     ok(store, "actor", "add", "Gustavo Petro", "--kind", "person", "--alias", "Petro")
     ok(store, "annotate", "1", "--quote", CLAIM)
-    out = ok(store, "claim", "edit", "1", "--status", "disputed", "--note", "See *readout*.",
-             "--speaker", "Donald Trump", "--about", "petro", "--about", "Colombia")
+    out = ok(
+        store,
+        "claim",
+        "edit",
+        "1",
+        "--status",
+        "disputed",
+        "--note",
+        "See *readout*.",
+        "--speaker",
+        "Donald Trump",
+        "--about",
+        "petro",
+        "--about",
+        "Colombia",
+    )
     assert "new actor 2: Donald Trump, person" in out
     assert "new actor 3: Colombia, person" in out
     assert out.splitlines()[-1].startswith(
-        "claim 1 on article 1: disputed, speaker Donald Trump, about Colombia, Gustavo Petro")
+        "claim 1 on article 1: disputed, speaker Donald Trump, about Colombia, Gustavo Petro"
+    )
     [claim] = json.loads(ok(store, "claims", "--json"))
     assert (claim["speaker"], claim["about"], claim["status"], claim["note"]) == (
-        "Donald Trump", ["Colombia", "Gustavo Petro"], "disputed", "See *readout*.")
+        "Donald Trump",
+        ["Colombia", "Gustavo Petro"],
+        "disputed",
+        "See *readout*.",
+    )
     # options not given stay as they are; the status history keeps every change
     ok(store, "claim", "edit", "1", "--status", "false", "--no-speaker")
     [claim] = json.loads(ok(store, "claims", "--json"))
     assert (claim["speaker"], claim["about"], claim["status"], claim["note"]) == (
-        None, ["Colombia", "Gustavo Petro"], "false", "See *readout*.")
+        None,
+        ["Colombia", "Gustavo Petro"],
+        "false",
+        "See *readout*.",
+    )
     conn = connect(db_path)
-    history = [r[0] for r in conn.execute(
-        "SELECT status FROM claim_status_history WHERE annotation_id = 1 ORDER BY id")]
+    history = [
+        r[0]
+        for r in conn.execute(
+            "SELECT status FROM claim_status_history WHERE annotation_id = 1 ORDER BY id"
+        )
+    ]
     conn.close()
     assert history == ["unverified", "disputed", "false"]
     ok(store, "claim", "edit", "1", "--no-about", "--note", "")

@@ -25,8 +25,14 @@ def store(db_path: Path) -> tuple[Path, Sample]:
 
 def run(db: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "newsreader", "--db", str(db), *args],
-                          capture_output=True, text=True, timeout=60, env=env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "newsreader", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=cwd,
+    )
 
 
 def ok(db: Path, *args: str) -> str:
@@ -66,8 +72,9 @@ def test_export_all_to_a_folder_then_again(store: tuple[Path, Sample], tmp_path:
     assert no_out.returncode == 1 and "--out" in no_out.stderr
 
 
-def test_json_backup_and_import_into_an_empty_store(store: tuple[Path, Sample],
-                                                    tmp_path: Path) -> None:
+def test_json_backup_and_import_into_an_empty_store(
+    store: tuple[Path, Sample], tmp_path: Path
+) -> None:
     db, _ = store
     backup = tmp_path / "backup.json"
     assert "wrote" in ok(db, "export", "--all", "--format", "json", "--out", str(backup))
@@ -85,8 +92,9 @@ def test_json_backup_and_import_into_an_empty_store(store: tuple[Path, Sample],
     assert exported == backup.read_text(encoding="utf-8")
 
 
-def test_a_malformed_file_is_refused_with_nothing_written(store: tuple[Path, Sample],
-                                                          tmp_path: Path) -> None:
+def test_a_malformed_file_is_refused_with_nothing_written(
+    store: tuple[Path, Sample], tmp_path: Path
+) -> None:
     db, _ = store
     backup = tmp_path / "backup.json"
     ok(db, "export", "--format", "json", "--out", str(backup))

@@ -10,8 +10,17 @@ from pathlib import Path
 import newsreader
 
 DOMAIN_PACKAGES = ("store", "feeds", "annotations", "export")
-DOMAIN_MODULES = ("models", "safety", "paths", "config", "demo", "resources", "browser",
-                  "wording", "urls")
+DOMAIN_MODULES = (
+    "models",
+    "safety",
+    "paths",
+    "config",
+    "demo",
+    "resources",
+    "browser",
+    "wording",
+    "urls",
+)
 """The domain: these packages (every module in them) and top-level modules."""
 
 
@@ -21,8 +30,10 @@ def domain_modules() -> list[str]:
     names = [f"newsreader.{name}" for name in DOMAIN_MODULES if (root / f"{name}.py").exists()]
     for package in DOMAIN_PACKAGES:
         names.append(f"newsreader.{package}")
-        names += [f"newsreader.{package}.{info.name}"
-                  for info in pkgutil.iter_modules([str(root / package)])]
+        names += [
+            f"newsreader.{package}.{info.name}"
+            for info in pkgutil.iter_modules([str(root / package)])
+        ]
     return names
 
 
@@ -49,8 +60,9 @@ print("\\n".join(f"{who} imports {name}" for name, who in sorted(importers)))
 
 def loaded_after(code: str) -> set[str]:
     probe = code + "\nimport sys\nprint('\\n'.join(sys.modules))"
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True,
-                         text=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
     return {name.split(".")[0] for name in out.split()}
 
 
@@ -64,8 +76,13 @@ def test_no_domain_module_imports_textual_or_rich() -> None:
     """Each import of them is traced to the module that made it. httpx loads its CLI, and
     Rich with it, when click is installed (import-linter brings it): the probe hides click,
     so that Rich, once loaded by a library, cannot hide a later import of ours."""
-    done = subprocess.run([sys.executable, "-c", _WHO_IMPORTS, *domain_modules()],
-                          check=True, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", _WHO_IMPORTS, *domain_modules()],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     ours = [line for line in done.stdout.splitlines() if line.startswith("newsreader")]
     assert ours == []
 

@@ -70,19 +70,24 @@ def _normalise_gap(gap: str) -> str:
 
 def _compile(actor_id: int, alias: str) -> _Pattern | None:
     if alias.isalnum():  # the common case: one plain word
-        return _Pattern(actor_id, alias, (alias,), (alias.casefold(),), (), "", "",
-                        alias == alias.lower())
+        return _Pattern(
+            actor_id, alias, (alias,), (alias.casefold(),), (), "", "", alias == alias.lower()
+        )
     spans = [m.span() for m in _WORD.finditer(alias)]
     if not spans:
         return None
     words = tuple(alias[s:e] for s, e in spans)
-    gaps = tuple(_normalise_gap(alias[e:s])
-                 for (_, e), (s, _) in zip(spans, spans[1:], strict=False))
+    gaps = tuple(
+        _normalise_gap(alias[e:s]) for (_, e), (s, _) in zip(spans, spans[1:], strict=False)
+    )
     return _Pattern(
-        actor_id=actor_id, alias=alias, words=words,
-        folded=tuple(w.casefold() for w in words), gaps=gaps,
-        head=_normalise_gap(alias[:spans[0][0]].strip()),
-        tail=_normalise_gap(alias[spans[-1][1]:].strip()),
+        actor_id=actor_id,
+        alias=alias,
+        words=words,
+        folded=tuple(w.casefold() for w in words),
+        gaps=gaps,
+        head=_normalise_gap(alias[: spans[0][0]].strip()),
+        tail=_normalise_gap(alias[spans[-1][1] :].strip()),
         any_case=alias == alias.lower(),
     )
 
@@ -96,8 +101,9 @@ def _word_ok(written: str, pattern: _Pattern, k: int) -> bool:
 
 def _word_matches(written: str, wanted: str) -> bool:
     """The case rule for one word of a cased alias."""
-    return (written == wanted or written == wanted.upper()
-            or written == wanted[:1].upper() + wanted[1:])
+    return (
+        written == wanted or written == wanted.upper() or written == wanted[:1].upper() + wanted[1:]
+    )
 
 
 class ActorMatcher:
@@ -151,8 +157,10 @@ class ActorMatcher:
         The same matches as :meth:`find` gives there when the range starts and ends at
         line breaks (no alias spans one).
         """
-        return [ActorMatch(m.start + start, m.end + start, m.actor_id, m.alias)
-                for m in self.find(text[start:end])]
+        return [
+            ActorMatch(m.start + start, m.end + start, m.actor_id, m.alias)
+            for m in self.find(text[start:end])
+        ]
 
     def names(self) -> set[str]:
         """Every indexed name and alias, case-folded."""
@@ -174,8 +182,9 @@ class _Spans:
         return self._offsets[2 * i + 1], self._offsets[2 * i + 2]
 
 
-def _first_match(text: str, spans: _Spans, i: int,
-                 candidates: list[_Pattern]) -> tuple[ActorMatch, int] | None:
+def _first_match(
+    text: str, spans: _Spans, i: int, candidates: list[_Pattern]
+) -> tuple[ActorMatch, int] | None:
     """The first (longest) alias matching at word ``i``, and how many words it covers."""
     for pattern in candidates:
         if pattern.simple:  # one plain word: decided on the word alone
@@ -197,14 +206,15 @@ def _matches_at(text: str, spans: _Spans, i: int, pattern: _Pattern) -> bool:
         start, end = spans[i + k]
         if not _word_ok(text[start:end], pattern, k):
             return False
-        if k and _normalise_gap(text[spans[i + k - 1][1]:start]) != pattern.gaps[k - 1]:
+        if k and _normalise_gap(text[spans[i + k - 1][1] : start]) != pattern.gaps[k - 1]:
             return False
     first, last = spans[i][0], spans[i + len(pattern.words) - 1][1]
-    if pattern.head and _normalise_gap(text[max(0, first - len(pattern.head)):first]) \
-            != pattern.head:
+    if (
+        pattern.head
+        and _normalise_gap(text[max(0, first - len(pattern.head)) : first]) != pattern.head
+    ):
         return False
-    return not pattern.tail or _normalise_gap(
-        text[last:last + len(pattern.tail)]) == pattern.tail
+    return not pattern.tail or _normalise_gap(text[last : last + len(pattern.tail)]) == pattern.tail
 
 
 # --- suggestions ----------------------------------------------------------------------
@@ -212,7 +222,8 @@ def _matches_at(text: str, spans: _Spans, i: int, pattern: _Pattern) -> bool:
 PARTICLES = frozenset("of de da del della der di du la le van von bin al y".split())
 """Lower-case words allowed inside a name ("Bank of America", "Lula da Silva")."""
 
-TITLES = frozenset("""
+TITLES = frozenset(
+    """
 president vice prime minister secretary senator sen rep representative governor gov
 general gen chancellor king queen prince princess pope mr mrs ms mx dr prof judge justice
 mayor ambassador foreign defense defence interior finance leader chief ceo cfo coo chairman
@@ -220,10 +231,12 @@ chairwoman chair spokesman spokeswoman spokesperson commander colonel captain li
 sergeant admiral premier deputy sheikh emir sultan ayatollah cardinal
 archbishop bishop rabbi imam lord lady sir dame congressman congresswoman assemblyman
 assemblywoman councillor councilman councilwoman attorney director officer
-""".split())
+""".split()
+)
 """Title words that split a run: "US President Donald Trump" gives "US", "Donald Trump"."""
 
-DEMONYMS = frozenset("""
+DEMONYMS = frozenset(
+    """
 afghan albanian algerian american andorran angolan argentine argentinian armenian
 australian austrian azerbaijani bahraini bangladeshi belarusian belgian bolivian bosnian
 brazilian british bulgarian burmese cambodian cameroonian canadian chadian chilean
@@ -238,11 +251,13 @@ portuguese qatari romanian russian rwandan salvadoran saudi scottish senegalese 
 singaporean slovak slovenian somali spanish sudanese swedish swiss syrian taiwanese
 tajik tanzanian thai tunisian turkish turkmen ugandan ukrainian uruguayan uzbek
 venezuelan vietnamese welsh yemeni zambian zimbabwean latin african asian arab
-""".split())
+""".split()
+)
 """Adjectives of place ("Colombian", "Venezuelan"): never a name on their own, and left
 out of a guessed name ("Colombian Gustavo Petro" -> "Gustavo Petro")."""
 
-COMMON = frozenset("""
+COMMON = frozenset(
+    """
 a an the this that these those there here it its he she his her they their them we our
 i you your but and or so yet still however meanwhile instead also then now in on at as
 after before when while if although though despite since for from with without by to
@@ -250,7 +265,8 @@ during under over one some many most all both each no not what who why how where
 between among against about according amid speaking asked said says whether until
 because once even only just more other another every again every such like
 monday tuesday wednesday thursday friday saturday sunday
-""".split())
+""".split()
+)
 """Capitalised only because they open a sentence or heading: never suggested there."""
 
 
@@ -264,8 +280,9 @@ class Suggestion:
     """Offset of its first occurrence."""
 
 
-def suggestions(text: str, known: ActorMatcher | None = None,
-                found: list[ActorMatch] | None = None) -> list[Suggestion]:
+def suggestions(
+    text: str, known: ActorMatcher | None = None, found: list[ActorMatch] | None = None
+) -> list[Suggestion]:
     """Candidate actor names: runs of capitalised words, most frequent first.
 
     Known actors are left out (their mentions are masked before the runs are built);
@@ -322,7 +339,7 @@ def _joined(text: str, previous_end: int, start: int) -> bool:
 def _flush(text: str, run: list[tuple[int, int]], runs: list[tuple[int, str]]) -> None:
     """Keep ``run`` unless it is only adjectives of place ("Venezuelan")."""
     if run and not all(text[s:e].casefold() in DEMONYMS for s, e in run):
-        runs.append((run[0][0], text[run[0][0]:run[-1][1]]))
+        runs.append((run[0][0], text[run[0][0] : run[-1][1]]))
 
 
 def _is_sentence_word(text: str, start: int, word: str, lower_words: set[str]) -> bool:
@@ -369,27 +386,35 @@ def _capitalised(word: str) -> bool:
 
 def _joinable(text: str, words: list[tuple[int, int]], k: int) -> bool:
     """Whether word ``k`` belongs to the same name as word ``k - 1`` (one space apart)."""
-    return text[words[k - 1][1]:words[k][0]] == " "
+    return text[words[k - 1][1] : words[k][0]] == " "
 
 
 def _run_around(text: str, words: list[tuple[int, int]], i: int) -> list[tuple[int, int]]:
     """The capitalised words (with particles between them) around word ``i``."""
+
     def word(k: int) -> str:
-        return text[words[k][0]:words[k][1]]
+        return text[words[k][0] : words[k][1]]
 
     def inner(k: int) -> bool:  # a particle between two capitalised words of the name
-        return (0 < k < len(words) - 1 and word(k) in PARTICLES and _capitalised(word(k - 1))
-                and _capitalised(word(k + 1)) and _joinable(text, words, k)
-                and _joinable(text, words, k + 1))
+        return (
+            0 < k < len(words) - 1
+            and word(k) in PARTICLES
+            and _capitalised(word(k - 1))
+            and _capitalised(word(k + 1))
+            and _joinable(text, words, k)
+            and _joinable(text, words, k + 1)
+        )
 
     lo = hi = i
-    while lo > 0 and _joinable(text, words, lo) and (
-            _capitalised(word(lo - 1)) or inner(lo - 1)):
+    while lo > 0 and _joinable(text, words, lo) and (_capitalised(word(lo - 1)) or inner(lo - 1)):
         lo -= 1
-    while hi + 1 < len(words) and _joinable(text, words, hi + 1) and (
-            _capitalised(word(hi + 1)) or inner(hi + 1)):
+    while (
+        hi + 1 < len(words)
+        and _joinable(text, words, hi + 1)
+        and (_capitalised(word(hi + 1)) or inner(hi + 1))
+    ):
         hi += 1
-    return words[lo:hi + 1]
+    return words[lo : hi + 1]
 
 
 def _segments(text: str, words: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
@@ -398,7 +423,7 @@ def _segments(text: str, words: list[tuple[int, int]]) -> list[list[tuple[int, i
     segments: list[list[tuple[int, int]]] = [[]]
     for k, (start, end) in enumerate(words):
         title = text[start:end].casefold() in _CUT_TITLES
-        following = text[words[k + 1][0]:words[k + 1][1]] if k + 1 < len(words) else ""
+        following = text[words[k + 1][0] : words[k + 1][1]] if k + 1 < len(words) else ""
         if title and (not following or _capitalised(following)):
             segments.append([])
         else:
@@ -413,16 +438,16 @@ def _trimmed(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
     words = list(words)
 
     def droppable(k: int) -> bool:
-        word = text[words[k][0]:words[k][1]]
+        word = text[words[k][0] : words[k][1]]
         folded = word.casefold()
         if not _capitalised(word) or folded in ARTICLES or folded in COMMON:
             return True
-        capitals = sum(_capitalised(text[s:e]) for s, e in words[k + 1:])
+        capitals = sum(_capitalised(text[s:e]) for s, e in words[k + 1 :])
         return (folded in DEMONYMS or folded in TITLES) and capitals >= 2
 
     while words and droppable(0):
         words.pop(0)
-    while words and not _capitalised(text[words[-1][0]:words[-1][1]]):
+    while words and not _capitalised(text[words[-1][0] : words[-1][1]]):
         words.pop()
     if words and all(text[s:e].casefold() in DEMONYMS for s, e in words):
         return []
@@ -450,7 +475,7 @@ def name_span_at(text: str, pos: int) -> tuple[int, int]:
     if i is None:
         return pos, pos
     word = words[i]
-    if not _capitalised(text[word[0]:word[1]]):
+    if not _capitalised(text[word[0] : word[1]]):
         return word
     for segment in _segments(text, _run_around(text, words, i)):
         if segment and segment[-1][1] <= word[0]:
@@ -469,7 +494,7 @@ def clean_guess(phrase: str) -> str:
     for segment in reversed(_segments(phrase, words)):
         kept = _trimmed(phrase, segment)
         if kept:
-            return phrase[kept[0][0]:kept[-1][1]]
+            return phrase[kept[0][0] : kept[-1][1]]
     return phrase.strip()
 
 
@@ -500,7 +525,7 @@ def surname(name: str) -> str | None:
         first -= 1
     if first == 0 or not _capitalised(words[last]):
         return None
-    return name[spans[first][0]:spans[last][1]]
+    return name[spans[first][0] : spans[last][1]]
 
 
 def occurs_alone(text: str, name: str, alias: str) -> bool:
@@ -512,8 +537,13 @@ def occurs_alone(text: str, name: str, alias: str) -> bool:
     return any(m.actor_id == 1 for m in matcher.find(text))
 
 
-def guess_name(selected: str, text: str = "", names: Iterable[str] = (),
-               known: Iterable[str] = (), actor_name: str | None = None) -> NameGuess:
+def guess_name(
+    selected: str,
+    text: str = "",
+    names: Iterable[str] = (),
+    known: Iterable[str] = (),
+    actor_name: str | None = None,
+) -> NameGuess:
     """The name and aliases the tag dialog offers for ``selected``.
 
     Args:

@@ -109,7 +109,7 @@ def make_selector(text: str, start: int, end: int) -> Quote:
     """The quote selector for ``text[start:end]`` (32 characters of context each side)."""
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"span {start}-{end} is outside the text (length {len(text)})")
-    return Quote(text[start:end], text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
+    return Quote(text[start:end], text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT])
 
 
 def make_anchor(text: str, start: int, end: int) -> Anchor:
@@ -182,8 +182,13 @@ def reanchor_all(anchors: Sequence[Anchor], text: str) -> list[Placement | None]
     return results
 
 
-def place(anchor: Anchor, text: str, shift: int = 0, budget: Budget | None = None,
-          absent: _AbsentQuotes | None = None) -> Placement | None:
+def place(
+    anchor: Anchor,
+    text: str,
+    shift: int = 0,
+    budget: Budget | None = None,
+    absent: _AbsentQuotes | None = None,
+) -> Placement | None:
     """Like :func:`reanchor`, also saying which step found the annotation.
 
     ``budget`` bounds the fuzzy step's work across calls (None: unbounded); ``absent``
@@ -195,8 +200,12 @@ def place(anchor: Anchor, text: str, shift: int = 0, budget: Budget | None = Non
     if text.startswith(exact, anchor.start):
         return Placement(anchor.start, anchor.start + len(exact), "position")
     moved = anchor.start + shift
-    if shift and 0 <= moved and text.startswith(exact, moved) \
-            and _some_context(anchor, text, moved):
+    if (
+        shift
+        and 0 <= moved
+        and text.startswith(exact, moved)
+        and _some_context(anchor, text, moved)
+    ):
         return Placement(moved, moved + len(exact), "shifted")
     if absent is not None and absent(exact):
         found, copies = None, 0
@@ -236,29 +245,37 @@ class _AbsentQuotes:
 
     def __call__(self, quote: str) -> bool:
         """True when ``quote`` surely does not occur (False: it may)."""
-        return self.grams is not None and len(quote) >= self.GRAM \
-            and quote[:self.GRAM] not in self.grams
+        return (
+            self.grams is not None
+            and len(quote) >= self.GRAM
+            and quote[: self.GRAM] not in self.grams
+        )
 
     def missed(self) -> None:
         """A scan found no occurrence: count it, and index the text when they add up."""
         self.misses += 1
-        if self.grams is None and self.misses == self.MISSES_BEFORE_INDEX \
-                and len(self.text) <= self.MAX_INDEXED:
+        if (
+            self.grams is None
+            and self.misses == self.MISSES_BEFORE_INDEX
+            and len(self.text) <= self.MAX_INDEXED
+        ):
             text, n = self.text, self.GRAM
-            self.grams = {text[i:i + n] for i in range(len(text) - n + 1)}
+            self.grams = {text[i : i + n] for i in range(len(text) - n + 1)}
 
 
 def _some_context(anchor: Anchor, text: str, start: int) -> bool:
     """Whether the full prefix or the full suffix still surrounds a quote at ``start``."""
     end = start + len(anchor.exact)
-    return (text[max(0, start - len(anchor.prefix)):start] == anchor.prefix
-            or text[end:end + len(anchor.suffix)] == anchor.suffix)
+    return (
+        text[max(0, start - len(anchor.prefix)) : start] == anchor.prefix
+        or text[end : end + len(anchor.suffix)] == anchor.suffix
+    )
 
 
 def context_score(anchor: Anchor, text: str, start: int, end: int) -> float:
     """How much of the stored prefix and suffix surround ``text[start:end]`` (0 to 1)."""
-    before = text[max(0, start - len(anchor.prefix)):start]
-    after = text[end:end + len(anchor.suffix)]
+    before = text[max(0, start - len(anchor.prefix)) : start]
+    after = text[end : end + len(anchor.suffix)]
     return (side_match(anchor.prefix, before, reverse=True) + side_match(anchor.suffix, after)) / 2
 
 
@@ -283,8 +300,9 @@ def _best_exact(anchor: Anchor, text: str, expected: int) -> tuple[int | None, i
     return None, copies
 
 
-def fuzzy_find(anchor: Anchor, text: str, expected: int,
-               budget: Budget | None = None) -> tuple[int, int] | None:
+def fuzzy_find(
+    anchor: Anchor, text: str, expected: int, budget: Budget | None = None
+) -> tuple[int, int] | None:
     """The closest approximate match of the quote near where it should be, or None.
 
     Searches only small windows: around ``expected`` and, unless a close match is already
@@ -307,8 +325,7 @@ def fuzzy_find(anchor: Anchor, text: str, expected: int,
             if budget.chars < 2 * (hi - lo):
                 break
             budget.chars -= 2 * (hi - lo)
-        match = approximate_match(quote, text, lo, hi, max_errors, anchor.prefix,
-                                  anchor.suffix)
+        match = approximate_match(quote, text, lo, hi, max_errors, anchor.prefix, anchor.suffix)
         if match is None:
             continue
         errors, start, end = match

@@ -23,8 +23,13 @@ def side_match(stored: str, actual: str, reverse: bool = False) -> float:
 
 
 def approximate_match(
-    pattern: str, text: str, lo: int, hi: int, max_errors: int,
-    prefix: str = "", suffix: str = "",
+    pattern: str,
+    text: str,
+    lo: int,
+    hi: int,
+    max_errors: int,
+    prefix: str = "",
+    suffix: str = "",
 ) -> tuple[int, int, int] | None:
     """The substring of ``text[lo:hi]`` closest to ``pattern`` in edit distance.
 
@@ -36,13 +41,15 @@ def approximate_match(
     errors, ends = _best_ends(pattern, text[lo:hi])
     if errors > max_errors:
         return None
-    end = lo + max(ends, key=lambda e: (side_match(suffix, text[lo + e:lo + e + len(suffix)]), -e))
+    end = lo + max(
+        ends, key=lambda e: (side_match(suffix, text[lo + e : lo + e + len(suffix)]), -e)
+    )
     window_lo = max(lo, end - len(pattern) - errors)
     # The same search backwards from ``end``, anchored there, gives the start.
     _, lengths = _best_ends(pattern[::-1], text[window_lo:end][::-1], anchored=True)
 
     def fit(n: int) -> tuple[float, int]:
-        before = text[max(0, end - n - len(prefix)):end - n]
+        before = text[max(0, end - n - len(prefix)) : end - n]
         return (side_match(prefix, before, reverse=True), -n)
 
     length = max(lengths, key=fit)

@@ -55,8 +55,9 @@ class ArticleMentions:
     """The first tagged mention there, if any."""
 
 
-def refresh_name_matches(conn: sqlite3.Connection,
-                         progress: Callable[[int, int], None] | None = None) -> int:
+def refresh_name_matches(
+    conn: sqlite3.Connection, progress: Callable[[int, int], None] | None = None
+) -> int:
     """Bring the cache of name matches up to date; returns how many articles were scanned.
 
     ``progress(done, total)`` is called before the scan (``done`` 0) and after each
@@ -78,17 +79,22 @@ def refresh_name_matches(conn: sqlite3.Connection,
     return len(todo)
 
 
-def _scan(conn: sqlite3.Connection, matcher: ActorMatcher, ids: list[int],
-          progress: Callable[[int, int], None] | None) -> None:
+def _scan(
+    conn: sqlite3.Connection,
+    matcher: ActorMatcher,
+    ids: list[int],
+    progress: Callable[[int, int], None] | None,
+) -> None:
     if progress is not None and ids:
         progress(0, len(ids))
     for start in range(0, len(ids), _BATCH):
         scanned: dict[int, dict[int, list[tuple[int, int, str]]]] = {}
-        for article_id, text in cache.article_texts(conn, ids[start:start + _BATCH]):
+        for article_id, text in cache.article_texts(conn, ids[start : start + _BATCH]):
             found: dict[int, list[tuple[int, int, str]]] = {}
             for match in matcher.find(text):
                 found.setdefault(match.actor_id, []).append(
-                    (match.start, match.end, text[match.start:match.end]))
+                    (match.start, match.end, text[match.start : match.end])
+                )
             scanned[article_id] = found
         cache.store_scans(conn, scanned)
         if progress is not None:
@@ -109,8 +115,9 @@ def mention_counts(conn: sqlite3.Connection) -> dict[int, MentionCount]:
                 continue  # the same place as a match (or as another tag)
             seen.add(place)
         totals[m.actor_id] = totals.get(m.actor_id, 0) + 1
-    return {actor_id: MentionCount(total, tagged.get(actor_id, 0))
-            for actor_id, total in totals.items()}
+    return {
+        actor_id: MentionCount(total, tagged.get(actor_id, 0)) for actor_id, total in totals.items()
+    }
 
 
 def actor_mentions(conn: sqlite3.Connection, actor_id: int) -> list[ArticleMentions]:
@@ -119,8 +126,9 @@ def actor_mentions(conn: sqlite3.Connection, actor_id: int) -> list[ArticleMenti
     beside = cache.matches_beside_tags(conn, actor_id)
     found: dict[int, ArticleMentions] = {}
     for n in cache.named_articles(conn, actor_id):
-        found[n.article.article_id] = ArticleMentions(n.article, n.count, 0, n.start, n.end,
-                                                      n.exact, None)
+        found[n.article.article_id] = ArticleMentions(
+            n.article, n.count, 0, n.start, n.end, n.exact, None
+        )
     tags: dict[int, list[cache.TaggedMention]] = {}
     for m in cache.tagged_mentions(conn, actor_id):
         if not m.orphaned and m.article_id is not None:
@@ -138,12 +146,23 @@ def actor_mentions(conn: sqlite3.Connection, actor_id: int) -> list[ArticleMenti
             start, end, exact = first.start, first.end, first.exact
         else:
             start, end, exact = named.start, named.end, named.exact
-        found[article_id] = ArticleMentions(row, (named.count if named else 0) + extra,
-                                            len(tagged), start, end, exact,
-                                            first.annotation_id)
+        found[article_id] = ArticleMentions(
+            row,
+            (named.count if named else 0) + extra,
+            len(tagged),
+            start,
+            end,
+            exact,
+            first.annotation_id,
+        )
     out = list(found.values())
-    out.sort(key=lambda a: (a.article.published is None, -(a.article.published or 0.0),
-                            -a.article.article_id))
+    out.sort(
+        key=lambda a: (
+            a.article.published is None,
+            -(a.article.published or 0.0),
+            -a.article.article_id,
+        )
+    )
     return out
 
 
@@ -151,9 +170,14 @@ def actor_summaries(conn: sqlite3.Connection) -> list[ActorSummary]:
     """Every actor (by name) with claims by and about them and every mention: tagged and
     found by name (from the cache: refresh it first)."""
     counts = mention_counts(conn)
-    return [replace(s, mentions=counts.get(s.actor.id, MentionCount()).total,
-                    tagged=counts.get(s.actor.id, MentionCount()).tagged)
-            for s in list_actors(conn)]
+    return [
+        replace(
+            s,
+            mentions=counts.get(s.actor.id, MentionCount()).total,
+            tagged=counts.get(s.actor.id, MentionCount()).tagged,
+        )
+        for s in list_actors(conn)
+    ]
 
 
 def actor_activity(conn: sqlite3.Connection, actor_id: int) -> list[Activity]:
@@ -165,9 +189,31 @@ def actor_activity(conn: sqlite3.Connection, actor_id: int) -> list[Activity]:
     items += [a for a in stored if a.role == "mention" and (a.orphaned or a.article_id is None)]
     for m in actor_mentions(conn, actor_id):
         row = m.article
-        items.append(Activity(m.annotation_id, "mention", "mention", row.article_id, row.title,
-                              row.feed_title, row.published, m.start, m.end, m.exact, None,
-                              False, m.count))
-    items.sort(key=lambda a: (a.published is None, -(a.published or 0.0),
-                              -(a.article_id or 0), a.role == "mention", a.start, a.role))
+        items.append(
+            Activity(
+                m.annotation_id,
+                "mention",
+                "mention",
+                row.article_id,
+                row.title,
+                row.feed_title,
+                row.published,
+                m.start,
+                m.end,
+                m.exact,
+                None,
+                False,
+                m.count,
+            )
+        )
+    items.sort(
+        key=lambda a: (
+            a.published is None,
+            -(a.published or 0.0),
+            -(a.article_id or 0),
+            a.role == "mention",
+            a.start,
+            a.role,
+        )
+    )
     return items

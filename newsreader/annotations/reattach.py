@@ -27,22 +27,26 @@ def _attach(conn: sqlite3.Connection, target: store.Target) -> int:
     rows = store.waiting_anchors(conn, target)
     if rows:
         text = article_text(conn, article_id) or ""
-        anchors = [Anchor(r["start"], r["end"], r["exact"], r["prefix"], r["suffix"])
-                   for r in rows]
+        anchors = [Anchor(r["start"], r["end"], r["exact"], r["prefix"], r["suffix"]) for r in rows]
         placed: list[tuple[int, int, int, str, str, str]] = []
         orphans: list[int] = []
         for row, where in zip(rows, reanchor_all(anchors, text), strict=True):
             if where is None:
                 orphans.append(row["id"])
             else:
-                placed.append((row["id"], where.start, where.end,
-                               *make_selector(text, where.start, where.end)))
+                placed.append(
+                    (
+                        row["id"],
+                        where.start,
+                        where.end,
+                        *make_selector(text, where.start, where.end),
+                    )
+                )
         store.save_anchors(conn, placed, orphans, article_id=article_id)
     return len(rows) + store.attach_notes(conn, target)
 
 
-def reattach_orphans(conn: sqlite3.Connection,
-                     article_ids: Iterable[int] | None = None) -> int:
+def reattach_orphans(conn: sqlite3.Connection, article_ids: Iterable[int] | None = None) -> int:
     """Attach waiting annotations and notes to the stored articles they belong to.
 
     Args:

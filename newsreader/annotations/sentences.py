@@ -21,27 +21,33 @@ from __future__ import annotations
 
 import re
 
-NEVER_FINAL = frozenset("""
+NEVER_FINAL = frozenset(
+    """
 mr mrs ms messrs mme mlle dr prof sen rep reps gov gen col lt sgt capt cmdr adm maj cpl pvt
 pres rev hon st mt ft vs cf e.g i.e viz approx dept
-""".split())
+""".split()
+)
 """Abbreviations that are (almost) never the last word of a sentence."""
 
-MAYBE_FINAL = frozenset("""
+MAYBE_FINAL = frozenset(
+    """
 corp inc ltd co cos plc llc bros jr sr esq etc al
 jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues thu thurs fri
-""".split())
+""".split()
+)
 """Abbreviations that end a sentence only before a typical sentence opener."""
 
 BEFORE_NUMBER = frozenset("no nos vol fig art sec ch pp op".split())
 """Abbreviations that never end a sentence when a number follows ("No. 2", "Vol. 3")."""
 
-OPENERS = frozenset("""
+OPENERS = frozenset(
+    """
 a an the this that these those there here it its he she his her they their them we our
 i you your but and or so yet still however meanwhile instead also then now in on at as
 after before when while if although though despite since for from with without by to
 during under over one some many most all both each no not what who why how where which
-""".split())
+""".split()
+)
 """Words that typically open a sentence (lower-cased)."""
 
 _LINE = re.compile(r"[^\n]+")
@@ -129,7 +135,7 @@ def _ends_sentence(text: str, line_start: int, match: re.Match[str]) -> bool:
     if punct != ".":
         return True  # ! ? … ... and runs of them
     word_start = max(text.rfind(" ", line_start, match.start()) + 1, line_start)
-    word = text[word_start:match.start()].lstrip(_OPENING)
+    word = text[word_start : match.start()].lstrip(_OPENING)
     return _period_ends(word, next_word)
 
 

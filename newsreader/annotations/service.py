@@ -95,8 +95,7 @@ def _clean_note(note: str) -> str:
 
 def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
     if not 0 <= start < end <= len(text):
-        raise AnnotationError(f"the span {start}-{end} is not inside the text "
-                              f"(0-{len(text)})")
+        raise AnnotationError(f"the span {start}-{end} is not inside the text (0-{len(text)})")
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -113,8 +112,7 @@ def _annotation(conn: sqlite3.Connection, annotation_id: int) -> Annotation:
     return found
 
 
-def _current_span(text: str, start: int, end: int,
-                  seen: Anchor | None) -> tuple[int, int] | None:
+def _current_span(text: str, start: int, end: int, seen: Anchor | None) -> tuple[int, int] | None:
     """Where the user's selection is in the article's text now: ``[start, end)`` while the
     text there is still what they saw (``seen``), else where re-anchoring finds it; None
     when it is gone (the article changed, e.g. a refresh, while a dialog was open)."""
@@ -125,9 +123,18 @@ def _current_span(text: str, start: int, end: int,
 
 
 def create_annotation(
-    conn: sqlite3.Connection, article_id: int, start: int, end: int, kind: str, *,
-    actor_id: int | None = None, speaker_id: int | None = None, about_ids: Iterable[int] = (),
-    status: str | None = None, note: str = "", now: float | None = None,
+    conn: sqlite3.Connection,
+    article_id: int,
+    start: int,
+    end: int,
+    kind: str,
+    *,
+    actor_id: int | None = None,
+    speaker_id: int | None = None,
+    about_ids: Iterable[int] = (),
+    status: str | None = None,
+    note: str = "",
+    now: float | None = None,
     seen: Anchor | None = None,
 ) -> Annotation:
     """Anchor a claim, mention or highlight at ``text[start:end]`` of an article.
@@ -159,38 +166,82 @@ def create_annotation(
     else:
         start, end = _trimmed_span(text, *(span or (start, end)))
         selector, orphaned = make_selector(text, start, end), False
-    new = NewAnnotation(article_id, kind, start, end, selector.exact, selector.prefix,
-                        selector.suffix, snapshot=snapshot, actor_id=actor_id,
-                        speaker_id=speaker_id, about_ids=about, status=status,
-                        note=_clean_note(note), orphaned=orphaned)
+    new = NewAnnotation(
+        article_id,
+        kind,
+        start,
+        end,
+        selector.exact,
+        selector.prefix,
+        selector.suffix,
+        snapshot=snapshot,
+        actor_id=actor_id,
+        speaker_id=speaker_id,
+        about_ids=about,
+        status=status,
+        note=_clean_note(note),
+        orphaned=orphaned,
+    )
     return _annotation(conn, store.insert_annotation(conn, new, now))
 
 
-def create_claim(conn: sqlite3.Connection, article_id: int, start: int, end: int, *,
-                 speaker_id: int | None = None, about_ids: Iterable[int] = (),
-                 status: str = "unverified", note: str = "",
-                 seen: Anchor | None = None) -> Annotation:
+def create_claim(
+    conn: sqlite3.Connection,
+    article_id: int,
+    start: int,
+    end: int,
+    *,
+    speaker_id: int | None = None,
+    about_ids: Iterable[int] = (),
+    status: str = "unverified",
+    note: str = "",
+    seen: Anchor | None = None,
+) -> Annotation:
     """Mark ``text[start:end]`` as a claim (by ``speaker_id``, about ``about_ids``)."""
-    return create_annotation(conn, article_id, start, end, "claim", speaker_id=speaker_id,
-                             about_ids=about_ids, status=status, note=note, seen=seen)
+    return create_annotation(
+        conn,
+        article_id,
+        start,
+        end,
+        "claim",
+        speaker_id=speaker_id,
+        about_ids=about_ids,
+        status=status,
+        note=note,
+        seen=seen,
+    )
 
 
-def create_mention(conn: sqlite3.Connection, article_id: int, start: int, end: int,
-                   actor_id: int, note: str = "", seen: Anchor | None = None) -> Annotation:
+def create_mention(
+    conn: sqlite3.Connection,
+    article_id: int,
+    start: int,
+    end: int,
+    actor_id: int,
+    note: str = "",
+    seen: Anchor | None = None,
+) -> Annotation:
     """Tag ``text[start:end]`` as a mention of an actor."""
-    return create_annotation(conn, article_id, start, end, "mention", actor_id=actor_id,
-                             note=note, seen=seen)
+    return create_annotation(
+        conn, article_id, start, end, "mention", actor_id=actor_id, note=note, seen=seen
+    )
 
 
-def create_highlight(conn: sqlite3.Connection, article_id: int, start: int, end: int,
-                     note: str = "") -> Annotation:
+def create_highlight(
+    conn: sqlite3.Connection, article_id: int, start: int, end: int, note: str = ""
+) -> Annotation:
     """Highlight ``text[start:end]``."""
     return create_annotation(conn, article_id, start, end, "highlight", note=note)
 
 
-def create_from_quote(conn: sqlite3.Connection, article_id: int, quote: str,
-                      kind: str = "highlight", occurrence: int | None = None,
-                      **fields: Any) -> Annotation:
+def create_from_quote(
+    conn: sqlite3.Connection,
+    article_id: int,
+    quote: str,
+    kind: str = "highlight",
+    occurrence: int | None = None,
+    **fields: Any,
+) -> Annotation:
     """Like :func:`create_annotation`, finding the span by its text.
 
     Raises QuoteNotFound when the quote is not in the text, AmbiguousQuote when it occurs
@@ -207,8 +258,9 @@ def _check_status(status: str) -> str:
     return status
 
 
-def set_status(conn: sqlite3.Connection, annotation_id: int, status: str,
-               now: float | None = None) -> Annotation:
+def set_status(
+    conn: sqlite3.Connection, annotation_id: int, status: str, now: float | None = None
+) -> Annotation:
     """Change a claim's status; the change is kept, dated, in its history."""
     _check_status(status)
     if _annotation(conn, annotation_id).kind != "claim":
@@ -229,8 +281,13 @@ def set_note(conn: sqlite3.Connection, annotation_id: int, note: str) -> Annotat
     return _annotation(conn, annotation_id)
 
 
-def set_claim_actors(conn: sqlite3.Connection, annotation_id: int, *,
-                     speaker_id: int | None, about_ids: Iterable[int]) -> Annotation:
+def set_claim_actors(
+    conn: sqlite3.Connection,
+    annotation_id: int,
+    *,
+    speaker_id: int | None,
+    about_ids: Iterable[int],
+) -> Annotation:
     """Set who made a claim (None: unknown) and whom it is about."""
     if _annotation(conn, annotation_id).kind != "claim":
         raise AnnotationError("only claims have a speaker")
@@ -258,11 +315,13 @@ def undo_delete(conn: sqlite3.Connection, annotation_id: int) -> bool:
 
 def list_for_article(conn: sqlite3.Connection, article_id: int) -> ArticleAnnotations:
     """An article's annotations (text order, orphans included) and notes."""
-    return ArticleAnnotations(store.list_annotations(conn, article_id),
-                              store.list_notes(conn, article_id))
+    return ArticleAnnotations(
+        store.list_annotations(conn, article_id), store.list_notes(conn, article_id)
+    )
 
 
 # --- article notes ----------------------------------------------------------------------
+
 
 def add_note(conn: sqlite3.Connection, article_id: int, body: str) -> Note:
     """Write a Markdown note on a whole article."""
@@ -295,14 +354,22 @@ def delete_note(conn: sqlite3.Connection, note_id: int) -> Note:
 
 def restore_note(conn: sqlite3.Connection, note: Note) -> Note:
     """Put a deleted note back as it was (same uid and creation time)."""
-    note_id = store.insert_note(conn, note.article_id, note.body, note.snapshot,
-                                uid=note.uid, created=note.created, now=note.modified)
+    note_id = store.insert_note(
+        conn,
+        note.article_id,
+        note.body,
+        note.snapshot,
+        uid=note.uid,
+        created=note.created,
+        now=note.modified,
+    )
     restored = store.get_note(conn, note_id)
     assert restored is not None
     return restored
 
 
 # --- actors -----------------------------------------------------------------------------
+
 
 def actor_matcher(conn: sqlite3.Connection) -> ActorMatcher:
     """A matcher over every registered name and alias (rebuild it when actors change)."""
@@ -330,8 +397,9 @@ def find_actor_named(conn: sqlite3.Connection, name: str) -> Actor | None:
     return None
 
 
-def find_or_create_actor(conn: sqlite3.Connection, name: str, kind: str = "other",
-                         aliases: Iterable[str] = ()) -> tuple[Actor, bool]:
+def find_or_create_actor(
+    conn: sqlite3.Connection, name: str, kind: str = "other", aliases: Iterable[str] = ()
+) -> tuple[Actor, bool]:
     """The actor a user typed: the one named (or aliased) ``name``, else a new actor of
     ``kind``; in one transaction. Returns (actor, whether actors changed).
 
@@ -355,10 +423,17 @@ def find_or_create_actor(conn: sqlite3.Connection, name: str, kind: str = "other
     return actor, changed
 
 
-def tag_actor(conn: sqlite3.Connection, article_id: int, start: int, end: int,
-              actor_name: str, kind: str = "other", create_alias: bool = True,
-              seen: Anchor | None = None,
-              aliases: Iterable[str] | None = None) -> Annotation:
+def tag_actor(
+    conn: sqlite3.Connection,
+    article_id: int,
+    start: int,
+    end: int,
+    actor_name: str,
+    kind: str = "other",
+    create_alias: bool = True,
+    seen: Anchor | None = None,
+    aliases: Iterable[str] | None = None,
+) -> Annotation:
     """Tag a selection as a mention of ``actor_name``, creating or extending the actor.
 
     An unknown name registers a new actor of ``kind``; when the selected text differs from
@@ -394,6 +469,7 @@ def tag_actor(conn: sqlite3.Connection, article_id: int, start: int, end: int,
 
 
 # --- the claim use case ------------------------------------------------------------------
+
 
 class Keep(Enum):
     """A :class:`ClaimFields` field left as the claim has it."""
@@ -465,8 +541,9 @@ def _actor_id(conn: sqlite3.Connection, ref: ActorRef, kind: str, done: _Resolve
     return actor.id
 
 
-def _claim_actors(conn: sqlite3.Connection, fields: ClaimFields,
-                  done: _Resolved) -> tuple[int | None | Keep, tuple[int, ...] | Keep]:
+def _claim_actors(
+    conn: sqlite3.Connection, fields: ClaimFields, done: _Resolved
+) -> tuple[int | None | Keep, tuple[int, ...] | Keep]:
     """The speaker's and the about actors' ids (or KEEP), finding or creating them."""
     speaker: int | None | Keep
     if isinstance(fields.speaker, ActorRef):
@@ -483,9 +560,16 @@ def _saved(conn: sqlite3.Connection, claim_id: int, done: _Resolved) -> SavedCla
     return SavedClaim(_annotation(conn, claim_id), tuple(done.created), done.changed)
 
 
-def save_claim(conn: sqlite3.Connection, article_id: int, start: int, end: int,
-               fields: ClaimFields, *, seen: Anchor | None = None,
-               now: float | None = None) -> SavedClaim:
+def save_claim(
+    conn: sqlite3.Connection,
+    article_id: int,
+    start: int,
+    end: int,
+    fields: ClaimFields,
+    *,
+    seen: Anchor | None = None,
+    now: float | None = None,
+) -> SavedClaim:
     """Mark ``text[start:end]`` as a claim with its speaker, about actors (found or
     created), status and note: all of it, in one transaction, or nothing.
 
@@ -497,16 +581,24 @@ def save_claim(conn: sqlite3.Connection, article_id: int, start: int, end: int,
     with transaction(conn):
         speaker, about = _claim_actors(conn, fields, done)
         claim = create_annotation(
-            conn, article_id, start, end, "claim",
+            conn,
+            article_id,
+            start,
+            end,
+            "claim",
             speaker_id=None if isinstance(speaker, Keep) else speaker,
             about_ids=() if isinstance(about, Keep) else about,
             status="unverified" if isinstance(fields.status, Keep) else fields.status,
-            note="" if isinstance(fields.note, Keep) else fields.note, now=now, seen=seen)
+            note="" if isinstance(fields.note, Keep) else fields.note,
+            now=now,
+            seen=seen,
+        )
         return _saved(conn, claim.id, done)
 
 
-def edit_claim(conn: sqlite3.Connection, claim_id: int, fields: ClaimFields,
-               now: float | None = None) -> SavedClaim:
+def edit_claim(
+    conn: sqlite3.Connection, claim_id: int, fields: ClaimFields, now: float | None = None
+) -> SavedClaim:
     """Change a claim's speaker, about actors (found or created), status (the change is
     kept, dated, in its history) and note; fields left :data:`KEEP` stay as they are. All
     of it, in one transaction, or nothing."""
@@ -534,6 +626,7 @@ def edit_claim(conn: sqlite3.Connection, claim_id: int, fields: ClaimFields,
 
 # --- re-anchoring -----------------------------------------------------------------------
 
+
 def reanchor_article(conn: sqlite3.Connection, article_id: int) -> ReanchorReport:
     """Re-anchor every annotation of an article after its text changed.
 
@@ -556,8 +649,13 @@ def reanchor_article(conn: sqlite3.Connection, article_id: int) -> ReanchorRepor
             counts["recovered"] += 1
         elif where.how == "fuzzy":
             counts["fuzzy"] += 1
-        elif (where.start, where.end, *quote) == (anchor.start, anchor.end, anchor.exact,
-                                                   anchor.prefix, anchor.suffix):
+        elif (where.start, where.end, *quote) == (
+            anchor.start,
+            anchor.end,
+            anchor.exact,
+            anchor.prefix,
+            anchor.suffix,
+        ):
             counts["unchanged"] += 1
             continue
         else:

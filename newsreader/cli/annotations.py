@@ -15,11 +15,29 @@ if TYPE_CHECKING:
     from newsreader.annotations.service import ActorRef, ClaimFields, Keep
     from newsreader.models import Annotation
 
-CLAIM_KEYS = ("id", "article_id", "article_title", "exact", "speaker", "about", "status",
-              "note", "orphaned")
+CLAIM_KEYS = (
+    "id",
+    "article_id",
+    "article_title",
+    "exact",
+    "speaker",
+    "about",
+    "status",
+    "note",
+    "orphaned",
+)
 """The stable keys of ``claims --json`` (a documented contract for scripts)."""
-ACTOR_KEYS = ("id", "name", "kind", "aliases", "description", "claims_by", "claims_about",
-              "mentions", "tagged_mentions")
+ACTOR_KEYS = (
+    "id",
+    "name",
+    "kind",
+    "aliases",
+    "description",
+    "claims_by",
+    "claims_about",
+    "mentions",
+    "tagged_mentions",
+)
 """The stable keys of ``actors --json``. ``mentions`` counts every place the actor is
 marked in article text (tagged, or found by name or alias, as the reader marks them; a tag
 on a found name counts once); ``tagged_mentions`` how many of those are tagged."""
@@ -27,39 +45,68 @@ on a found name counts once); ``tagged_mentions`` how many of those are tagged."
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the annotation commands to the subparsers ``sub``."""
-    p = sub.add_parser("annotate", parents=[common],
-                       help="mark a quote of an article as a claim, mention or highlight")
+    p = sub.add_parser(
+        "annotate",
+        parents=[common],
+        help="mark a quote of an article as a claim, mention or highlight",
+    )
     p.add_argument("article", type=int, metavar="ARTICLE")
     p.add_argument("--quote", required=True, metavar="TEXT", help="the exact text to mark")
     p.add_argument("--kind", choices=ANNOTATION_KINDS, default="claim", help="(claim)")
-    p.add_argument("--occurrence", type=_positive, metavar="N",
-                   help="which occurrence of the quote, when it occurs more than once")
+    p.add_argument(
+        "--occurrence",
+        type=_positive,
+        metavar="N",
+        help="which occurrence of the quote, when it occurs more than once",
+    )
     p.add_argument("--speaker", metavar="NAME", help="who made the claim (a known actor)")
-    p.add_argument("--about", action="append", default=[], metavar="NAME",
-                   help="an actor the claim is about (repeatable)")
+    p.add_argument(
+        "--about",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an actor the claim is about (repeatable)",
+    )
     p.add_argument("--status", choices=CLAIM_STATUSES, help="a claim's status (unverified)")
-    p.add_argument("--actor", metavar="NAME",
-                   help="the actor a mention tags (default: the actor named by the quote)")
+    p.add_argument(
+        "--actor",
+        metavar="NAME",
+        help="the actor a mention tags (default: the actor named by the quote)",
+    )
     p.add_argument("--note", default="", metavar="TEXT", help="a Markdown note")
     p.set_defaults(handler=cmd_annotate)
 
     p = sub.add_parser("claim", parents=[common], help="change a claim")
     claim_sub = p.add_subparsers(title="claim commands", metavar="ACTION", required=True)
     c = claim_sub.add_parser(
-        "edit", parents=[common], help="change a claim's speaker, about actors, status, note",
+        "edit",
+        parents=[common],
+        help="change a claim's speaker, about actors, status, note",
         description="Change what a claim says; options not given leave it as it is. An "
-                    "unknown actor name registers a new actor (of --new-kind).")
+        "unknown actor name registers a new actor (of --new-kind).",
+    )
     c.add_argument("claim", type=int, metavar="ID", help="the claim's id (see: claims)")
-    c.add_argument("--status", choices=CLAIM_STATUSES,
-                   help="its status (the change is kept, dated, in its history)")
+    c.add_argument(
+        "--status",
+        choices=CLAIM_STATUSES,
+        help="its status (the change is kept, dated, in its history)",
+    )
     c.add_argument("--note", metavar="TEXT", help='its Markdown note ("" removes it)')
     c.add_argument("--speaker", metavar="NAME", help="who made the claim")
     c.add_argument("--no-speaker", action="store_true", help="the speaker is not known")
-    c.add_argument("--about", action="append", metavar="NAME",
-                   help="an actor it is about (repeatable; replaces the ones it had)")
+    c.add_argument(
+        "--about",
+        action="append",
+        metavar="NAME",
+        help="an actor it is about (repeatable; replaces the ones it had)",
+    )
     c.add_argument("--no-about", action="store_true", help="it is about no actor")
-    c.add_argument("--new-kind", choices=ACTOR_KINDS, default="person",
-                   help="the kind of actors registered from new names (person)")
+    c.add_argument(
+        "--new-kind",
+        choices=ACTOR_KINDS,
+        default="person",
+        help="the kind of actors registered from new names (person)",
+    )
     c.set_defaults(handler=cmd_claim_edit)
 
     p = sub.add_parser("note", parents=[common], help="write a note on a whole article")
@@ -76,12 +123,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     a = actor_sub.add_parser("add", parents=[common], help="register an actor")
     a.add_argument("name", metavar="NAME")
     a.add_argument("--kind", choices=ACTOR_KINDS, default="other", help="(other)")
-    a.add_argument("--alias", action="append", default=[], metavar="A",
-                   help="another name it goes by (repeatable)")
+    a.add_argument(
+        "--alias",
+        action="append",
+        default=[],
+        metavar="A",
+        help="another name it goes by (repeatable)",
+    )
     a.add_argument("--description", default="", metavar="TEXT")
     a.set_defaults(handler=cmd_actor_add)
-    a = actor_sub.add_parser("show", parents=[common],
-                             help="every claim by or about an actor and every mention")
+    a = actor_sub.add_parser(
+        "show", parents=[common], help="every claim by or about an actor and every mention"
+    )
     a.add_argument("name", metavar="NAME")
     a.add_argument("--json", action="store_true", help="one JSON document")
     a.set_defaults(handler=cmd_actor_show)
@@ -119,8 +172,9 @@ def cmd_annotate(ctx: Context, args: argparse.Namespace) -> int:
         fields: dict[str, Any] = {"note": args.note}
         if args.kind == "claim":
             fields["status"] = args.status or "unverified"
-            fields["speaker_id"] = (service.resolve_actor(conn, args.speaker).id
-                                    if args.speaker else None)
+            fields["speaker_id"] = (
+                service.resolve_actor(conn, args.speaker).id if args.speaker else None
+            )
             fields["about_ids"] = [service.resolve_actor(conn, n).id for n in args.about]
         elif args.speaker or args.about or args.status:
             raise CliError("--speaker, --about and --status apply to claims only")
@@ -128,12 +182,15 @@ def cmd_annotate(ctx: Context, args: argparse.Namespace) -> int:
             fields["actor_id"] = service.resolve_actor(conn, args.actor or args.quote).id
         elif args.actor:
             raise CliError("--actor applies to mentions only")
-        made = service.create_from_quote(conn, args.article, args.quote, args.kind,
-                                         args.occurrence, **fields)
+        made = service.create_from_quote(
+            conn, args.article, args.quote, args.kind, args.occurrence, **fields
+        )
     except service.USER_ERRORS as exc:
         raise CliError(str(exc)) from exc
-    print(f"{made.kind} {made.id} on article {made.article_id} "
-          f"[{made.start}:{made.end}]: {_one_line(made.exact)}")
+    print(
+        f"{made.kind} {made.id} on article {made.article_id} "
+        f"[{made.start}:{made.end}]: {_one_line(made.exact)}"
+    )
     return 0
 
 
@@ -153,13 +210,18 @@ def _claim_fields(args: argparse.Namespace) -> ClaimFields:
     about: tuple[ActorRef, ...] | Keep = KEEP
     if args.about is not None or args.no_about:
         about = tuple(ActorRef(name=name) for name in args.about or ())
-    fields = ClaimFields(speaker=speaker, about=about,
-                         status=KEEP if args.status is None else args.status,
-                         note=KEEP if args.note is None else args.note,
-                         new_kind=args.new_kind)
+    fields = ClaimFields(
+        speaker=speaker,
+        about=about,
+        status=KEEP if args.status is None else args.status,
+        note=KEEP if args.note is None else args.note,
+        new_kind=args.new_kind,
+    )
     if fields == ClaimFields(new_kind=args.new_kind):
-        raise CliError("nothing to change: give --status, --note, --speaker, --no-speaker, "
-                       "--about or --no-about")
+        raise CliError(
+            "nothing to change: give --status, --note, --speaker, --no-speaker, "
+            "--about or --no-about"
+        )
     return fields
 
 
@@ -176,8 +238,10 @@ def cmd_claim_edit(ctx: Context, args: argparse.Namespace) -> int:
         print(f"new actor {actor.id}: {actor.name}, {actor.kind}")
     claim = saved.claim
     about = ", ".join(name for _, name in claim.about) or "-"
-    print(f"claim {claim.id} on article {claim.article_id or '-'}: {claim.status}, "
-          f"speaker {claim.speaker_name or '-'}, about {about}: {_one_line(claim.exact, 60)}")
+    print(
+        f"claim {claim.id} on article {claim.article_id or '-'}: {claim.status}, "
+        f"speaker {claim.speaker_name or '-'}, about {about}: {_one_line(claim.exact, 60)}"
+    )
     return 0
 
 
@@ -201,14 +265,36 @@ def cmd_actors(ctx: Context, args: argparse.Namespace) -> int:
     refresh_name_matches(ctx.conn)
     summaries = actor_summaries(ctx.conn)
     if args.json:
-        _dump([{"id": s.actor.id, "name": s.actor.name, "kind": s.actor.kind,
-                "aliases": list(s.actor.aliases), "description": s.actor.description,
-                "claims_by": s.claims_by, "claims_about": s.claims_about,
-                "mentions": s.mentions, "tagged_mentions": s.tagged} for s in summaries])
+        _dump(
+            [
+                {
+                    "id": s.actor.id,
+                    "name": s.actor.name,
+                    "kind": s.actor.kind,
+                    "aliases": list(s.actor.aliases),
+                    "description": s.actor.description,
+                    "claims_by": s.claims_by,
+                    "claims_about": s.claims_about,
+                    "mentions": s.mentions,
+                    "tagged_mentions": s.tagged,
+                }
+                for s in summaries
+            ]
+        )
         return 0
-    rows = [(str(s.actor.id), s.actor.name, s.actor.kind, str(s.claims_by),
-             str(s.claims_about), str(s.mentions), str(s.tagged), ", ".join(s.actor.aliases))
-            for s in summaries]
+    rows = [
+        (
+            str(s.actor.id),
+            s.actor.name,
+            s.actor.kind,
+            str(s.claims_by),
+            str(s.claims_about),
+            str(s.mentions),
+            str(s.tagged),
+            ", ".join(s.actor.aliases),
+        )
+        for s in summaries
+    ]
     print_table(("id", "name", "kind", "by", "about", "mentions", "tagged", "aliases"), rows)
     return 0
 
@@ -239,25 +325,55 @@ def cmd_actor_show(ctx: Context, args: argparse.Namespace) -> int:
     refresh_name_matches(ctx.conn)
     activity = actor_activity(ctx.conn, actor.id)
     if args.json:
-        _dump([{"annotation_id": a.annotation_id, "role": a.role, "kind": a.kind,
-                "article_id": a.article_id, "article_title": a.article_title,
-                "feed_title": a.feed_title, "published": iso_time(a.published),
-                "start": a.start, "end": a.end, "exact": a.exact, "status": a.status,
-                "orphaned": a.orphaned, "count": a.count} for a in activity])
+        _dump(
+            [
+                {
+                    "annotation_id": a.annotation_id,
+                    "role": a.role,
+                    "kind": a.kind,
+                    "article_id": a.article_id,
+                    "article_title": a.article_title,
+                    "feed_title": a.feed_title,
+                    "published": iso_time(a.published),
+                    "start": a.start,
+                    "end": a.end,
+                    "exact": a.exact,
+                    "status": a.status,
+                    "orphaned": a.orphaned,
+                    "count": a.count,
+                }
+                for a in activity
+            ]
+        )
         return 0
-    rows = [(format_time(a.published), a.feed_title, a.role,
-             a.status or (f"×{a.count}" if a.role == "mention" else ""),
-             a.article_title, _one_line(a.exact, 60)) for a in activity]
+    rows = [
+        (
+            format_time(a.published),
+            a.feed_title,
+            a.role,
+            a.status or (f"×{a.count}" if a.role == "mention" else ""),
+            a.article_title,
+            _one_line(a.exact, 60),
+        )
+        for a in activity
+    ]
     print_table(("published", "outlet", "role", "status", "article", "quote"), rows)
     return 0
 
 
 def claim_json(claim: Annotation) -> dict[str, object]:
     """A claim as the stable JSON object of ``claims --json`` (keys: CLAIM_KEYS)."""
-    return {"id": claim.id, "article_id": claim.article_id,
-            "article_title": claim.snapshot.title, "exact": claim.exact,
-            "speaker": claim.speaker_name, "about": [name for _, name in claim.about],
-            "status": claim.status, "note": claim.note, "orphaned": claim.orphaned}
+    return {
+        "id": claim.id,
+        "article_id": claim.article_id,
+        "article_title": claim.snapshot.title,
+        "exact": claim.exact,
+        "speaker": claim.speaker_name,
+        "about": [name for _, name in claim.about],
+        "status": claim.status,
+        "note": claim.note,
+        "orphaned": claim.orphaned,
+    }
 
 
 def cmd_claims(ctx: Context, args: argparse.Namespace) -> int:
@@ -275,8 +391,16 @@ def cmd_claims(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         _dump([claim_json(c) for c in claims])
         return 0
-    rows = [(str(c.id), str(c.article_id or "-"), c.status or "", c.speaker_name or "-",
-             ", ".join(n for _, n in c.about), ("orphaned: " if c.orphaned else "")
-             + _one_line(c.exact, 70)) for c in claims]
+    rows = [
+        (
+            str(c.id),
+            str(c.article_id or "-"),
+            c.status or "",
+            c.speaker_name or "-",
+            ", ".join(n for _, n in c.about),
+            ("orphaned: " if c.orphaned else "") + _one_line(c.exact, 70),
+        )
+        for c in claims
+    ]
     print_table(("id", "article", "status", "speaker", "about", "claim"), rows)
     return 0

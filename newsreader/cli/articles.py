@@ -12,8 +12,18 @@ from newsreader.cli.output import format_time, iso_time, print_table
 from newsreader.models import Article
 from newsreader.wording import plural
 
-JSON_KEYS = ("id", "feed_id", "feed_title", "title", "url", "author", "published", "date_kind",
-             "is_read", "is_starred")
+JSON_KEYS = (
+    "id",
+    "feed_id",
+    "feed_title",
+    "title",
+    "url",
+    "author",
+    "published",
+    "date_kind",
+    "is_read",
+    "is_starred",
+)
 """The stable keys of ``articles --json`` (a documented contract for scripts)."""
 
 
@@ -24,8 +34,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--starred", action="store_true", help="only starred articles")
     p.add_argument("--annotated", action="store_true", help="only articles with annotations")
     p.add_argument("--feed", type=int, metavar="ID", help="only this feed")
-    p.add_argument("--search", default="", metavar="QUERY",
-                   help='full-text search, with filters (e.g. \'petro -maduro "white house"\')')
+    p.add_argument(
+        "--search",
+        default="",
+        metavar="QUERY",
+        help="full-text search, with filters (e.g. 'petro -maduro \"white house\"')",
+    )
     p.add_argument("--limit", type=_positive, default=100, help="at most N articles (100)")
     p.add_argument("--json", action="store_true", help="one JSON document")
     p.set_defaults(handler=cmd_articles)
@@ -53,8 +67,13 @@ def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
 
     if args.feed is not None and get_feed(ctx.conn, args.feed) is None:
         raise CliError(f"no such feed: {args.feed}")  # as refresh says it
-    flt = ArticleFilter(feed_id=args.feed, unread=args.unread, starred=args.starred,
-                        annotated=args.annotated, search=args.search)
+    flt = ArticleFilter(
+        feed_id=args.feed,
+        unread=args.unread,
+        starred=args.starred,
+        annotated=args.annotated,
+        search=args.search,
+    )
     try:
         found = list_articles(ctx.conn, flt, limit=args.limit)
     except QueryError as exc:
@@ -63,8 +82,17 @@ def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
         json.dump([article_json(a) for a in found], sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    rows = [(str(a.id), "★" if a.is_starred else " ", " " if a.is_read else "●",
-             format_time(a.published), a.feed_title, a.title) for a in found]
+    rows = [
+        (
+            str(a.id),
+            "★" if a.is_starred else " ",
+            " " if a.is_read else "●",
+            format_time(a.published),
+            a.feed_title,
+            a.title,
+        )
+        for a in found
+    ]
     print_table(("id", "*", "N", "published", "feed", "title"), rows)
     return 0
 
@@ -110,7 +138,9 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
 
     totals = counts(ctx.conn)
     feeds = count_feeds(ctx.conn)
-    print(f"{plural(feeds, 'feed')}, {plural(totals['all'], 'article')}, "
-          f"{totals['unread']} unread, {totals['starred']} starred, "
-          f"{totals['annotated']} annotated")
+    print(
+        f"{plural(feeds, 'feed')}, {plural(totals['all'], 'article')}, "
+        f"{totals['unread']} unread, {totals['starred']} starred, "
+        f"{totals['annotated']} annotated"
+    )
     return 0

@@ -60,7 +60,8 @@ class Context:
         except (sqlite3.Error, OSError, RuntimeError) as exc:
             failure: BaseException = exc
         unwritable = self.db_path.is_file() and (
-            not writable(self.db_path) or disk_full(self.db_path))
+            not writable(self.db_path) or disk_full(self.db_path)
+        )
         if unwritable and store_fault(failure):
             reason = self._unwritable_reason()
             try:
@@ -70,8 +71,9 @@ class Context:
             else:
                 self.read_only = reason
                 return conn
-        raise CliError(self.store_error(failure)
-                       or f"cannot open the store {self.db_path}: {failure}") from failure
+        raise CliError(
+            self.store_error(failure) or f"cannot open the store {self.db_path}: {failure}"
+        ) from failure
 
     def _unwritable_reason(self) -> str:
         from newsreader.store.db import FULL, disk_full

@@ -24,21 +24,31 @@ Re-exporting updates files in place and leaves unchanged files untouched; text b
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``export`` and ``import`` commands to the subparsers ``sub``."""
-    p = sub.add_parser("export", parents=[common], epilog=EXPORT_HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter,
-                       help="write notes and annotations as Markdown or Web Annotation JSON")
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        epilog=EXPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="write notes and annotations as Markdown or Web Annotation JSON",
+    )
     which = p.add_mutually_exclusive_group()
     which.add_argument("--article", type=int, metavar="ID", help="one article's notes")
     which.add_argument("--actor", metavar="NAME", help="an actor's dossier")
     which.add_argument("--all", action="store_true", help="everything (the default)")
     p.add_argument("--format", choices=("md", "json"), default="md", help="(md)")
     p.add_argument("--out", type=Path, metavar="PATH", help="file or folder (see below)")
-    p.add_argument("--no-wiki-links", dest="wiki_links", action="store_false", default=None,
-                   help="actors as plain names instead of [[wiki links]]")
+    p.add_argument(
+        "--no-wiki-links",
+        dest="wiki_links",
+        action="store_false",
+        default=None,
+        help="actors as plain names instead of [[wiki links]]",
+    )
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("import", parents=[common],
-                       help="restore annotations, notes and actors from a JSON export")
+    p = sub.add_parser(
+        "import", parents=[common], help="restore annotations, notes and actors from a JSON export"
+    )
     p.add_argument("file", type=Path, metavar="FILE", help="a file written by export --format json")
     p.set_defaults(handler=cmd_import)
 
@@ -107,19 +117,22 @@ def _export_markdown(ctx: Context, args: argparse.Namespace) -> int:
     wiki, out = _wiki_links(ctx, args), args.out
     if args.article is None and not args.actor:
         if out is None:
-            raise CliError("export --all --format md writes one file per article and actor: "
-                           "give a folder with --out")
+            raise CliError(
+                "export --all --format md writes one file per article and actor: "
+                "give a folder with --out"
+            )
         report = vault.export_tree(ctx.conn, out, wiki_links=wiki)
-        print(f"{report.root}: {plural(len(report.written), 'file')} written, "
-              f"{report.files - len(report.written)} unchanged")
+        print(
+            f"{report.root}: {plural(len(report.written), 'file')} written, "
+            f"{report.files - len(report.written)} unchanged"
+        )
         return 0
     actor_id = _actor_id(ctx.conn, args.actor) if args.actor else None
     if out is not None and _is_folder(out):
         if actor_id is not None:
             path, changed = vault.export_actor_file(ctx.conn, actor_id, out, wiki_links=wiki)
         else:
-            path, changed = vault.export_article_file(ctx.conn, args.article, out,
-                                                      wiki_links=wiki)
+            path, changed = vault.export_article_file(ctx.conn, args.article, out, wiki_links=wiki)
         print(f"{'wrote' if changed else 'unchanged:'} {path}")
         return 0
     if actor_id is not None:
@@ -145,19 +158,25 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}: {exc}; nothing was imported") from exc
     except sqlite3.Error as exc:
         raise CliError(f"import failed, nothing was imported: {exc}") from exc
-    print(f"imported {plural(report.annotations, 'annotation')} and "
-          f"{plural(report.notes, 'note')}; "
-          f"actors: {report.actors_added} added, {report.actors_merged} already known")
+    print(
+        f"imported {plural(report.annotations, 'annotation')} and "
+        f"{plural(report.notes, 'note')}; "
+        f"actors: {report.actors_added} added, {report.actors_merged} already known"
+    )
     if report.present:
         were = "was" if report.present == 1 else "were"
         items = plural(report.present, "annotation or note", "annotations or notes")
         print(f"{items} {were} already in the store")
     if report.waiting:
         one = report.waiting == 1
-        print(f"{report.waiting} {'waits for its' if one else 'wait for their'} article, not in"
-              f" the store yet; {'it attaches' if one else 'they attach'} when a refresh"
-              " brings it")
+        print(
+            f"{report.waiting} {'waits for its' if one else 'wait for their'} article, not in"
+            f" the store yet; {'it attaches' if one else 'they attach'} when a refresh"
+            " brings it"
+        )
     if report.orphaned:
-        print(f"{report.orphaned} orphaned: the article's text no longer holds"
-              f" {'its' if report.orphaned == 1 else 'their'} quote")
+        print(
+            f"{report.orphaned} orphaned: the article's text no longer holds"
+            f" {'its' if report.orphaned == 1 else 'their'} quote"
+        )
     return 0

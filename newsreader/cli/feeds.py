@@ -25,8 +25,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("import-opml", parents=[common], help="subscribe to the feeds of OPML")
     p.add_argument("file", type=Path, nargs="?", help="the OPML file")
-    p.add_argument("--starter", action="store_true",
-                   help="the bundled starter list of world-news feeds instead of a file")
+    p.add_argument(
+        "--starter",
+        action="store_true",
+        help="the bundled starter list of world-news feeds instead of a file",
+    )
     p.set_defaults(handler=cmd_import_opml)
 
     p = sub.add_parser("export-opml", parents=[common], help="write subscriptions as OPML 2.0")
@@ -91,8 +94,10 @@ def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:
     for outline in found.skipped:
         print(f"newsreader: skipped {outline.describe()}", file=sys.stderr)
     skipped = f", {plural(len(found.skipped), 'outline')} skipped" if found.skipped else ""
-    print(f"imported {plural(added, 'new feed')}, {len(found.feeds) - added} already "
-          f"subscribed{skipped}")
+    print(
+        f"imported {plural(added, 'new feed')}, {len(found.feeds) - added} already "
+        f"subscribed{skipped}"
+    )
     return 0
 
 
@@ -118,15 +123,37 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
 
     feeds = list_feeds(ctx.conn)
     if args.json:
-        keys = ("id", "title", "url", "folder", "article_count", "unread_count",
-                "last_status", "last_error", "last_fetched")
-        json.dump([{k: getattr(f, k) for k in keys} for f in feeds], sys.stdout,
-                  ensure_ascii=False, indent=2)
+        keys = (
+            "id",
+            "title",
+            "url",
+            "folder",
+            "article_count",
+            "unread_count",
+            "last_status",
+            "last_error",
+            "last_fetched",
+        )
+        json.dump(
+            [{k: getattr(f, k) for k in keys} for f in feeds],
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         print()
         return 0
-    rows = [(str(f.id), f.title or "(untitled)", f.url, str(f.article_count), str(f.unread_count),
-             f.last_status + (f": {f.last_error}" if f.last_error else ""),
-             format_time(f.last_fetched)) for f in feeds]
+    rows = [
+        (
+            str(f.id),
+            f.title or "(untitled)",
+            f.url,
+            str(f.article_count),
+            str(f.unread_count),
+            f.last_status + (f": {f.last_error}" if f.last_error else ""),
+            format_time(f.last_fetched),
+        )
+        for f in feeds
+    ]
     print_table(("id", "title", "url", "articles", "unread", "status", "fetched"), rows)
     return 0
 

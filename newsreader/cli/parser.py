@@ -13,17 +13,26 @@ def _global_options(defaults: bool) -> argparse.ArgumentParser:
     """--db and --config; on subcommands they must not overwrite a value given earlier."""
     parent = argparse.ArgumentParser(add_help=False)
     default = None if defaults else argparse.SUPPRESS
-    parent.add_argument("--db", metavar="PATH", default=default,
-                        help="the store file (default: $NEWSREADER_DB, else the user data dir)")
-    parent.add_argument("--config", metavar="PATH", default=default,
-                        help="config.toml (default: $NEWSREADER_CONFIG, else the user config dir)")
+    parent.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="the store file (default: $NEWSREADER_DB, else the user data dir)",
+    )
+    parent.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help="config.toml (default: $NEWSREADER_CONFIG, else the user config dir)",
+    )
     return parent
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full command line."""
     parser = argparse.ArgumentParser(
-        prog="newsreader", parents=[_global_options(True)],
+        prog="newsreader",
+        parents=[_global_options(True)],
         description="A keyboard-first terminal news reader. Without a command: open the TUI.",
     )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")

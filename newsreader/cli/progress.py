@@ -22,8 +22,11 @@ def run_refresh(ctx: Context, feed_ids: list[int] | None, *, quiet: bool) -> Any
     def work() -> None:
         try:
             result["summary"] = refresh(
-                ctx.db_path, feed_ids, settings=ctx.settings.fetch,
-                on_progress=bar.update if bar else None, cancelled=cancel.is_set,
+                ctx.db_path,
+                feed_ids,
+                settings=ctx.settings.fetch,
+                on_progress=bar.update if bar else None,
+                cancelled=cancel.is_set,
             )
         except BaseException as exc:  # re-raised on the main thread
             result["error"] = exc
@@ -55,9 +58,12 @@ class _Bar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.progress = Progress(
-            TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("refreshing"),
+            BarColumn(),
+            MofNCompleteColumn(),
             TextColumn("{task.fields[new]} new · {task.fields[errors]} failed"),
-            console=Console(stderr=True), transient=True,
+            console=Console(stderr=True),
+            transient=True,
         )
         self.task = self.progress.add_task("refresh", total=None, new=0, errors=0)
 
@@ -68,8 +74,9 @@ class _Bar:
         self.progress.stop()
 
     def update(self, p: RefreshProgress) -> None:
-        self.progress.update(self.task, completed=p.done, total=p.total,
-                             new=p.new_articles, errors=p.errors)
+        self.progress.update(
+            self.task, completed=p.done, total=p.total, new=p.new_articles, errors=p.errors
+        )
 
 
 def _bar() -> _Bar:

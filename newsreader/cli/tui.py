@@ -14,8 +14,10 @@ def run_tui(ctx: Context, args: argparse.Namespace) -> int:
 
     conn = ctx.conn  # opened read-only when the store cannot be written
     if ctx.read_only:  # the TUI writes as you read (read marks, annotations)
-        raise CliError(f"cannot open the TUI on the store {ctx.db_path}: {ctx.read_only}; "
-                       "the reading commands (articles, show, feeds...) still work")
+        raise CliError(
+            f"cannot open the TUI on the store {ctx.db_path}: {ctx.read_only}; "
+            "the reading commands (articles, show, feeds...) still work"
+        )
     seed_if_new(conn)
     conn.close()
     make_app(ctx.db_path, ctx.settings, ctx.config_path).run()

@@ -90,12 +90,15 @@ class Backup:
 def snapshot(obj: Obj) -> Snapshot:
     """An article snapshot (``author``, ``feed_url`` and ``key`` may be absent: files written
     before they were kept)."""
-    return Snapshot(clean_url(obj.string("url", MAX_LINE)),
-                    clean_line(obj.string("title", MAX_LINE)),
-                    clean_line(obj.string("feed", MAX_LINE)), obj.time("published", nullable=True),
-                    clean_line(obj.string("author", MAX_LINE, required=False) or ""),
-                    clean_url(obj.string("feed_url", MAX_LINE, required=False) or ""),
-                    clean_line(obj.string("key", MAX_LINE, required=False) or ""))
+    return Snapshot(
+        clean_url(obj.string("url", MAX_LINE)),
+        clean_line(obj.string("title", MAX_LINE)),
+        clean_line(obj.string("feed", MAX_LINE)),
+        obj.time("published", nullable=True),
+        clean_line(obj.string("author", MAX_LINE, required=False) or ""),
+        clean_url(obj.string("feed_url", MAX_LINE, required=False) or ""),
+        clean_line(obj.string("key", MAX_LINE, required=False) or ""),
+    )
 
 
 def note_text(obj: Obj, where: str) -> str:
@@ -122,8 +125,10 @@ def check_format(top: Obj) -> None:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise top.fail("newsreader:format", "expected a positive integer")
     if version > FORMAT:
-        raise top.fail("newsreader:format", f"version {version} is newer than this "
-                       f"newsreader reads ({FORMAT}); upgrade newsreader")
+        raise top.fail(
+            "newsreader:format",
+            f"version {version} is newer than this newsreader reads ({FORMAT}); upgrade newsreader",
+        )
 
 
 def actors(top: Obj) -> tuple[ActorRecord, ...]:
@@ -131,16 +136,21 @@ def actors(top: Obj) -> tuple[ActorRecord, ...]:
     found = []
     for index, value in enumerate(top.items("newsreader:actors", MAX_ITEMS)):
         obj = Obj(value, f"newsreader:actors[{index}]")
-        aliases = tuple(name(alias, f"{obj.where}.aliases[{i}]")
-                        for i, alias in enumerate(obj.items("aliases")))
+        aliases = tuple(
+            name(alias, f"{obj.where}.aliases[{i}]") for i, alias in enumerate(obj.items("aliases"))
+        )
         kind = obj.raw("kind", required=False)
-        found.append(ActorRecord(
-            name(obj.raw("name"), f"{obj.where}.name"),
-            obj.choice("kind", ACTOR_KINDS) if kind is not None else "other", aliases,
-            clean_text(obj.string("description", MAX_NOTE, required=False) or "",
-                       multiline=True)))
+        found.append(
+            ActorRecord(
+                name(obj.raw("name"), f"{obj.where}.name"),
+                obj.choice("kind", ACTOR_KINDS) if kind is not None else "other",
+                aliases,
+                clean_text(
+                    obj.string("description", MAX_NOTE, required=False) or "", multiline=True
+                ),
+            )
+        )
     return tuple(found)
-
 
 
 def _quote(target: Obj) -> tuple[int, int, str, str, str]:
@@ -155,8 +165,10 @@ def _quote(target: Obj) -> tuple[int, int, str, str, str]:
             exact = selector.text("exact", MAX_EXACT)
             if not exact.strip():
                 raise selector.fail("exact", "must not be empty")
-            prefix, suffix = (clean_text(selector.string(k, MAX_CONTEXT, required=False) or "",
-                                         multiline=True) for k in ("prefix", "suffix"))
+            prefix, suffix = (
+                clean_text(selector.string(k, MAX_CONTEXT, required=False) or "", multiline=True)
+                for k in ("prefix", "suffix")
+            )
             quote = (exact, prefix, suffix)
         elif kind == "TextPositionSelector" and position is None:
             start = selector.integer("start")
@@ -179,8 +191,11 @@ def _history(data: Obj) -> tuple[tuple[str, float], ...]:
 
 def _roles(data: Obj, kind: str) -> tuple[str | None, str | None, tuple[str, ...], str | None]:
     """(actor, speaker, about, status), checked against the kind."""
-    about = tuple(dict.fromkeys(name(v, f"{data.where}.about[{i}]")
-                                for i, v in enumerate(data.items("about"))))
+    about = tuple(
+        dict.fromkeys(
+            name(v, f"{data.where}.about[{i}]") for i, v in enumerate(data.items("about"))
+        )
+    )
     speaker, actor = optional_name(data, "speaker"), optional_name(data, "actor")
     status = data.choice("status", CLAIM_STATUSES, nullable=True)
     if kind == "claim":
@@ -199,8 +214,7 @@ def item(value: object, where: str) -> AnnotationRecord | NoteRecord:
     obj = Obj(value, where)
     uid = uid_of(obj)
     if "newsreader:data" not in obj.value:
-        raise obj.fail("newsreader:data", "missing: only newsreader's own exports can be "
-                       "imported")
+        raise obj.fail("newsreader:data", "missing: only newsreader's own exports can be imported")
     data = obj.obj("newsreader:data")
     kind = data.choice("kind", (*ANNOTATION_KINDS, "note"))
     snap = snapshot(data.obj("snapshot"))
@@ -214,9 +228,25 @@ def item(value: object, where: str) -> AnnotationRecord | NoteRecord:
     start, end, exact, prefix, suffix = _quote(obj.obj("target"))
     actor, speaker, about, status = _roles(data, kind)
     history = _history(data) if kind == "claim" else ()
-    return AnnotationRecord(uid, kind, start, end, exact, prefix, suffix,
-                            data.boolean("orphaned"), actor, speaker, about, status, history,
-                            note, snap, created, modified)
+    return AnnotationRecord(
+        uid,
+        kind,
+        start,
+        end,
+        exact,
+        prefix,
+        suffix,
+        data.boolean("orphaned"),
+        actor,
+        speaker,
+        about,
+        status,
+        history,
+        note,
+        snap,
+        created,
+        modified,
+    )
 
 
 def _page_items(document: object) -> tuple[Obj | None, list[Any], str]:

@@ -89,13 +89,15 @@ def export_id(url: str, feed: str, title: str) -> str:
 
 
 def _annotations(conn: sqlite3.Connection, scope: Scope) -> list[Annotation]:
-    return annotation_store.annotations_in(conn, article_id=scope.article_id,
-                                           actor_id=scope.actor_id)
+    return annotation_store.annotations_in(
+        conn, article_id=scope.article_id, actor_id=scope.actor_id
+    )
 
 
 def _history(conn: sqlite3.Connection, scope: Scope) -> dict[int, list[tuple[str, float]]]:
-    return annotation_store.status_histories(conn, article_id=scope.article_id,
-                                             actor_id=scope.actor_id)
+    return annotation_store.status_histories(
+        conn, article_id=scope.article_id, actor_id=scope.actor_id
+    )
 
 
 def _notes(conn: sqlite3.Connection, scope: Scope) -> list[Note]:
@@ -107,20 +109,29 @@ def _notes(conn: sqlite3.Connection, scope: Scope) -> list[Note]:
 
 
 def _articles(conn: sqlite3.Connection, ids: set[int]) -> dict[int, ArticleInfo]:
-    return {article_id: _snapshot_info(snapshot, article_id)
-            for article_id, snapshot in annotation_store.article_snapshots(conn, ids).items()}
+    return {
+        article_id: _snapshot_info(snapshot, article_id)
+        for article_id, snapshot in annotation_store.article_snapshots(conn, ids).items()
+    }
 
 
 def _snapshot_info(snapshot: Snapshot, article_id: int | None = None) -> ArticleInfo:
     """An article as an export describes it: the stored article's (``article_id``) or,
     when it left the store, the snapshot its annotations kept."""
-    return ArticleInfo(export_id(snapshot.url, snapshot.feed_title, snapshot.title),
-                       article_id, snapshot.url, snapshot.title, snapshot.feed_title,
-                       snapshot.author, snapshot.published)
+    return ArticleInfo(
+        export_id(snapshot.url, snapshot.feed_title, snapshot.title),
+        article_id,
+        snapshot.url,
+        snapshot.title,
+        snapshot.feed_title,
+        snapshot.author,
+        snapshot.published,
+    )
 
 
-def _bundles(articles: dict[int, ArticleInfo], annotations: list[Annotation],
-             notes: list[Note]) -> list[ArticleBundle]:
+def _bundles(
+    articles: dict[int, ArticleInfo], annotations: list[Annotation], notes: list[Note]
+) -> list[ArticleBundle]:
     """Group by export id; an article in the store describes its group over snapshots."""
     groups: dict[str, ArticleBundle] = {}
 
@@ -130,8 +141,9 @@ def _bundles(articles: dict[int, ArticleInfo], annotations: list[Annotation],
         found = groups.get(info.export_id)
         if found is None:
             found = groups[info.export_id] = ArticleBundle(info)
-        elif info.article_id is not None and (found.info.article_id is None
-                                              or info.article_id < found.info.article_id):
+        elif info.article_id is not None and (
+            found.info.article_id is None or info.article_id < found.info.article_id
+        ):
             found.info = info
         return found
 
@@ -152,8 +164,7 @@ def load(conn: sqlite3.Connection, scope: Scope | None = None) -> ExportData:
     notes = _notes(conn, scope)
     ids = {a.article_id for a in annotations if a.article_id is not None}
     ids |= {n.article_id for n in notes if n.article_id is not None}
-    data = ExportData(_bundles(_articles(conn, ids), annotations, notes), {},
-                      _history(conn, scope))
+    data = ExportData(_bundles(_articles(conn, ids), annotations, notes), {}, _history(conn, scope))
     if scope.article_id is None:  # dossiers: the names found in text count too
         refresh_name_matches(conn)
     if scope == Scope():  # the index shows counts; pages of one article or actor do not

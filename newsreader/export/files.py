@@ -143,7 +143,7 @@ def user_section(text: str) -> str | None:
     ends = [m for m in markers if "/" in m.group(0)]
     if not begins or not ends or ends[-1].start() < begins[0].end():
         return None
-    inner = text[begins[0].end():ends[-1].start()]
+    inner = text[begins[0].end() : ends[-1].start()]
     return inner[2:] if inner.startswith("\r\n") else inner.removeprefix("\n")
 
 
@@ -206,7 +206,7 @@ def _same_but_exported(text: str, previous: str) -> bool:
     new, old = _EXPORTED.search(text), _EXPORTED.search(previous)
     if new is None or old is None:
         return text == previous
-    return text[:new.start()] + old.group(0) + text[new.end():] == previous
+    return text[: new.start()] + old.group(0) + text[new.end() :] == previous
 
 
 def adopt(existing: Path | None, target: Path) -> None:

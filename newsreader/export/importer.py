@@ -75,8 +75,9 @@ class _Actors:
         names = (record.name, *record.aliases)
         found = next((a for n in names if (a := actor_store.find_actor(self.conn, n))), None)
         if found is None:
-            found = actor_store.add_actor(self.conn, record.name, record.kind, (),
-                                          record.description)
+            found = actor_store.add_actor(
+                self.conn, record.name, record.kind, (), record.description
+            )
             self.report.actors_added += 1
         else:
             self.report.actors_merged += 1
@@ -150,8 +151,9 @@ class _Articles:
         return self._text[1]
 
 
-def _anchored(record: AnnotationRecord, article_id: int | None, articles: _Articles,
-              budget: Budget) -> tuple[int, int, str, str, str, bool]:
+def _anchored(
+    record: AnnotationRecord, article_id: int | None, articles: _Articles, budget: Budget
+) -> tuple[int, int, str, str, str, bool]:
     """Position, quote and orphaned flag on the stored article's text (or as recorded)."""
     kept = (record.start, record.end, record.exact, record.prefix, record.suffix)
     if article_id is None:
@@ -164,29 +166,54 @@ def _anchored(record: AnnotationRecord, article_id: int | None, articles: _Artic
     return (placed.start, placed.end, *make_selector(text, placed.start, placed.end), False)
 
 
-def _add_annotation(conn: sqlite3.Connection, record: AnnotationRecord, actors: _Actors,
-                    articles: _Articles, budget: Budget, report: ImportReport) -> None:
+def _add_annotation(
+    conn: sqlite3.Connection,
+    record: AnnotationRecord,
+    actors: _Actors,
+    articles: _Articles,
+    budget: Budget,
+    report: ImportReport,
+) -> None:
     snap = record.snapshot
     article_id = articles.find(snap)
-    start, end, exact, prefix, suffix, orphaned = _anchored(record, article_id, articles,
-                                                            budget)
+    start, end, exact, prefix, suffix, orphaned = _anchored(record, article_id, articles, budget)
     new = NewAnnotation(
-        article_id, record.kind, start, end, exact, prefix, suffix, snap,
-        actor_id=actors.id_of(record.actor), speaker_id=actors.id_of(record.speaker),
-        about_ids=tuple(actors.known(n) for n in record.about), status=record.status,
-        note=record.note, orphaned=orphaned)
-    insert_annotation(conn, new, record.modified, uid=record.uid, created=record.created,
-                      history=record.history)
+        article_id,
+        record.kind,
+        start,
+        end,
+        exact,
+        prefix,
+        suffix,
+        snap,
+        actor_id=actors.id_of(record.actor),
+        speaker_id=actors.id_of(record.speaker),
+        about_ids=tuple(actors.known(n) for n in record.about),
+        status=record.status,
+        note=record.note,
+        orphaned=orphaned,
+    )
+    insert_annotation(
+        conn, new, record.modified, uid=record.uid, created=record.created, history=record.history
+    )
     report.annotations += 1
     report.waiting += article_id is None
     report.orphaned += article_id is not None and orphaned
 
 
-def _add_note(conn: sqlite3.Connection, record: NoteRecord, articles: _Articles,
-              report: ImportReport) -> None:
+def _add_note(
+    conn: sqlite3.Connection, record: NoteRecord, articles: _Articles, report: ImportReport
+) -> None:
     article_id = articles.find(record.snapshot)
-    insert_note(conn, article_id, record.body, record.snapshot, uid=record.uid,
-                created=record.created, now=record.modified)
+    insert_note(
+        conn,
+        article_id,
+        record.body,
+        record.snapshot,
+        uid=record.uid,
+        created=record.created,
+        now=record.modified,
+    )
     report.notes += 1
     report.waiting += article_id is None
 

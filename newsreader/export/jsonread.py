@@ -66,8 +66,9 @@ class Obj:
             return None
         return self.value[key]
 
-    def string(self, key: str, limit: int, *, required: bool = True,
-               nullable: bool = False) -> str | None:
+    def string(
+        self, key: str, limit: int, *, required: bool = True, nullable: bool = False
+    ) -> str | None:
         """A string of at most ``limit`` characters (None if allowed and null/absent)."""
         value = self.raw(key, required=required and not nullable)
         if value is None:
@@ -191,6 +192,7 @@ def read_json(path: Path) -> object:
 
 def parse_json(data: bytes) -> object:
     """Parse JSON bytes (UTF-8, an optional BOM), refusing NaN/Infinity and deep nesting."""
+
     def refuse(constant: str) -> object:
         raise ImportFormatError(f"not valid JSON: {constant} is not a number")
 
@@ -199,9 +201,8 @@ def parse_json(data: bytes) -> object:
     except UnicodeDecodeError as exc:
         raise ImportFormatError(f"not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
-        raise ImportFormatError(f"not valid JSON: {exc.msg} (line {exc.lineno}, "
-                                f"column {exc.colno})") from None
+        raise ImportFormatError(
+            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
     except RecursionError:
         raise ImportFormatError("not valid JSON: nested too deeply") from None
-
-

@@ -72,8 +72,7 @@ class Style:
         stem = self.actor_stems.get(actor_id) if actor_id is not None else None
         if stem is None:
             return escape(one_line(name), line_start=False)
-        return page_link(stem, name, wiki_links=self.wiki_links,
-                         folder=folder if self.tree else "")
+        return page_link(stem, name, wiki_links=self.wiki_links, folder=folder if self.tree else "")
 
     def actor_plain(self, actor_id: int | None, name: str | None) -> str:
         """Like :meth:`actor`, for YAML: a wiki link string or the bare name."""
@@ -85,8 +84,12 @@ class Style:
     def article(self, info: ArticleInfo, folder: str = "../articles/") -> str:
         """A reference to an article's page (its title)."""
         stem = article_stem(info.title, info.export_id)
-        return page_link(stem, info.title or "Untitled", wiki_links=self.wiki_links,
-                         folder=folder if self.tree else "")
+        return page_link(
+            stem,
+            info.title or "Untitled",
+            wiki_links=self.wiki_links,
+            folder=folder if self.tree else "",
+        )
 
 
 def _front_matter(lines: list[str]) -> str:
@@ -101,8 +104,10 @@ def _time_field(key: str, ts: float | None) -> str:
 def _dates(now: float | None, modified: float | None) -> list[str]:
     """The ``exported`` (the run, to the second, or ``now``) and ``modified`` lines of a
     front matter."""
-    return [_time_field("exported", float(int(time.time())) if now is None else now),
-            _time_field("modified", modified)]
+    return [
+        _time_field("exported", float(int(time.time())) if now is None else now),
+        _time_field("modified", modified),
+    ]
 
 
 def _status(a: Annotation, history: Mapping[int, list[tuple[str, float]]]) -> str:
@@ -113,8 +118,9 @@ def _status(a: Annotation, history: Mapping[int, list[tuple[str, float]]]) -> st
     return text
 
 
-def _facts(a: Annotation, info: ArticleInfo, data: ExportData, style: Style,
-           *, show_kind: bool = False) -> list[str]:
+def _facts(
+    a: Annotation, info: ArticleInfo, data: ExportData, style: Style, *, show_kind: bool = False
+) -> list[str]:
     """The list under an annotation's quote: kind, speaker, status, about, link."""
     facts = [f"- Kind: {a.kind}"] if show_kind else []
     if a.kind == "claim":
@@ -126,21 +132,22 @@ def _facts(a: Annotation, info: ArticleInfo, data: ExportData, style: Style,
         facts.append(f"- Actor: {style.actor(a.actor_id, a.actor_name)}")
     if a.orphaned:
         facts.append("- Orphaned: the article's text no longer holds this quote")
-    link = (link_target(info.url) if a.orphaned
-            else quote_link(info.url, a.exact, a.prefix, a.suffix))
+    link = (
+        link_target(info.url) if a.orphaned else quote_link(info.url, a.exact, a.prefix, a.suffix)
+    )
     if link is not None:
         facts.append(f"- Source: [{'the article' if a.orphaned else 'at the quote'}]({link})")
     return facts
 
 
-def annotation_block(a: Annotation, info: ArticleInfo, data: ExportData, style: Style,
-                     *, show_kind: bool = False) -> str:
+def annotation_block(
+    a: Annotation, info: ArticleInfo, data: ExportData, style: Style, *, show_kind: bool = False
+) -> str:
     """One annotation: its quote, its facts, then its note."""
     key = ("block", a.id, show_kind)
     found = style.memo.get(key)
     if found is None:
-        parts = [block_quote(a.exact), "\n".join(_facts(a, info, data, style,
-                                                        show_kind=show_kind))]
+        parts = [block_quote(a.exact), "\n".join(_facts(a, info, data, style, show_kind=show_kind))]
         if a.note:
             parts.append(neutralise_markers(a.note))
         found = style.memo[key] = "\n\n".join(p for p in parts if p)
@@ -179,18 +186,19 @@ def _mentions(mentions: list[Annotation], style: Style) -> list[str]:
     out = ["## Mentions"]
     for key in sorted(groups):
         first = groups[key][0]
-        out.append(f"### {style.actor(first.actor_id, first.actor_name)} "
-                   f"({len(groups[key])})")
+        out.append(f"### {style.actor(first.actor_id, first.actor_name)} ({len(groups[key])})")
         out.append("\n".join(_mention_line(a) for a in groups[key]))
     return out
 
 
-def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style,
-                  now: float | None) -> str:
+def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style, now: float | None) -> str:
     actors: dict[int, tuple[str, str]] = {}
     for a in bundle.annotations:
-        for actor_id, name in ((a.speaker_id, a.speaker_name), (a.actor_id, a.actor_name),
-                               *a.about):
+        for actor_id, name in (
+            (a.speaker_id, a.speaker_name),
+            (a.actor_id, a.actor_name),
+            *a.about,
+        ):
             if actor_id is not None and name is not None:
                 actors[actor_id] = (name.casefold(), style.actor_plain(actor_id, name))
     tags = {a.kind for a in bundle.annotations}
@@ -198,14 +206,19 @@ def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style,
     tags |= {"note"} if bundle.notes else set()
     tags |= {"orphaned"} if any(a.orphaned for a in bundle.annotations) else set()
     url = info.url if link_target(info.url) is not None else ""
-    return _front_matter([
-        f"id: {yaml_str('newsreader-article-' + info.export_id)}",
-        f"title: {yaml_str(info.title)}", f"url: {yaml_str(url)}",
-        f"feed: {yaml_str(info.feed)}", f"author: {yaml_str(info.author)}",
-        _time_field("published", info.published), *_dates(now, bundle.modified),
-        yaml_list("actors", [shown for _, shown in sorted(actors.values())]),
-        yaml_list("tags", ["newsreader", *sorted(tags)]),
-    ])
+    return _front_matter(
+        [
+            f"id: {yaml_str('newsreader-article-' + info.export_id)}",
+            f"title: {yaml_str(info.title)}",
+            f"url: {yaml_str(url)}",
+            f"feed: {yaml_str(info.feed)}",
+            f"author: {yaml_str(info.author)}",
+            _time_field("published", info.published),
+            *_dates(now, bundle.modified),
+            yaml_list("actors", [shown for _, shown in sorted(actors.values())]),
+            yaml_list("tags", ["newsreader", *sorted(tags)]),
+        ]
+    )
 
 
 def _byline(info: ArticleInfo) -> str:
@@ -218,12 +231,15 @@ def _byline(info: ArticleInfo) -> str:
     return " · ".join(bits)
 
 
-def article_page(bundle: ArticleBundle, data: ExportData, style: Style, *,
-                 now: float | None = None) -> str:
+def article_page(
+    bundle: ArticleBundle, data: ExportData, style: Style, *, now: float | None = None
+) -> str:
     """The Markdown page of one article's notes and annotations, exported at ``now``."""
     info = bundle.info
-    out = [_article_meta(info, bundle, style, now),
-           f"# {escape(one_line(info.title or 'Untitled'))}"]
+    out = [
+        _article_meta(info, bundle, style, now),
+        f"# {escape(one_line(info.title or 'Untitled'))}",
+    ]
     if byline := _byline(info):
         out.append(byline)
     if bundle.notes:
@@ -241,9 +257,11 @@ def article_page(bundle: ArticleBundle, data: ExportData, style: Style, *,
         out += _mentions(mentions, style)
     orphans = [a for a in bundle.annotations if a.orphaned]
     if orphans:
-        out += ["## Orphaned annotations",
-                "The article's text changed and these no longer match it; each keeps the "
-                "quote it was made on."]
+        out += [
+            "## Orphaned annotations",
+            "The article's text changed and these no longer match it; each keeps the "
+            "quote it was made on.",
+        ]
         out += [annotation_block(a, info, data, style, show_kind=True) for a in orphans]
     if not bundle.notes and not bundle.annotations:
         out.append("*Nothing annotated yet.*")
@@ -308,8 +326,10 @@ def _mentioned_in(entries: Role, style: Style) -> list[str]:
     for bundle, _ in sorted(entries, key=_chronological):
         found = per_article.get(bundle.info.export_id, (bundle, 0))
         per_article[bundle.info.export_id] = (bundle, found[1] + 1)
-    lines = [f"- {_article_line(b.info, style)} · {plural(n, 'mention')}"
-             for b, n in per_article.values()]
+    lines = [
+        f"- {_article_line(b.info, style)} · {plural(n, 'mention')}"
+        for b, n in per_article.values()
+    ]
     return [f"## Mentions ({len(entries)})", "\n".join(lines)]
 
 
@@ -324,8 +344,9 @@ def _plain_article_line(m: ArticleMentions) -> str:
     return " · ".join(bits)
 
 
-def _places_section(places: list[ArticleMentions], entries: Role, data: ExportData,
-                    style: Style) -> list[str]:
+def _places_section(
+    places: list[ArticleMentions], entries: Role, data: ExportData, style: Style
+) -> list[str]:
     """Every article naming the actor, oldest first, with its places (tagged or found by
     name); tags whose quote or article is gone are listed under their own article."""
     pages = {b.info.article_id: b for b in data.bundles if b.info.article_id is not None}
@@ -335,30 +356,51 @@ def _places_section(places: list[ArticleMentions], entries: Role, data: ExportDa
         shown = _article_line(bundle.info, style) if bundle else _plain_article_line(m)
         tagged = f" ({m.tagged} tagged)" if m.tagged else ""
         when = m.article.published if m.article.published is not None else 0.0
-        lines.append(((when, m.article.title.casefold(), m.article.article_id),
-                      f"- {shown} · {plural(m.count, 'mention')}{tagged}"))
+        lines.append(
+            (
+                (when, m.article.title.casefold(), m.article.article_id),
+                f"- {shown} · {plural(m.count, 'mention')}{tagged}",
+            )
+        )
     gone = [(b, a) for b, a in entries if a.orphaned or a.article_id is None]
     for bundle, _ in gone:
         info = bundle.info
-        lines.append(((info.published or 0.0, info.title.casefold(), 0),
-                      f"- {_article_line(info, style)} · 1 mention"
-                      " (tagged; its quote or article is gone)"))
+        lines.append(
+            (
+                (info.published or 0.0, info.title.casefold(), 0),
+                f"- {_article_line(info, style)} · 1 mention"
+                " (tagged; its quote or article is gone)",
+            )
+        )
     total = sum(m.count for m in places) + len(gone)
     return [f"## Mentions ({total})", "\n".join(line for _, line in sorted(lines))]
 
 
-def actor_page(actor: Actor, roles: Mapping[str, Role], data: ExportData,
-               style: Style, *, now: float | None = None) -> str:
+def actor_page(
+    actor: Actor,
+    roles: Mapping[str, Role],
+    data: ExportData,
+    style: Style,
+    *,
+    now: float | None = None,
+) -> str:
     """An actor's dossier: claims by and about them, by date, and where they are mentioned."""
     entries = [e for role in ROLES for e in roles.get(role, [])]
     modified = max((a.modified for _, a in entries), default=None)
     name = escape(one_line(actor.name))
-    out = [_front_matter([
-        f"id: {yaml_str('newsreader-actor-' + actor_export_id(actor.name))}",
-        f"title: {yaml_str(actor.name)}", f"kind: {yaml_str(actor.kind)}",
-        yaml_list("aliases", list(actor.aliases)), *_dates(now, modified),
-        yaml_list("tags", ["newsreader", "actor", f"actor/{actor.kind}"]),
-    ]), f"# {name}"]
+    out = [
+        _front_matter(
+            [
+                f"id: {yaml_str('newsreader-actor-' + actor_export_id(actor.name))}",
+                f"title: {yaml_str(actor.name)}",
+                f"kind: {yaml_str(actor.kind)}",
+                yaml_list("aliases", list(actor.aliases)),
+                *_dates(now, modified),
+                yaml_list("tags", ["newsreader", "actor", f"actor/{actor.kind}"]),
+            ]
+        ),
+        f"# {name}",
+    ]
     known = ", ".join(escape(one_line(alias), line_start=False) for alias in actor.aliases)
     out.append(actor.kind + (f" · also known as {known}" if known else ""))
     if actor.description:
@@ -384,9 +426,12 @@ def actor_export_id(name: str) -> str:
 
 # --- index ----------------------------------------------------------------------------
 
+
 def _bundle_counts(bundle: ArticleBundle) -> str:
-    counts = [(sum(a.kind == k for a in bundle.annotations if not a.orphaned), k)
-              for k in ("claim", "highlight", "mention")]
+    counts = [
+        (sum(a.kind == k for a in bundle.annotations if not a.orphaned), k)
+        for k in ("claim", "highlight", "mention")
+    ]
     counts.append((len(bundle.notes), "note"))
     counts.append((sum(a.orphaned for a in bundle.annotations), "orphan"))
     return ", ".join(plural(n, word) for n, word in counts if n)
@@ -394,19 +439,36 @@ def _bundle_counts(bundle: ArticleBundle) -> str:
 
 def index_page(data: ExportData, style: Style, *, now: float | None = None) -> str:
     """The index of an export folder: every article page, newest first, and every actor."""
-    bundles = sorted(data.bundles, key=lambda b: (
-        b.info.published is None, -(b.info.published or 0.0), b.info.title.casefold(),
-        b.info.export_id))
+    bundles = sorted(
+        data.bundles,
+        key=lambda b: (
+            b.info.published is None,
+            -(b.info.published or 0.0),
+            b.info.title.casefold(),
+            b.info.export_id,
+        ),
+    )
     modified = max((b.modified for b in bundles if b.modified is not None), default=None)
-    out = [_front_matter([
-        f"id: {yaml_str('newsreader-index')}", f"title: {yaml_str('newsreader notes')}",
-        *_dates(now, modified), yaml_list("tags", ["newsreader"]),
-    ]), "# newsreader notes",
-        f"{plural(len(bundles), 'annotated article')} and {plural(len(data.actors), 'actor')}."]
+    out = [
+        _front_matter(
+            [
+                f"id: {yaml_str('newsreader-index')}",
+                f"title: {yaml_str('newsreader notes')}",
+                *_dates(now, modified),
+                yaml_list("tags", ["newsreader"]),
+            ]
+        ),
+        "# newsreader notes",
+        f"{plural(len(bundles), 'annotated article')} and {plural(len(data.actors), 'actor')}.",
+    ]
     if bundles:
-        out += ["## Articles", "\n".join(
-            f"- {_article_line(b.info, style, 'articles/')} · {_bundle_counts(b)}"
-            for b in bundles)]
+        out += [
+            "## Articles",
+            "\n".join(
+                f"- {_article_line(b.info, style, 'articles/')} · {_bundle_counts(b)}"
+                for b in bundles
+            ),
+        ]
     actors = sorted(data.actors.values(), key=lambda a: (a.name.casefold(), a.name, a.id))
     if actors:
         out += ["## Actors", "\n".join(_actor_line(a, data, style) for a in actors)]
@@ -415,8 +477,11 @@ def index_page(data: ExportData, style: Style, *, now: float | None = None) -> s
 
 def _actor_line(actor: Actor, data: ExportData, style: Style) -> str:
     by, about, mentions = data.counts.get(actor.id, (0, 0, 0))
-    counts = [plural(by, "claim") + " by" if by else "", f"{about} about" if about else "",
-              plural(mentions, "mention") if mentions else ""]
+    counts = [
+        plural(by, "claim") + " by" if by else "",
+        f"{about} about" if about else "",
+        plural(mentions, "mention") if mentions else "",
+    ]
     shown = ", ".join(c for c in counts if c)
     line = f"- {style.actor(actor.id, actor.name, 'actors/')} · {actor.kind}"
     return line + (f" · {shown}" if shown else "")

@@ -38,16 +38,15 @@ USER_END = "<!-- /newsreader:user-notes -->"
 """The line that closes it."""
 FRAGMENT_CONTEXT_WORDS = 3
 """Words of context on each side of a quote in a text fragment link."""
-MARKER_LINE = re.compile(r"^[ \t]*<!--\s*/?\s*newsreader:user-notes\s*-->[ \t]*\r?$",
-                         re.MULTILINE)
+MARKER_LINE = re.compile(r"^[ \t]*<!--\s*/?\s*newsreader:user-notes\s*-->[ \t]*\r?$", re.MULTILINE)
 """A line that reads as (or like) a user-section marker."""
 
 _INLINE = re.compile(
-    r"[\\`*_\[\]<|$~]"            # always
-    r"|(?:^|(?<=\s))[#^]"         # tags and headings, block ids
-    r"|&(?=#?\w+;)"               # entities
-    r"|(?<==)=|=(?==)"            # == highlight
-    r"|(?<=%)%|%(?=%)",           # %% comment
+    r"[\\`*_\[\]<|$~]"  # always
+    r"|(?:^|(?<=\s))[#^]"  # tags and headings, block ids
+    r"|&(?=#?\w+;)"  # entities
+    r"|(?<==)=|=(?==)"  # == highlight
+    r"|(?<=%)%|%(?=%)",  # %% comment
     re.MULTILINE,
 )
 _LINE_START = re.compile(r"^[>+=-]", re.MULTILINE)
@@ -140,8 +139,9 @@ def human_date(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
 
 
-_DESTINATION = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E",
-                              "\\": "%5C", "`": "%60"})
+_DESTINATION = str.maketrans(
+    {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C", "`": "%60"}
+)
 
 
 def link_target(url: str) -> str | None:

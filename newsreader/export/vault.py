@@ -77,22 +77,40 @@ def _article_bundle(conn: sqlite3.Connection, article_id: int, data: ExportData)
     article = get_article(conn, article_id)
     if article is None:
         raise ExportError(f"no article with id {article_id}")
-    info = ArticleInfo(export_id(article.url, article.feed_title, article.title), article.id,
-                       article.url, article.title, article.feed_title, article.author,
-                       article.published)
+    info = ArticleInfo(
+        export_id(article.url, article.feed_title, article.title),
+        article.id,
+        article.url,
+        article.title,
+        article.feed_title,
+        article.author,
+        article.published,
+    )
     return ArticleBundle(info)
 
 
-def article_markdown(conn: sqlite3.Connection, article_id: int, *, wiki_links: bool = True,
-                     tree: bool = False, now: float | None = None) -> str:
+def article_markdown(
+    conn: sqlite3.Connection,
+    article_id: int,
+    *,
+    wiki_links: bool = True,
+    tree: bool = False,
+    now: float | None = None,
+) -> str:
     """One article's notes and annotations as a Markdown page (without a user section)."""
     data = load(conn, Scope(article_id=article_id))
     bundle = _article_bundle(conn, article_id, data)
     return article_page(bundle, data, _style(data, wiki_links, tree), now=now)
 
 
-def actor_markdown(conn: sqlite3.Connection, actor_id: int, *, wiki_links: bool = True,
-                   tree: bool = False, now: float | None = None) -> str:
+def actor_markdown(
+    conn: sqlite3.Connection,
+    actor_id: int,
+    *,
+    wiki_links: bool = True,
+    tree: bool = False,
+    now: float | None = None,
+) -> str:
     """An actor's dossier as a Markdown page (without a user section)."""
     actor = get_actor(conn, actor_id)
     if actor is None:
@@ -123,8 +141,14 @@ def _article_target(folder: Path, info: ArticleInfo, known: dict[str, Path] | No
     return target
 
 
-def export_article_file(conn: sqlite3.Connection, article_id: int, root: Path, *,
-                        wiki_links: bool = True, now: float | None = None) -> tuple[Path, bool]:
+def export_article_file(
+    conn: sqlite3.Connection,
+    article_id: int,
+    root: Path,
+    *,
+    wiki_links: bool = True,
+    now: float | None = None,
+) -> tuple[Path, bool]:
     """Write one article's page into the notes folder ``root``; (path, whether it changed)."""
     root = output_dir(root)
     text = article_markdown(conn, article_id, wiki_links=wiki_links, tree=True, now=now)
@@ -132,8 +156,14 @@ def export_article_file(conn: sqlite3.Connection, article_id: int, root: Path, *
     return target, write_markdown(target, text)
 
 
-def export_actor_file(conn: sqlite3.Connection, actor_id: int, root: Path, *,
-                      wiki_links: bool = True, now: float | None = None) -> tuple[Path, bool]:
+def export_actor_file(
+    conn: sqlite3.Connection,
+    actor_id: int,
+    root: Path,
+    *,
+    wiki_links: bool = True,
+    now: float | None = None,
+) -> tuple[Path, bool]:
     """Write an actor's dossier into the notes folder ``root``; (path, whether it changed)."""
     root = output_dir(root)
     text = actor_markdown(conn, actor_id, wiki_links=wiki_links, tree=True, now=now)
@@ -142,8 +172,9 @@ def export_actor_file(conn: sqlite3.Connection, actor_id: int, root: Path, *,
     return target, write_markdown(target, text)
 
 
-def export_tree(conn: sqlite3.Connection, out: Path, *, wiki_links: bool = True,
-                now: float | None = None) -> TreeReport:
+def export_tree(
+    conn: sqlite3.Connection, out: Path, *, wiki_links: bool = True, now: float | None = None
+) -> TreeReport:
     """Write (or update in place) the whole notes folder ``out``."""
     now = float(int(time.time())) if now is None else now
     root = output_dir(out)
@@ -159,11 +190,15 @@ def export_tree(conn: sqlite3.Connection, out: Path, *, wiki_links: bool = True,
     articles, actors = subfolder(root, ARTICLES), subfolder(root, ACTORS)
     known = files_by_id(articles)
     for bundle in data.bundles:
-        put(_article_target(articles, bundle.info, known),
-            article_page(bundle, data, style, now=now))
+        put(
+            _article_target(articles, bundle.info, known),
+            article_page(bundle, data, style, now=now),
+        )
     roles = actor_roles(data)
     for actor_id, actor in sorted(data.actors.items()):
-        put(child(actors, style.actor_stems[actor_id] + ".md"),
-            actor_page(actor, roles.get(actor_id, {}), data, style, now=now))
+        put(
+            child(actors, style.actor_stems[actor_id] + ".md"),
+            actor_page(actor, roles.get(actor_id, {}), data, style, now=now),
+        )
     put(child(root, INDEX), index_page(data, style, now=now))
     return report

@@ -44,17 +44,21 @@ from newsreader.models import Actor, Annotation, Note, Snapshot
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "urn:newsreader:"
-CONTEXT: list[Any] = [ANNO_CONTEXT, {
-    "@version": 1.1, "newsreader": NAMESPACE,
-    "newsreader:data": {"@type": "@json"}, "newsreader:actors": {"@type": "@json"},
-}]
+CONTEXT: list[Any] = [
+    ANNO_CONTEXT,
+    {
+        "@version": 1.1,
+        "newsreader": NAMESPACE,
+        "newsreader:data": {"@type": "@json"},
+        "newsreader:actors": {"@type": "@json"},
+    },
+]
 """The JSON-LD context of the collection and of each annotation: an annotation copied out
 of the collection alone must still define the ``newsreader`` prefix and ``newsreader:data``
 as JSON, or a JSON-LD processor drops them."""
 CREATOR: dict[str, str] = {"type": "Person"}
 """Who made an annotation: a person using newsreader (no name is known to be given)."""
-GENERATOR: dict[str, str] = {"id": NAMESPACE + "software", "type": "Software",
-                             "name": "newsreader"}
+GENERATOR: dict[str, str] = {"id": NAMESPACE + "software", "type": "Software", "name": "newsreader"}
 """What wrote the serialization (no version: the same annotations give the same bytes
 across releases; ``newsreader:format`` versions the layout)."""
 NOTE_LANGUAGE = "und"
@@ -63,8 +67,12 @@ TAG_LANGUAGE = "en"
 """Tags are newsreader's English vocabulary (claim, status:disputed, speaker:…)."""
 FORMAT = 1
 """Version of the ``newsreader:*`` layout; an import refuses newer versions."""
-MOTIVATIONS = {"claim": "assessing", "mention": "identifying", "highlight": "highlighting",
-               "note": "commenting"}
+MOTIVATIONS = {
+    "claim": "assessing",
+    "mention": "identifying",
+    "highlight": "highlighting",
+    "note": "commenting",
+}
 _SORT_NOTES_FIRST = -1
 
 
@@ -80,9 +88,15 @@ def _source(snapshot: Snapshot) -> str:
 
 
 def _snapshot(snapshot: Snapshot) -> dict[str, Any]:
-    return {"url": snapshot.url, "title": snapshot.title, "feed": snapshot.feed_title,
-            "published": iso_time(snapshot.published), "author": snapshot.author,
-            "feed_url": snapshot.feed_url, "key": snapshot.key}
+    return {
+        "url": snapshot.url,
+        "title": snapshot.title,
+        "feed": snapshot.feed_title,
+        "published": iso_time(snapshot.published),
+        "author": snapshot.author,
+        "feed_url": snapshot.feed_url,
+        "key": snapshot.key,
+    }
 
 
 def _tags(a: Annotation) -> list[str]:
@@ -98,20 +112,37 @@ def _tags(a: Annotation) -> list[str]:
 
 
 def _note_body(text: str) -> dict[str, str]:
-    return {"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
-            "language": NOTE_LANGUAGE, "value": text}
+    return {
+        "type": "TextualBody",
+        "purpose": "commenting",
+        "format": "text/markdown",
+        "language": NOTE_LANGUAGE,
+        "value": text,
+    }
 
 
 def _tag_body(tag: str) -> dict[str, str]:
-    return {"type": "TextualBody", "purpose": "tagging", "format": "text/plain",
-            "language": TAG_LANGUAGE, "value": tag}
+    return {
+        "type": "TextualBody",
+        "purpose": "tagging",
+        "format": "text/plain",
+        "language": TAG_LANGUAGE,
+        "value": tag,
+    }
 
 
 def _head(uid: str, motivation: str, created: float, modified: float) -> dict[str, Any]:
     """The keys every item starts with: context, id, type, motivation, agents and times."""
-    return {"@context": CONTEXT, "id": uid_to_id(uid), "type": "Annotation",
-            "motivation": motivation, "creator": CREATOR, "generator": GENERATOR,
-            "created": iso_time(created), "modified": iso_time(modified)}
+    return {
+        "@context": CONTEXT,
+        "id": uid_to_id(uid),
+        "type": "Annotation",
+        "motivation": motivation,
+        "creator": CREATOR,
+        "generator": GENERATOR,
+        "created": iso_time(created),
+        "modified": iso_time(modified),
+    }
 
 
 def annotation_item(a: Annotation, history: list[tuple[str, float]]) -> dict[str, Any]:
@@ -121,16 +152,27 @@ def annotation_item(a: Annotation, history: list[tuple[str, float]]) -> dict[str
     return {
         **_head(a.uid, MOTIVATIONS[a.kind], a.created, a.modified),
         "body": bodies,
-        "target": {"source": _source(a.snapshot), "selector": [
-            {"type": "TextQuoteSelector", "exact": a.exact, "prefix": a.prefix,
-             "suffix": a.suffix},
-            {"type": "TextPositionSelector", "start": a.start, "end": a.end},
-        ]},
+        "target": {
+            "source": _source(a.snapshot),
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": a.exact,
+                    "prefix": a.prefix,
+                    "suffix": a.suffix,
+                },
+                {"type": "TextPositionSelector", "start": a.start, "end": a.end},
+            ],
+        },
         "newsreader:data": {
-            "kind": a.kind, "status": a.status,
+            "kind": a.kind,
+            "status": a.status,
             "status_history": [{"status": s, "changed": iso_time(t)} for s, t in history],
-            "speaker": a.speaker_name, "about": [name for _, name in a.about],
-            "actor": a.actor_name, "orphaned": a.orphaned, "snapshot": _snapshot(a.snapshot),
+            "speaker": a.speaker_name,
+            "about": [name for _, name in a.about],
+            "actor": a.actor_name,
+            "orphaned": a.orphaned,
+            "snapshot": _snapshot(a.snapshot),
         },
     }
 
@@ -147,43 +189,70 @@ def note_item(note: Note) -> dict[str, Any]:
 
 def actor_item(actor: Actor) -> dict[str, Any]:
     """An actor of the registry."""
-    return {"name": actor.name, "kind": actor.kind, "aliases": sorted(actor.aliases),
-            "description": actor.description}
+    return {
+        "name": actor.name,
+        "kind": actor.kind,
+        "aliases": sorted(actor.aliases),
+        "description": actor.description,
+    }
 
 
-def _order(snapshot: Snapshot, start: int, end: int, created: float,
-           uid: str) -> tuple[str, str, str, int, int, datetime, str]:
+def _order(
+    snapshot: Snapshot, start: int, end: int, created: float, uid: str
+) -> tuple[str, str, str, int, int, datetime, str]:
     """Where an item goes; ``created`` to the microsecond, as exported, so an import of the
     export sorts the same (two times apart by less would else swap by uid)."""
-    return (snapshot.url, snapshot.feed_title, snapshot.title, start, end,
-            datetime.fromtimestamp(created, UTC), uid)
+    return (
+        snapshot.url,
+        snapshot.feed_title,
+        snapshot.title,
+        start,
+        end,
+        datetime.fromtimestamp(created, UTC),
+        uid,
+    )
 
 
 def to_document(data: ExportData, *, all_actors: bool) -> dict[str, Any]:
     """The collection for loaded export data (every registered actor, or only those named)."""
     annotations = list(data.annotations())
     notes = [n for b in data.bundles for n in b.notes]
-    keyed = [(_order(a.snapshot, a.start, a.end, a.created, a.uid),
-              annotation_item(a, data.history.get(a.id, []))) for a in annotations]
-    keyed += [(_order(n.snapshot, _SORT_NOTES_FIRST, 0, n.created, n.uid), note_item(n))
-              for n in notes]
+    keyed = [
+        (
+            _order(a.snapshot, a.start, a.end, a.created, a.uid),
+            annotation_item(a, data.history.get(a.id, [])),
+        )
+        for a in annotations
+    ]
+    keyed += [
+        (_order(n.snapshot, _SORT_NOTES_FIRST, 0, n.created, n.uid), note_item(n)) for n in notes
+    ]
     items = [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
     wanted = None if all_actors else referenced_actors(annotations)
-    actors = sorted((a for a in data.actors.values() if wanted is None or a.id in wanted),
-                    key=lambda a: (a.name.casefold(), a.name))
+    actors = sorted(
+        (a for a in data.actors.values() if wanted is None or a.id in wanted),
+        key=lambda a: (a.name.casefold(), a.name),
+    )
     uids = sorted([a.uid for a in annotations] + [n.uid for n in notes])
     collection = uuid.uuid5(uuid.NAMESPACE_URL, NAMESPACE + "collection:" + ",".join(uids))
     times = [a.modified for a in annotations] + [n.modified for n in notes]
     document: dict[str, Any] = {
-        "@context": CONTEXT, "id": f"urn:uuid:{collection}", "type": "AnnotationCollection",
-        "label": "newsreader annotations", "total": len(items),
+        "@context": CONTEXT,
+        "id": f"urn:uuid:{collection}",
+        "type": "AnnotationCollection",
+        "label": "newsreader annotations",
+        "total": len(items),
     }
     if times:
         document["modified"] = iso_time(max(times))
     document["newsreader:format"] = FORMAT
     document["newsreader:actors"] = [actor_item(a) for a in actors]
-    document["first"] = {"id": f"urn:uuid:{uuid.uuid5(collection, 'page-1')}",
-                         "type": "AnnotationPage", "startIndex": 0, "items": items}
+    document["first"] = {
+        "id": f"urn:uuid:{uuid.uuid5(collection, 'page-1')}",
+        "type": "AnnotationPage",
+        "startIndex": 0,
+        "items": items,
+    }
     return document
 
 
@@ -213,8 +282,11 @@ def dumps(document: dict[str, Any]) -> str:
     if not isinstance(page, dict) or not isinstance(page.get("items"), list):
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     actors = document.get("newsreader:actors", [])
-    shell = {**document, "newsreader:actors": _SLOT + "actors",
-             "first": {**page, "items": _SLOT + "items"}}
+    shell = {
+        **document,
+        "newsreader:actors": _SLOT + "actors",
+        "first": {**page, "items": _SLOT + "items"},
+    }
     text = json.dumps(shell, ensure_ascii=False, indent=2)
     text = text.replace(json.dumps(_SLOT + "actors"), _compact_lines(actors, "  "), 1)
     text = text.replace(json.dumps(_SLOT + "items"), _compact_lines(page["items"], "    "), 1)

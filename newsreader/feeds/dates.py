@@ -27,12 +27,32 @@ MIN_TIMESTAMP = 0.0
 """Dates at or before the epoch are placeholders (0, -1) or garbage."""
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _ZONES = {
-    "gmt": 0, "ut": 0, "utc": 0, "z": 0, "edt": -4, "est": -5, "cdt": -5, "cst": -6,
-    "mdt": -6, "mst": -7, "pdt": -7, "pst": -8,
+    "gmt": 0,
+    "ut": 0,
+    "utc": 0,
+    "z": 0,
+    "edt": -4,
+    "est": -5,
+    "cdt": -5,
+    "cst": -6,
+    "mdt": -6,
+    "mst": -7,
+    "pdt": -7,
+    "pst": -8,
 }
 _RFC822 = re.compile(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun),\s+)?(\d{1,2})\s+([a-z]{3})\s+(\d{4})\s+"
@@ -74,8 +94,15 @@ def _iso(value: str) -> float:
     else:
         sign = -1 if zone[0] == "-" else 1
         offset = sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    stamp = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                     int(second or 0), tzinfo=UTC)
+    stamp = datetime(
+        int(year),
+        int(month),
+        int(day),
+        int(hour or 0),
+        int(minute or 0),
+        int(second or 0),
+        tzinfo=UTC,
+    )
     return float(calendar.timegm((stamp - offset).utctimetuple()))
 
 
@@ -94,8 +121,9 @@ def _rfc822(value: str) -> float:
         offset = timedelta(hours=_ZONES[zone.lower()])
     else:
         raise ValueError(f"unknown time zone in {value[:40]!r}")
-    stamp = datetime(int(year), month, int(day), int(hour), int(minute), int(second or 0),
-                     tzinfo=UTC)
+    stamp = datetime(
+        int(year), month, int(day), int(hour), int(minute), int(second or 0), tzinfo=UTC
+    )
     return float(calendar.timegm((stamp - offset).utctimetuple()))
 
 
@@ -162,14 +190,14 @@ def parse_loose(value: str) -> float | None:
     if clock:
         hour, minute, second = (int(part or 0) for part in clock.group(1, 2, 3))
         hour = _twelve_hour(hour, clock.group(4))
-        text = text[:clock.start()] + " " + text[clock.end():]
+        text = text[: clock.start()] + " " + text[clock.end() :]
     zone = _ZONE.search(text)
     if zone:
         east = _zone_offset(zone)
         if east is None:
             return None
         offset = east
-        text = text[:zone.start()] + " " + text[zone.end():]
+        text = text[: zone.start()] + " " + text[zone.end() :]
     fields = _date_fields(_TOKEN.findall(text))
     if fields is None or hour is None:
         return None
@@ -217,8 +245,9 @@ def _date_fields(tokens: list[str]) -> tuple[int, int, int] | None:
         months = months[1:]
     if len(months) != 1:
         return None
-    unknown = [w for w in words if w not in _MONTH_NAMES and w not in _WEEKDAYS
-               and w not in _FILLERS]
+    unknown = [
+        w for w in words if w not in _MONTH_NAMES and w not in _WEEKDAYS and w not in _FILLERS
+    ]
     years = [n for n in numbers if len(n) == 4]
     days = [n for n in numbers if len(n) <= 2]
     if unknown or len(years) != 1 or len(days) != 1 or len(numbers) != 2:
@@ -230,21 +259,24 @@ def _names(table: dict[int, str]) -> dict[str, int]:
     return {name: number for number, names in table.items() for name in names.split()}
 
 
-_MONTH_NAMES = _names({
-    1: "jan january janv janvier januar janner ene enero gen gennaio janeiro januari",
-    2: "feb february febr fev fevr fevrier februar febrero febbraio fevereiro februari",
-    3: "mar march mars marz maerz mrz marzo marco mrt maart",
-    4: "apr april avr avril abr abril aprile",
-    5: "may mai mayo mag maggio maio mei",
-    6: "jun june juin juni junio giu giugno junho",
-    7: "jul july juil juillet juli julio lug luglio julho",
-    8: "aug august aout ago agosto augustus",
-    9: "sep sept september septembre septiembre setiembre set settembre setembro",
-    10: "oct october octobre okt oktober octubre ott ottobre out outubro",
-    11: "nov november novembre noviembre novembro",
-    12: "dec december decembre dez dezember dic diciembre dicembre dezembro",
-})
-_WEEKDAYS = frozenset("""
+_MONTH_NAMES = _names(
+    {
+        1: "jan january janv janvier januar janner ene enero gen gennaio janeiro januari",
+        2: "feb february febr fev fevr fevrier februar febrero febbraio fevereiro februari",
+        3: "mar march mars marz maerz mrz marzo marco mrt maart",
+        4: "apr april avr avril abr abril aprile",
+        5: "may mai mayo mag maggio maio mei",
+        6: "jun june juin juni junio giu giugno junho",
+        7: "jul july juil juillet juli julio lug luglio julho",
+        8: "aug august aout ago agosto augustus",
+        9: "sep sept september septembre septiembre setiembre set settembre setembro",
+        10: "oct october octobre okt oktober octubre ott ottobre out outubro",
+        11: "nov november novembre noviembre novembro",
+        12: "dec december decembre dez dezember dic diciembre dicembre dezembro",
+    }
+)
+_WEEKDAYS = frozenset(
+    """
     mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat
     saturday sun sunday
     lun lundi mar mardi mer mercredi jeu jeudi ven vendredi sam samedi dim dimanche
@@ -254,21 +286,52 @@ _WEEKDAYS = frozenset("""
     lunedi martedi mercoledi gio giovedi venerdi sabato domenica
     seg segunda ter terca qua quarta qui quinta sex sexta
     ma maandag dinsdag wo woensdag donderdag vr vrijdag za zaterdag zo zondag
-""".split())
-_FILLERS = frozenset("de del of the at um a as le el der den het om alle las feira uhr "
-                     "st nd rd th er h".split())
+""".split()
+)
+_FILLERS = frozenset(
+    "de del of the at um a as le el der den het om alle las feira uhr st nd rd th er h".split()
+)
 _NAMED_ZONES = {
-    "gmt": 0, "ut": 0, "utc": 0, "z": 0, "wet": 0, "bst": 1, "west": 1, "cet": 1, "met": 1,
-    "mez": 1, "cest": 2, "mest": 2, "mesz": 2, "eet": 2, "eest": 3, "msk": 3, "jst": 9,
-    "kst": 9, "aest": 10, "aedt": 11, "edt": -4, "est": -5, "cdt": -5, "cst": -6,
-    "mdt": -6, "mst": -7, "pdt": -7, "pst": -8,
+    "gmt": 0,
+    "ut": 0,
+    "utc": 0,
+    "z": 0,
+    "wet": 0,
+    "bst": 1,
+    "west": 1,
+    "cet": 1,
+    "met": 1,
+    "mez": 1,
+    "cest": 2,
+    "mest": 2,
+    "mesz": 2,
+    "eet": 2,
+    "eest": 3,
+    "msk": 3,
+    "jst": 9,
+    "kst": 9,
+    "aest": 10,
+    "aedt": 11,
+    "edt": -4,
+    "est": -5,
+    "cdt": -5,
+    "cst": -6,
+    "mdt": -6,
+    "mst": -7,
+    "pdt": -7,
+    "pst": -8,
 }
 _CLOCK = re.compile(
     r"(?<![\d:])(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:[.,]\d+)?"
-    r"(?:\s*(a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z]))?", re.ASCII)
+    r"(?:\s*(a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z]))?",
+    re.ASCII,
+)
 _ZONE = re.compile(
     r"(?<![a-z0-9])(?:(?:gmt|utc)?([+-])(\d{2}):?(\d{2})(?!\d)|("
-    + "|".join(sorted(_NAMED_ZONES, key=len, reverse=True)) + r")(?![a-z]))", re.ASCII)
+    + "|".join(sorted(_NAMED_ZONES, key=len, reverse=True))
+    + r")(?![a-z]))",
+    re.ASCII,
+)
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
 

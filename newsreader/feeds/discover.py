@@ -16,13 +16,29 @@ from lxml import etree
 
 from newsreader import safety
 
-FEED_LINK_TYPES = frozenset((
-    "application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
-))
-CANDIDATE_PATHS = ("/feed", "/rss.xml", "/atom.xml", "/feed.xml", "/index.xml", "/rss",
-                   "/feed.json")
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
-               "application/feed+json")
+FEED_LINK_TYPES = frozenset(
+    (
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/feed+json",
+        "application/json",
+    )
+)
+CANDIDATE_PATHS = (
+    "/feed",
+    "/rss.xml",
+    "/atom.xml",
+    "/feed.xml",
+    "/index.xml",
+    "/rss",
+    "/feed.json",
+)
+_FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/feed+json",
+)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _MAX_PAGE = 2 * 1024 * 1024
 """Feed links live in <head>: only the first 2 MB of a page are read."""
@@ -64,7 +80,9 @@ def _parse_html(html: bytes | str) -> etree._Element | None:
     if not data.strip():
         return None
     parser = etree.HTMLParser(
-        encoding="utf-8" if is_text else None, remove_comments=True, remove_pis=True,
+        encoding="utf-8" if is_text else None,
+        remove_comments=True,
+        remove_pis=True,
         no_network=True,
     )
     try:
@@ -149,7 +167,7 @@ def looks_like_html(body: bytes, content_type: str) -> bool:
 
 
 def _media_type(content_type: str) -> str:
-    """"text/xml; charset=utf-8" -> "text/xml"."""
+    """ "text/xml; charset=utf-8" -> "text/xml"."""
     return (content_type or "").split(";")[0].strip().lower()
 
 
@@ -175,11 +193,11 @@ def _skip_prolog(text: str) -> str:
     while True:
         text = text.lstrip()
         for opening, closing in _PROLOG_SKIPS:
-            if text[:len(opening)].upper() == opening:
+            if text[: len(opening)].upper() == opening:
                 end = text.find(closing, len(opening))
                 if end < 0:
                     return ""
-                text = text[end + len(closing):]
+                text = text[end + len(closing) :]
                 break
         else:
             return text
@@ -187,8 +205,13 @@ def _skip_prolog(text: str) -> str:
 
 def _starts_element(text: str, opening: str) -> bool:
     """``text`` starts with ``opening`` followed by the end of the tag name."""
-    return text.startswith(opening) and text[len(opening):len(opening) + 1] in (
-        " ", "\t", "\n", "\r", ">", "/",
+    return text.startswith(opening) and text[len(opening) : len(opening) + 1] in (
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        ">",
+        "/",
     )
 
 

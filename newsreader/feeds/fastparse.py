@@ -51,7 +51,10 @@ def _parser() -> etree.XMLParser:
     parser = getattr(_local, "parser", None)
     if parser is None:
         parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+            load_dtd=False,
             remove_pis=True,
         )
         _local.parser = parser
@@ -130,7 +133,9 @@ def _count_entries(root: etree._Element) -> int:
 
 
 def _entries(
-    elements: list[etree._Element], root: etree._Element, max_entries: int,
+    elements: list[etree._Element],
+    root: etree._Element,
+    max_entries: int,
     read: Callable[[etree._Element], RawEntry],
 ) -> list[RawEntry]:
     if _count_entries(root) != len(elements):
@@ -144,10 +149,20 @@ def _dropped(elements: list[etree._Element], max_entries: int) -> int:
 
 # -- RSS 2.0 / 0.9x ---------------------------------------------------------------------
 _RSS_ITEM = {
-    "title": "text", "link": "text", "guid": "guid", "pubDate": "text", "description": "text",
-    "author": "text", DC + "creator": "text", CONTENT: "text",
-    "category": "ignore", "comments": "ignore", "enclosure": "ignore", "source": "ignore",
-    MEDIA + "content": "ignore", MEDIA + "thumbnail": "ignore",
+    "title": "text",
+    "link": "text",
+    "guid": "guid",
+    "pubDate": "text",
+    "description": "text",
+    "author": "text",
+    DC + "creator": "text",
+    CONTENT: "text",
+    "category": "ignore",
+    "comments": "ignore",
+    "enclosure": "ignore",
+    "source": "ignore",
+    MEDIA + "content": "ignore",
+    MEDIA + "thumbnail": "ignore",
     "{http://wellformedweb.org/CommentAPI/}commentRss": "ignore",
     "{http://purl.org/rss/1.0/modules/slash/}comments": "ignore",
 }
@@ -168,8 +183,13 @@ def _read_rss(root: etree._Element, base: str, max_entries: int) -> RawFeed:
     title, link = _channel_head(channel, base)
     items = channel.findall("item")
     entries = _entries(items, root, max_entries, lambda item: _rss_item(item, base))
-    return RawFeed(title=title, title_html=True, site_url=link, entries=entries,
-                   dropped=_dropped(items, max_entries))
+    return RawFeed(
+        title=title,
+        title_html=True,
+        site_url=link,
+        entries=entries,
+        dropped=_dropped(items, max_entries),
+    )
 
 
 def _channel_head(channel: etree._Element, base: str) -> tuple[str, str]:
@@ -202,8 +222,15 @@ def _rss_item(item: etree._Element, base: str) -> RawEntry:
     guid_el = f.get("guid")
     if guid_el is not None and set(guid_el.attrib) - {"isPermaLink"}:
         raise Decline
-    _no_attributes(f.get("title"), f.get("link"), f.get("pubDate"), f.get("description"),
-                   f.get("author"), f.get(DC + "creator"), f.get(CONTENT))
+    _no_attributes(
+        f.get("title"),
+        f.get("link"),
+        f.get("pubDate"),
+        f.get("description"),
+        f.get("author"),
+        f.get(DC + "creator"),
+        f.get(CONTENT),
+    )
     if "author" in f and DC + "creator" in f:
         raise Decline
     entry = RawEntry(base=base, title_html=True)
@@ -227,8 +254,13 @@ def _rss_item(item: etree._Element, base: str) -> RawEntry:
 
 # -- RSS 1.0 (RDF) ----------------------------------------------------------------------
 _RDF_ITEM = {
-    RSS1 + "title": "text", RSS1 + "link": "text", RSS1 + "description": "text",
-    DC + "creator": "text", DC + "date": "text", CONTENT: "text", DC + "subject": "ignore",
+    RSS1 + "title": "text",
+    RSS1 + "link": "text",
+    RSS1 + "description": "text",
+    DC + "creator": "text",
+    DC + "date": "text",
+    CONTENT: "text",
+    DC + "subject": "ignore",
 }
 
 
@@ -246,8 +278,13 @@ def _read_rdf(root: etree._Element, base: str, max_entries: int) -> RawFeed:
             raise Decline
     items = root.findall(RSS1 + "item")
     entries = _entries(items, root, max_entries, lambda item: _rdf_item(item, base))
-    return RawFeed(title=title, title_html=True, site_url=link, entries=entries,
-                   dropped=_dropped(items, max_entries))
+    return RawFeed(
+        title=title,
+        title_html=True,
+        site_url=link,
+        entries=entries,
+        dropped=_dropped(items, max_entries),
+    )
 
 
 def _rdf_item(item: etree._Element, base: str) -> RawEntry:
@@ -270,9 +307,15 @@ def _rdf_item(item: etree._Element, base: str) -> RawEntry:
 
 # -- Atom 1.0 ---------------------------------------------------------------------------
 _ATOM_ENTRY = {
-    ATOM + "title": "text", ATOM + "link": "link", ATOM + "id": "text",
-    ATOM + "published": "text", ATOM + "updated": "text", ATOM + "author": "author",
-    ATOM + "summary": "xhtml", ATOM + "content": "xhtml", ATOM + "category": "ignore",
+    ATOM + "title": "text",
+    ATOM + "link": "link",
+    ATOM + "id": "text",
+    ATOM + "published": "text",
+    ATOM + "updated": "text",
+    ATOM + "author": "author",
+    ATOM + "summary": "xhtml",
+    ATOM + "content": "xhtml",
+    ATOM + "category": "ignore",
     MEDIA + "thumbnail": "ignore",
 }
 
@@ -298,8 +341,13 @@ def _read_atom(root: etree._Element, base: str, max_entries: int) -> RawFeed:
     elements = root.findall(ATOM + "entry")
     entries = _entries(elements, root, max_entries, lambda element: _atom_entry(element, base))
     site = alternates[0] if alternates else link
-    return RawFeed(title=title, title_html=title_html, site_url=site, entries=entries,
-                   dropped=_dropped(elements, max_entries))
+    return RawFeed(
+        title=title,
+        title_html=title_html,
+        site_url=site,
+        entries=entries,
+        dropped=_dropped(elements, max_entries),
+    )
 
 
 def _atom_title(element: etree._Element | None) -> tuple[str, bool]:
@@ -314,8 +362,11 @@ def _atom_title(element: etree._Element | None) -> tuple[str, bool]:
 def _alternate(link: etree._Element, base: str) -> list[str]:
     """[href] when feedparser would take this Atom link as the entry's link, else []."""
     href = link.get("href")
-    if href is None or len(link) or set(link.attrib) - {"rel", "href", "type", "hreflang",
-                                                        "title", "length"}:
+    if (
+        href is None
+        or len(link)
+        or set(link.attrib) - {"rel", "href", "type", "hreflang", "title", "length"}
+    ):
         raise Decline
     rel = link.get("rel", "alternate")
     kind = link.get("type")
@@ -330,14 +381,22 @@ def _atom_entry(element: etree._Element, base: str) -> RawEntry:
     if element.attrib:
         raise Decline
     f = _children(element, _ATOM_ENTRY)
-    _no_attributes(f.get(ATOM + "id"), f.get(ATOM + "published"), f.get(ATOM + "updated"),
-                   f.get(ATOM + "author"))
+    _no_attributes(
+        f.get(ATOM + "id"),
+        f.get(ATOM + "published"),
+        f.get(ATOM + "updated"),
+        f.get(ATOM + "author"),
+    )
     entry = RawEntry(base=base)
     entry.title, entry.title_html = _atom_title(f.get(ATOM + "title"))
     if ATOM + "id" in f:
         entry.guid = fp_resolved(f[ATOM + "id"].text, base)
-    alternates = [href for key, link in f.items() if key.startswith("link:")
-                  for href in _alternate(link, base)]
+    alternates = [
+        href
+        for key, link in f.items()
+        if key.startswith("link:")
+        for href in _alternate(link, base)
+    ]
     if len(alternates) > 1:
         raise Decline
     if alternates:
@@ -355,12 +414,13 @@ def _atom_entry(element: etree._Element, base: str) -> RawEntry:
 
 
 def _atom_author(author: etree._Element) -> str:
-    parts = _children(author, {ATOM + "name": "text", ATOM + "email": "text",
-                               ATOM + "uri": "text"})
+    parts = _children(author, {ATOM + "name": "text", ATOM + "email": "text", ATOM + "uri": "text"})
     _no_attributes(*parts.values())
     # feedparser reads name and email as plain (non-text) values: stripped, nothing more.
-    name, email = (((parts[ATOM + key].text or "") if ATOM + key in parts else "").strip()
-                   for key in ("name", "email"))
+    name, email = (
+        ((parts[ATOM + key].text or "") if ATOM + key in parts else "").strip()
+        for key in ("name", "email")
+    )
     return name or email
 
 
@@ -382,8 +442,10 @@ def _xhtml(element: etree._Element) -> str:
     """Inline XHTML content as HTML, without the wrapping div (as feedparser does)."""
     children = [child for child in element if isinstance(child.tag, str)]
     wrapped = (
-        len(children) == 1 and children[0].tag == XHTML + "div"
-        and not (element.text or "").strip() and not (children[0].tail or "").strip()
+        len(children) == 1
+        and children[0].tag == XHTML + "div"
+        and not (element.text or "").strip()
+        and not (children[0].tail or "").strip()
         and len(element) == 1
     )
     holder = children[0] if wrapped else element
@@ -393,10 +455,11 @@ def _xhtml(element: etree._Element) -> str:
             continue
         if not tag.startswith(XHTML) or tag == XHTML + "body":
             raise Decline
-        node.tag = tag[len(XHTML):]
+        node.tag = tag[len(XHTML) :]
     parts = [escape(holder.text or "", quote=False)]
-    parts += [etree.tostring(child, method="html", encoding="unicode", with_tail=True)
-              for child in holder]
+    parts += [
+        etree.tostring(child, method="html", encoding="unicode", with_tail=True) for child in holder
+    ]
     return "".join(parts)
 
 

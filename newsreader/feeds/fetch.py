@@ -43,8 +43,17 @@ from newsreader.feeds.limits import (
 from newsreader.models import FetchResult
 from newsreader.safety import clean_line
 
-__all__ = ["Fetcher", "FetchError", "HostQueue", "describe_error", "host_key", "http_error",
-           "is_local", "local_path", "retry_after"]
+__all__ = [
+    "Fetcher",
+    "FetchError",
+    "HostQueue",
+    "describe_error",
+    "host_key",
+    "http_error",
+    "is_local",
+    "local_path",
+    "retry_after",
+]
 
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -182,9 +191,7 @@ class Fetcher:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(self._timed_out())
-        timeout = httpx.Timeout(
-            remaining, connect=min(self.settings.connect_timeout, remaining)
-        )
+        timeout = httpx.Timeout(remaining, connect=min(self.settings.connect_timeout, remaining))
         try:
             with self._client.stream("GET", url, headers=headers, timeout=timeout) as response:
                 return self._answer(url, response, deadline)
@@ -207,7 +214,9 @@ class Fetcher:
         status = response.status_code
         if 200 <= status < 300:
             return FetchResult(
-                url=url, status=status, body=self._read_body(response, deadline),
+                url=url,
+                status=status,
+                body=self._read_body(response, deadline),
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
                 content_type=response.headers.get("content-type", ""),
@@ -216,11 +225,19 @@ class Fetcher:
         if status in REDIRECTS:
             answer = _redirect(url, response)
         elif status == 304:
-            answer = FetchResult(url=url, status=304, etag=response.headers.get("etag"),
-                                 last_modified=response.headers.get("last-modified"))
+            answer = FetchResult(
+                url=url,
+                status=304,
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+            )
         else:
-            answer = FetchResult(url=url, status=status, error=http_error(status, response),
-                                 retry_after=retry_after(response.headers.get("retry-after")))
+            answer = FetchResult(
+                url=url,
+                status=status,
+                error=http_error(status, response),
+                retry_after=retry_after(response.headers.get("retry-after")),
+            )
         _drain(response, deadline)
         return answer
 

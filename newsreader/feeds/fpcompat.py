@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-_CP1252 = {c: bytes([c]).decode("cp1252") for c in range(128, 160) if c not in
-           (129, 141, 143, 144, 157)}
+_CP1252 = {
+    c: bytes([c]).decode("cp1252") for c in range(128, 160) if c not in (129, 141, 143, 144, 157)
+}
 _C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 _PLAIN_ABSOLUTE = re.compile(

@@ -32,8 +32,7 @@ class StorableFeed(ParsedFeed):
 
     digests: list[str] = field(default_factory=list)
 
-    def __reduce__(self) -> tuple[Callable[[dict[str, Any]], StorableFeed],
-                                  tuple[dict[str, Any]]]:
+    def __reduce__(self) -> tuple[Callable[[dict[str, Any]], StorableFeed], tuple[dict[str, Any]]]:
         """Pickled as plain tuples, not through a slots dataclass's Python
         ``__getstate__``/``__setstate__`` per entry: a quarter cheaper to pickle in the
         parser process, an eighth cheaper to unpickle in the refresh's process."""
@@ -69,8 +68,14 @@ def parse_for_store(body: bytes, url: str, content_type: str = "") -> StorableFe
     return StorableFeed(**values, digests=[content_hash(e) for e in parsed.entries])
 
 
-def store_feed(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed,
-               fetched: FetchResult, *, now: float | None = None) -> UpsertResult:
+def store_feed(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    parsed: ParsedFeed,
+    fetched: FetchResult,
+    *,
+    now: float | None = None,
+) -> UpsertResult:
     """Store one fetched and parsed feed document in one transaction.
 
     Articles are inserted or updated; annotations follow (:func:`follow_annotations`); the
@@ -87,12 +92,25 @@ def store_feed(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed,
         set_feed_title(conn, feed_id, clean_line(parsed.title), clean_url(parsed.site_url))
         if parsed.problem:
             error = "; ".join(p for p in (parsed.problem, parsed.notice) if p)
-            record_fetch(conn, feed_id, status="error", error=error,
-                         http_status=fetched.status or None, now=now)
+            record_fetch(
+                conn,
+                feed_id,
+                status="error",
+                error=error,
+                http_status=fetched.status or None,
+                now=now,
+            )
         else:
-            record_fetch(conn, feed_id, status="ok", error=parsed.notice,
-                         http_status=fetched.status or None, etag=fetched.etag,
-                         last_modified=fetched.last_modified, now=now)
+            record_fetch(
+                conn,
+                feed_id,
+                status="ok",
+                error=parsed.notice,
+                http_status=fetched.status or None,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
+                now=now,
+            )
         if fetched.permanent_redirect:
             move_feed(conn, feed_id, fetched.permanent_redirect)
     return stored

@@ -46,8 +46,9 @@ def parse_json_feed(body: bytes) -> RawFeed:
     feed = RawFeed(title=_string(document.get("title")), title_html=False, site_url=home)
     base = home or _string(document.get("feed_url"))
     authors = _authors(document)
-    feed.entries = [_entry(item, base, authors) for item in items[:MAX_ITEMS]
-                    if isinstance(item, dict)]
+    feed.entries = [
+        _entry(item, base, authors) for item in items[:MAX_ITEMS] if isinstance(item, dict)
+    ]
     feed.dropped = max(0, len(items) - MAX_ITEMS)
     return feed
 
@@ -63,8 +64,12 @@ def _entry(item: dict[str, Any], base: str, feed_author: str) -> RawEntry:
         item_id = ""
     url = _string(item.get("url")) or _string(item.get("external_url"))
     entry = RawEntry(
-        title=_string(item.get("title")), title_html=False, link=url, guid=str(item_id)[:2048],
-        author=_authors(item) or feed_author, base=url or base,
+        title=_string(item.get("title")),
+        title_html=False,
+        link=url,
+        guid=str(item_id)[:2048],
+        author=_authors(item) or feed_author,
+        base=url or base,
         published=dates.parse_lenient(item.get("date_published")),
         updated=dates.parse_lenient(item.get("date_modified")),
     )

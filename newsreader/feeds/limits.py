@@ -107,8 +107,9 @@ class SocketDeadline:
         self._timer: threading.Timer | None = None
         self._fired = threading.Event()
         if isinstance(sock, socket.socket):
-            self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._shut,
-                                          (sock,))
+            self._timer = threading.Timer(
+                max(0.0, deadline - time.monotonic()), self._shut, (sock,)
+            )
             self._timer.daemon = True
             self._timer.start()
 

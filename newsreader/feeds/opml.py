@@ -124,8 +124,9 @@ def read_opml(data: bytes) -> OpmlImport:
 def _skipped(outline: etree._Element, reason: str) -> SkippedOutline:
     title = safety.clean_line(_attr(outline, "title") or _attr(outline, "text"))[:80]
     url = safety.clean_line(_attr(outline, "xmlurl"))
-    return SkippedOutline(outline.sourceline, title,
-                          url if len(url) <= 120 else url[:119] + "…", reason)
+    return SkippedOutline(
+        outline.sourceline, title, url if len(url) <= 120 else url[:119] + "…", reason
+    )
 
 
 def _parse(data: bytes) -> tuple[etree._Element, str]:
@@ -160,8 +161,13 @@ def _parse(data: bytes) -> tuple[etree._Element, str]:
 
 def _parser(*, recover: bool) -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-        remove_comments=True, remove_pis=True, recover=recover,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        remove_comments=True,
+        remove_pis=True,
+        recover=recover,
     )
 
 
@@ -190,7 +196,7 @@ def _repair(data: bytes) -> bytes:
         if tag is None:
             continue
         end, rebuilt = tag
-        pieces += [data[done:start.start()], rebuilt]
+        pieces += [data[done : start.start()], rebuilt]
         done = end
     return b"".join(pieces) + data[done:] if pieces else data
 
@@ -214,8 +220,9 @@ def _outline_tag(data: bytes, position: int) -> tuple[int, bytes] | None:
         if match is None:
             break
         value = match.group(2) if match.group(2) is not None else match.group(3)
-        attributes.append(b' %s="%s"' % (match.group(1), value.replace(b'"', b"&quot;")
-                                         .replace(b"<", b"&lt;")))
+        attributes.append(
+            b' %s="%s"' % (match.group(1), value.replace(b'"', b"&quot;").replace(b"<", b"&lt;"))
+        )
         position = match.end()
     end = _TAG_END.match(data, position)
     if end is None or not attributes:
@@ -264,8 +271,9 @@ def _feed(outline: etree._Element, folder: str) -> tuple[OpmlFeed | None, str]:
         return None, _unusable(written)
     title = safety.clean_line(_attr(outline, "title") or _attr(outline, "text"))[:_MAX_TITLE]
     site = safety.clean_url(_attr(outline, "htmlurl"))
-    return OpmlFeed(url=url, title=title, folder=folder,
-                    site_url=site if safety.is_safe_link(site) else ""), ""
+    return OpmlFeed(
+        url=url, title=title, folder=folder, site_url=site if safety.is_safe_link(site) else ""
+    ), ""
 
 
 def _unusable(written: str) -> str:
@@ -284,8 +292,8 @@ def _unusable(written: str) -> str:
 def _is_folder(outline: etree._Element) -> bool:
     """An outline without an xmlUrl that holds other outlines: a folder, not a feed."""
     return not _has_attr(outline, "xmlurl") and any(
-        isinstance(child.tag, str) and _local_name(child).lower() == "outline"
-        for child in outline)
+        isinstance(child.tag, str) and _local_name(child).lower() == "outline" for child in outline
+    )
 
 
 def _has_attr(element: etree._Element, lower_name: str) -> bool:
@@ -298,9 +306,9 @@ def _feed_url(value: str) -> str:
     url = safety.clean_url(value)
     lowered = url.lower()
     if lowered.startswith("feed://"):
-        url = "http://" + url[len("feed://"):]
+        url = "http://" + url[len("feed://") :]
     elif lowered.startswith("feed:"):
-        url = url[len("feed:"):]
+        url = url[len("feed:") :]
     return normalise_url(url) if safety.is_safe_link(url) else ""
 
 
@@ -344,8 +352,9 @@ def write_opml(feeds: Iterable[Feed], *, title: str = "newsreader subscriptions"
         if feed.site_url:
             attributes["htmlUrl"] = _xml_text(feed.site_url)
         etree.SubElement(parent, "outline", attributes)
-    document: bytes = etree.tostring(root, pretty_print=True, xml_declaration=True,
-                                     encoding="UTF-8")
+    document: bytes = etree.tostring(
+        root, pretty_print=True, xml_declaration=True, encoding="UTF-8"
+    )
     return document.decode("utf-8")
 
 

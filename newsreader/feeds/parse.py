@@ -151,9 +151,12 @@ def _feedparser(data: bytes, url: str, limit: int) -> RawFeed:
             io.BytesIO(xmlinput.scrub_char_refs(head)),
             # The bytes are UTF-8 now (xmlinput.prepare); without a Content-Type feedparser
             # would decode a document that has no XML declaration as ISO-8859-1.
-            response_headers={"content-location": url,
-                              "content-type": "application/xml; charset=utf-8"},
-            sanitize_html=False, resolve_relative_uris=False,
+            response_headers={
+                "content-location": url,
+                "content-type": "application/xml; charset=utf-8",
+            },
+            sanitize_html=False,
+            resolve_relative_uris=False,
         )
         raw = _from_feedparser(result, url, limit)
     except Exception as exc:  # noqa: BLE001 - feedparser raises many things on odd input
@@ -170,8 +173,9 @@ def _from_feedparser(result: dict[str, Any], url: str, limit: int) -> RawFeed:
     version = _text(result.get("version"))
     feed = result.get("feed") or {}
     title, title_html = _fp_title(feed, version)
-    raw = RawFeed(title=title, title_html=title_html, site_url=_text(feed.get("link")),
-                  is_feed=bool(version))
+    raw = RawFeed(
+        title=title, title_html=title_html, site_url=_text(feed.get("link")), is_feed=bool(version)
+    )
     entries = result.get("entries") or []
     for entry in entries[:limit]:
         raw.entries.append(_fp_entry(entry, version, url))
@@ -211,8 +215,10 @@ def _link_is_id(entry: dict[str, Any], link: str) -> bool:
     if not link or link != entry.get("id"):
         return False
     links = entry.get("links") or []
-    return not any(isinstance(item, dict) and item.get("href") == link and _is_page_link(item)
-                   for item in links)
+    return not any(
+        isinstance(item, dict) and item.get("href") == link and _is_page_link(item)
+        for item in links
+    )
 
 
 def _is_page_link(link: dict[str, Any]) -> bool:
@@ -260,19 +266,26 @@ def _normalise(raw: RawFeed, parser: str, url: str) -> ParsedFeed:
         if entry is not None:
             entries.append(entry)
     return ParsedFeed(
-        title=_title(raw.title, raw.title_html), site_url=site_url, entries=entries,
-        parser=parser, notice=_dropped_notice(len(items) + raw.dropped, raw.dropped, timed_out),
+        title=_title(raw.title, raw.title_html),
+        site_url=site_url,
+        entries=entries,
+        parser=parser,
+        notice=_dropped_notice(len(items) + raw.dropped, raw.dropped, timed_out),
     )
 
 
 def _dropped_notice(total: int, dropped: int, timed_out: int) -> str:
     """What the feed's status says about entries left out ("" when none were)."""
     if timed_out:
-        return (f"{timed_out + dropped:,} of {total:,} entries not read: reading stopped "
-                f"at the {NORMALISE_SECONDS:.0f}-second limit")
+        return (
+            f"{timed_out + dropped:,} of {total:,} entries not read: reading stopped "
+            f"at the {NORMALISE_SECONDS:.0f}-second limit"
+        )
     if dropped:
-        return (f"{dropped:,} of {total:,} entries not read: a feed is read up to its "
-                f"first {total - dropped:,} entries")
+        return (
+            f"{dropped:,} of {total:,} entries not read: a feed is read up to its "
+            f"first {total - dropped:,} entries"
+        )
     return ""
 
 

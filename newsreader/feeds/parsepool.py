@@ -31,7 +31,7 @@ PARSE_TIMEOUT = 20.0
 
 
 def describe(exc: BaseException) -> str:
-    """"KeyError: 'oops'": an unexpected exception as one short line."""
+    """ "KeyError: 'oops'": an unexpected exception as one short line."""
     return f"{type(exc).__name__}: {clean_line(exc)[:200]}"
 
 
@@ -100,8 +100,13 @@ class ParsePool:
     ``target(body, url, content_type)`` must be importable by name in a child process.
     """
 
-    def __init__(self, processes: int, *, timeout: float | None = None,
-                 target: Callable[[bytes, str, str], ParsedFeed] | None = None) -> None:
+    def __init__(
+        self,
+        processes: int,
+        *,
+        timeout: float | None = None,
+        target: Callable[[bytes, str, str], ParsedFeed] | None = None,
+    ) -> None:
         self.processes = max(0, processes)
         self.timeout = PARSE_TIMEOUT if timeout is None else timeout
         if target is None:  # imported here: a refresh of 304s never needs the parsers
@@ -141,8 +146,9 @@ class ParsePool:
             self._add_slot(warm=True)
 
     def _add_slot(self, *, warm: bool) -> None:
-        thread = threading.Thread(target=self._slot, args=(warm,), name="newsreader-parse",
-                                  daemon=True)
+        thread = threading.Thread(
+            target=self._slot, args=(warm,), name="newsreader-parse", daemon=True
+        )
         self._threads.append(thread)
         thread.start()
 
@@ -193,8 +199,9 @@ class ParsePool:
     def _start(self) -> _Worker:
         context = _context(self.target.__module__)
         ours, theirs = context.Pipe()
-        process = context.Process(target=_worker_main, args=(theirs, self.target),
-                                  name="newsreader-parse", daemon=True)
+        process = context.Process(
+            target=_worker_main, args=(theirs, self.target), name="newsreader-parse", daemon=True
+        )
         with self._lock:
             if self._killed:
                 raise ParseFailed("refresh cancelled")

@@ -92,11 +92,12 @@ class RefreshSummary:
     def notices(self) -> list[str]:
         """One line for each thing the user should know besides the counts (merges, feeds
         not read whole)."""
-        return [f"feed {source} moved permanently to <{url}>, already subscribed as feed "
-                f"{target}: merged into it ({plural(moved, 'article')} moved, "
-                f"{plural(joined, 'duplicate')} joined; annotations and notes kept)"
-                for source, target, url, moved, joined in self.merged] + [
-                f"feed {feed_id} <{url}>: {message}" for feed_id, url, message in self.partial]
+        return [
+            f"feed {source} moved permanently to <{url}>, already subscribed as feed "
+            f"{target}: merged into it ({plural(moved, 'article')} moved, "
+            f"{plural(joined, 'duplicate')} joined; annotations and notes kept)"
+            for source, target, url, moved, joined in self.merged
+        ] + [f"feed {feed_id} <{url}>: {message}" for feed_id, url, message in self.partial]
 
     @property
     def unchanged(self) -> int:
@@ -106,19 +107,27 @@ class RefreshSummary:
     @property
     def not_done(self) -> int:
         """Feeds left when the refresh was cancelled (0 otherwise)."""
-        return (self.feeds - self.feeds_with_new - self.feeds_updated - self.unchanged
-                - self.skipped - len(self.errors))
+        return (
+            self.feeds
+            - self.feeds_with_new
+            - self.feeds_updated
+            - self.unchanged
+            - self.skipped
+            - len(self.errors)
+        )
 
     def line(self) -> str:
         """The summary in one line, where every feed is counted once:
         with new articles + updated + unchanged + skipped + failed (+ not done) = feeds."""
         recovered = f" ({self.recovered} stored what it could)" if self.recovered else ""
         left = f", {self.not_done} not refreshed (cancelled)" if self.not_done else ""
-        return (f"refreshed {plural(self.feeds, 'feed')}: {self.feeds_with_new} with new "
-                f"articles, {self.feeds_updated} updated, {self.unchanged} unchanged, "
-                f"{self.skipped} skipped, {len(self.errors)} failed{recovered}{left}; "
-                f"{plural(self.new_articles, 'new article')}, "
-                f"{plural(self.updated, 'article')} updated")
+        return (
+            f"refreshed {plural(self.feeds, 'feed')}: {self.feeds_with_new} with new "
+            f"articles, {self.feeds_updated} updated, {self.unchanged} unchanged, "
+            f"{self.skipped} skipped, {len(self.errors)} failed{recovered}{left}; "
+            f"{plural(self.new_articles, 'new article')}, "
+            f"{plural(self.updated, 'article')} updated"
+        )
 
 
 def refresh(
@@ -167,9 +176,14 @@ class _Outcome:
 class _Run:
     """One refresh: counts, progress, and the per-feed store steps (on the writer thread)."""
 
-    def __init__(self, conn: sqlite3.Connection, settings: FetchSettings,
-                 on_progress: Callable[[RefreshProgress], None] | None,
-                 now: float | None, total: int) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        settings: FetchSettings,
+        on_progress: Callable[[RefreshProgress], None] | None,
+        now: float | None,
+        total: int,
+    ) -> None:
         self.conn = conn
         self.settings = settings
         self.on_progress = on_progress
@@ -185,11 +199,17 @@ class _Run:
         if error and status in ("error", "dead"):
             self.summary.errors.append((feed.id, feed.url, error))
         if self.on_progress:
-            self.on_progress(RefreshProgress(
-                done=self.done, total=self.summary.feeds,
-                new_articles=self.summary.new_articles, errors=len(self.summary.errors),
-                feed_id=feed.id, feed_status=status, feed_error=error,
-            ))
+            self.on_progress(
+                RefreshProgress(
+                    done=self.done,
+                    total=self.summary.feeds,
+                    new_articles=self.summary.new_articles,
+                    errors=len(self.summary.errors),
+                    feed_id=feed.id,
+                    feed_status=status,
+                    feed_error=error,
+                )
+            )
 
     def skip_unready(self, feeds: list[Feed], *, named: bool) -> list[Feed]:
         """Report the feeds that must wait (Retry-After) or are dead; return the rest."""
@@ -210,8 +230,10 @@ class _Run:
     def pipeline(self, feeds: list[Feed], cancelled: Callable[[], bool]) -> None:
         """Run the fetch and parse stages and store their outcomes as they arrive."""
         processes = parse_processes(self.settings, len(feeds))
-        with Fetcher(self.settings) as fetcher, \
-                ParsePool(processes, target=parse_for_store) as pool:
+        with (
+            Fetcher(self.settings) as fetcher,
+            ParsePool(processes, target=parse_for_store) as pool,
+        ):
             if any(not (feed.etag or feed.last_modified) for feed in feeds):
                 pool.start_workers()  # bodies will come: have the parsers ready for them
             stage = _FetchStage(feeds, self.settings, fetcher, pool)
@@ -256,29 +278,49 @@ class _Run:
         if result.status == 304:
             with transaction(self.conn):
                 feed_id = self._move(feed, result)
-                record_fetch(self.conn, feed_id, status="not-modified", http_status=304,
-                             now=self.now)
+                record_fetch(
+                    self.conn, feed_id, status="not-modified", http_status=304, now=self.now
+                )
             self.summary.not_modified += 1
             self.report(feed, "not-modified")
         elif result.status == 410:
             self.store_error(feed, result.error or "HTTP 410 Gone", 410, status="dead")
         else:
-            self.store_error(feed, result.error or f"HTTP {result.status}", result.status,
-                             retry_after=result.retry_after)
+            self.store_error(
+                feed,
+                result.error or f"HTTP {result.status}",
+                result.status,
+                retry_after=result.retry_after,
+            )
 
-    def store_error(self, feed: Feed, error: str, http_status: int, *, status: str = "error",
-                    retry_after: float | None = None) -> None:
+    def store_error(
+        self,
+        feed: Feed,
+        error: str,
+        http_status: int,
+        *,
+        status: str = "error",
+        retry_after: float | None = None,
+    ) -> None:
         """Give the feed an error status; its articles stay as they were."""
-        record_fetch(self.conn, feed.id, status=status, error=error,
-                     http_status=http_status or None, retry_after=retry_after, now=self.now)
+        record_fetch(
+            self.conn,
+            feed.id,
+            status=status,
+            error=error,
+            http_status=http_status or None,
+            retry_after=retry_after,
+            now=self.now,
+        )
         self.report(feed, status, error)
 
     def store_parsed(self, feed: Feed, result: FetchResult, parsed: ParsedFeed) -> None:
         """Store a parsed feed in one transaction; a damaged document's problem is its error."""
         with transaction(self.conn):
             feed_id = self._move(feed, result)
-            stored = store_feed(self.conn, feed_id, parsed,
-                                replace(result, permanent_redirect=None), now=self.now)
+            stored = store_feed(
+                self.conn, feed_id, parsed, replace(result, permanent_redirect=None), now=self.now
+            )
         self.summary.new_articles += stored.new
         self.summary.updated += stored.updated
         if parsed.problem:
@@ -305,8 +347,9 @@ class _Run:
             move_feed(self.conn, feed.id, url)
             return feed.id
         merged = merge_into(self.conn, feed.id, target)
-        self.summary.merged.append((feed.id, target, normalise_url(url), merged.moved,
-                                    len(merged.joined)))
+        self.summary.merged.append(
+            (feed.id, target, normalise_url(url), merged.moved, len(merged.joined))
+        )
         return target
 
 
@@ -317,8 +360,9 @@ class _FetchStage:
     parse is done. Nothing new is fetched while ``BACKLOG_BYTES`` of bodies are unstored.
     """
 
-    def __init__(self, feeds: list[Feed], settings: FetchSettings, fetcher: Fetcher,
-                 pool: ParsePool) -> None:
+    def __init__(
+        self, feeds: list[Feed], settings: FetchSettings, fetcher: Fetcher, pool: ParsePool
+    ) -> None:
         self.outcomes: queue.SimpleQueue[_Outcome] = queue.SimpleQueue()
         self._hosts = HostQueue(feeds, settings.max_per_host)
         self._fetcher, self._pool = fetcher, pool

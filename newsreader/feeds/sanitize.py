@@ -30,31 +30,133 @@ from newsreader import safety
 from newsreader.feeds.text import PLAIN_HTTP_URL, html_parser, resolve_link
 
 _DROP = (
-    "script", "style", "iframe", "frame", "frameset", "object", "applet",
-    "noscript", "template", "svg", "math", "head", "title", "meta", "link", "base", "form",
-    "button", "select", "textarea", "input", "video", "audio", "canvas", "param",
-    "map", "area", "dialog", "portal",
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "applet",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "base",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "video",
+    "audio",
+    "canvas",
+    "param",
+    "map",
+    "area",
+    "dialog",
+    "portal",
 )
-_TAGS = frozenset((
-    "a", "abbr", "acronym", "address", "article", "aside", "b", "big", "blockquote", "body",
-    "br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details",
-    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4",
-    "h5", "h6", "header", "hr", "i", "img", "ins", "kbd", "li", "main", "mark", "nav", "ol",
-    "p", "pre", "q", "s", "samp", "section", "small", "span", "strike", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt",
-    "u", "ul", "var", "wbr",
-))
-_ATTRIBUTES = frozenset((
-    "href", "src", "alt", "title", "width", "height", "colspan", "rowspan", "start", "cite",
-    "datetime", "class",
-))
+_TAGS = frozenset(
+    (
+        "a",
+        "abbr",
+        "acronym",
+        "address",
+        "article",
+        "aside",
+        "b",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "caption",
+        "center",
+        "cite",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "main",
+        "mark",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "section",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "tt",
+        "u",
+        "ul",
+        "var",
+        "wbr",
+    )
+)
+_ATTRIBUTES = frozenset(
+    (
+        "href",
+        "src",
+        "alt",
+        "title",
+        "width",
+        "height",
+        "colspan",
+        "rowspan",
+        "start",
+        "cite",
+        "datetime",
+        "class",
+    )
+)
 _URL_ATTRIBUTES = frozenset(("href", "src", "cite"))
 _DROP_NAMES = frozenset(_DROP)
 _UNWRAP = "newsreader-unwrap"
 """Placeholder tag for elements to unwrap whose own tag lxml will not take."""
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters lxml refuses to set in an attribute value or a text."""
-
 
 
 def sanitize_html(html: str, base_url: str = "") -> str:
@@ -198,8 +300,9 @@ def uri_escape(url: str) -> str:
 
 def _is_pixel(attrib: etree._Attrib) -> bool:
     """A tracking pixel: an image declared 0 or 1 pixel wide or high."""
-    return any((attrib.get(side) or "").strip() in ("0", "1", "0px", "1px")
-               for side in ("width", "height"))
+    return any(
+        (attrib.get(side) or "").strip() in ("0", "1", "0px", "1px") for side in ("width", "height")
+    )
 
 
 def _remove(element: etree._Element) -> None:

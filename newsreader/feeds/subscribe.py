@@ -64,13 +64,19 @@ class SubscribeResult:
 
     def notes(self) -> list[str]:
         """What the user should be told besides "subscribed": one line each."""
-        lines = [f"the page's feed link {url} does not work: {why}"
-                 for url, why in self.failed_links]
+        lines = [
+            f"the page's feed link {url} does not work: {why}" for url, why in self.failed_links
+        ]
         if self.guessed:
-            declared = "none of the feeds it declares works" if self.failed_links else \
-                "the page declares no feed"
-            lines.append(f"{self.url} is a guess ({declared}): a common feed address on "
-                         "that site, which answered with a feed")
+            declared = (
+                "none of the feeds it declares works"
+                if self.failed_links
+                else "the page declares no feed"
+            )
+            lines.append(
+                f"{self.url} is a guess ({declared}): a common feed address on "
+                "that site, which answered with a feed"
+            )
         if self.notice:
             lines.append(self.notice)
         return lines
@@ -109,9 +115,17 @@ def subscribe(
         store_feed(conn, feed_id, found.parsed, replace(found.fetched, permanent_redirect=None))
     feed = get_feed(conn, feed_id)
     title = feed.title if feed else ""
-    return SubscribeResult(feed_id, found.url, title, created, alternatives,
-                           found.parsed.problem, found.guessed, list(found.failed_links),
-                           found.parsed.notice)
+    return SubscribeResult(
+        feed_id,
+        found.url,
+        title,
+        created,
+        alternatives,
+        found.parsed.problem,
+        found.guessed,
+        list(found.failed_links),
+        found.parsed.notice,
+    )
 
 
 def normalise_target(target: str) -> str:
@@ -160,11 +174,11 @@ def _discover(url: str, fetcher: Fetcher) -> tuple[_Found, list[str]]:
     for link in links:
         found = _try_feed(link, fetcher)
         if isinstance(found, _Found):
-            later = links[links.index(link) + 1:]
+            later = links[links.index(link) + 1 :]
             return replace(found, failed_links=tuple(failed)), later
         failed.append((link, found))
     guesses = [c for c in candidate_paths(page.url) if c not in links]
-    for guess in guesses[:max(0, MAX_CANDIDATES - len(links))]:
+    for guess in guesses[: max(0, MAX_CANDIDATES - len(links))]:
         found = _try_feed(guess, fetcher)
         if isinstance(found, _Found):
             return replace(found, guessed=True, failed_links=tuple(failed)), []
@@ -172,11 +186,14 @@ def _discover(url: str, fetcher: Fetcher) -> tuple[_Found, list[str]]:
 
 
 def _declared_failures(failed: list[tuple[str, str]]) -> str:
-    """"; the feed link it declares does not work (URL: why)", or "" when none."""
+    """ "; the feed link it declares does not work (URL: why)", or "" when none."""
     if not failed:
         return "; it declares no feed and no common feed address answered"
-    lists = "the feed link it declares does" if len(failed) == 1 else \
-        f"the {len(failed)} feed links it declares do"
+    lists = (
+        "the feed link it declares does"
+        if len(failed) == 1
+        else f"the {len(failed)} feed links it declares do"
+    )
     reasons = "; ".join(f"{link}: {why}" for link, why in failed)
     return f"; {lists} not work ({reasons})"
 
@@ -187,8 +204,11 @@ def _try_feed(url: str, fetcher: Fetcher) -> _Found | str:
     if fetched.error:
         return clean_line(fetched.error)
     if not looks_like_feed(fetched.body, fetched.content_type):
-        kind = "an HTML page" if looks_like_html(fetched.body, fetched.content_type) else \
-            clean_line(fetched.content_type.split(";")[0]) or "no content type"
+        kind = (
+            "an HTML page"
+            if looks_like_html(fetched.body, fetched.content_type)
+            else clean_line(fetched.content_type.split(";")[0]) or "no content type"
+        )
         return f"not a feed ({kind})"
     try:
         parsed = parse_feed(fetched.body, fetched.url, fetched.content_type)

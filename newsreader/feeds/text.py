@@ -42,9 +42,30 @@ from newsreader.feeds.textwalk import PLAIN_HTTP_URL, Walker, resolve_link
 __all__ = ["PLAIN_HTTP_URL", "html_to_text", "plain_text", "resolve_link", "tree_to_text"]
 
 _DROP = (
-    "script", "style", "iframe", "object", "template", "noscript", "noembed", "svg", "math",
-    "form", "head", "title", "meta", "link", "video", "audio", "canvas", "button", "select",
-    "textarea", "input", "frameset", "frame", "applet",
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "template",
+    "noscript",
+    "noembed",
+    "svg",
+    "math",
+    "form",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "video",
+    "audio",
+    "canvas",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "frameset",
+    "frame",
+    "applet",
 )
 """Dropped with their content. <embed> is absent on purpose: it is a void element, but
 libxml2 parses it as a container that swallows the text after it; skipping just the tag
@@ -61,8 +82,12 @@ def html_parser() -> etree.HTMLParser:
     parser = getattr(_local, "parser", None)
     if parser is None:
         parser = etree.HTMLParser(
-            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
-            recover=True, default_doctype=False,
+            encoding="utf-8",
+            remove_comments=True,
+            remove_pis=True,
+            no_network=True,
+            recover=True,
+            default_doctype=False,
         )
         _local.parser = parser
     return parser
@@ -191,7 +216,7 @@ def _drop_raw_blocks(source: str) -> str:
     kept: list[str] = []
     position = 0
     while match := _RAW_OPEN.search(source, position):
-        kept.append(source[position:match.start()])
+        kept.append(source[position : match.start()])
         closing = re.compile(rf"</{match.group(1)}\s*>", re.IGNORECASE)
         end = closing.search(source, match.end())
         if end is None:

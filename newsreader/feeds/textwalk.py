@@ -17,12 +17,48 @@ from lxml import etree
 
 from newsreader import safety
 
-PARAGRAPH = frozenset((
-    "p", "div", "blockquote", "pre", "figure", "figcaption", "table", "thead", "tbody",
-    "tfoot", "tr", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-    "header", "footer", "aside", "nav", "main", "address", "hr", "details", "summary",
-    "center", "fieldset", "legend", "dl", "dt", "dd", "body", "html", "br",
-))
+PARAGRAPH = frozenset(
+    (
+        "p",
+        "div",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "caption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "main",
+        "address",
+        "hr",
+        "details",
+        "summary",
+        "center",
+        "fieldset",
+        "legend",
+        "dl",
+        "dt",
+        "dd",
+        "body",
+        "html",
+        "br",
+    )
+)
 _LISTS = frozenset(("ul", "ol", "menu", "dir"))
 _CELLS = frozenset(("td", "th"))
 _EMOJI_CLASSES = frozenset(("emoji", "wp-smiley"))
@@ -205,15 +241,21 @@ class Walker:
 
 _Handler = Callable[[Walker, etree._Element], None]
 _STARTS: dict[str, _Handler] = {
-    **dict.fromkeys(PARAGRAPH, Walker._block_start), "pre": Walker._pre_start,
-    "br": Walker._br_start, "li": Walker._item_start,
-    **dict.fromkeys(_LISTS, Walker._list_start), **dict.fromkeys(_CELLS, Walker._cell_start),
-    "a": Walker._anchor_start, "img": Walker._image,
+    **dict.fromkeys(PARAGRAPH, Walker._block_start),
+    "pre": Walker._pre_start,
+    "br": Walker._br_start,
+    "li": Walker._item_start,
+    **dict.fromkeys(_LISTS, Walker._list_start),
+    **dict.fromkeys(_CELLS, Walker._cell_start),
+    "a": Walker._anchor_start,
+    "img": Walker._image,
 }
 _ENDS: dict[str, _Handler] = {
-    **dict.fromkeys(PARAGRAPH - {"br"}, Walker._block_end), "pre": Walker._pre_end,
+    **dict.fromkeys(PARAGRAPH - {"br"}, Walker._block_end),
+    "pre": Walker._pre_end,
     "li": Walker._item_end,
-    **dict.fromkeys(_LISTS, Walker._list_end), "a": Walker._anchor_end,
+    **dict.fromkeys(_LISTS, Walker._list_end),
+    "a": Walker._anchor_end,
 }
 
 

@@ -24,11 +24,20 @@ from lxml import etree
 
 from newsreader.safety import clean_line
 
-SLOPPY = frozenset((
-    "ERR_UNDECLARED_ENTITY", "WAR_UNDECLARED_ENTITY", "ERR_ENTITYREF_SEMICOL_MISSING",
-    "ERR_NAME_REQUIRED", "ERR_INVALID_CHAR", "ERR_INVALID_CHARREF", "ERR_INVALID_DEC_CHARREF",
-    "ERR_INVALID_HEX_CHARREF", "NS_ERR_UNDEFINED_NAMESPACE", "ERR_RESERVED_XML_NAME",
-))
+SLOPPY = frozenset(
+    (
+        "ERR_UNDECLARED_ENTITY",
+        "WAR_UNDECLARED_ENTITY",
+        "ERR_ENTITYREF_SEMICOL_MISSING",
+        "ERR_NAME_REQUIRED",
+        "ERR_INVALID_CHAR",
+        "ERR_INVALID_CHARREF",
+        "ERR_INVALID_DEC_CHARREF",
+        "ERR_INVALID_HEX_CHARREF",
+        "NS_ERR_UNDEFINED_NAMESPACE",
+        "ERR_RESERVED_XML_NAME",
+    )
+)
 """libxml2 error types that are sloppiness, not damage (see the module doc)."""
 
 _local = threading.local()
@@ -38,14 +47,15 @@ def _parser() -> etree.XMLParser:
     """A recovering, locked-down XML parser, one per thread."""
     parser = getattr(_local, "parser", None)
     if parser is None:
-        parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
-                                 load_dtd=False, huge_tree=False)
+        parser = etree.XMLParser(
+            recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
         _local.parser = parser
     return parser
 
 
 def damage(data: bytes) -> str:
-    """"" for a well-formed (or merely sloppy) XML document, else its first real error.
+    """ "" for a well-formed (or merely sloppy) XML document, else its first real error.
 
     Args:
         data: the document as prepared by :func:`newsreader.feeds.xmlinput.prepare`.

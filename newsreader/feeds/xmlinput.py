@@ -24,19 +24,32 @@ import codecs
 import re
 
 _BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xef\xbb\xbf", "utf-8"), (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
 )
 _SNIFF = (
-    (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
-    (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"), (b"\x4c\x6f\xa7\x94", "cp037"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x4c\x6f\xa7\x94", "cp037"),
 )
 _DECLARED = re.compile(rb"\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z][\w.:-]{0,40})[\"']")
 _DECL_ENCODING = re.compile(r"\s*<\?xml[^>]{0,200}?encoding\s*=\s*([\"'])([^\"']*)\1")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z][\w.:-]{0,40})", re.IGNORECASE)
 _WIDE = ("utf-16", "utf-32")
-_NEVER = {"utf-7", "unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined",
-          "unicode-internal"}
+_NEVER = {
+    "utf-7",
+    "unicode-escape",
+    "raw-unicode-escape",
+    "idna",
+    "punycode",
+    "undefined",
+    "unicode-internal",
+}
 _UTF8 = "utf-8"
 
 _FIRST_ELEMENT = re.compile(r"<\w")
@@ -76,7 +89,7 @@ def prepare(body: bytes, content_type: str = "", problems: list[str] | None = No
     declared = _DECL_ENCODING.match(text)
     relabel = False
     if declared is not None and _codec(declared.group(2), ascii_compatible=False) != _UTF8:
-        text = text[:declared.start(2)] + _UTF8 + text[declared.end(2):]
+        text = text[: declared.start(2)] + _UTF8 + text[declared.end(2) :]
         relabel = True
     cleaned, removed = _strip_entities(text)
     if problems is not None:
@@ -91,7 +104,7 @@ def truncate_entries(data: bytes, limit: int) -> bytes:
     reads every entry; a hostile 100,000-entry document would take a minute)."""
     for count, match in enumerate(_ENTRY_END.finditer(data), 1):
         if count == limit:
-            return data[:match.end()] if _ENTRY_END.search(data, match.end()) else data
+            return data[: match.end()] if _ENTRY_END.search(data, match.end()) else data
     return data
 
 
@@ -109,7 +122,7 @@ def _decode(body: bytes, content_type: str) -> tuple[str, str, str]:
     wide: str | None = None
     for mark, name in _BOMS:
         if body.startswith(mark):
-            body, wide = body[len(mark):], name
+            body, wide = body[len(mark) :], name
             break
     else:
         wide = next((name for mark, name in _SNIFF if body.startswith(mark)), None)
@@ -215,7 +228,7 @@ def _prolog(text: str) -> tuple[int, list[tuple[int, int]]]:
             i = _after(text, "?>", i + 2)
         elif text.startswith("<!--", i):
             i = _after(text, "-->", i + 4)
-        elif text[i:i + 9].upper() == "<!DOCTYPE":
+        elif text[i : i + 9].upper() == "<!DOCTYPE":
             subset_start, subset_end, i = _doctype_span(text, i)
             if subset_end > subset_start:
                 subsets.append((subset_start, subset_end))
@@ -289,7 +302,9 @@ def _check_ref(match: re.Match[str]) -> str:
         return _REPLACEMENT
     value = int(digits, 16 if match.group(1) else 10)
     allowed = (
-        value in (0x9, 0xA, 0xD) or 0x20 <= value <= 0xD7FF or 0xE000 <= value <= 0xFFFD
+        value in (0x9, 0xA, 0xD)
+        or 0x20 <= value <= 0xD7FF
+        or 0xE000 <= value <= 0xFFFD
         or 0x10000 <= value <= 0x10FFFF
     )
     return match.group(0) if allowed else _REPLACEMENT

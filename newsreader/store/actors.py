@@ -76,8 +76,13 @@ def _check_kind(kind: str) -> str:
     return kind
 
 
-def add_actor(conn: sqlite3.Connection, name: str, kind: str = "other",
-              aliases: Iterable[str] = (), description: str = "") -> Actor:
+def add_actor(
+    conn: sqlite3.Connection,
+    name: str,
+    kind: str = "other",
+    aliases: Iterable[str] = (),
+    description: str = "",
+) -> Actor:
     """Register a new actor; raises ActorError when the name (or an alias) is taken."""
     name = clean_name(name)
     _check_kind(kind)
@@ -110,8 +115,9 @@ def add_alias(conn: sqlite3.Connection, actor_id: int, alias: str) -> bool:
                 raise ActorError(f"{alias!r} already names {owner.name!r}")
             if alias in owner.aliases or alias == owner.name:
                 return False
-        conn.execute("INSERT OR IGNORE INTO actor_aliases (actor_id, alias) VALUES (?, ?)",
-                     (actor_id, alias))
+        conn.execute(
+            "INSERT OR IGNORE INTO actor_aliases (actor_id, alias) VALUES (?, ?)", (actor_id, alias)
+        )
         record_name_changes(conn, [alias])
     return True
 
@@ -119,15 +125,25 @@ def add_alias(conn: sqlite3.Connection, actor_id: int, alias: str) -> bool:
 def remove_alias(conn: sqlite3.Connection, actor_id: int, alias: str) -> bool:
     """Remove one alias; True if it existed."""
     with transaction(conn):
-        removed = conn.execute("DELETE FROM actor_aliases WHERE actor_id = ? AND alias = ?",
-                               (actor_id, alias)).rowcount > 0
+        removed = (
+            conn.execute(
+                "DELETE FROM actor_aliases WHERE actor_id = ? AND alias = ?", (actor_id, alias)
+            ).rowcount
+            > 0
+        )
         if removed:
             record_name_changes(conn, [alias])
     return removed
 
 
-def update_actor(conn: sqlite3.Connection, actor_id: int, *, name: str | None = None,
-                 kind: str | None = None, description: str | None = None) -> Actor:
+def update_actor(
+    conn: sqlite3.Connection,
+    actor_id: int,
+    *,
+    name: str | None = None,
+    kind: str | None = None,
+    description: str | None = None,
+) -> Actor:
     """Rename an actor or change its kind or description."""
     with transaction(conn):
         actor = get_actor(conn, actor_id)
@@ -144,8 +160,10 @@ def update_actor(conn: sqlite3.Connection, actor_id: int, *, name: str | None = 
         if kind is not None:
             conn.execute("UPDATE actors SET kind = ? WHERE id = ?", (_check_kind(kind), actor_id))
         if description is not None:
-            conn.execute("UPDATE actors SET description = ? WHERE id = ?",
-                         (clean_text(description, multiline=True), actor_id))
+            conn.execute(
+                "UPDATE actors SET description = ? WHERE id = ?",
+                (clean_text(description, multiline=True), actor_id),
+            )
     updated = get_actor(conn, actor_id)
     assert updated is not None
     return updated
@@ -157,32 +175,34 @@ def _actor(row: sqlite3.Row, aliases: Iterable[str]) -> Actor:
 
 
 def _aliases(conn: sqlite3.Connection, actor_id: int) -> tuple[str, ...]:
-    rows = conn.execute("SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias",
-                        (actor_id,))
+    rows = conn.execute(
+        "SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias", (actor_id,)
+    )
     return tuple(r[0] for r in rows)
 
 
 def _all_aliases(conn: sqlite3.Connection) -> dict[int, list[str]]:
     """Every actor's aliases, in order, by actor id."""
     aliases: dict[int, list[str]] = {}
-    for actor_id, alias in conn.execute(
-            "SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
+    for actor_id, alias in conn.execute("SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
         aliases.setdefault(actor_id, []).append(alias)
     return aliases
 
 
 def get_actor(conn: sqlite3.Connection, actor_id: int) -> Actor | None:
     """One actor with its aliases, or None."""
-    row = conn.execute("SELECT id, name, kind, description FROM actors WHERE id = ?",
-                       (actor_id,)).fetchone()
+    row = conn.execute(
+        "SELECT id, name, kind, description FROM actors WHERE id = ?", (actor_id,)
+    ).fetchone()
     return None if row is None else _actor(row, _aliases(conn, row[0]))
 
 
 def all_actors(conn: sqlite3.Connection) -> dict[int, Actor]:
     """Every actor with its aliases, by id, in name order."""
     aliases = _all_aliases(conn)
-    rows = conn.execute("SELECT id, name, kind, description FROM actors"
-                        " ORDER BY name COLLATE NOCASE, name, id")
+    rows = conn.execute(
+        "SELECT id, name, kind, description FROM actors ORDER BY name COLLATE NOCASE, name, id"
+    )
     return {r[0]: _actor(r, aliases.get(r[0], ())) for r in rows}
 
 
@@ -191,8 +211,11 @@ def find_actor(conn: sqlite3.Connection, name: str) -> Actor | None:
     name = name.strip()
     row = conn.execute("SELECT id FROM actors WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
     if row is None:
-        row = conn.execute("SELECT actor_id FROM actor_aliases WHERE alias = ? COLLATE NOCASE"
-                           " ORDER BY actor_id LIMIT 1", (name,)).fetchone()
+        row = conn.execute(
+            "SELECT actor_id FROM actor_aliases WHERE alias = ? COLLATE NOCASE"
+            " ORDER BY actor_id LIMIT 1",
+            (name,),
+        ).fetchone()
     if row is None and not name.isascii():  # SQLite's NOCASE folds ASCII only
         row = _find_folded(conn, name.casefold())
     return None if row is None else get_actor(conn, row[0])
@@ -226,8 +249,7 @@ def list_actors(conn: sqlite3.Connection) -> list[ActorSummary]:
                  AND n.kind = 'mention' AND n.deleted IS NULL)
            FROM actors a ORDER BY a.name COLLATE NOCASE"""
     )
-    return [ActorSummary(_actor(r, aliases.get(r[0], ())), r[4], r[5], r[6], r[6])
-            for r in rows]
+    return [ActorSummary(_actor(r, aliases.get(r[0], ())), r[4], r[5], r[6], r[6]) for r in rows]
 
 
 _ACTIVITY = """
@@ -255,9 +277,23 @@ def actor_activity(conn: sqlite3.Connection, actor_id: int) -> list[Activity]:
         " article_id DESC, start, id, role",
         params,
     )
-    return [Activity(r["id"], r["role"], r["kind"], r["article_id"], r["article_title"],
-                     r["feed_title"], r["published"], r["start"], r["stop"], r["exact"],
-                     r["status"], bool(r["orphaned"])) for r in rows]
+    return [
+        Activity(
+            r["id"],
+            r["role"],
+            r["kind"],
+            r["article_id"],
+            r["article_title"],
+            r["feed_title"],
+            r["published"],
+            r["start"],
+            r["stop"],
+            r["exact"],
+            r["status"],
+            bool(r["orphaned"]),
+        )
+        for r in rows
+    ]
 
 
 def merge_actors(conn: sqlite3.Connection, keep_id: int, gone_id: int) -> Actor:
@@ -269,19 +305,25 @@ def merge_actors(conn: sqlite3.Connection, keep_id: int, gone_id: int) -> Actor:
         if keep is None or gone is None:
             raise ActorError("both actors must exist to merge them")
         conn.execute("UPDATE annotations SET actor_id = ? WHERE actor_id = ?", (keep_id, gone_id))
-        conn.execute("UPDATE annotations SET speaker_id = ? WHERE speaker_id = ?",
-                     (keep_id, gone_id))
-        conn.execute("INSERT OR IGNORE INTO claim_about (annotation_id, actor_id)"
-                     " SELECT annotation_id, ? FROM claim_about WHERE actor_id = ?",
-                     (keep_id, gone_id))
+        conn.execute(
+            "UPDATE annotations SET speaker_id = ? WHERE speaker_id = ?", (keep_id, gone_id)
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO claim_about (annotation_id, actor_id)"
+            " SELECT annotation_id, ? FROM claim_about WHERE actor_id = ?",
+            (keep_id, gone_id),
+        )
         conn.execute("DELETE FROM actors WHERE id = ?", (gone_id,))
         for alias in (gone.name, *gone.aliases):
             if alias.casefold() != keep.name.casefold():
-                conn.execute("INSERT OR IGNORE INTO actor_aliases (actor_id, alias)"
-                             " VALUES (?, ?)", (keep_id, alias))
+                conn.execute(
+                    "INSERT OR IGNORE INTO actor_aliases (actor_id, alias) VALUES (?, ?)",
+                    (keep_id, alias),
+                )
         if gone.description and not keep.description:
-            conn.execute("UPDATE actors SET description = ? WHERE id = ?",
-                         (gone.description, keep_id))
+            conn.execute(
+                "UPDATE actors SET description = ? WHERE id = ?", (gone.description, keep_id)
+            )
         record_name_changes(conn, [gone.name, *gone.aliases])
     merged = get_actor(conn, keep_id)
     assert merged is not None

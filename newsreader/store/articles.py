@@ -37,8 +37,16 @@ class UpsertResult:
 
 def content_hash(entry: ParsedEntry) -> str:
     """A digest of everything shown about an entry; equal digests mean nothing changed."""
-    parts: tuple[str, ...] = (entry.title, entry.url, entry.author, entry.html, entry.text,
-                              str(entry.published), str(entry.updated), entry.guid)
+    parts: tuple[str, ...] = (
+        entry.title,
+        entry.url,
+        entry.author,
+        entry.html,
+        entry.text,
+        str(entry.published),
+        str(entry.updated),
+        entry.guid,
+    )
     if entry.date_kind == "updated":  # only these: every other digest stays as it was
         parts += (entry.date_kind,)
     joined = "\x1f".join(parts).encode("utf-8", "replace")
@@ -46,8 +54,12 @@ def content_hash(entry: ParsedEntry) -> str:
 
 
 def upsert_entries(
-    conn: sqlite3.Connection, feed_id: int, entries: Sequence[ParsedEntry],
-    now: float | None = None, *, digests: Sequence[str] | None = None,
+    conn: sqlite3.Connection,
+    feed_id: int,
+    entries: Sequence[ParsedEntry],
+    now: float | None = None,
+    *,
+    digests: Sequence[str] | None = None,
 ) -> UpsertResult:
     """Insert new entries and update changed ones in place, keeping read/star state.
 
@@ -82,8 +94,11 @@ def upsert_entries(
 
 
 def _sort_out(
-    feed_id: int, entries: Sequence[ParsedEntry], digests: Sequence[str],
-    known: dict[str, tuple[int, str, str]], now: float,
+    feed_id: int,
+    entries: Sequence[ParsedEntry],
+    digests: Sequence[str],
+    known: dict[str, tuple[int, str, str]],
+    now: float,
 ) -> tuple[list[_Row], list[_Row], list[int]]:
     """(rows to insert, rows to update, ids whose text changed); repeated keys count once."""
     inserts: list[_Row] = []
@@ -119,16 +134,33 @@ def _insert(conn: sqlite3.Connection, rows: list[_Row]) -> tuple[int, ...]:
     )
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, author, text)"
-        " SELECT id, title, author, text FROM articles WHERE id > ?", (last,)
+        " SELECT id, title, author, text FROM articles WHERE id > ?",
+        (last,),
     )
-    return tuple(row[0] for row in conn.execute(
-        "SELECT id FROM articles WHERE id > ? ORDER BY id", (last,)))
+    return tuple(
+        row[0] for row in conn.execute("SELECT id FROM articles WHERE id > ? ORDER BY id", (last,))
+    )
 
 
 def _row(feed_id: int, e: ParsedEntry, digest: str, now: float) -> _Row:
     sort_time = e.published or e.updated or now
-    return (feed_id, e.key, e.guid, e.url, e.title, e.author, e.published, e.updated,
-            e.date_kind, sort_time, e.html, e.text, json.dumps(e.links), digest, now)
+    return (
+        feed_id,
+        e.key,
+        e.guid,
+        e.url,
+        e.title,
+        e.author,
+        e.published,
+        e.updated,
+        e.date_kind,
+        sort_time,
+        e.html,
+        e.text,
+        json.dumps(e.links),
+        digest,
+        now,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +177,21 @@ class ArticleFilter:
 
 def _article(row: sqlite3.Row, full: bool = False) -> Article:
     return Article(
-        id=row["id"], feed_id=row["feed_id"], feed_title=row["feed_title"] or "",
-        key=row["key"], guid=row["guid"], url=row["url"], title=row["title"],
-        author=row["author"], published=row["published"], updated=row["updated"],
-        date_kind=row["date_kind"], is_read=bool(row["is_read"]),
+        id=row["id"],
+        feed_id=row["feed_id"],
+        feed_title=row["feed_title"] or "",
+        key=row["key"],
+        guid=row["guid"],
+        url=row["url"],
+        title=row["title"],
+        author=row["author"],
+        published=row["published"],
+        updated=row["updated"],
+        date_kind=row["date_kind"],
+        is_read=bool(row["is_read"]),
         is_starred=bool(row["is_starred"]),
-        text=row["text"] if full else "", html=row["html"] if full else "",
+        text=row["text"] if full else "",
+        html=row["html"] if full else "",
         links=tuple(json.loads(row["links"])) if full else (),
     )
 
@@ -187,8 +228,10 @@ def list_articles(
 ) -> list[Article]:
     """Matching articles (without bodies), newest first."""
     where, params = filter_sql(flt)
-    sql = (f"SELECT {_LIST_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id"
-           f" WHERE {where} ORDER BY a.sort_time DESC, a.id DESC")
+    sql = (
+        f"SELECT {_LIST_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id"
+        f" WHERE {where} ORDER BY a.sort_time DESC, a.id DESC"
+    )
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
@@ -200,10 +243,12 @@ def articles_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, A
     ids = list(ids)
     found: dict[int, Article] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        sql = (f"SELECT {_LIST_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id"
-               f" WHERE a.id IN ({marks})")
+        sql = (
+            f"SELECT {_LIST_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id"
+            f" WHERE a.id IN ({marks})"
+        )
         found.update((r["id"], _article(r)) for r in conn.execute(sql, chunk))
     return found
 
@@ -220,8 +265,7 @@ def get_article(conn: sqlite3.Connection, article_id: int) -> Article | None:
 
 def article_exists(conn: sqlite3.Connection, article_id: int) -> bool:
     """Whether an article with this id is stored."""
-    return conn.execute("SELECT 1 FROM articles WHERE id = ?",
-                        (article_id,)).fetchone() is not None
+    return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
 
 def article_text(conn: sqlite3.Connection, article_id: int) -> str | None:
@@ -235,22 +279,28 @@ def articles_at_urls(conn: sqlite3.Connection, urls: Iterable[str]) -> list[tupl
     wanted = json.dumps(sorted({u for u in urls if u}))
     rows = conn.execute(
         "SELECT a.id, a.url, f.title FROM articles a JOIN feeds f ON f.id = a.feed_id"
-        " WHERE a.url IN (SELECT value FROM json_each(?)) ORDER BY a.id", (wanted,))
+        " WHERE a.url IN (SELECT value FROM json_each(?)) ORDER BY a.id",
+        (wanted,),
+    )
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
 
 def article_with_key(conn: sqlite3.Connection, feed_url: str, key: str) -> int | None:
     """The stored article with ``key`` in the feed at ``feed_url`` (one at most), or None."""
-    row = conn.execute("SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id"
-                       " WHERE f.url = ? AND a.key = ?", (feed_url, key)).fetchone()
+    row = conn.execute(
+        "SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id"
+        " WHERE f.url = ? AND a.key = ?",
+        (feed_url, key),
+    ).fetchone()
     return None if row is None else int(row[0])
 
 
 def set_read(conn: sqlite3.Connection, ids: Iterable[int], read: bool = True) -> None:
     """Mark articles read or unread."""
     with transaction(conn):
-        conn.executemany("UPDATE articles SET is_read = ? WHERE id = ?",
-                         [(int(read), i) for i in ids])
+        conn.executemany(
+            "UPDATE articles SET is_read = ? WHERE id = ?", [(int(read), i) for i in ids]
+        )
 
 
 def set_starred(conn: sqlite3.Connection, article_id: int, starred: bool) -> None:
@@ -273,6 +323,7 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 
     One query per figure, so each is answered from an index, never by reading article rows.
     """
+
     def one(sql: str) -> int:
         return int(conn.execute(sql).fetchone()[0])
 
@@ -284,5 +335,6 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
             """SELECT count(*) FROM (
                    SELECT article_id FROM annotations
                        WHERE deleted IS NULL AND article_id IS NOT NULL
-                   UNION SELECT article_id FROM notes WHERE article_id IS NOT NULL)"""),
+                   UNION SELECT article_id FROM notes WHERE article_id IS NOT NULL)"""
+        ),
     }

@@ -107,14 +107,21 @@ def connect_read_only(path: str | Path) -> sqlite3.Connection:
         conn = _open_uri(uri + "&immutable=1")
     if schema_version(conn) != len(MIGRATIONS):
         conn.close()
-        raise StoreReadOnly(f"{path} is {READ_ONLY} and needs an upgrade this newsreader"
-                            " would write: make it writable once")
+        raise StoreReadOnly(
+            f"{path} is {READ_ONLY} and needs an upgrade this newsreader"
+            " would write: make it writable once"
+        )
     return conn
 
 
 def _open_uri(uri: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                           timeout=BUSY_TIMEOUT_MS / 1000, factory=ReadOnlyConnection)
+    conn = sqlite3.connect(
+        uri,
+        uri=True,
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        factory=ReadOnlyConnection,
+    )
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

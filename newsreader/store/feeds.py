@@ -20,11 +20,19 @@ _FEED_COLUMNS = (
 
 def _feed(row: sqlite3.Row, article_count: int = 0, unread_count: int = 0) -> Feed:
     return Feed(
-        id=row["id"], url=row["url"], title=row["title"], site_url=row["site_url"],
-        folder=row["folder"], etag=row["etag"], last_modified=row["last_modified"],
-        last_fetched=row["last_fetched"], last_status=row["last_status"],
-        last_error=row["last_error"], next_fetch_after=row["next_fetch_after"],
-        article_count=article_count, unread_count=unread_count,
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        site_url=row["site_url"],
+        folder=row["folder"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_fetched=row["last_fetched"],
+        last_status=row["last_status"],
+        last_error=row["last_error"],
+        next_fetch_after=row["next_fetch_after"],
+        article_count=article_count,
+        unread_count=unread_count,
     )
 
 
@@ -115,8 +123,9 @@ def has_feeds(conn: sqlite3.Connection) -> bool:
 
 def feed_id_named(conn: sqlite3.Connection, name: str) -> int | None:
     """The feed whose id (as typed) or stored url is exactly ``name``, or None."""
-    row = conn.execute("SELECT id FROM feeds WHERE CAST(id AS TEXT) = ? OR url = ?",
-                       (name, name)).fetchone()
+    row = conn.execute(
+        "SELECT id FROM feeds WHERE CAST(id AS TEXT) = ? OR url = ?", (name, name)
+    ).fetchone()
     return None if row is None else int(row[0])
 
 
@@ -158,8 +167,19 @@ def record_fetch(
                etag = CASE WHEN ? THEN ? ELSE etag END,
                last_modified = CASE WHEN ? THEN ? ELSE last_modified END
            WHERE id = ?""",
-        (now, status, error, http_status, next_after, failed,
-         status == "ok", etag, status == "ok", last_modified, feed_id),
+        (
+            now,
+            status,
+            error,
+            http_status,
+            next_after,
+            failed,
+            status == "ok",
+            etag,
+            status == "ok",
+            last_modified,
+            feed_id,
+        ),
     )
 
 
@@ -206,20 +226,24 @@ def merge_feeds(conn: sqlite3.Connection, source_id: int, target_id: int) -> Mer
     ).fetchall()
     joined = [(r["source"], r["target"]) for r in pairs if r["target"] is not None]
     for source, target in joined:
-        conn.execute("UPDATE annotations SET article_id = ? WHERE article_id = ?",
-                     (target, source))
+        conn.execute("UPDATE annotations SET article_id = ? WHERE article_id = ?", (target, source))
         conn.execute("UPDATE notes SET article_id = ? WHERE article_id = ?", (target, source))
         conn.execute(
             """UPDATE articles SET
                    is_read = max(is_read, (SELECT is_read FROM articles WHERE id = :s)),
                    is_starred = max(is_starred, (SELECT is_starred FROM articles WHERE id = :s))
-               WHERE id = :t""", {"s": source, "t": target})
+               WHERE id = :t""",
+            {"s": source, "t": target},
+        )
         conn.execute("DELETE FROM articles WHERE id = ?", (source,))
-    moved = conn.execute("UPDATE articles SET feed_id = ? WHERE feed_id = ?",
-                         (target_id, source_id)).rowcount
+    moved = conn.execute(
+        "UPDATE articles SET feed_id = ? WHERE feed_id = ?", (target_id, source_id)
+    ).rowcount
     conn.execute(
         """UPDATE feeds SET folder = (SELECT folder FROM feeds WHERE id = :s)
-           WHERE id = :t AND folder = ''""", {"s": source_id, "t": target_id})
+           WHERE id = :t AND folder = ''""",
+        {"s": source_id, "t": target_id},
+    )
     conn.execute("DELETE FROM feeds WHERE id = ?", (source_id,))
     return MergeResult(moved, sorted({target for _, target in joined}))
 
@@ -231,6 +255,8 @@ def set_folder(conn: sqlite3.Connection, feed_id: int, folder: str) -> None:
 
 def feed_ids_in_folder(conn: sqlite3.Connection, folder: str) -> list[int]:
     """The feeds in ``folder`` or a folder inside it, in one query."""
-    rows = conn.execute("SELECT id FROM feeds WHERE folder = ? OR substr(folder, 1, ?) = ?"
-                        " ORDER BY id", (folder, len(folder) + 1, folder + "/"))
+    rows = conn.execute(
+        "SELECT id FROM feeds WHERE folder = ? OR substr(folder, 1, ?) = ? ORDER BY id",
+        (folder, len(folder) + 1, folder + "/"),
+    )
     return [row[0] for row in rows]

@@ -132,8 +132,10 @@ def compile_query(query: str) -> tuple[str, list[object]]:
         clauses.append("NOT " + _FTS)
         params.append(fts_phrase(term))
     for feed in q.feeds:
-        clauses.append("a.feed_id IN (SELECT id FROM feeds WHERE title LIKE ? OR url LIKE ?"
-                       " OR CAST(id AS TEXT) = ?)")
+        clauses.append(
+            "a.feed_id IN (SELECT id FROM feeds WHERE title LIKE ? OR url LIKE ?"
+            " OR CAST(id AS TEXT) = ?)"
+        )
         params.extend([f"%{feed}%", f"%{feed}%", feed])
     clauses.extend(_flag_sql(q.flags))
     if q.after is not None:
@@ -146,6 +148,10 @@ def compile_query(query: str) -> tuple[str, list[object]]:
 
 
 def _flag_sql(flags: set[str]) -> list[str]:
-    sql = {"unread": "a.is_read = 0", "read": "a.is_read = 1",
-           "starred": "a.is_starred = 1", "annotated": ANNOTATED_SQL}
+    sql = {
+        "unread": "a.is_read = 0",
+        "read": "a.is_read = 1",
+        "starred": "a.is_starred = 1",
+        "annotated": ANNOTATED_SQL,
+    }
     return [sql[f] for f in sorted(flags)]

@@ -19,8 +19,7 @@ from newsreader.store.db import transaction
 from newsreader.store.search import QueryError
 
 VIRTUAL_KINDS = ("all", "unread", "starred", "annotated")
-VIRTUAL_LABELS = {"all": "All", "unread": "Unread", "starred": "Starred",
-                  "annotated": "Annotated"}
+VIRTUAL_LABELS = {"all": "All", "unread": "Unread", "starred": "Starred", "annotated": "Annotated"}
 FAILED_STATUSES = ("error", "dead")
 
 
@@ -76,14 +75,16 @@ def _source_filter(source: Source, unread_only: bool) -> tuple[str, list[object]
     )
     where, params = filter_sql(flt)
     if source.kind == "folder":
-        where += (" AND a.feed_id IN (SELECT id FROM feeds"
-                  " WHERE folder = ? OR substr(folder, 1, ?) = ?)")
+        where += (
+            " AND a.feed_id IN (SELECT id FROM feeds WHERE folder = ? OR substr(folder, 1, ?) = ?)"
+        )
         params += [source.folder, len(source.folder) + 1, source.folder + "/"]
     return where, params
 
 
-def article_ids(conn: sqlite3.Connection, source: Source, unread_only: bool = False,
-                limit: int | None = None) -> array[int]:
+def article_ids(
+    conn: sqlite3.Connection, source: Source, unread_only: bool = False, limit: int | None = None
+) -> array[int]:
     """Ids of the source's articles (the newest ``limit``), newest first, as a compact
     ``array('q')``.
 
@@ -113,8 +114,10 @@ def neighbour_unread(
             op = "<" if forward else ">"
             where += f" AND (a.sort_time, a.id) {op} (?, ?)"
             params += [row[0], current_id]
-    sql = (f"SELECT a.id FROM articles a WHERE {where}"
-           f" ORDER BY a.sort_time {order}, a.id {order} LIMIT 1")
+    sql = (
+        f"SELECT a.id FROM articles a WHERE {where}"
+        f" ORDER BY a.sort_time {order}, a.id {order} LIMIT 1"
+    )
     found = conn.execute(sql, params).fetchone()
     return int(found[0]) if found else None
 
@@ -159,8 +162,10 @@ def feed_rows(conn: sqlite3.Connection, *, search_counts: bool = False) -> list[
     rows = [FeedRow(Source(kind), VIRTUAL_LABELS[kind], counts[kind]) for kind in VIRTUAL_KINDS]
     searches = list_saved_searches(conn)
     found = saved_search_counts(conn, searches) if search_counts else {}
-    rows += [FeedRow(Source("search", query=s.query), s.name, found.get(s.id),
-                     saved_search_id=s.id) for s in searches]
+    rows += [
+        FeedRow(Source("search", query=s.query), s.name, found.get(s.id), saved_search_id=s.id)
+        for s in searches
+    ]
     unread = unread_by_feed(conn)
     feeds = conn.execute(
         "SELECT id, url, title, folder, last_status, last_error FROM feeds"
@@ -199,8 +204,9 @@ def feed_places(feeds: list[tuple[int, str, str]]) -> dict[int, str]:
         for candidates in (names, hosts, [_place(url, with_path=True) for *_, url in group]):
             if len(set(candidates)) == len(candidates):
                 break
-        places.update((feed_id, place) for (feed_id, *_), place in zip(group, candidates,
-                                                                        strict=True))
+        places.update(
+            (feed_id, place) for (feed_id, *_), place in zip(group, candidates, strict=True)
+        )
     return places
 
 
@@ -224,8 +230,9 @@ def _place(url: str, *, with_path: bool = False) -> str:
     return host + parts.path.rstrip("/") if with_path else host
 
 
-def _feed_row(feed: sqlite3.Row, places: dict[int, str], unread: dict[int, int],
-              depth: int) -> FeedRow:
+def _feed_row(
+    feed: sqlite3.Row, places: dict[int, str], unread: dict[int, int], depth: int
+) -> FeedRow:
     title = feed["title"] or feed["url"]
     where = places.get(int(feed["id"]), "")
     return FeedRow(
@@ -276,12 +283,12 @@ def count_articles(conn: sqlite3.Connection, source: Source, unread_only: bool =
         newsreader.store.search.QueryError: a search source with a bad query.
     """
     where, params = _source_filter(source, unread_only)
-    return int(conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params)
-               .fetchone()[0])
+    return int(conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0])
 
 
-def saved_search_counts(conn: sqlite3.Connection,
-                        searches: list[SavedSearch] | None = None) -> dict[int, int]:
+def saved_search_counts(
+    conn: sqlite3.Connection, searches: list[SavedSearch] | None = None
+) -> dict[int, int]:
     """Unread matches of each saved search, by its id (a search that no longer reads, e.g.
     after a change of the query language, is left out rather than failing them all)."""
     found = {}
@@ -295,12 +302,12 @@ def saved_search_counts(conn: sqlite3.Connection,
 
 def get_saved_search(conn: sqlite3.Connection, query: str) -> SavedSearch | None:
     """The saved search of this query, if it is saved."""
-    row = conn.execute("SELECT id, name, query FROM saved_searches WHERE query = ?",
-                       (query.strip(),)).fetchone()
+    row = conn.execute(
+        "SELECT id, name, query FROM saved_searches WHERE query = ?", (query.strip(),)
+    ).fetchone()
     return _saved_search(row) if row else None
 
 
 def delete_saved_search(conn: sqlite3.Connection, search_id: int) -> bool:
     """Forget a saved search; True when it existed."""
     return conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,)).rowcount > 0
-

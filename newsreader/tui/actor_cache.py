@@ -59,8 +59,9 @@ class ActorCache:
         for actor_id, text in actor_store.actor_names(conn):
             names.setdefault(actor_id, clean_line(text))  # names come first, then aliases
             words.setdefault(actor_id, []).append(fold(text))
-        built = sorted(((i, names[i], " | ".join(words[i])) for i in names),
-                       key=lambda row: row[1].casefold())
+        built = sorted(
+            ((i, names[i], " | ".join(words[i])) for i in names), key=lambda row: row[1].casefold()
+        )
         with self._lock:
             if self._generation == generation:
                 self._rows = built

@@ -70,8 +70,9 @@ class NewsReaderApp(App[None]):
         """Apply the keymap, report config problems, start saving theme changes."""
         unknown = sorted(set(self.settings.keymap) - commands.known_ids())
         if unknown:
-            self.settings.warnings.append("unknown key binding ids in [keymap]: "
-                                          + ", ".join(unknown))
+            self.settings.warnings.append(
+                "unknown key binding ids in [keymap]: " + ", ".join(unknown)
+            )
         self.set_keymap(self.settings.keymap)
         for warning in self.settings.warnings:
             self.notify_text(warning, "warning")
@@ -88,8 +89,7 @@ class NewsReaderApp(App[None]):
 
     def notify_text(self, message: str, severity: SeverityLevel = "information") -> None:
         """Notify with plain text: markup off and control characters removed (thread-safe)."""
-        self.notify(clean_text(message, multiline=True), markup=False,
-                    severity=severity)
+        self.notify(clean_text(message, multiline=True), markup=False, severity=severity)
 
     def open_link(self, url: str) -> None:
         """Open ``url`` in the browser if it is an http(s) link; say so otherwise."""
@@ -135,12 +135,16 @@ class NewsReaderApp(App[None]):
                 continue
             keys = self.key_names(self.settings.keymap.get(command.id, command.keys))
             where = ", ".join(commands.SCOPE_TITLES[s] for s in command.scopes)
-            yield SystemCommand(command.title, f"{keys} · {where}" if keys else where,
-                                partial(self._run_from_palette, node, action))
+            yield SystemCommand(
+                command.title,
+                f"{keys} · {where}" if keys else where,
+                partial(self._run_from_palette, node, action),
+            )
 
     @staticmethod
-    def _palette_target(screen: MainScreen,
-                        command: commands.Command) -> tuple[DOMNode, str] | None:
+    def _palette_target(
+        screen: MainScreen, command: commands.Command
+    ) -> tuple[DOMNode, str] | None:
         """Where the palette runs ``command``: the screen, or the pane of its first scope
         (None: not a palette command)."""
         if not command.palette:
@@ -148,16 +152,21 @@ class NewsReaderApp(App[None]):
         if command.action.startswith("screen."):
             return screen, command.action.removeprefix("screen.")
         if command.action.startswith(commands.PANE):
-            panes = {"feeds": screen.feeds_pane, "articles": screen.articles_pane,
-                     "reader": screen.reader_pane, "panel": screen.reader_pane}
+            panes = {
+                "feeds": screen.feeds_pane,
+                "articles": screen.articles_pane,
+                "reader": screen.reader_pane,
+                "panel": screen.reader_pane,
+            }
             return panes[command.scopes[0]], command.action.removeprefix(commands.PANE)
         return None
 
     def key_names(self, keys: str) -> str:
         """Comma-separated Textual key names ("at,ctrl+s") as the key bar writes them
         ("@, ^s")."""
-        return ", ".join(self.get_key_display(Binding(key.strip(), ""))
-                         for key in keys.split(",") if key.strip())
+        return ", ".join(
+            self.get_key_display(Binding(key.strip(), "")) for key in keys.split(",") if key.strip()
+        )
 
     def _run_from_palette(self, node: DOMNode, action: str) -> None:
         self.call_later(self.run_action, action, node)

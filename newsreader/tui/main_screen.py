@@ -66,8 +66,7 @@ class MainScreen(Screen[None]):
 
     def save_state(self) -> None:
         """Remember the feed, article, open article and its position for the next run."""
-        session.remember(self.feeds_pane, self.articles_pane, self.reader_pane,
-                         self.current_pane)
+        session.remember(self.feeds_pane, self.articles_pane, self.reader_pane, self.current_pane)
 
     @property
     def news(self) -> NewsApp:
@@ -91,8 +90,11 @@ class MainScreen(Screen[None]):
     def focus_pane(self, pane: str) -> None:
         """Show (when narrow) and focus ``pane``."""
         self._mark_active(pane)
-        widget: Widget = {"feeds": self.feeds_pane.list, "articles": self.articles_pane.list,
-                          "reader": self.reader_pane.view}[pane]
+        widget: Widget = {
+            "feeds": self.feeds_pane.list,
+            "articles": self.articles_pane.list,
+            "reader": self.reader_pane.view,
+        }[pane]
         widget.focus()
 
     def _mark_active(self, pane: str) -> None:
@@ -124,8 +126,11 @@ class MainScreen(Screen[None]):
         if articles.searching:
             articles.close_search_bar()
         elif self.reader_pane.panel.has_focus or pane == "reader":
-            self.focus_pane("articles" if pane == "reader" and not self.reader_pane.panel.has_focus
-                            else "reader")
+            self.focus_pane(
+                "articles"
+                if pane == "reader" and not self.reader_pane.panel.has_focus
+                else "reader"
+            )
         elif pane == "articles" and articles.end_search():
             self.refresh_bindings()
         elif pane == "articles" and self.narrow:
@@ -152,11 +157,14 @@ class MainScreen(Screen[None]):
         """Show the keys of the focused pane and the global ones."""
         pane = "panel" if self.reader_pane.panel.has_focus else self.current_pane
         row, article = self.feeds_pane.list.current, self.reader_pane.article
-        context = {"feeds": row.label if row else "",
-                   "articles": self.articles_pane.help_title(row.label if row else "")
-                   }.get(pane, article.title if article else "")
-        display = {key: self.app.get_key_display(item.binding)
-                   for key, item in self.active_bindings.items()}
+        context = {
+            "feeds": row.label if row else "",
+            "articles": self.articles_pane.help_title(row.label if row else ""),
+        }.get(pane, article.title if article else "")
+        display = {
+            key: self.app.get_key_display(item.binding)
+            for key, item in self.active_bindings.items()
+        }
         self.app.push_screen(HelpScreen(help_text(self.active_bindings, display, pane, context)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -212,8 +220,10 @@ class MainScreen(Screen[None]):
         self.set_class(message.shown, "-panel")
         if message.shown:
             room = "" if self.narrow else "the feeds and articles make room; "
-            self.news.notify_text(f"Annotations panel: {room}a hides it, esc goes back to "
-                                  "the text, ] [ move through the annotations.")
+            self.news.notify_text(
+                f"Annotations panel: {room}a hides it, esc goes back to "
+                "the text, ] [ move through the annotations."
+            )
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """A write finished: say so, and show the store as it is now."""
@@ -236,13 +246,13 @@ class MainScreen(Screen[None]):
     def _refreshed(self) -> None:
         self.articles_pane.reload()
         if self.reader_pane.follow_open_article():
-            self.news.notify_text("The open article changed; its annotations were "
-                                  "re-anchored.")
+            self.news.notify_text("The open article changed; its annotations were re-anchored.")
         self.refresh_bindings()
 
     # --- actions that span panes ------------------------------------------------------------
-    def open_article(self, article_id: int, *, offset: int | None = None,
-                     cursor: int | None = None) -> None:
+    def open_article(
+        self, article_id: int, *, offset: int | None = None, cursor: int | None = None
+    ) -> None:
         """Show an article in the reader, mark it read (when configured), focus it."""
         article = self.reader_pane.open_article(article_id, offset=offset, cursor=cursor)
         if article is None:
@@ -254,8 +264,9 @@ class MainScreen(Screen[None]):
     def action_refresh_current(self) -> None:
         """r: refresh the selected feed (a folder's feeds; everything on a virtual feed)."""
         targets = self.feeds_pane.refresh_targets()
-        self.refresher.begin(targets, self.feeds_pane.feed_count() if targets is None
-                             else len(targets))
+        self.refresher.begin(
+            targets, self.feeds_pane.feed_count() if targets is None else len(targets)
+        )
         self.refresh_bindings()
 
     def action_refresh_all(self) -> None:

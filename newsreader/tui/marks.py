@@ -78,8 +78,9 @@ class ArticleMarks:
     def spans(self) -> list[Span]:
         """The reader's styled spans: stored annotations (not orphaned) and found actors."""
         if self._found_spans is None:  # thousands on a long article: made once
-            self._found_spans = [Span(m.start, m.end, "actor", "actor", None, m.actor_id)
-                                 for m in self.found]
+            self._found_spans = [
+                Span(m.start, m.end, "actor", "actor", None, m.actor_id) for m in self.found
+            ]
         spans = list(self._found_spans)
         for a in self.annotations:
             if a.orphaned:
@@ -98,9 +99,15 @@ class ArticleMarks:
     def actors_in(self, start: int, end: int) -> list[int]:
         """Actors found or tagged inside ``[start, end)``, in text order, each once."""
         hits = [(m.start, m.actor_id) for m in self.found if start <= m.start and m.end <= end]
-        hits += [(a.start, a.actor_id) for a in self.annotations
-                 if a.kind == "mention" and a.actor_id is not None and not a.orphaned
-                 and start <= a.start and a.end <= end]
+        hits += [
+            (a.start, a.actor_id)
+            for a in self.annotations
+            if a.kind == "mention"
+            and a.actor_id is not None
+            and not a.orphaned
+            and start <= a.start
+            and a.end <= end
+        ]
         return list(dict.fromkeys(actor_id for _, actor_id in sorted(hits)))
 
 
@@ -164,7 +171,7 @@ class PanelRow:
 def quote(text: str) -> str:
     """A quote on one line, shortened for a row."""
     flat = " ".join(text.split())
-    return "“" + (flat if len(flat) <= _QUOTE else flat[:_QUOTE - 1] + "…") + "”"
+    return "“" + (flat if len(flat) <= _QUOTE else flat[: _QUOTE - 1] + "…") + "”"
 
 
 def panel_rows(marks: ArticleMarks | None) -> list[PanelRow]:
@@ -174,14 +181,33 @@ def panel_rows(marks: ArticleMarks | None) -> list[PanelRow]:
     live = [a for a in marks.annotations if not a.orphaned]
     sections = [
         ("Claims", [_claim_row(a) for a in live if a.kind == "claim"]),
-        ("Highlights", [PanelRow("highlight", quote(a.exact) + (" ✎" if a.note else ""),
-                                 style="highlight", annotation_id=a.id, offset=a.start)
-                        for a in live if a.kind == "highlight"]),
+        (
+            "Highlights",
+            [
+                PanelRow(
+                    "highlight",
+                    quote(a.exact) + (" ✎" if a.note else ""),
+                    style="highlight",
+                    annotation_id=a.id,
+                    offset=a.start,
+                )
+                for a in live
+                if a.kind == "highlight"
+            ],
+        ),
         ("Actors", _actor_rows(marks, live)),
-        ("Notes", [PanelRow("note", _first_line(n.body), "✎", "note", note_id=n.id)
-                   for n in marks.notes]),
-        ("Orphaned", [PanelRow("orphan", f"{a.kind} {quote(a.exact)}", "?", "orphan",
-                               annotation_id=a.id) for a in marks.annotations if a.orphaned]),
+        (
+            "Notes",
+            [PanelRow("note", _first_line(n.body), "✎", "note", note_id=n.id) for n in marks.notes],
+        ),
+        (
+            "Orphaned",
+            [
+                PanelRow("orphan", f"{a.kind} {quote(a.exact)}", "?", "orphan", annotation_id=a.id)
+                for a in marks.annotations
+                if a.orphaned
+            ],
+        ),
     ]
     rows: list[PanelRow] = []
     for title, entries in sections:
@@ -189,16 +215,27 @@ def panel_rows(marks: ArticleMarks | None) -> list[PanelRow]:
             rows.append(PanelRow("heading", f"{title} ({len(entries)})"))
             rows.extend(entries)
     if not rows:
-        rows.append(PanelRow("hint", "Nothing marked yet: select text, then c claim, "
-                                     "t tag an actor, H highlight; N writes a note."))
+        rows.append(
+            PanelRow(
+                "hint",
+                "Nothing marked yet: select text, then c claim, "
+                "t tag an actor, H highlight; N writes a note.",
+            )
+        )
     return rows
 
 
 def _claim_row(a: Annotation) -> PanelRow:
     status = a.status or "unverified"
     speaker = f"{a.speaker_name}: " if a.speaker_name else ""
-    return PanelRow("claim", speaker + quote(a.exact) + (" ✎" if a.note else ""), status,
-                    f"claim-{status}", annotation_id=a.id, offset=a.start)
+    return PanelRow(
+        "claim",
+        speaker + quote(a.exact) + (" ✎" if a.note else ""),
+        status,
+        f"claim-{status}",
+        annotation_id=a.id,
+        offset=a.start,
+    )
 
 
 def _actor_rows(marks: ArticleMarks, live: list[Annotation]) -> list[PanelRow]:
@@ -219,8 +256,15 @@ def _actor_rows(marks: ArticleMarks, live: list[Annotation]) -> list[PanelRow]:
     for actor_id in order:
         name = marks.actor_names.get(actor_id, f"actor {actor_id}")
         extra = f", {tagged[actor_id]} tagged" if actor_id in tagged else ""
-        rows.append(PanelRow("actor", f"{name} ×{counts[actor_id]}{extra}", style="actor",
-                             actor_id=actor_id, offset=first[actor_id]))
+        rows.append(
+            PanelRow(
+                "actor",
+                f"{name} ×{counts[actor_id]}{extra}",
+                style="actor",
+                actor_id=actor_id,
+                offset=first[actor_id],
+            )
+        )
     return rows
 
 

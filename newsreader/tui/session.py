@@ -14,8 +14,15 @@ from newsreader.tui.panes.articles import ArticlesPane
 from newsreader.tui.panes.feeds import FeedsPane
 from newsreader.tui.panes.reader import ReaderPane
 
-KEYS = ("source", "unread_only", "article", "reader_article", "reader_offset",
-        "reader_cursor", "pane")
+KEYS = (
+    "source",
+    "unread_only",
+    "article",
+    "reader_article",
+    "reader_offset",
+    "reader_cursor",
+    "pane",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +41,26 @@ class Place:
 def load(conn: sqlite3.Connection) -> Place:
     """The place saved by the last run (defaults for a new store)."""
     saved = {key: state_store.get_state(conn, f"tui.{key}") for key in KEYS}
-    return Place(source=saved["source"] or "all", unread_only=saved["unread_only"] == "1",
-                 article=_int(saved["article"]), reader_article=_int(saved["reader_article"]),
-                 reader_offset=_int(saved["reader_offset"]) or 0,
-                 reader_cursor=_int(saved["reader_cursor"]), pane=saved["pane"] or "articles")
+    return Place(
+        source=saved["source"] or "all",
+        unread_only=saved["unread_only"] == "1",
+        article=_int(saved["article"]),
+        reader_article=_int(saved["reader_article"]),
+        reader_offset=_int(saved["reader_offset"]) or 0,
+        reader_cursor=_int(saved["reader_cursor"]),
+        pane=saved["pane"] or "articles",
+    )
 
 
 def save(conn: sqlite3.Connection, place: Place) -> None:
     """Keep ``place`` for the next run."""
     values = {
-        "source": place.source, "unread_only": "1" if place.unread_only else "0",
-        "article": _str(place.article), "reader_article": _str(place.reader_article),
-        "reader_offset": str(place.reader_offset), "reader_cursor": _str(place.reader_cursor),
+        "source": place.source,
+        "unread_only": "1" if place.unread_only else "0",
+        "article": _str(place.article),
+        "reader_article": _str(place.reader_article),
+        "reader_offset": str(place.reader_offset),
+        "reader_cursor": _str(place.reader_cursor),
         "pane": place.pane,
     }
     for key, value in values.items():
@@ -78,8 +93,9 @@ def restore(feeds: FeedsPane, articles: ArticlesPane, reader: ReaderPane) -> str
         source, ids = views.Source("all"), views.article_ids(conn, views.Source("all"))
     articles.show_now(source, place.unread_only, ids, place.article)
     if place.reader_article is not None:
-        reader.open_article(place.reader_article, offset=place.reader_offset,
-                            cursor=place.reader_cursor)
+        reader.open_article(
+            place.reader_article, offset=place.reader_offset, cursor=place.reader_cursor
+        )
     if place.pane == "reader" and reader.view.article_id is None:
         return "articles"
     return place.pane if place.pane in ("feeds", "articles", "reader") else "articles"
@@ -88,6 +104,15 @@ def restore(feeds: FeedsPane, articles: ArticlesPane, reader: ReaderPane) -> str
 def remember(feeds: FeedsPane, articles: ArticlesPane, reader: ReaderPane, pane: str) -> None:
     """Keep where the user is for the next run."""
     row, view, listed = feeds.current, reader.view, articles.list
-    save(feeds.news.conn, Place(row.source.key if row else "all", listed.unread_only,
-                                listed.current_id, view.article_id, view.top_offset,
-                                view.cursor, pane))
+    save(
+        feeds.news.conn,
+        Place(
+            row.source.key if row else "all",
+            listed.unread_only,
+            listed.current_id,
+            view.article_id,
+            view.top_offset,
+            view.cursor,
+            pane,
+        ),
+    )

@@ -33,8 +33,10 @@ class SpanIndex:
     """Spans sorted by start, answering "which spans touch ``[a, b)``" without a scan."""
 
     def __init__(self, spans: Iterable[Span] = ()) -> None:
-        self.spans = sorted((s for s in spans if s.end > s.start),
-                            key=lambda s: (s.start, LAYERS.get(s.kind, 0), s.end))
+        self.spans = sorted(
+            (s for s in spans if s.end > s.start),
+            key=lambda s: (s.start, LAYERS.get(s.kind, 0), s.end),
+        )
         self._starts = [s.start for s in self.spans]
         self._longest = max((s.end - s.start for s in self.spans), default=0)
         stored = [s for s in self.spans if s.annotation_id is not None]
@@ -54,8 +56,7 @@ class SpanIndex:
 
     def stored_at(self, offset: int) -> Span | None:
         """The innermost stored annotation covering ``offset`` (claims win ties)."""
-        covering = [s for s in self.overlapping(offset, offset + 1)
-                    if s.annotation_id is not None]
+        covering = [s for s in self.overlapping(offset, offset + 1) if s.annotation_id is not None]
         if not covering:
             return None
         return min(covering, key=lambda s: (s.end - s.start, -LAYERS.get(s.kind, 0)))

@@ -41,20 +41,23 @@ def around(text: str, start: int, end: int) -> tuple[int, int]:
     return sentence_at(text, start)[0], sentence_at(text, max(start, end - 1))[1]
 
 
-def new_choice(name: str, names: list[str], text: str = "",
-               known: Iterable[str] = ()) -> ActorChoice:
+def new_choice(
+    name: str, names: list[str], text: str = "", known: Iterable[str] = ()
+) -> ActorChoice:
     """Create ``name``, under its fuller form when the text has one, with the aliases the
     tag dialog would offer (:func:`guess_name`: the short form, the surname)."""
     guess = guess_name(name, text, names, known)
     if guess.aliases:
         aliases = ", ".join(guess.aliases)
-        return ActorChoice(f"＋ new: {guess.name} (alias {aliases})", name=guess.name,
-                           aliases=guess.aliases)
+        return ActorChoice(
+            f"＋ new: {guess.name} (alias {aliases})", name=guess.name, aliases=guess.aliases
+        )
     return ActorChoice(f"＋ new: {guess.name}", name=guess.name)
 
 
-def nearby_choices(text: str, start: int, end: int, marks: ArticleMarks | None,
-                   matcher: ActorMatcher | None) -> list[ActorChoice]:
+def nearby_choices(
+    text: str, start: int, end: int, marks: ArticleMarks | None, matcher: ActorMatcher | None
+) -> list[ActorChoice]:
     """Actors in or around ``[start, end)``: known ones first, then names to create."""
     lo, hi = around(text, start, end)
     choices: list[ActorChoice] = []
@@ -73,8 +76,9 @@ def nearby_choices(text: str, start: int, end: int, marks: ArticleMarks | None,
     return choices[:MAX_SUGGESTIONS]
 
 
-def filter_actors(actors: list[tuple[int, str, str]], typed: str,
-                  limit: int = 50) -> list[ActorChoice]:
+def filter_actors(
+    actors: list[tuple[int, str, str]], typed: str, limit: int = 50
+) -> list[ActorChoice]:
     """Known actors whose name or aliases contain ``typed``, case and diacritics ignored
     (all, by name, when empty).
 
@@ -90,5 +94,4 @@ def filter_actors(actors: list[tuple[int, str, str]], typed: str,
     return out
 
 
-__all__ = ["ActorChoice", "around", "filter_actors", "full_name", "nearby_choices",
-           "new_choice"]
+__all__ = ["ActorChoice", "around", "filter_actors", "full_name", "nearby_choices", "new_choice"]

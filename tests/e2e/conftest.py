@@ -38,8 +38,9 @@ def launch(home: Path, db: Path) -> Iterator[Launch]:
 
     @contextmanager
     def run(size: tuple[int, int] = (120, 35), *args: str) -> Iterator[Terminal]:
-        term = Terminal(["--db", str(db), "--config", str(home / "config.toml"), *args],
-                        user_env(home), size)
+        term = Terminal(
+            ["--db", str(db), "--config", str(home / "config.toml"), *args], user_env(home), size
+        )
         started.append(term)
         yield term
 
@@ -52,9 +53,23 @@ def launch(home: Path, db: Path) -> Iterator[Launch]:
 
 def cli(home: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command line, as the same user, on the same store."""
-    return subprocess.run([sys.executable, "-m", "newsreader", "--db", str(db), "--config",
-                           str(home / "config.toml"), *args], env=user_env(home),
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newsreader",
+            "--db",
+            str(db),
+            "--config",
+            str(home / "config.toml"),
+            *args,
+        ],
+        env=user_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def query(db: Path, sql: str, *params: object) -> list[tuple[object, ...]]:

@@ -17,9 +17,18 @@ import pexpect
 import pyte
 
 KEYS = {
-    "enter": "\r", "escape": "\x1b", "tab": "\t", "backspace": "\x7f", "space": " ",
-    "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D",
-    "ctrl+s": "\x13", "ctrl+z": "\x1a", "ctrl+p": "\x10",
+    "enter": "\r",
+    "escape": "\x1b",
+    "tab": "\t",
+    "backspace": "\x7f",
+    "space": " ",
+    "up": "\x1b[A",
+    "down": "\x1b[B",
+    "right": "\x1b[C",
+    "left": "\x1b[D",
+    "ctrl+s": "\x13",
+    "ctrl+z": "\x1a",
+    "ctrl+p": "\x10",
 }
 """What the terminal sends for the named keys; any other name is typed as it is."""
 ESCAPE_PAUSE = 0.15
@@ -33,8 +42,13 @@ class Terminal:
         columns, rows = size
         self.screen = pyte.Screen(columns, rows)
         self._stream = pyte.ByteStream(self.screen)
-        self.child = pexpect.spawn(sys.executable, ["-m", "newsreader", *args], env=env,
-                                   dimensions=(rows, columns), timeout=None)
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "newsreader", *args],
+            env=env,
+            dimensions=(rows, columns),
+            timeout=None,
+        )
 
     # --- reading ---------------------------------------------------------------------------
     def pump(self, seconds: float = 0.05) -> None:
@@ -117,11 +131,21 @@ class Terminal:
 def user_env(home: Path) -> dict[str, str]:
     """A fresh user's environment under ``home``: own data, config and notes folders, a
     colour terminal, no animations, no browser to start."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TEXTUAL", "NEWSREADER", "PYTEST", "XDG_"))}
-    env.update(TERM="xterm-256color", HOME=str(home), XDG_DATA_HOME=str(home / "data"),
-               XDG_CONFIG_HOME=str(home / "config"), TEXTUAL_ANIMATIONS="none",
-               BROWSER="true", TZ="UTC", LANG="C.UTF-8")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TEXTUAL", "NEWSREADER", "PYTEST", "XDG_"))
+    }
+    env.update(
+        TERM="xterm-256color",
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        TEXTUAL_ANIMATIONS="none",
+        BROWSER="true",
+        TZ="UTC",
+        LANG="C.UTF-8",
+    )
     env.pop("COLUMNS", None)
     env.pop("LINES", None)
     return env

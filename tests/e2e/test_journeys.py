@@ -23,9 +23,12 @@ def wire(*titles: str) -> bytes:
         f"<item><guid>wire-{n}</guid><title>{title}</title><link>https://wire.example/{n}"
         f"</link><pubDate>Mon, {10 + n:02d} Nov 2026 10:00:00 +0000</pubDate>"
         f"<description>{title}: the full story.</description></item>"
-        for n, title in enumerate(reversed(titles)))
-    return (f"<?xml version='1.0'?><rss version='2.0'><channel><title>Loopback Wire</title>"
-            f"<link>https://wire.example/</link>{items}</channel></rss>").encode()
+        for n, title in enumerate(reversed(titles))
+    )
+    return (
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>Loopback Wire</title>"
+        f"<link>https://wire.example/</link>{items}</channel></rss>"
+    ).encode()
 
 
 def open_demo_article(term: Terminal) -> None:
@@ -59,29 +62,36 @@ def test_first_run_shows_the_demo_and_q_quits(launch: Launch, db: Path) -> None:
 
 
 def test_R_stores_new_articles_from_the_server_and_lists_them(
-        launch: Launch, home: Path, db: Path, http_server: LoopbackServer) -> None:
+    launch: Launch, home: Path, db: Path, http_server: LoopbackServer
+) -> None:
     http_server.route("/wire.xml", body=wire("Morning brief"))
     added = cli(home, db, "add", http_server.url("/wire.xml"))
     assert added.returncode == 0, added.stderr
     with launch() as term:
         assert term.wait_for("Morning brief", timeout=30), term.text()
         term.settle()
-        http_server.route("/wire.xml", body=wire("Morning brief", "Evening exclusive",
-                                                  "Late correction"))
+        http_server.route(
+            "/wire.xml", body=wire("Morning brief", "Evening exclusive", "Late correction")
+        )
         term.press("R")
         assert term.wait_for("Evening exclusive"), term.text()
         assert term.wait_for("2 new articles"), term.text()  # the toast
         screen = term.text()
         assert "failed" not in screen and "!" not in screen.split("Loopback Wire")[0][-3:]
         assert term.quit() == 0
-    stored = {row[0]: row[1] for row in query(
-        db, "SELECT a.title, f.last_status FROM articles a JOIN feeds f ON f.id = a.feed_id "
-            "WHERE f.url = ?", http_server.url("/wire.xml"))}
+    stored = {
+        row[0]: row[1]
+        for row in query(
+            db,
+            "SELECT a.title, f.last_status FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            "WHERE f.url = ?",
+            http_server.url("/wire.xml"),
+        )
+    }
     assert stored == {"Morning brief": "ok", "Evening exclusive": "ok", "Late correction": "ok"}
 
 
-def test_mark_up_the_demo_then_find_everything_again(launch: Launch, home: Path,
-                                                     db: Path) -> None:
+def test_mark_up_the_demo_then_find_everything_again(launch: Launch, home: Path, db: Path) -> None:
     with launch() as term:
         open_demo_article(term)
         term.press("}", "S", "c")  # the first sentence of the first paragraph, as a claim
@@ -109,12 +119,18 @@ def test_mark_up_the_demo_then_find_everything_again(launch: Launch, home: Path,
         before = reader_rows(term)
         assert term.quit() == 0
 
-    claims = query(db, "SELECT a.exact, s.name FROM annotations a JOIN actors s "
-                       "ON s.id = a.speaker_id WHERE a.kind = 'claim'")
+    claims = query(
+        db,
+        "SELECT a.exact, s.name FROM annotations a JOIN actors s "
+        "ON s.id = a.speaker_id WHERE a.kind = 'claim'",
+    )
     assert len(claims) == 1 and str(claims[0][0]).startswith(QUOTE)
     assert claims[0][1] == "Donald Trump"
-    mentions = query(db, "SELECT a.exact, r.name FROM annotations a JOIN actors r "
-                         "ON r.id = a.actor_id WHERE a.kind = 'mention'")
+    mentions = query(
+        db,
+        "SELECT a.exact, r.name FROM annotations a JOIN actors r "
+        "ON r.id = a.actor_id WHERE a.kind = 'mention'",
+    )
     assert mentions == [("Gustavo Petro", "Gustavo Petro")]
     assert query(db, "SELECT body FROM notes") == [("Check the call date with the ministry.",)]
     pages = list((home / "data" / "newsreader" / "notes").rglob("*.md"))
@@ -124,8 +140,9 @@ def test_mark_up_the_demo_then_find_everything_again(launch: Launch, home: Path,
 
     with launch() as term:  # the next morning: the same place, the marks still there
         assert term.wait_for("Trump and Petro Open Channel After", timeout=30), term.text()
-        assert term.wait_for(lambda _s: reader_rows(term) == before), \
+        assert term.wait_for(lambda _s: reader_rows(term) == before), (
             "\n".join(reader_rows(term)) + "\n----\n" + "\n".join(before)
+        )
         term.press("tab", "a")  # into the reader; its annotations panel lists what was made
         assert term.wait_for("Gustavo Petro"), term.text()
         assert term.wait_for("Donald Trump"), term.text()

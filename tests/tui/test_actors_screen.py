@@ -69,14 +69,14 @@ def build_store(db_path: Path) -> Ids:
     petro = add_actor(conn, "Gustavo Petro", "person", ["Petro"], "President of Colombia.")
     add_actor(conn, "Nicolás Maduro", "person")
     service.create_from_quote(conn, sample_id, CLAIM, "claim", speaker_id=trump.id)
-    mention = service.create_from_quote(conn, sample_id, "Gustavo Petro", "mention",
-                                        actor_id=petro.id)
+    mention = service.create_from_quote(
+        conn, sample_id, "Gustavo Petro", "mention", actor_id=petro.id
+    )
     feed_id, _ = add_feed(conn, "https://world.example/feed", "World Desk")
     upsert_entries(conn, feed_id, [entry("wd1", "Coffee row deepens", 0, text=SECOND_TEXT)])
     second_id = conn.execute("SELECT id FROM articles WHERE key = 'wd1'").fetchone()[0]
     conn.execute("UPDATE articles SET published = ? WHERE id = ?", (BASE + 31 * DAY, second_id))
-    claim = service.create_from_quote(conn, second_id, SECOND_CLAIM, "claim",
-                                      about_ids=[petro.id])
+    claim = service.create_from_quote(conn, second_id, SECOND_CLAIM, "claim", about_ids=[petro.id])
     conn.close()
     return Ids(sample_id, second_id, mention.start, claim.start)
 
@@ -94,10 +94,12 @@ def rows(app: App, selector: str) -> list[str]:
 
 async def opened(pilot, app: Harness) -> None:  # type: ignore[no-untyped-def]
     """Wait until the actors and the first actor's activity are shown."""
+
     def shown() -> bool:
         text = screen_text(app)
-        return isinstance(app.screen, ActorsScreen) and "Actors (" in text and (
-            "Loading" not in text)
+        return (
+            isinstance(app.screen, ActorsScreen) and "Actors (" in text and ("Loading" not in text)
+        )
 
     assert await wait_for(pilot, shown)
 
@@ -144,8 +146,7 @@ async def test_petro_shows_claim_and_mention_newest_first(ids: Ids, db_path: Pat
         assert named_quote == "“Donald Trump”"
 
 
-async def test_enter_on_an_item_dismisses_with_its_article_and_offset(ids: Ids,
-                                                                      db_path: Path):
+async def test_enter_on_an_item_dismisses_with_its_article_and_offset(ids: Ids, db_path: Path):
     app = Harness(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot, app)
@@ -154,9 +155,12 @@ async def test_enter_on_an_item_dismisses_with_its_article_and_offset(ids: Ids,
         await pilot.press("j", "j", "enter")  # the mentions in the sample article
         assert await wait_for(pilot, lambda: app.results != [])
         assert app.results == [(ids.sample_id, ids.mention_start)]
-    text = connect(db_path).execute("SELECT text FROM articles WHERE id = ?",
-                                    (ids.sample_id,)).fetchone()[0]
-    assert text[ids.mention_start:].startswith("Gustavo Petro")
+    text = (
+        connect(db_path)
+        .execute("SELECT text FROM articles WHERE id = ?", (ids.sample_id,))
+        .fetchone()[0]
+    )
+    assert text[ids.mention_start :].startswith("Gustavo Petro")
 
 
 async def test_tab_switches_lists_and_the_first_item_opens(ids: Ids, db_path: Path):
@@ -249,8 +253,9 @@ async def test_typing_or_slash_filters_by_name_or_alias(ids: Ids, db_path: Path)
         assert "Nicolás Maduro" in rows(app, "#actors")[0]
         assert await wait_for(pilot, lambda: "mentioned" in widget_text(app, "#activity"))
         await pilot.press("x", "y", "z")
-        assert await wait_for(pilot, lambda: "No actor matches the filter."
-                              in widget_text(app, "#actors"))
+        assert await wait_for(
+            pilot, lambda: "No actor matches the filter." in widget_text(app, "#actors")
+        )
         await pilot.press("escape", "escape")  # clear, then leave
         assert await wait_for(pilot, lambda: app.results == [None])
 
@@ -258,13 +263,18 @@ async def test_typing_or_slash_filters_by_name_or_alias(ids: Ids, db_path: Path)
 async def test_orphaned_claim_is_listed_and_enter_only_explains(ids: Ids, db_path: Path):
     conn = connect(db_path)
     petro = conn.execute("SELECT id FROM actors WHERE name = 'Gustavo Petro'").fetchone()[0]
-    orphan = service.create_from_quote(conn, ids.sample_id, ORPHAN_QUOTE, "claim",
-                                       speaker_id=petro)
-    drop_sentence(conn, ids.sample_id, "He indicated that both sides were now working toward"
-                  " an in-person meeting, with preliminary discussions underway for Petro"
-                  " to visit the White House.")
-    assert conn.execute("SELECT orphaned FROM annotations WHERE id = ?",
-                        (orphan.id,)).fetchone()[0] == 1
+    orphan = service.create_from_quote(conn, ids.sample_id, ORPHAN_QUOTE, "claim", speaker_id=petro)
+    drop_sentence(
+        conn,
+        ids.sample_id,
+        "He indicated that both sides were now working toward"
+        " an in-person meeting, with preliminary discussions underway for Petro"
+        " to visit the White House.",
+    )
+    assert (
+        conn.execute("SELECT orphaned FROM annotations WHERE id = ?", (orphan.id,)).fetchone()[0]
+        == 1
+    )
     conn.close()
     app = Harness(db_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -294,19 +304,29 @@ async def test_claim_whose_article_left_the_store_stays_listed(ids: Ids, db_path
 def _hostile_store(db_path: Path) -> None:
     """An actor, feed, title and quote full of markup, written past the sanitisers."""
     conn = connect(db_path)
-    conn.execute("INSERT INTO feeds (id, url, title) VALUES (1, 'https://h.example/', ?)",
-                 (f"{CLICK} Feed\x1b]52;c;cHduZWQ=\x07",))
-    conn.execute("INSERT INTO articles (id, feed_id, key, title, text, sort_time, published)"
-                 " VALUES (1, 1, 'h1', ?, ?, ?, ?)",
-                 (UNBALANCED, f"{MARKUP} said it.", BASE, BASE))
-    conn.execute("INSERT INTO actors (id, name, kind) VALUES (1, ?, 'group')",
-                 (f"{MARKUP} {CLICK}\x1b[2J",))
+    conn.execute(
+        "INSERT INTO feeds (id, url, title) VALUES (1, 'https://h.example/', ?)",
+        (f"{CLICK} Feed\x1b]52;c;cHduZWQ=\x07",),
+    )
+    conn.execute(
+        "INSERT INTO articles (id, feed_id, key, title, text, sort_time, published)"
+        " VALUES (1, 1, 'h1', ?, ?, ?, ?)",
+        (UNBALANCED, f"{MARKUP} said it.", BASE, BASE),
+    )
+    conn.execute(
+        "INSERT INTO actors (id, name, kind) VALUES (1, ?, 'group')", (f"{MARKUP} {CLICK}\x1b[2J",)
+    )
     conn.execute(
         "INSERT INTO annotations (article_id, kind, start, end, exact, speaker_id, status,"
         " article_title, feed_title, article_published, uid) VALUES"
         " (1, 'claim', 0, 10, ?, 1, 'false', ?, ?, ?, 'u1')",
-        (f"{MARKUP}\x1b]8;;http://evil.example/\x1b\\", f"{UNBALANCED}\u202e",
-         f"{CLICK} Feed", BASE))
+        (
+            f"{MARKUP}\x1b]8;;http://evil.example/\x1b\\",
+            f"{UNBALANCED}\u202e",
+            f"{CLICK} Feed",
+            BASE,
+        ),
+    )
     conn.close()
 
 
@@ -335,15 +355,27 @@ def _big_store(db_path: Path, actors: int = 5_000, annotations: int = 10_000) ->
     """Many actors and annotations, written in bulk."""
     conn = connect(db_path)
     sample_id = store_demo_feed(conn)
-    conn.executemany("INSERT INTO actors (id, name, kind) VALUES (?, ?, 'person')",
-                     [(i, f"Actor {i:05d}") for i in range(1, actors + 1)])
+    conn.executemany(
+        "INSERT INTO actors (id, name, kind) VALUES (?, ?, 'person')",
+        [(i, f"Actor {i:05d}") for i in range(1, actors + 1)],
+    )
     conn.executemany(
         "INSERT INTO annotations (article_id, kind, start, end, exact, actor_id, speaker_id,"
         " status, article_title, feed_title, article_published, uid) VALUES"
         " (?, ?, 0, 5, 'quote', ?, ?, ?, 'Title', 'Feed', ?, ?)",
-        [(sample_id, "mention" if n % 2 else "claim", n % actors + 1 if n % 2 else None,
-          None if n % 2 else n % 97 + 1, None if n % 2 else "unverified", BASE + n, f"u{n}")
-         for n in range(annotations)])
+        [
+            (
+                sample_id,
+                "mention" if n % 2 else "claim",
+                n % actors + 1 if n % 2 else None,
+                None if n % 2 else n % 97 + 1,
+                None if n % 2 else "unverified",
+                BASE + n,
+                f"u{n}",
+            )
+            for n in range(annotations)
+        ],
+    )
     conn.close()
 
 
@@ -358,8 +390,13 @@ async def test_opens_fast_with_5000_actors_and_10000_annotations(db_path: Path):
         assert "Actors (5000)" in screen_text(app)
         assert elapsed < 3.0
         await pilot.press("end")
-        assert await wait_for(pilot, lambda: "Actor 05000" in widget_text(app, "#actors")
-                              or "Actor 04999" in widget_text(app, "#actors"))
+        assert await wait_for(
+            pilot,
+            lambda: (
+                "Actor 05000" in widget_text(app, "#actors")
+                or "Actor 04999" in widget_text(app, "#actors")
+            ),
+        )
 
 
 def test_sort_is_busiest_then_name() -> None:
@@ -371,4 +408,3 @@ def test_sort_is_busiest_then_name() -> None:
     quiet_a = ActorSummary(Actor(2, "A", "person"), 0, 0, 0)
     busy = ActorSummary(Actor(3, "z", "person"), 0, 0, 1)
     assert sort_actors([quiet_b, quiet_a, busy]) == [busy, quiet_a, quiet_b]
-

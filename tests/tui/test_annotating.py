@@ -50,9 +50,12 @@ def stored(db_path: Path, sql: str, *params: object) -> list[tuple]:
 
 def claim_rows(db_path: Path) -> list[tuple]:
     """(exact, status, note, speaker, deleted) of every claim."""
-    return stored(db_path, "SELECT n.exact, n.status, n.note, s.name, n.deleted IS NOT NULL"
-                           " FROM annotations n LEFT JOIN actors s ON s.id = n.speaker_id"
-                           " WHERE n.kind = 'claim' ORDER BY n.id")
+    return stored(
+        db_path,
+        "SELECT n.exact, n.status, n.note, s.name, n.deleted IS NOT NULL"
+        " FROM annotations n LEFT JOIN actors s ON s.id = n.speaker_id"
+        " WHERE n.kind = 'claim' ORDER BY n.id",
+    )
 
 
 def claim_background(app):  # type: ignore[no-untyped-def]
@@ -64,7 +67,7 @@ async def make_claim(pilot, app) -> None:  # type: ignore[no-untyped-def]
     """Select QUOTE with paragraph and word-end motions, press c, pick Trump, add NOTE."""
     reader = app.main.reader_pane.view
     await pilot.press("right_curly_bracket", "right_curly_bracket")
-    assert reader.text[reader.cursor:].startswith("Trump described")
+    assert reader.text[reader.cursor :].startswith("Trump described")
     await pilot.press("v", *["E"] * 6)
     assert selected(reader) == QUOTE
     await pilot.press("c")
@@ -85,7 +88,7 @@ async def tag_petro(pilot, app) -> None:  # type: ignore[no-untyped-def]
     """Move onto "Petro" with w and tag it: the dialog offers Gustavo Petro, a person."""
     reader = app.main.reader_pane.view
     await pilot.press("w", "w")
-    assert reader.text[reader.cursor:].startswith("Petro reached out")
+    assert reader.text[reader.cursor :].startswith("Petro reached out")
     await pilot.press("t")
     await settle(pilot, app)
     dialog = flat(widget_text(app, "#tag-dialog"))
@@ -96,34 +99,44 @@ async def tag_petro(pilot, app) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_claim_tag_and_note_from_the_keyboard_survive_a_restart(
-        demo_store: Path, tmp_path: Path):
+    demo_store: Path, tmp_path: Path
+):
     app = make_app(demo_store, tmp_path)
     async with run(app) as pilot:
         reader = await open_sample(pilot, app, marked=False)
         await make_claim(pilot, app)
         assert claim_rows(demo_store) == [(QUOTE, "unverified", NOTE, "Donald Trump", 0)]
-        assert stored(demo_store, "SELECT a.alias FROM actor_aliases a JOIN actors r"
-                                  " ON r.id = a.actor_id WHERE r.name = 'Donald Trump'") \
-            == [("Trump",)]
+        assert stored(
+            demo_store,
+            "SELECT a.alias FROM actor_aliases a JOIN actors r"
+            " ON r.id = a.actor_id WHERE r.name = 'Donald Trump'",
+        ) == [("Trump",)]
         start = reader.text.index(QUOTE)
         assert reader.selection is None
         assert char_style(reader, start + 10).bgcolor == claim_background(app)
         assert "Claim saved (Donald Trump, unverified)" in flat(screen_text(app))
 
         await tag_petro(pilot, app)
-        assert stored(demo_store, "SELECT kind FROM actors WHERE name = 'Gustavo Petro'") \
-            == [("person",)]
-        assert stored(demo_store, "SELECT alias FROM actor_aliases WHERE alias = 'Petro'") \
-            == [("Petro",)]
-        assert stored(demo_store, "SELECT exact FROM annotations WHERE kind = 'mention'") \
-            == [("Petro",)]
+        assert stored(demo_store, "SELECT kind FROM actors WHERE name = 'Gustavo Petro'") == [
+            ("person",)
+        ]
+        assert stored(demo_store, "SELECT alias FROM actor_aliases WHERE alias = 'Petro'") == [
+            ("Petro",)
+        ]
+        assert stored(demo_store, "SELECT exact FROM annotations WHERE kind = 'mention'") == [
+            ("Petro",)
+        ]
         await settle(pilot, app)
         petros = [m.start() for m in re.finditer(r"\bPetro\b", reader.text)]
         assert len(petros) >= 10
         marked = {s.start for s in reader.spans.spans if s.kind in ("actor", "mention")}
         assert all(any(s <= p < s + 14 for s in marked) for p in petros)
-        on_screen = [p for p in petros if reader.line_of(p) - reader.scroll_offset.y
-                     in range(reader.scrollable_content_region.height)]
+        on_screen = [
+            p
+            for p in petros
+            if reader.line_of(p) - reader.scroll_offset.y
+            in range(reader.scrollable_content_region.height)
+        ]
         assert on_screen and all(char_style(reader, p + 1).underline for p in on_screen)
 
         await pilot.press("g", "N")  # the top line holds no annotation: an article note
@@ -142,8 +155,7 @@ async def test_claim_tag_and_note_from_the_keyboard_survive_a_restart(
         assert await wait_for(pilot, lambda: len(reader.spans) > 0)
         reader.scroll_to_offset(reader.text.index(QUOTE))
         await pilot.pause()
-        assert char_style(reader, reader.text.index(QUOTE) + 5).bgcolor \
-            == claim_background(again)
+        assert char_style(reader, reader.text.index(QUOTE) + 5).bgcolor == claim_background(again)
         assert char_style(reader, reader.text.index("Petro reached")).underline
         await pilot.press("a")
         await pilot.pause()
@@ -154,8 +166,7 @@ async def test_claim_tag_and_note_from_the_keyboard_survive_a_restart(
     assert claim_rows(demo_store) == [(QUOTE, "unverified", NOTE, "Donald Trump", 0)]
 
 
-async def test_the_annotated_feed_and_search_list_the_article(demo_store: Path,
-                                                             tmp_path: Path):
+async def test_the_annotated_feed_and_search_list_the_article(demo_store: Path, tmp_path: Path):
     app = make_app(demo_store, tmp_path)
     async with run(app) as pilot:
         await open_sample(pilot, app, marked=False)
@@ -163,8 +174,11 @@ async def test_the_annotated_feed_and_search_list_the_article(demo_store: Path,
         await pilot.press("S", "H")  # highlight the first sentence
         await settle(pilot, app)
         assert stored(demo_store, "SELECT kind, exact FROM annotations") == [
-            ("highlight", "Phone call signals tentative de-escalation after months of public"
-                          " hostility")]
+            (
+                "highlight",
+                "Phone call signals tentative de-escalation after months of public hostility",
+            )
+        ]
         assert count_of(widget_text(app, "#feeds"), "Annotated") == "1"
         await pilot.press("shift+tab", "shift+tab", "k", "k", "k", "k", "j", "j", "j")
         await settle(pilot, app)

@@ -48,8 +48,9 @@ async def test_brackets_jump_between_annotations(annotated: Path, tmp_path: Path
         assert reader.cursor == text.index(CLAIM)
 
 
-async def test_brackets_move_the_panels_row_and_wrap_around_saying_so(annotated: Path,
-                                                                      tmp_path: Path):
+async def test_brackets_move_the_panels_row_and_wrap_around_saying_so(
+    annotated: Path, tmp_path: Path
+):
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
         reader = await open_sample(pilot, app)
@@ -67,15 +68,19 @@ async def test_brackets_move_the_panels_row_and_wrap_around_saying_so(annotated:
         await pilot.press("right_square_bracket")  # past the last: the first, and it says so
         await pilot.pause()
         assert reader.cursor == text.index(CLAIM) and panel.current.annotation_id == ids[CLAIM]
-        assert await wait_for(pilot, lambda: "That was the last annotation: back to the "
-                              "first." in flat(screen_text(app)))
+        assert await wait_for(
+            pilot,
+            lambda: "That was the last annotation: back to the first." in flat(screen_text(app)),
+        )
         await pilot.press("escape")  # back to the text; the panel stays and still follows
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert reader.has_focus and reader.cursor == text.index(HIGHLIGHT)
         assert panel.current.annotation_id == ids[HIGHLIGHT]
-        assert await wait_for(pilot, lambda: "That was the first annotation: on to the "
-                              "last." in flat(screen_text(app)))
+        assert await wait_for(
+            pilot,
+            lambda: "That was the first annotation: on to the last." in flat(screen_text(app)),
+        )
 
 
 async def test_brackets_without_annotations_say_so(annotated: Path, tmp_path: Path):
@@ -85,13 +90,15 @@ async def test_brackets_without_annotations_say_so(annotated: Path, tmp_path: Pa
         await pilot.press("enter")  # "Getting started": nothing marked in it
         await settle(pilot, app)
         await pilot.press("right_square_bracket")
-        assert await wait_for(pilot, lambda: "No annotations in this article yet"
-                              in flat(screen_text(app)))
+        assert await wait_for(
+            pilot, lambda: "No annotations in this article yet" in flat(screen_text(app))
+        )
         assert app.main.reader_pane.view.cursor == 0
 
 
-async def test_a_is_the_panel_in_the_reader_and_add_feed_in_the_lists(annotated: Path,
-                                                                      tmp_path: Path):
+async def test_a_is_the_panel_in_the_reader_and_add_feed_in_the_lists(
+    annotated: Path, tmp_path: Path
+):
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
         await open_sample(pilot, app)
@@ -101,8 +108,10 @@ async def test_a_is_the_panel_in_the_reader_and_add_feed_in_the_lists(annotated:
         await pilot.pause()
         assert pane.border_title == "Reader · annotations (a hides)"
         assert "Reader · annotations (a hides)" in screen_text(app)
-        assert await wait_for(pilot, lambda: "Annotations panel: the feeds and articles "
-                              "make room" in flat(screen_text(app)))
+        assert await wait_for(
+            pilot,
+            lambda: "Annotations panel: the feeds and articles make room" in flat(screen_text(app)),
+        )
         await pilot.press("a")
         await pilot.pause()
         assert pane.border_title == "Reader" and app.main.query_one("#articles-pane").display
@@ -115,7 +124,8 @@ async def test_a_is_the_panel_in_the_reader_and_add_feed_in_the_lists(annotated:
 
 
 async def test_x_deletes_the_annotation_under_the_cursor_and_ctrl_z_restores_it(
-        annotated: Path, tmp_path: Path):
+    annotated: Path, tmp_path: Path
+):
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
         reader = await open_sample(pilot, app)
@@ -125,22 +135,24 @@ async def test_x_deletes_the_annotation_under_the_cursor_and_ctrl_z_restores_it(
         assert char_style(reader, start + 3).bgcolor == claim_bg
         await pilot.press("x")
         await pilot.pause()
-        assert rows(annotated, "SELECT deleted IS NOT NULL FROM annotations WHERE exact = ?",
-                    CLAIM) == [(1,)]
+        assert rows(
+            annotated, "SELECT deleted IS NOT NULL FROM annotations WHERE exact = ?", CLAIM
+        ) == [(1,)]
         assert char_style(reader, start + 3).bgcolor != claim_bg
         assert "Deleted the claim “Trump described" in flat(screen_text(app))
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert rows(annotated, "SELECT deleted FROM annotations WHERE exact = ?",
-                    CLAIM) == [(None,)]
+        assert rows(annotated, "SELECT deleted FROM annotations WHERE exact = ?", CLAIM) == [
+            (None,)
+        ]
         assert char_style(reader, start + 3).bgcolor == claim_bg
         await pilot.press("g", "x")  # nothing here
-        assert await wait_for(pilot, lambda: "No annotation here to delete" in flat(
-            screen_text(app)))
+        assert await wait_for(
+            pilot, lambda: "No annotation here to delete" in flat(screen_text(app))
+        )
 
 
-async def test_the_panel_lists_everything_and_follows_the_cursor(annotated: Path,
-                                                                tmp_path: Path):
+async def test_the_panel_lists_everything_and_follows_the_cursor(annotated: Path, tmp_path: Path):
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
         reader = await open_sample(pilot, app)
@@ -173,8 +185,9 @@ async def test_the_panel_lists_everything_and_follows_the_cursor(annotated: Path
         assert not panel.display and reader.has_focus
 
 
-async def test_enter_in_the_panel_edits_a_claim_and_keeps_its_history(annotated: Path,
-                                                                     tmp_path: Path):
+async def test_enter_in_the_panel_edits_a_claim_and_keeps_its_history(
+    annotated: Path, tmp_path: Path
+):
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
         await open_sample(pilot, app)
@@ -185,18 +198,24 @@ async def test_enter_in_the_panel_edits_a_claim_and_keeps_its_history(annotated:
         await pilot.press("tab", "tab", "right", "enter", "ctrl+s")  # status: supported
         await settle(pilot, app)
         claim_id = rows(annotated, "SELECT id FROM annotations WHERE exact = ?", CLAIM)[0][0]
-        assert rows(annotated, "SELECT status FROM claim_status_history WHERE"
-                               " annotation_id = ? ORDER BY id", claim_id) \
-            == [("unverified",), ("supported",)]
-        assert rows(annotated, "SELECT s.name FROM annotations n JOIN actors s"
-                               " ON s.id = n.speaker_id WHERE n.id = ?", claim_id) \
-            == [("Donald Trump",)]
+        assert rows(
+            annotated,
+            "SELECT status FROM claim_status_history WHERE annotation_id = ? ORDER BY id",
+            claim_id,
+        ) == [("unverified",), ("supported",)]
+        assert rows(
+            annotated,
+            "SELECT s.name FROM annotations n JOIN actors s ON s.id = n.speaker_id WHERE n.id = ?",
+            claim_id,
+        ) == [("Donald Trump",)]
         assert "supported Donald Trump: “Trump described" in flat(
-            widget_text(app, "#annotation-panel"))
+            widget_text(app, "#annotation-panel")
+        )
 
 
-async def test_notes_are_edited_deleted_and_restored_from_the_panel(annotated: Path,
-                                                                   tmp_path: Path):
+async def test_notes_are_edited_deleted_and_restored_from_the_panel(
+    annotated: Path, tmp_path: Path
+):
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
         await open_sample(pilot, app)
@@ -207,7 +226,8 @@ async def test_notes_are_edited_deleted_and_restored_from_the_panel(annotated: P
         await pilot.press(*" Done.", "ctrl+s")
         await settle(pilot, app)
         assert rows(annotated, "SELECT body FROM notes") == [
-            ("Compare with the Bogotá readout. Done.",)]
+            ("Compare with the Bogotá readout. Done.",)
+        ]
         await pilot.press("x")
         await pilot.pause()
         assert rows(annotated, "SELECT count(*) FROM notes") == [(0,)]
@@ -215,6 +235,8 @@ async def test_notes_are_edited_deleted_and_restored_from_the_panel(annotated: P
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert rows(annotated, "SELECT body FROM notes") == [
-            ("Compare with the Bogotá readout. Done.",)]
+            ("Compare with the Bogotá readout. Done.",)
+        ]
         assert "✎ Compare with the Bogotá readout. Done." in flat(
-            widget_text(app, "#annotation-panel"))
+            widget_text(app, "#annotation-panel")
+        )

@@ -47,14 +47,21 @@ def rows(db_path: Path, sql: str, *params: object) -> list[tuple]:
 
 def claims(db_path: Path) -> list[tuple]:
     """(exact, speaker name) of every claim."""
-    return rows(db_path, "SELECT n.exact, s.name FROM annotations n LEFT JOIN actors s"
-                         " ON s.id = n.speaker_id WHERE n.kind = 'claim' ORDER BY n.id")
+    return rows(
+        db_path,
+        "SELECT n.exact, s.name FROM annotations n LEFT JOIN actors s"
+        " ON s.id = n.speaker_id WHERE n.kind = 'claim' ORDER BY n.id",
+    )
 
 
 def about(db_path: Path) -> list[str]:
     """The names of the actors the (only) claim is about."""
-    return sorted(r[0] for r in rows(
-        db_path, "SELECT r.name FROM claim_about a JOIN actors r ON r.id = a.actor_id"))
+    return sorted(
+        r[0]
+        for r in rows(
+            db_path, "SELECT r.name FROM claim_about a JOIN actors r ON r.id = a.actor_id"
+        )
+    )
 
 
 def actor_names(db_path: Path) -> list[str]:
@@ -90,15 +97,15 @@ async def claim_dialog(pilot, app: NewsReaderApp) -> ClaimScreen:  # type: ignor
 
 
 @pytest.mark.parametrize("typed", ["Petro", "petró", "GUSTAVO PETRO"])
-async def test_a_typed_alias_saves_the_claim_with_that_actor(with_petro: Path,
-                                                             tmp_path: Path, typed: str):
+async def test_a_typed_alias_saves_the_claim_with_that_actor(
+    with_petro: Path, tmp_path: Path, typed: str
+):
     app = make_app(with_petro, tmp_path)
     async with run(app) as pilot:
         await claim_dialog(pilot, app)
         await pilot.press(*typed)
         assert "Speaker: Gustavo Petro" in screen_text(app)
-        assert widget_text(app, "#speaker-list").splitlines()[0].strip() \
-            == "▸ Gustavo Petro"
+        assert widget_text(app, "#speaker-list").splitlines()[0].strip() == "▸ Gustavo Petro"
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert "Claim saved (Gustavo Petro, unverified)" in flat(screen_text(app))
@@ -116,12 +123,12 @@ async def test_a_typed_new_name_creates_that_actor(with_petro: Path, tmp_path: P
         await pilot.press("ctrl+s")
         await settle(pilot, app)
     assert claims(with_petro) == [(HEADING, "Ana Reporter")]
-    assert rows(with_petro, "SELECT kind FROM actors WHERE name = 'Ana Reporter'") \
-        == [("person",)]
+    assert rows(with_petro, "SELECT kind FROM actors WHERE name = 'Ana Reporter'") == [("person",)]
 
 
-async def test_saving_without_typing_never_creates_the_suggested_actor(demo_store: Path,
-                                                                      tmp_path: Path):
+async def test_saving_without_typing_never_creates_the_suggested_actor(
+    demo_store: Path, tmp_path: Path
+):
     app = make_app(demo_store, tmp_path)
     async with run(app) as pilot:
         await claim_dialog(pilot, app)
@@ -136,7 +143,8 @@ async def test_saving_without_typing_never_creates_the_suggested_actor(demo_stor
 
 
 async def test_a_known_actor_is_the_default_only_when_named_near_the_quote(
-        with_petro: Path, tmp_path: Path):
+    with_petro: Path, tmp_path: Path
+):
     """Gustavo Petro is listed on the heading (which does not name him) but not chosen;
     on a sentence that names him he is."""
     app = make_app(with_petro, tmp_path)
@@ -167,8 +175,7 @@ async def test_picking_the_new_row_creates_it(demo_store: Path, tmp_path: Path):
     assert claims(demo_store) == [(HEADING, "Phone")]
 
 
-async def test_about_takes_new_typed_names_on_a_first_claim(demo_store: Path,
-                                                            tmp_path: Path):
+async def test_about_takes_new_typed_names_on_a_first_claim(demo_store: Path, tmp_path: Path):
     """No actor exists yet: "about" gets one name added with enter, and one typed and
     saved straight away with ctrl+s; the ticks read as text."""
     app = make_app(demo_store, tmp_path)
@@ -213,8 +220,9 @@ async def test_letters_typed_never_get_lost(with_petro: Path, tmp_path: Path):
         assert app.screen.query_one("#speaker-filter").value == "Pet"
 
 
-async def test_states_read_without_colour(with_petro: Path, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch):
+async def test_states_read_without_colour(
+    with_petro: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """NO_COLOR: the chosen status, the ticks and the chosen speaker are characters."""
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(with_petro, tmp_path)
@@ -231,14 +239,21 @@ async def test_states_read_without_colour(with_petro: Path, tmp_path: Path,
 
 # --- fitting 80×24 -------------------------------------------------------------------------
 
-async def test_the_claim_dialog_fits_80x24_with_its_hint_and_keys(with_petro: Path,
-                                                                 tmp_path: Path):
+
+async def test_the_claim_dialog_fits_80x24_with_its_hint_and_keys(with_petro: Path, tmp_path: Path):
     app = make_app(with_petro, tmp_path)
     async with run(app, SMALL) as pilot:
         await claim_dialog(pilot, app)
         shown = screen_text(app)
-        for part in ("New claim", "Speaker:", "About:", "(•) unverified", "Kind of new actors",
-                     "Note", "ctrl+s saves · esc cancels"):
+        for part in (
+            "New claim",
+            "Speaker:",
+            "About:",
+            "(•) unverified",
+            "Kind of new actors",
+            "Note",
+            "ctrl+s saves · esc cancels",
+        ):
             assert part in shown, part
         bar = bottom_line(app)
         assert "Save" in bar and "Close" in bar
@@ -264,17 +279,29 @@ async def test_the_tag_and_note_dialogs_fit_80x24(with_petro: Path, tmp_path: Pa
         assert "Save" in bottom_line(app) and "Quit" not in bottom_line(app)
 
 
-@pytest.mark.parametrize("make, hint", [
-    (lambda: AddFeedScreen(), "enter adds · esc cancels"),
-    (lambda: ConfirmScreen("Remove the feed “Inter Bellum News”?"), "y yes · n or esc no"),
-    (lambda: FolderScreen("Export all notes to this folder", "/tmp/notes"),
-     "enter exports · esc cancels"),
-    (lambda: ActorPickScreen("Export the dossier of…",
-                             [(i, f"Actor {i}", f"actor {i}") for i in range(40)]),
-     "enter picks · ↓ moves to the list · esc cancels"),
-])
-async def test_the_small_dialogs_fit_80x24(demo_store: Path, tmp_path: Path, make,  # type: ignore[no-untyped-def]
-                                           hint: str):
+@pytest.mark.parametrize(
+    "make, hint",
+    [
+        (lambda: AddFeedScreen(), "enter adds · esc cancels"),
+        (lambda: ConfirmScreen("Remove the feed “Inter Bellum News”?"), "y yes · n or esc no"),
+        (
+            lambda: FolderScreen("Export all notes to this folder", "/tmp/notes"),
+            "enter exports · esc cancels",
+        ),
+        (
+            lambda: ActorPickScreen(
+                "Export the dossier of…", [(i, f"Actor {i}", f"actor {i}") for i in range(40)]
+            ),
+            "enter picks · ↓ moves to the list · esc cancels",
+        ),
+    ],
+)
+async def test_the_small_dialogs_fit_80x24(
+    demo_store: Path,
+    tmp_path: Path,
+    make,  # type: ignore[no-untyped-def]
+    hint: str,
+):
     app = make_app(demo_store, tmp_path)
     async with run(app, SMALL) as pilot:
         await settle(pilot, app)
@@ -285,8 +312,9 @@ async def test_the_small_dialogs_fit_80x24(demo_store: Path, tmp_path: Path, mak
         assert "Close" in bottom_line(app) and "Quit" not in bottom_line(app)
 
 
-async def test_editing_a_claim_keeps_its_actors_and_adds_a_typed_one(annotated: Path,
-                                                                    tmp_path: Path):
+async def test_editing_a_claim_keeps_its_actors_and_adds_a_typed_one(
+    annotated: Path, tmp_path: Path
+):
     """enter in the panel edits the first claim (Donald Trump, about Gustavo Petro)."""
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
@@ -298,13 +326,21 @@ async def test_editing_a_claim_keeps_its_actors_and_adds_a_typed_one(annotated: 
         assert "About: Gustavo Petro" in shown
         await pilot.press("tab", *"Colombia", "enter", "ctrl+s")
         await settle(pilot, app)
-    rows_ = rows(annotated, "SELECT s.name FROM annotations n JOIN actors s"
-                            " ON s.id = n.speaker_id WHERE n.exact LIKE 'Trump described%'")
+    rows_ = rows(
+        annotated,
+        "SELECT s.name FROM annotations n JOIN actors s"
+        " ON s.id = n.speaker_id WHERE n.exact LIKE 'Trump described%'",
+    )
     assert rows_ == [("Donald Trump",)]
-    about_names = sorted(r[0] for r in rows(
-        annotated, "SELECT r.name FROM claim_about a JOIN actors r ON r.id = a.actor_id"
-                   " JOIN annotations n ON n.id = a.annotation_id"
-                   " WHERE n.exact LIKE 'Trump described%'"))
+    about_names = sorted(
+        r[0]
+        for r in rows(
+            annotated,
+            "SELECT r.name FROM claim_about a JOIN actors r ON r.id = a.actor_id"
+            " JOIN annotations n ON n.id = a.annotation_id"
+            " WHERE n.exact LIKE 'Trump described%'",
+        )
+    )
     assert about_names == ["Colombia", "Gustavo Petro"]
 
 
@@ -321,5 +357,6 @@ async def test_the_status_keys_start_from_the_claims_status(annotated: Path, tmp
         assert "(•) false" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(pilot, app)
-    assert rows(annotated, "SELECT status FROM annotations WHERE exact = ?",
-                DISPUTED) == [("false",)]
+    assert rows(annotated, "SELECT status FROM annotations WHERE exact = ?", DISPUTED) == [
+        ("false",)
+    ]

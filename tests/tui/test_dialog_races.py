@@ -21,8 +21,7 @@ def rewrite(store: Path, text: str) -> None:
     """The refresh's effect: the open article (ib3) stored with a new text."""
     conn = connect(store)
     feed = conn.execute("SELECT feed_id FROM articles WHERE key = 'ib3'").fetchone()[0]
-    upsert_entries(conn, feed, [entry("ib3", "Trump and Petro talk", 3, text=text,
-                                      links=LINKS)])
+    upsert_entries(conn, feed, [entry("ib3", "Trump and Petro talk", 3, text=text, links=LINKS)])
     conn.close()
 
 
@@ -30,9 +29,13 @@ def stored(store: Path) -> list[tuple[str, str, int, str, str]]:
     """(kind, exact, orphaned, the article's text there, note) of every annotation."""
     conn = connect(store)
     try:
-        return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(
-            "SELECT n.kind, n.exact, n.orphaned, substr(a.text, n.start + 1, n.end - n.start),"
-            " n.note FROM annotations n JOIN articles a ON a.id = n.article_id")]
+        return [
+            (r[0], r[1], r[2], r[3], r[4])
+            for r in conn.execute(
+                "SELECT n.kind, n.exact, n.orphaned, substr(a.text, n.start + 1, n.end - n.start),"
+                " n.note FROM annotations n JOIN articles a ON a.id = n.article_id"
+            )
+        ]
     finally:
         conn.close()
 
@@ -45,8 +48,9 @@ async def open_dialog(pilot, app: NewsReaderApp, key: str) -> None:  # type: ign
         await pilot.pause()
 
 
-async def test_a_claim_follows_its_sentence_when_the_text_moves(app: NewsReaderApp,
-                                                                store: Path) -> None:
+async def test_a_claim_follows_its_sentence_when_the_text_moves(
+    app: NewsReaderApp, store: Path
+) -> None:
     async with started(app) as pilot:
         await open_dialog(pilot, app, "Sc")  # the first sentence, as a claim
         rewrite(store, f"BREAKING: a new lead paragraph.\n\n{SENTENCE}\n\nMachado reacted [2].")
@@ -55,8 +59,9 @@ async def test_a_claim_follows_its_sentence_when_the_text_moves(app: NewsReaderA
     assert stored(store) == [("claim", SENTENCE, 0, SENTENCE, "my note")]
 
 
-async def test_a_claim_whose_sentence_is_gone_is_kept_as_an_orphan(app: NewsReaderApp,
-                                                                   store: Path) -> None:
+async def test_a_claim_whose_sentence_is_gone_is_kept_as_an_orphan(
+    app: NewsReaderApp, store: Path
+) -> None:
     async with started(app) as pilot:
         await open_dialog(pilot, app, "Sc")
         rewrite(store, "An entirely different story.\n\nMachado reacted [2].")
@@ -67,8 +72,9 @@ async def test_a_claim_whose_sentence_is_gone_is_kept_as_an_orphan(app: NewsRead
     assert (kind, exact, orphaned, note) == ("claim", SENTENCE, 1, "keep me")
 
 
-async def test_a_tag_is_refused_rather_than_put_on_other_words(app: NewsReaderApp,
-                                                               store: Path) -> None:
+async def test_a_tag_is_refused_rather_than_put_on_other_words(
+    app: NewsReaderApp, store: Path
+) -> None:
     async with started(app) as pilot:
         await open_dialog(pilot, app, "t")  # "Trump", the name under the cursor
         rewrite(store, "Machado reacted [2].")

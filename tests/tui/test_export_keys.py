@@ -31,7 +31,8 @@ def settings_with_notes(folder: Path) -> Settings:
 
 
 async def test_e_asks_for_the_folder_exports_and_puts_the_path_on_the_clipboard(
-        annotated: Path, tmp_path: Path):
+    annotated: Path, tmp_path: Path
+):
     notes = tmp_path / "notes"
     app = make_app(annotated, tmp_path, settings_with_notes(notes))
     async with run(app) as pilot:
@@ -64,7 +65,8 @@ async def test_e_asks_for_the_folder_exports_and_puts_the_path_on_the_clipboard(
 
 
 async def test_e_offers_the_folder_chosen_last_and_escape_writes_nothing(
-        annotated: Path, tmp_path: Path):
+    annotated: Path, tmp_path: Path
+):
     notes, elsewhere = tmp_path / "notes", tmp_path / "elsewhere"
     app = make_app(annotated, tmp_path, settings_with_notes(notes))
     async with run(app) as pilot:
@@ -83,8 +85,7 @@ async def test_e_offers_the_folder_chosen_last_and_escape_writes_nothing(
         assert app.screen is app.main and not notes.exists()
 
 
-async def test_the_default_notes_folder_is_in_the_data_dir(annotated: Path,
-                                                          tmp_path: Path):
+async def test_the_default_notes_folder_is_in_the_data_dir(annotated: Path, tmp_path: Path):
     app = make_app(annotated, tmp_path)
     async with run(app) as pilot:
         await open_sample(pilot, app)
@@ -95,8 +96,7 @@ async def test_the_default_notes_folder_is_in_the_data_dir(annotated: Path,
     assert len(list((paths.data_dir() / "notes" / "articles").glob("*.md"))) == 1
 
 
-async def test_the_palette_exports_all_notes_into_a_chosen_folder(annotated: Path,
-                                                                 tmp_path: Path):
+async def test_the_palette_exports_all_notes_into_a_chosen_folder(annotated: Path, tmp_path: Path):
     out = tmp_path / "vault"
     app = make_app(annotated, tmp_path, settings_with_notes(tmp_path / "unused"))
     async with started(app) as pilot:
@@ -116,8 +116,7 @@ async def test_the_palette_exports_all_notes_into_a_chosen_folder(annotated: Pat
         assert app.clipboard == str(out.resolve())
 
 
-async def test_the_palette_exports_an_actor_dossier(annotated: Path,
-                                                   tmp_path: Path):
+async def test_the_palette_exports_an_actor_dossier(annotated: Path, tmp_path: Path):
     notes = tmp_path / "notes"
     app = make_app(annotated, tmp_path, settings_with_notes(notes))
     async with started(app) as pilot:
@@ -133,7 +132,8 @@ async def test_the_palette_exports_an_actor_dossier(annotated: Path,
 
 
 async def test_the_actors_screen_opens_the_chosen_place_in_the_reader(
-        annotated: Path, tmp_path: Path):
+    annotated: Path, tmp_path: Path
+):
     app = make_app(annotated, tmp_path)
     async with started(app) as pilot:
         await pilot.press("at")
@@ -145,5 +145,5 @@ async def test_the_actors_screen_opens_the_chosen_place_in_the_reader(
         await settle(pilot, app)
         reader = app.main.reader_pane.view
         assert app.screen is app.main and reader.article_id == sample_id(annotated)
-        assert reader.text[reader.cursor:].startswith((CLAIM, DISPUTED))
+        assert reader.text[reader.cursor :].startswith((CLAIM, DISPUTED))
         assert reader.has_focus

@@ -37,20 +37,29 @@ BIDI = "\u202e"
 def hostile(db_path: Path) -> Path:
     """Feeds and articles whose every field carries markup or escape sequences."""
     conn = connect(db_path)
-    conn.execute("INSERT INTO feeds (id, url, title, last_status, last_error) VALUES"
-                 " (1, 'https://h.example/1', ?, 'ok', ''),"
-                 " (2, 'https://h.example/2', ?, 'error', ?)",
-                 (f"{MARKUP} Feed{OSC52}", LINK, f"{UNBALANCED} boom{OSC52}{WIPE}"))
+    conn.execute(
+        "INSERT INTO feeds (id, url, title, last_status, last_error) VALUES"
+        " (1, 'https://h.example/1', ?, 'ok', ''),"
+        " (2, 'https://h.example/2', ?, 'error', ?)",
+        (f"{MARKUP} Feed{OSC52}", LINK, f"{UNBALANCED} boom{OSC52}{WIPE}"),
+    )
     rows = [
-        (1, "a1", f"{CLICK} title{WIPE}", f"{LINK} author", f"Body {UNBALANCED}{OSC8}",
-         BASE + 3000),
+        (
+            1,
+            "a1",
+            f"{CLICK} title{WIPE}",
+            f"{LINK} author",
+            f"Body {UNBALANCED}{OSC8}",
+            BASE + 3000,
+        ),
         (1, "a2", f"{UNBALANCED}{BIDI}gnp.exe", CLICK, f"Text {MARKUP} and{WIPE}B", BASE + 2000),
         (2, "a3", f"{MARKUP} third{OSC8}", "", f"{CLICK}\n\nsecond {OSC52}", BASE + 1000),
     ]
     conn.executemany(
         "INSERT INTO articles (feed_id, key, title, author, text, sort_time, published, links)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, '[\"javascript:alert(1)\"]')",
-        [(*row, row[-1]) for row in rows])
+        [(*row, row[-1]) for row in rows],
+    )
     conn.close()
     return db_path
 
@@ -78,8 +87,7 @@ async def test_feeds_pane_and_list_show_markup_literally(hostile: Path, tmp_path
         assert app.is_running
 
 
-async def test_reader_shows_markup_literally_and_controls_visibly(hostile: Path,
-                                                                  tmp_path: Path):
+async def test_reader_shows_markup_literally_and_controls_visibly(hostile: Path, tmp_path: Path):
     app = make_app(hostile, tmp_path)
     async with started(app) as pilot:
         await pilot.press("enter")
@@ -98,15 +106,15 @@ async def test_reader_shows_markup_literally_and_controls_visibly(hostile: Path,
         assert await wait_for(pilot, lambda: "Not opened" in flat(screen_text(app)))
 
 
-async def test_notifications_dialogs_status_and_help_stay_literal(hostile: Path,
-                                                                  tmp_path: Path):
+async def test_notifications_dialogs_status_and_help_stay_literal(hostile: Path, tmp_path: Path):
     app = make_app(hostile, tmp_path)
     async with started(app) as pilot:
         await pilot.press("shift+tab", "j", "j", "j", "j")  # the first hostile feed
         await settle(pilot, app)
         await pilot.press("A")
         assert await wait_for(
-            pilot, lambda: f"Marked 2 articles read: {MARKUP} Feed" in flat(screen_text(app)))
+            pilot, lambda: f"Marked 2 articles read: {MARKUP} Feed" in flat(screen_text(app))
+        )
         assert_no_escapes(app)
         await pilot.press("j")  # the failed feed: its error shows under the feeds
         await settle(pilot, app)
@@ -131,22 +139,31 @@ def hostile_marks(hostile: Path) -> Path:
     stand between this text and the terminal.
     """
     conn = connect(hostile)
-    conn.execute("INSERT INTO actors (id, name, kind) VALUES (1, ?, 'person'), (2, ?, 'group')",
-                 (f"{MARKUP} Actor{OSC52}", f"{CLICK}{WIPE}"))
+    conn.execute(
+        "INSERT INTO actors (id, name, kind) VALUES (1, ?, 'person'), (2, ?, 'group')",
+        (f"{MARKUP} Actor{OSC52}", f"{CLICK}{WIPE}"),
+    )
     conn.execute("INSERT INTO actor_aliases (actor_id, alias) VALUES (1, 'Body')")
-    conn.execute("INSERT INTO annotations (article_id, kind, start, end, exact, speaker_id,"
-                 " status, note, uid) VALUES (1, 'claim', 5, 18, ?, 1, 'unverified', ?, 'c1')",
-                 (UNBALANCED, f"{LINK}{OSC8}"))
-    conn.execute("INSERT INTO annotations (article_id, kind, start, end, exact, orphaned, uid)"
-                 " VALUES (1, 'highlight', 0, 0, ?, 1, 'o1')", (f"{CLICK} gone{WIPE}",))
-    conn.execute("INSERT INTO notes (article_id, body, uid) VALUES (1, ?, 'n1')",
-                 (f"{MARKUP} note{OSC52}",))
+    conn.execute(
+        "INSERT INTO annotations (article_id, kind, start, end, exact, speaker_id,"
+        " status, note, uid) VALUES (1, 'claim', 5, 18, ?, 1, 'unverified', ?, 'c1')",
+        (UNBALANCED, f"{LINK}{OSC8}"),
+    )
+    conn.execute(
+        "INSERT INTO annotations (article_id, kind, start, end, exact, orphaned, uid)"
+        " VALUES (1, 'highlight', 0, 0, ?, 1, 'o1')",
+        (f"{CLICK} gone{WIPE}",),
+    )
+    conn.execute(
+        "INSERT INTO notes (article_id, body, uid) VALUES (1, ?, 'n1')", (f"{MARKUP} note{OSC52}",)
+    )
     conn.close()
     return hostile
 
 
-async def test_the_annotations_panel_shows_stored_text_literally(hostile_marks: Path,
-                                                                 tmp_path: Path):
+async def test_the_annotations_panel_shows_stored_text_literally(
+    hostile_marks: Path, tmp_path: Path
+):
     app = make_app(hostile_marks, tmp_path)
     async with started(app) as pilot:
         await pilot.press("enter")
@@ -172,8 +189,9 @@ async def test_the_annotations_panel_shows_stored_text_literally(hostile_marks: 
         assert_no_escapes(app)
 
 
-async def test_the_claim_tag_and_actor_dialogs_show_names_literally(hostile_marks: Path,
-                                                                    tmp_path: Path):
+async def test_the_claim_tag_and_actor_dialogs_show_names_literally(
+    hostile_marks: Path, tmp_path: Path
+):
     app = make_app(hostile_marks, tmp_path)
     async with started(app) as pilot:
         await pilot.press("enter")

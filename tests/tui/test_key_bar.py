@@ -42,7 +42,8 @@ async def test_clicking_an_item_presses_its_key(app: NewsReaderApp) -> None:
 
 
 async def test_a_narrow_bar_drops_its_last_keys_but_never_help_nor_cuts_one(
-        app: NewsReaderApp, store: Path, tmp_path: Path) -> None:
+    app: NewsReaderApp, store: Path, tmp_path: Path
+) -> None:
     """Too narrow for every key: the last ones go whole (the focused pane's keys come
     first), `? Help` and the palette key stay; at 80×24 too, in every pane."""
     async with started(app, size=(60, 30)):
@@ -65,7 +66,8 @@ async def test_a_narrow_bar_drops_its_last_keys_but_never_help_nor_cuts_one(
 
 
 async def test_an_unavailable_key_is_dimmed_and_clicking_it_rings_the_bell(
-        app: NewsReaderApp) -> None:
+    app: NewsReaderApp,
+) -> None:
     """With no article under the cursor (a search that finds nothing), s (star) can't run:
     drawn dim, and a click on it rings the bell instead of pressing s."""
     async with started(app) as pilot:
@@ -78,8 +80,11 @@ async def test_an_unavailable_key_is_dimmed_and_clicking_it_rings_the_bell(
         assert not star.enabled
         column = bottom_line(app).index(" s Star") + 1
         assert bar.item_at(column) == star
-        assert any(segment.style is not None and segment.style.dim
-                   for segment in bar.render_line(0) if "Star" in segment.text)
+        assert any(
+            segment.style is not None and segment.style.dim
+            for segment in bar.render_line(0)
+            if "Star" in segment.text
+        )
         rung: list[bool] = []
         app.bell = lambda: rung.append(True)  # type: ignore[method-assign]
         pressed: list[str] = []

@@ -81,7 +81,8 @@ async def test_keys_are_rebound_by_id_from_the_keymap(store: Path, tmp_path: Pat
     app = make_app(store, tmp_path, settings)
     async with started(app) as pilot:
         assert await wait_for(
-            pilot, lambda: "unknown key binding ids in [keymap]: bogus" in flat(screen_text(app)))
+            pilot, lambda: "unknown key binding ids in [keymap]: bogus" in flat(screen_text(app))
+        )
         await pilot.press("n")  # no longer bound
         assert article_key(store, app.main.articles_pane.list.current_id) == "ib3"
         await pilot.press("J", "x")
@@ -109,8 +110,9 @@ async def test_every_action_is_in_the_palette_when_available(app: NewsReaderApp,
         await pilot.press("escape")
 
 
-async def test_a_chosen_theme_is_saved_and_used_next_time(app: NewsReaderApp, store: Path,
-                                                          tmp_path: Path):
+async def test_a_chosen_theme_is_saved_and_used_next_time(
+    app: NewsReaderApp, store: Path, tmp_path: Path
+):
     async with started(app) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()

@@ -28,7 +28,11 @@ async def test_first_screen_shows_feeds_articles_and_failed_mark(app: NewsReader
     async with started(app):
         feeds = widget_text(app, "#feeds")
         assert [line.split()[0] for line in feeds.splitlines()[:4]] == [
-            "All", "Unread", "Starred", "Annotated"]
+            "All",
+            "Unread",
+            "Starred",
+            "Annotated",
+        ]
         assert count_of(feeds, "All") == "4"
         assert "! Broken Feed" in feeds
         assert count_of(feeds, "Inter Bellum") == "2"
@@ -137,8 +141,9 @@ async def test_mark_feed_read_from_the_feeds_pane(app: NewsReaderApp, store: Pat
         assert "Marked 2 articles read: Inter Bellum" in flat(screen_text(app))
 
 
-async def test_position_is_restored_on_the_next_start(app: NewsReaderApp, store: Path,
-                                                      tmp_path: Path):
+async def test_position_is_restored_on_the_next_start(
+    app: NewsReaderApp, store: Path, tmp_path: Path
+):
     async with started(app) as pilot:
         await pilot.press("j", "j", "enter")  # ib2 in the reader
         await pilot.pause()
@@ -163,8 +168,9 @@ def browser_script(tmp_path: Path, body: str) -> Path:
     return script
 
 
-async def test_open_in_browser_only_follows_http_links(app: NewsReaderApp, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch):
+async def test_open_in_browser_only_follows_http_links(
+    app: NewsReaderApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     opened = tmp_path / "opened.txt"
     monkeypatch.setenv("BROWSER", str(browser_script(tmp_path, f'echo "$1" >> {opened}')))
     async with started(app) as pilot:
@@ -175,21 +181,32 @@ async def test_open_in_browser_only_follows_http_links(app: NewsReaderApp, tmp_p
         warning = "Not opened (only http and https links open): javascript:alert(1)"
         assert await wait_for(pilot, lambda: warning in flat(screen_text(app)))
         assert await wait_for(pilot, lambda: len(opened.read_text().split()) == 2)
-        assert opened.read_text().split() == ["https://news.example/ib3",
-                                              "https://interbellum.example/call"]
+        assert opened.read_text().split() == [
+            "https://news.example/ib3",
+            "https://interbellum.example/call",
+        ]
 
 
-async def test_a_failing_browser_is_reported_in_one_line(app: NewsReaderApp, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("BROWSER", str(browser_script(
-        tmp_path, 'echo "Error: no DISPLAY environment variable specified" >&2; exit 1')))
+async def test_a_failing_browser_is_reported_in_one_line(
+    app: NewsReaderApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv(
+        "BROWSER",
+        str(
+            browser_script(
+                tmp_path, 'echo "Error: no DISPLAY environment variable specified" >&2; exit 1'
+            )
+        ),
+    )
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")  # no other browser to fall back on
     async with started(app) as pilot:
         await pilot.press("o")
-        expected = ("Could not open https://news.example/ib3: no browser opened it (Error: no "
-                    "DISPLAY environment variable specified); set $BROWSER")
+        expected = (
+            "Could not open https://news.example/ib3: no browser opened it (Error: no "
+            "DISPLAY environment variable specified); set $BROWSER"
+        )
         assert await wait_for(pilot, lambda: expected in flat(screen_text(app)), timeout=10)
 
 
@@ -199,7 +216,9 @@ async def test_add_a_local_feed_file(app: NewsReaderApp, tmp_path: Path):
         "<?xml version='1.0'?><rss version='2.0'><channel><title>Local Wire</title>"
         "<link>https://local.example/</link><item><title>Offline story</title>"
         "<guid>l1</guid><pubDate>Mon, 05 Jan 2026 10:00:00 +0000</pubDate>"
-        "<description>Hello.</description></item></channel></rss>", encoding="utf-8")
+        "<description>Hello.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
     async with started(app) as pilot:
         await pilot.press("shift+tab", "a")
         await pilot.pause()
@@ -227,8 +246,9 @@ async def test_remove_a_feed_after_confirming(app: NewsReaderApp, store: Path):
         assert "World Desk" not in widget_text(app, "#feeds")
         assert "Select an article" in widget_text(app, "#reader-header")  # it left with it
         conn = connect(store)
-        assert conn.execute("SELECT count(*) FROM feeds WHERE title = 'World Desk'").fetchone()[
-            0] == 0
+        assert (
+            conn.execute("SELECT count(*) FROM feeds WHERE title = 'World Desk'").fetchone()[0] == 0
+        )
         conn.close()
 
 
@@ -267,8 +287,9 @@ async def test_feeds_sharing_a_title_read_apart(store: Path, tmp_path: Path):
         assert "Dai… dailynews 1" in feeds and "Daily… nytimes 1" in feeds
 
 
-async def test_the_feeds_pane_gives_way_on_a_100_column_terminal(app: NewsReaderApp,
-                                                                 store: Path, tmp_path: Path):
+async def test_the_feeds_pane_gives_way_on_a_100_column_terminal(
+    app: NewsReaderApp, store: Path, tmp_path: Path
+):
     """The feeds pane is a fifth of the width (22 to 32 columns): at 100 columns the
     article titles get the rest."""
     async with started(app, size=(100, 30)):
@@ -279,8 +300,7 @@ async def test_the_feeds_pane_gives_way_on_a_100_column_terminal(app: NewsReader
         assert wide.main.query_one("#feeds-pane").outer_size.width == 32
 
 
-async def test_an_add_error_names_the_address_once(app: NewsReaderApp, tmp_path: Path,
-                                                 monkeypatch):  # type: ignore[no-untyped-def]
+async def test_an_add_error_names_the_address_once(app: NewsReaderApp, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     missing = "./missing.xml"
     async with started(app) as pilot:

@@ -15,8 +15,10 @@ from newsreader.store.articles import upsert_entries
 from newsreader.store.feeds import add_feed
 from newsreader.tui.marks import WINDOW_AFTER, text_window
 
-PARAGRAPH = ("Gustavo Petro spoke with Donald Trump by phone on Monday, officials in Bogotá "
-             "said, and both described the call as a first step.")
+PARAGRAPH = (
+    "Gustavo Petro spoke with Donald Trump by phone on Monday, officials in Bogotá "
+    "said, and both described the call as a first step."
+)
 
 
 def drawn(app) -> set[tuple[int, int, str, str]]:  # type: ignore[no-untyped-def]
@@ -46,7 +48,8 @@ def long_store(db_path: Path) -> tuple[int, int, int]:
 
 
 async def test_a_short_article_is_fully_marked_before_the_worker_answers(
-        annotated: Path, tmp_path: Path) -> None:
+    annotated: Path, tmp_path: Path
+) -> None:
     app = make_app(annotated, tmp_path)
     async with started(app) as pilot:
         app.main.open_article(sample_id(annotated))  # no await: no worker answer yet
@@ -59,7 +62,8 @@ async def test_a_short_article_is_fully_marked_before_the_worker_answers(
 
 
 async def test_a_long_article_marks_the_screens_around_the_cursor_first(
-        db_path: Path, tmp_path: Path) -> None:
+    db_path: Path, tmp_path: Path
+) -> None:
     article, claim, last = long_store(db_path)
     app = make_app(db_path, tmp_path)
     async with started(app) as pilot:
@@ -79,8 +83,7 @@ async def test_a_long_article_marks_the_screens_around_the_cursor_first(
 
 def test_the_window_is_whole_lines_and_finds_what_a_full_scan_finds() -> None:
     text = "\n\n".join(f"({n}) {PARAGRAPH}" for n in range(900))
-    matcher = ActorMatcher([(1, "Gustavo Petro"), (2, "Petro"), (3, "Bogotá"),
-                            (4, "Donald Trump")])
+    matcher = ActorMatcher([(1, "Gustavo Petro"), (2, "Petro"), (3, "Bogotá"), (4, "Donald Trump")])
     every = matcher.find(text)
     for offset in (0, 50_000, len(text) - 10):
         start, end = text_window(text, offset)
@@ -88,7 +91,8 @@ def test_the_window_is_whole_lines_and_finds_what_a_full_scan_finds() -> None:
         assert end == len(text) or text[end] == "\n"
         assert end - offset >= min(WINDOW_AFTER, len(text) - offset)
         assert matcher.find_within(text, start, end) == [
-            m for m in every if start <= m.start and m.end <= end]
+            m for m in every if start <= m.start and m.end <= end
+        ]
 
 
 def test_the_window_stays_small_in_a_text_without_line_breaks() -> None:
@@ -101,5 +105,6 @@ def test_the_window_stays_small_in_a_text_without_line_breaks() -> None:
         assert end - start <= WINDOW_AFTER + 4_000 + 2 * 2_000
         assert start == 0 or text[start - 1] == " "
         assert end == len(text) or text[end] == " "
-        assert all(text[m.start:m.end] == "Gustavo Petro"
-                   for m in matcher.find_within(text, start, end))
+        assert all(
+            text[m.start : m.end] == "Gustavo Petro" for m in matcher.find_within(text, start, end)
+        )

@@ -26,8 +26,10 @@ PARAGRAPHS = 300
 
 def paragraph(number: int) -> str:
     """A recognisable paragraph of about two lines."""
-    return (f"Paragraph {number} begins here and goes on about the talks between the two "
-            f"presidents for a while longer. End {number}.")
+    return (
+        f"Paragraph {number} begins here and goes on about the talks between the two "
+        f"presidents for a while longer. End {number}."
+    )
 
 
 @pytest.fixture
@@ -36,8 +38,11 @@ def long_store(db_path: Path) -> Path:
     conn = connect(db_path)
     feed, _ = add_feed(conn, "https://long.example/feed", "Long Reads")
     text = "\n\n".join(paragraph(n) for n in range(1, PARAGRAPHS + 1))
-    upsert_entries(conn, feed, [entry("long", "A long read", 1, text=text,
-                                      links=["https://long.example/source"])])
+    upsert_entries(
+        conn,
+        feed,
+        [entry("long", "A long read", 1, text=text, links=["https://long.example/source"])],
+    )
     conn.close()
     return db_path
 
@@ -102,8 +107,9 @@ async def test_the_reading_position_is_restored(long_store: Path, tmp_path: Path
         assert again.main.current_pane == "reader"
 
 
-async def test_reopening_an_article_keeps_its_place_in_the_narrow_layout(long_store: Path,
-                                                                          tmp_path: Path):
+async def test_reopening_an_article_keeps_its_place_in_the_narrow_layout(
+    long_store: Path, tmp_path: Path
+):
     conn = connect(long_store)
     feed = conn.execute("SELECT id FROM feeds").fetchone()[0]
     upsert_entries(conn, feed, [entry("short", "A short one", 2)])  # newer: listed first
@@ -138,21 +144,24 @@ async def test_a_failing_worker_becomes_a_notification(store: Path, tmp_path: Pa
         await pilot.press("shift+tab", "j", "j", "j", "j")  # the saved search
         await settle(pilot, app)
         assert app.main.feeds_pane.list.current.label == "Bad"
-        assert await wait_for(pilot, lambda: "Loading articles failed: not a date" in flat(
-            screen_text(app)))
+        assert await wait_for(
+            pilot, lambda: "Loading articles failed: not a date" in flat(screen_text(app))
+        )
         await pilot.press("j")
         await settle(pilot, app)
         assert app.is_running and "Broken Feed" in app.main.feeds_pane.list.current.label
 
 
 async def test_a_bad_saved_search_selected_last_time_does_not_stop_the_start(
-        store: Path, tmp_path: Path):
+    store: Path, tmp_path: Path
+):
     conn = connect(store)
     conn.execute("INSERT INTO saved_searches (name, query) VALUES ('Bad', 'after:2026-99-99')")
     conn.execute("INSERT INTO state (key, value) VALUES ('tui.source', 'search:after:2026-99-99')")
     conn.close()
     app = make_app(store, tmp_path)
     async with started(app) as pilot:
-        assert await wait_for(pilot, lambda: "Cannot show Bad: not a date" in flat(
-            screen_text(app)))
+        assert await wait_for(
+            pilot, lambda: "Cannot show Bad: not a date" in flat(screen_text(app))
+        )
         assert "Trump and Petro talk" in widget_text(app, "#articles")

@@ -23,9 +23,11 @@ from newsreader.store import connect
 from newsreader.store.articles import upsert_entries
 from newsreader.store.feeds import add_feed
 
-TEXT = ("First paragraph opens here. Its second sentence follows! A third one? Yes.\n\n"
-        "Second paragraph, one sentence only.\n\n"
-        "Third paragraph: Dr. Smith met the U.S. President on Jan. 5. Then they left.")
+TEXT = (
+    "First paragraph opens here. Its second sentence follows! A third one? Yes.\n\n"
+    "Second paragraph, one sentence only.\n\n"
+    "Third paragraph: Dr. Smith met the U.S. President on Jan. 5. Then they left."
+)
 
 
 @pytest.fixture
@@ -43,8 +45,11 @@ def long_store(db_path: Path) -> Path:
     """One article of 400 two-line paragraphs."""
     conn = connect(db_path)
     feed, _ = add_feed(conn, "https://long.example/feed", "Long")
-    text = "\n\n".join(f"Paragraph {n} talks about the two presidents and the call for a "
-                       f"while, then it ends here. Done {n}." for n in range(400))
+    text = "\n\n".join(
+        f"Paragraph {n} talks about the two presidents and the call for a "
+        f"while, then it ends here. Done {n}."
+        for n in range(400)
+    )
     upsert_entries(conn, feed, [entry("long", "Long one", 1, text=text)])
     conn.close()
     return db_path
@@ -60,7 +65,7 @@ async def opened(pilot, app):  # type: ignore[no-untyped-def]
 
 def at(reader) -> str:  # type: ignore[no-untyped-def]
     """The text from the cursor on (a few characters)."""
-    return reader.text[reader.cursor:reader.cursor + 12]
+    return reader.text[reader.cursor : reader.cursor + 12]
 
 
 async def test_word_sentence_and_paragraph_motions(small_store: Path, tmp_path: Path):
@@ -73,7 +78,7 @@ async def test_word_sentence_and_paragraph_motions(small_store: Path, tmp_path: 
         await pilot.press("b")
         assert at(reader).startswith("paragraph")
         await pilot.press("E")
-        assert reader.text[:reader.cursor] == "First paragraph"
+        assert reader.text[: reader.cursor] == "First paragraph"
         await pilot.press("right_parenthesis")
         assert at(reader).startswith("Its second")
         await pilot.press("right_parenthesis", "right_parenthesis", "right_parenthesis")
@@ -93,7 +98,8 @@ async def test_word_sentence_and_paragraph_motions(small_store: Path, tmp_path: 
 
 
 async def test_visual_mode_shift_arrows_sentence_and_paragraph_selection(
-        small_store: Path, tmp_path: Path):
+    small_store: Path, tmp_path: Path
+):
     app = make_app(small_store, tmp_path)
     async with run(app) as pilot:
         reader = await opened(pilot, app)
@@ -104,8 +110,10 @@ async def test_visual_mode_shift_arrows_sentence_and_paragraph_selection(
         assert "VISUAL · 0 chars" in widget_text(app, "#reader-pane")
         await pilot.press("E", "E")
         assert reader.selection == (0, len("First paragraph"))
-        assert char_style(reader, 3).bgcolor == component_style(
-            reader, "article-view--selection").bgcolor
+        assert (
+            char_style(reader, 3).bgcolor
+            == component_style(reader, "article-view--selection").bgcolor
+        )
         await pilot.pause()
         assert "VISUAL · 15 chars · c claim" in widget_text(app, "#reader-pane")
         await pilot.press("escape")
@@ -122,14 +130,17 @@ async def test_visual_mode_shift_arrows_sentence_and_paragraph_selection(
         assert reader.text[slice(*reader.selection)] == "First paragraph opens here."
         await pilot.press("right_curly_bracket", "right_curly_bracket", "S")
         assert reader.text[slice(*reader.selection)] == (
-            "Third paragraph: Dr. Smith met the U.S. President on Jan. 5.")
+            "Third paragraph: Dr. Smith met the U.S. President on Jan. 5."
+        )
         await pilot.press("V")
         assert reader.text[slice(*reader.selection)] == TEXT.split("\n\n")[2]
         await pilot.press("escape", "escape")  # the selection, then nothing: it says so
         await pilot.pause()
         assert app.main.current_pane == "reader" and reader.selection is None
-        assert await wait_for(pilot, lambda: "Nothing selected to drop: q goes back to the "
-                              "list." in flat(screen_text(app)))
+        assert await wait_for(
+            pilot,
+            lambda: "Nothing selected to drop: q goes back to the list." in flat(screen_text(app)),
+        )
         await pilot.press("q")
         await pilot.pause()
         assert app.main.current_pane == "articles"
@@ -149,8 +160,7 @@ async def test_a_mouse_drag_selects(small_store: Path, tmp_path: Path):
         assert reader.selection is None and reader.cursor == 0
 
 
-async def test_the_selection_anchor_leaves_textual_anchor_alone(small_store: Path,
-                                                                tmp_path: Path):
+async def test_the_selection_anchor_leaves_textual_anchor_alone(small_store: Path, tmp_path: Path):
     """The reader's selection start once shadowed Textual's ``Widget.anchor()`` method
     with an int; it is ``selection_anchor`` and the method is still callable."""
     app = make_app(small_store, tmp_path)
@@ -214,4 +224,7 @@ async def test_the_cursor_position_is_restored(long_store: Path, tmp_path: Path)
     again = make_app(long_store, tmp_path)
     async with run(again) as pilot:
         await settle(pilot, again)
-        assert (again.main.reader_pane.view.cursor, again.main.reader_pane.view.top_offset) == (cursor, top)
+        assert (again.main.reader_pane.view.cursor, again.main.reader_pane.view.top_offset) == (
+            cursor,
+            top,
+        )

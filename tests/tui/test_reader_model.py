@@ -9,22 +9,48 @@ from newsreader.tui.spans import Span, SpanIndex
 from newsreader.tui.suggest import filter_actors, full_name, nearby_choices
 from newsreader.tui.widgets import reader_model as model
 
-SAMPLE = ("US President Donald Trump and Colombian President Gustavo Petro spoke by phone.\n\n"
-          "Trump described the conversation as constructive, saying Petro reached out. "
-          "The White House said little.")
+SAMPLE = (
+    "US President Donald Trump and Colombian President Gustavo Petro spoke by phone.\n\n"
+    "Trump described the conversation as constructive, saying Petro reached out. "
+    "The White House said little."
+)
 
 
-def annotation(id: int, kind: str, start: int, end: int, *, status: str | None = None,
-               speaker: tuple[int, str] | None = None, actor: tuple[int, str] | None = None,
-               orphaned: bool = False, note: str = "") -> Annotation:
+def annotation(
+    id: int,
+    kind: str,
+    start: int,
+    end: int,
+    *,
+    status: str | None = None,
+    speaker: tuple[int, str] | None = None,
+    actor: tuple[int, str] | None = None,
+    orphaned: bool = False,
+    note: str = "",
+) -> Annotation:
     """An annotation record as the store returns it."""
     return Annotation(
-        id=id, uid=f"u{id}", article_id=1, kind=kind, start=start, end=end,
-        exact=SAMPLE[start:end], prefix="", suffix="", orphaned=orphaned,
-        actor_id=actor[0] if actor else None, actor_name=actor[1] if actor else None,
+        id=id,
+        uid=f"u{id}",
+        article_id=1,
+        kind=kind,
+        start=start,
+        end=end,
+        exact=SAMPLE[start:end],
+        prefix="",
+        suffix="",
+        orphaned=orphaned,
+        actor_id=actor[0] if actor else None,
+        actor_name=actor[1] if actor else None,
         speaker_id=speaker[0] if speaker else None,
-        speaker_name=speaker[1] if speaker else None, about=(), status=status, note=note,
-        snapshot=Snapshot(), created=0.0, modified=0.0)
+        speaker_name=speaker[1] if speaker else None,
+        about=(),
+        status=status,
+        note=note,
+        snapshot=Snapshot(),
+        created=0.0,
+        modified=0.0,
+    )
 
 
 def test_word_motions_stop_at_words_and_punctuation():
@@ -82,8 +108,11 @@ def test_marks_give_spans_and_panel_rows():
     claim = annotation(1, "claim", 80, 129, status="disputed", speaker=(1, "Donald Trump"))
     mention = annotation(2, "mention", 144, 149, actor=(2, "Gustavo Petro"))
     orphan = annotation(3, "highlight", 0, 2, orphaned=True)
-    found = [ActorMatch(13, 25, 1, "Donald Trump"), ActorMatch(144, 149, 2, "Petro"),
-             ActorMatch(57, 62, 2, "Petro")]
+    found = [
+        ActorMatch(13, 25, 1, "Donald Trump"),
+        ActorMatch(144, 149, 2, "Petro"),
+        ActorMatch(57, 62, 2, "Petro"),
+    ]
     note = Note(9, "n9", 1, "First line\nsecond", Snapshot(), 0.0, 0.0)
     marks = ArticleMarks(1, [claim, mention, orphan], [note], found, {})
     styles = sorted((s.start, s.style) for s in marks.spans())
@@ -92,8 +121,7 @@ def test_marks_give_spans_and_panel_rows():
     rows = [(r.kind, r.mark, r.text) for r in panel_rows(marks)]
     assert rows == [
         ("heading", "", "Claims (1)"),
-        ("claim", "disputed", "Donald Trump: “Trump described the conversation as "
-                              "constructive”"),
+        ("claim", "disputed", "Donald Trump: “Trump described the conversation as constructive”"),
         ("heading", "", "Actors (2)"),
         ("actor", "", "Gustavo Petro ×2, 1 tagged"),
         ("actor", "", "Donald Trump ×1"),
@@ -111,8 +139,10 @@ def test_speakers_are_suggested_from_the_text_around_the_claim():
     names = ["Donald Trump", "Gustavo Petro", "White House"]
     marks = ArticleMarks(1, [], [], [], {}, names)
     labels = [c.label for c in nearby_choices(SAMPLE, start, end, marks, None)]
-    assert labels[:2] == ["＋ new: Donald Trump (alias Trump)",
-                          "＋ new: Gustavo Petro (alias Petro)"]
+    assert labels[:2] == [
+        "＋ new: Donald Trump (alias Trump)",
+        "＋ new: Gustavo Petro (alias Petro)",
+    ]
     known = ActorMatcher([(4, "Donald Trump"), (4, "Trump")])
     marks = ArticleMarks(1, [], [], known.find(SAMPLE), {4: "Donald Trump"}, names)
     choices = nearby_choices(SAMPLE, start, end, marks, known)
@@ -122,8 +152,10 @@ def test_speakers_are_suggested_from_the_text_around_the_claim():
 
 
 def test_known_actors_filter_by_name_or_alias():
-    actors = [(1, "Donald Trump", "donald trump | trump"), (2, "Gustavo Petro",
-                                                           "gustavo petro | petro")]
+    actors = [
+        (1, "Donald Trump", "donald trump | trump"),
+        (2, "Gustavo Petro", "gustavo petro | petro"),
+    ]
     assert [c.actor_id for c in filter_actors(actors, "PETRO")] == [2]
     assert [c.actor_id for c in filter_actors(actors, "")] == [1, 2]
     assert filter_actors(actors, "maduro") == []

@@ -35,16 +35,19 @@ async def search(pilot, app, query: str) -> list[str]:  # type: ignore[no-untype
     return [match.group(1) for row in rows if (match := ROW.match(row))]
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("petro is:unread", ["Trump and Petro talk"]),
-    ("petro", ["Trump and Petro talk", "Petro speaks"]),
-    ("feed:world", ["Colombia braces", "Border tension"]),
-    ("after:2026-01-03", ["Trump and Petro talk", "Colombia braces", "Maduro responds"]),
-    ("before:2026-01-02 author:ana", ["Border tension"]),
-    ('"Trump and Petro" -machado', []),
-    ("body -petro is:read", []),
-    ("respon*", ["Maduro responds"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("petro is:unread", ["Trump and Petro talk"]),
+        ("petro", ["Trump and Petro talk", "Petro speaks"]),
+        ("feed:world", ["Colombia braces", "Border tension"]),
+        ("after:2026-01-03", ["Trump and Petro talk", "Colombia braces", "Maduro responds"]),
+        ("before:2026-01-02 author:ana", ["Border tension"]),
+        ('"Trump and Petro" -machado', []),
+        ("body -petro is:read", []),
+        ("respon*", ["Maduro responds"]),
+    ],
+)
 async def test_search_with_filters(app: NewsReaderApp, query: str, expected: list[str]):
     async with started(app) as pilot:
         assert await search(pilot, app, query) == expected
@@ -76,8 +79,9 @@ def saved_searches(store: Path) -> list[tuple[str, str]]:
     """(name, query) of the saved searches, read from the store itself."""
     conn = connect(store)
     try:
-        return [tuple(row) for row in conn.execute(
-            "SELECT name, query FROM saved_searches ORDER BY id")]
+        return [
+            tuple(row) for row in conn.execute("SELECT name, query FROM saved_searches ORDER BY id")
+        ]
     finally:
         conn.close()
 
@@ -87,8 +91,9 @@ def heading(app: NewsReaderApp) -> str:
     return line_of(screen_text(app), "╮").split("╭")[2]
 
 
-async def test_ctrl_s_saves_the_search_as_a_smart_feed(app: NewsReaderApp, store: Path,
-                                                       tmp_path: Path):
+async def test_ctrl_s_saves_the_search_as_a_smart_feed(
+    app: NewsReaderApp, store: Path, tmp_path: Path
+):
     """ctrl+s asks for a name (the query is offered), then the search is a smart feed: in
     the feeds pane with its count of unread matches, selected, its results listed under
     its name; it opens so again after a restart, and d forgets it."""
@@ -126,7 +131,8 @@ async def test_ctrl_s_saves_the_search_as_a_smart_feed(app: NewsReaderApp, store
 
 
 async def test_the_name_prompt_offers_the_query_and_escape_saves_nothing(
-        app: NewsReaderApp, store: Path):
+    app: NewsReaderApp, store: Path
+):
     async with started(app) as pilot:
         await search(pilot, app, "petro is:unread")
         await pilot.press("ctrl+s")
@@ -140,8 +146,7 @@ async def test_the_name_prompt_offers_the_query_and_escape_saves_nothing(
         await pilot.press("enter")  # the name offered: the query
         await settle(pilot, app)
         assert saved_searches(store) == [("petro is:unread", "petro is:unread")]
-        assert line_of(widget_text(app, "#feeds"), "⌕").split() == ["⌕", "petro", "is:unread",
-                                                                    "1"]
+        assert line_of(widget_text(app, "#feeds"), "⌕").split() == ["⌕", "petro", "is:unread", "1"]
         assert "Saved search (1): petro is:unread" in heading(app)
 
 
@@ -183,7 +188,8 @@ async def test_the_prompt_stays_until_the_results_replace_the_list(app: NewsRead
 
 
 async def test_a_search_with_many_results_shows_the_newest_first_then_all(
-        store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """250 matches: the newest 200 are listed at once ("200+"), then all 250."""
     from tui_helpers import entry
 
@@ -195,8 +201,9 @@ async def test_a_search_with_many_results_shows_the_newest_first_then_all(
 
     conn = connect(store)
     feed, _ = add_feed(conn, "https://floods.example/feed", "Flood Watch")
-    upsert_entries(conn, feed, [entry(f"f{n}", f"Flood report {n}", 10 + n / 1000)
-                                for n in range(250)])
+    upsert_entries(
+        conn, feed, [entry(f"f{n}", f"Flood report {n}", 10 + n / 1000) for n in range(250)]
+    )
     conn.close()
     seen: list[tuple[bool, int, str]] = []
 
@@ -210,8 +217,10 @@ async def test_a_search_with_many_results_shows_the_newest_first_then_all(
     app = NewsReaderApp(store, Settings(), tmp_path / "config.toml")
     async with started(app) as pilot:
         await search(pilot, app, "flood")
-        assert seen[-2:] == [(True, 200, "Search results (200+): “flood”"),
-                             (False, 250, "Search results (250): “flood”")]
+        assert seen[-2:] == [
+            (True, 200, "Search results (200+): “flood”"),
+            (False, 250, "Search results (250): “flood”"),
+        ]
         assert "Flood report 249" in widget_text(app, "#articles")  # the newest on top
 
 

@@ -18,9 +18,14 @@ def aliases_of(db_path: Path, name: str) -> list[str]:
     """The stored aliases of the actor called ``name`` (a fresh connection)."""
     conn = connect(db_path)
     try:
-        return [r[0] for r in conn.execute(
-            "SELECT l.alias FROM actor_aliases l JOIN actors a ON a.id = l.actor_id"
-            " WHERE a.name = ? ORDER BY l.alias", (name,))]
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT l.alias FROM actor_aliases l JOIN actors a ON a.id = l.actor_id"
+                " WHERE a.name = ? ORDER BY l.alias",
+                (name,),
+            )
+        ]
     finally:
         conn.close()
 
@@ -28,9 +33,13 @@ def aliases_of(db_path: Path, name: str) -> list[str]:
 def mentions(db_path: Path) -> list[tuple[str, str]]:
     conn = connect(db_path)
     try:
-        return [tuple(r) for r in conn.execute(
-            "SELECT n.exact, a.name FROM annotations n JOIN actors a ON a.id = n.actor_id"
-            " WHERE n.kind = 'mention' ORDER BY n.id")]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                "SELECT n.exact, a.name FROM annotations n JOIN actors a ON a.id = n.actor_id"
+                " WHERE n.kind = 'mention' ORDER BY n.id"
+            )
+        ]
     finally:
         conn.close()
 
@@ -39,21 +48,22 @@ async def to_lead_word(pilot, app, words: int):  # type: ignore[no-untyped-def]
     """Move to the lead paragraph with ``}``, then ``words`` words on with ``w``."""
     reader = app.main.reader_pane.view
     for _ in range(20):
-        if reader.text[reader.cursor:].startswith(LEAD):
+        if reader.text[reader.cursor :].startswith(LEAD):
             break
         await pilot.press("right_curly_bracket")
-    assert reader.text[reader.cursor:].startswith(LEAD)
+    assert reader.text[reader.cursor :].startswith(LEAD)
     await pilot.press(*["w"] * words)
     return reader
 
 
-async def test_t_on_a_title_tags_the_name_and_offers_the_surname(demo_store: Path,
-                                                                 tmp_path: Path) -> None:
+async def test_t_on_a_title_tags_the_name_and_offers_the_surname(
+    demo_store: Path, tmp_path: Path
+) -> None:
     app = make_app(demo_store, tmp_path)
     async with run(app) as pilot:
         await open_sample(pilot, app, marked=False)
         reader = await to_lead_word(pilot, app, 6)  # the second "President"
-        assert reader.text[reader.cursor:].startswith("President Gustavo")
+        assert reader.text[reader.cursor :].startswith("President Gustavo")
         await pilot.press("t")
         await settle(pilot, app)
         dialog = flat(widget_text(app, "#tag-dialog"))
@@ -66,13 +76,22 @@ async def test_t_on_a_title_tags_the_name_and_offers_the_surname(demo_store: Pat
         assert mentions(demo_store) == [("Gustavo Petro", "Gustavo Petro")]
         petros = [m.start() for m in re.finditer(r"\bPetro\b", reader.text)]
         assert len(petros) >= 10
-        assert await wait_for(pilot, lambda: all(
-            any(s.start <= p < s.end for s in reader.spans.spans
-                if s.kind in ("actor", "mention")) for p in petros))
+        assert await wait_for(
+            pilot,
+            lambda: all(
+                any(
+                    s.start <= p < s.end
+                    for s in reader.spans.spans
+                    if s.kind in ("actor", "mention")
+                )
+                for p in petros
+            ),
+        )
 
 
-async def test_only_the_aliases_left_in_the_dialog_are_stored(demo_store: Path,
-                                                              tmp_path: Path) -> None:
+async def test_only_the_aliases_left_in_the_dialog_are_stored(
+    demo_store: Path, tmp_path: Path
+) -> None:
     app = make_app(demo_store, tmp_path)
     async with run(app) as pilot:
         await open_sample(pilot, app, marked=False)
@@ -80,8 +99,7 @@ async def test_only_the_aliases_left_in_the_dialog_are_stored(demo_store: Path,
         await pilot.press("v", *["E"] * 4)  # select "Colombian President Gustavo Petro"
         await pilot.press("t")
         await settle(pilot, app)
-        assert "Tag “Colombian President Gustavo Petro”" in flat(
-            widget_text(app, "#tag-dialog"))
+        assert "Tag “Colombian President Gustavo Petro”" in flat(widget_text(app, "#tag-dialog"))
         name = app.screen.query_one("#tag-name")
         assert name.value == "Gustavo Petro"  # the title phrase is not the name
         assert app.screen.query_one("#tag-aliases").value == "Petro"
@@ -90,5 +108,6 @@ async def test_only_the_aliases_left_in_the_dialog_are_stored(demo_store: Path,
         await pilot.press("ctrl+u", *"Petro, Presidente", "enter")
         await settle(pilot, app)
         assert aliases_of(demo_store, "Gustavo Petro Urrego") == ["Petro", "Presidente"]
-        assert mentions(demo_store) == [("Colombian President Gustavo Petro",
-                                         "Gustavo Petro Urrego")]
+        assert mentions(demo_store) == [
+            ("Colombian President Gustavo Petro", "Gustavo Petro Urrego")
+        ]

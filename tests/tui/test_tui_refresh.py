@@ -32,13 +32,17 @@ from newsreader.store.feeds import add_feed
 
 def rss(title: str, items: list[tuple[str, str, float]]) -> bytes:
     """An RSS 2.0 document with (guid, title, day after BASE) items."""
-    parts = [f"<?xml version='1.0'?><rss version='2.0'><channel><title>{title}</title>"
-             "<link>https://site.example/</link>"]
+    parts = [
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>{title}</title>"
+        "<link>https://site.example/</link>"
+    ]
     for guid, item_title, day in items:
         date = format_datetime(datetime.fromtimestamp(BASE + day * DAY, UTC))
-        parts.append(f"<item><guid>{guid}</guid><title>{item_title}</title>"
-                     f"<pubDate>{date}</pubDate><description>Text of {item_title}."
-                     "</description></item>")
+        parts.append(
+            f"<item><guid>{guid}</guid><title>{item_title}</title>"
+            f"<pubDate>{date}</pubDate><description>Text of {item_title}."
+            "</description></item>"
+        )
     parts.append("</channel></rss>")
     return "".join(parts).encode()
 
@@ -64,15 +68,25 @@ def seed_served(db_path: Path, server: LoopbackServer, paths: list[str]) -> None
     conn = connect(db_path)
     ids = [add_feed(conn, server.url(path), f"Feed {path}")[0] for path in paths]
     older = [entry(f"older{n}", f"Older {n}", -n) for n in range(60)]
-    upsert_entries(conn, ids[0], [entry("old1", "Old one", 1), entry("old2", "Old two", 2),
-                                  entry("old3", "Old three", 3), *older])
+    upsert_entries(
+        conn,
+        ids[0],
+        [
+            entry("old1", "Old one", 1),
+            entry("old2", "Old two", 2),
+            entry("old3", "Old three", 3),
+            *older,
+        ],
+    )
     conn.close()
 
 
 async def test_refresh_all_brings_articles_while_the_user_keeps_their_place(
-        db_path: Path, tmp_path: Path, server: LoopbackServer):
-    server.route("/a.xml", body=rss("Alpha", [("a1", "Alpha fresh", 10), ("a2", "Alpha more", 9)]),
-                 delay=1.0)
+    db_path: Path, tmp_path: Path, server: LoopbackServer
+):
+    server.route(
+        "/a.xml", body=rss("Alpha", [("a1", "Alpha fresh", 10), ("a2", "Alpha more", 9)]), delay=1.0
+    )
     server.route("/b.xml", body=rss("Beta", [("b1", "Beta fresh", 8)]), delay=1.0)
     seed_served(db_path, server, ["/a.xml", "/b.xml"])
     app = make_app(db_path, tmp_path, local_settings())
@@ -96,13 +110,15 @@ async def test_refresh_all_brings_articles_while_the_user_keeps_their_place(
         listed = widget_text(app, "#articles")
         assert "Alpha fresh" in listed and "Beta fresh" in listed
         assert await wait_for(
-            pilot, lambda: "Refreshed: 2 feeds, 3 new articles" in flat(screen_text(app)))
+            pilot, lambda: "Refreshed: 2 feeds, 3 new articles" in flat(screen_text(app))
+        )
         assert "esc cancels" not in screen_text(app)
     assert server.count("/a.xml") == 1 and server.count("/b.xml") == 1
 
 
-async def test_r_refreshes_only_the_selected_feed(db_path: Path, tmp_path: Path,
-                                                  server: LoopbackServer):
+async def test_r_refreshes_only_the_selected_feed(
+    db_path: Path, tmp_path: Path, server: LoopbackServer
+):
     server.route("/a.xml", body=rss("Alpha", [("a1", "Alpha fresh", 10)]))
     server.route("/b.xml", body=rss("Beta", [("b1", "Beta fresh", 8)]))
     seed_served(db_path, server, ["/a.xml", "/b.xml"])
@@ -118,8 +134,7 @@ async def test_r_refreshes_only_the_selected_feed(db_path: Path, tmp_path: Path,
     assert server.count("/a.xml") == 0 and server.count("/b.xml") == 1
 
 
-async def test_escape_cancels_a_slow_refresh(db_path: Path, tmp_path: Path,
-                                             server: LoopbackServer):
+async def test_escape_cancels_a_slow_refresh(db_path: Path, tmp_path: Path, server: LoopbackServer):
     for name in ("s1", "s2", "s3"):
         server.route(f"/{name}.xml", body=rss(name, [(name, f"Slow {name}", 5)]), delay=8.0)
     seed_served(db_path, server, ["/s1.xml", "/s2.xml", "/s3.xml"])
@@ -141,8 +156,9 @@ async def test_escape_cancels_a_slow_refresh(db_path: Path, tmp_path: Path,
         assert "Slow" not in listed
 
 
-async def test_a_failing_feed_is_reported_and_marked(db_path: Path, tmp_path: Path,
-                                                     server: LoopbackServer):
+async def test_a_failing_feed_is_reported_and_marked(
+    db_path: Path, tmp_path: Path, server: LoopbackServer
+):
     server.route("/a.xml", body=rss("Alpha", [("a1", "Alpha fresh", 10)]))
     server.route("/bad.xml", status=500, body=b"oops")
     seed_served(db_path, server, ["/a.xml", "/bad.xml"])
@@ -161,19 +177,23 @@ async def test_a_failing_feed_is_reported_and_marked(db_path: Path, tmp_path: Pa
 
 def one_item(description: str) -> bytes:
     """A feed whose single item (same guid every time) says ``description``."""
-    return (f"<?xml version='1.0'?><rss version='2.0'><channel><title>Gamma</title>"
-            f"<item><guid>g1</guid><title>Minister denies</title>"
-            f"<description>{description}</description></item></channel></rss>").encode()
+    return (
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>Gamma</title>"
+        f"<item><guid>g1</guid><title>Minister denies</title>"
+        f"<description>{description}</description></item></channel></rss>"
+    ).encode()
 
 
 async def test_the_open_article_follows_its_new_text_after_a_refresh(
-        db_path: Path, tmp_path: Path, server: LoopbackServer):
+    db_path: Path, tmp_path: Path, server: LoopbackServer
+):
     from newsreader.annotations import service
     from newsreader.feeds.refresh import refresh
 
     quote = "The minister denied the report"
-    server.route("/g.xml", body=one_item(f"&lt;p&gt;First words.&lt;/p&gt;&lt;p&gt;{quote}."
-                                         "&lt;/p&gt;"))
+    server.route(
+        "/g.xml", body=one_item(f"&lt;p&gt;First words.&lt;/p&gt;&lt;p&gt;{quote}.&lt;/p&gt;")
+    )
     conn = connect(db_path)
     add_feed(conn, server.url("/g.xml"), "Gamma")
     conn.close()
@@ -182,9 +202,14 @@ async def test_the_open_article_follows_its_new_text_after_a_refresh(
     article = int(conn.execute("SELECT id FROM articles").fetchone()[0])
     service.create_from_quote(conn, article, quote, "claim")
     conn.close()
-    server.route("/g.xml", body=one_item("&lt;p&gt;A new lead paragraph.&lt;/p&gt;"
-                                         f"&lt;p&gt;First words.&lt;/p&gt;&lt;p&gt;{quote}."
-                                         "&lt;/p&gt;"))
+    server.route(
+        "/g.xml",
+        body=one_item(
+            "&lt;p&gt;A new lead paragraph.&lt;/p&gt;"
+            f"&lt;p&gt;First words.&lt;/p&gt;&lt;p&gt;{quote}."
+            "&lt;/p&gt;"
+        ),
+    )
     app = make_app(db_path, tmp_path, local_settings())
     async with started(app) as pilot:
         await pilot.press("enter")
@@ -196,5 +221,5 @@ async def test_the_open_article_follows_its_new_text_after_a_refresh(
         await settle(pilot, app)
         assert reader.text.startswith("A new lead paragraph.")
         claims = [s for s in reader.spans.spans if s.kind == "claim"]
-        assert [reader.text[s.start:s.end] for s in claims] == [quote]
+        assert [reader.text[s.start : s.end] for s in claims] == [quote]
         assert "open article changed" in flat(screen_text(app))

@@ -51,10 +51,14 @@ def key_id(conn, key: str) -> int:  # type: ignore[no-untyped-def]
 def test_feed_rows_virtual_feeds_then_loose_feeds_then_folders(conn):
     rows = feed_rows(conn)
     assert [(r.source.key.split(":")[0], r.label, r.count, r.depth) for r in rows] == [
-        ("all", "All", 4, 0), ("unread", "Unread", 4, 0), ("starred", "Starred", 0, 0),
+        ("all", "All", 4, 0),
+        ("unread", "Unread", 4, 0),
+        ("starred", "Starred", 0, 0),
         ("annotated", "Annotated", 0, 0),
-        ("feed", "Broken Feed", 0, 0), ("feed", "Inter Bellum", 2, 0),
-        ("folder", "World", 2, 0), ("feed", "World Desk", 2, 1),
+        ("feed", "Broken Feed", 0, 0),
+        ("feed", "Inter Bellum", 2, 0),
+        ("folder", "World", 2, 0),
+        ("feed", "World Desk", 2, 1),
     ]
     broken = rows[4]
     assert broken.failed and broken.error == "HTTP 500 from server"
@@ -80,8 +84,12 @@ def test_nested_folders_belong_to_their_parent(conn):
 
 
 def test_neighbour_unread_walks_in_list_order(conn):
-    inter = Source("feed", feed_id=int(conn.execute(
-        "SELECT id FROM feeds WHERE title = 'Inter Bellum'").fetchone()[0]))
+    inter = Source(
+        "feed",
+        feed_id=int(
+            conn.execute("SELECT id FROM feeds WHERE title = 'Inter Bellum'").fetchone()[0]
+        ),
+    )
     assert neighbour_unread(conn, inter, None) == key_id(conn, "ib3")
     assert neighbour_unread(conn, inter, key_id(conn, "ib3")) == key_id(conn, "ib2")
     assert neighbour_unread(conn, inter, key_id(conn, "ib2")) is None  # ib1 is read
@@ -93,8 +101,9 @@ def test_neighbour_unread_walks_in_list_order(conn):
 def test_mark_source_read_and_counts(conn):
     assert mark_source_read(conn, Source("folder", folder="World")) == 2
     assert virtual_counts(conn)["unread"] == 2
-    assert unread_by_feed(conn) == {int(conn.execute(
-        "SELECT id FROM feeds WHERE title = 'Inter Bellum'").fetchone()[0]): 2}
+    assert unread_by_feed(conn) == {
+        int(conn.execute("SELECT id FROM feeds WHERE title = 'Inter Bellum'").fetchone()[0]): 2
+    }
     assert mark_source_read(conn, Source("all")) == 2
     assert virtual_counts(conn) == {"all": 0, "unread": 0, "starred": 0, "annotated": 0}
 
@@ -102,11 +111,9 @@ def test_mark_source_read_and_counts(conn):
 def test_saved_searches_are_kept_once_per_query(conn):
     first = save_search(conn, "petro is:unread")
     assert save_search(conn, " petro is:unread ", name="Petro") == first
-    assert [(s.name, s.query) for s in list_saved_searches(conn)] == [("Petro",
-                                                                      "petro is:unread")]
+    assert [(s.name, s.query) for s in list_saved_searches(conn)] == [("Petro", "petro is:unread")]
     rows = feed_rows(conn)
-    assert rows[4].label == "Petro" and rows[4].source == Source("search",
-                                                                 query="petro is:unread")
+    assert rows[4].label == "Petro" and rows[4].source == Source("search", query="petro is:unread")
     with pytest.raises(ValueError):
         save_search(conn, "  ")
     assert delete_saved_search(conn, first) and not list_saved_searches(conn)
@@ -132,18 +139,29 @@ def test_feeds_sharing_a_title_are_told_apart_by_where_they_come_from(conn):
     add_feed(conn, "https://feeds.dailynews.example/feed.xml", "daily news", folder="World")
     add_feed(conn, "https://interbellum.example/other", "Inter Bellum")
     labels = [r.label for r in feed_rows(conn) if r.source.kind == "feed"]
-    assert labels == ["Broken Feed", "Daily News · nytimes",
-                      "Inter Bellum · interbellum.example/feed",
-                      "Inter Bellum · interbellum.example/other",
-                      "daily news · dailynews", "World Desk"]
+    assert labels == [
+        "Broken Feed",
+        "Daily News · nytimes",
+        "Inter Bellum · interbellum.example/feed",
+        "Inter Bellum · interbellum.example/other",
+        "daily news · dailynews",
+        "World Desk",
+    ]
     assert [r.where for r in feed_rows(conn) if r.source.kind == "feed"][:2] == ["", "nytimes"]
 
 
 def test_feed_places_of_files_hosts_and_unique_titles():
-    assert feed_places([(1, "Wire", "/home/ana/feeds/wire.xml"),
-                        (2, "wire", "https://feeds.wire.example:8080/rss"),
-                        (3, "Alone", "https://alone.example/"),
-                        (4, "BBC", "https://bbc.co.uk/news.rss"),
-                        (5, "BBC", "https://bbc.com/rss")]) == {
-        1: "wire.xml", 2: "wire.example:8080",  # both "wire": the next longer form
-        4: "bbc.co.uk", 5: "bbc.com"}
+    assert feed_places(
+        [
+            (1, "Wire", "/home/ana/feeds/wire.xml"),
+            (2, "wire", "https://feeds.wire.example:8080/rss"),
+            (3, "Alone", "https://alone.example/"),
+            (4, "BBC", "https://bbc.co.uk/news.rss"),
+            (5, "BBC", "https://bbc.com/rss"),
+        ]
+    ) == {
+        1: "wire.xml",
+        2: "wire.example:8080",  # both "wire": the next longer form
+        4: "bbc.co.uk",
+        5: "bbc.com",
+    }

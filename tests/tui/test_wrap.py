@@ -16,13 +16,23 @@ def lines(text: str, width: int) -> list[str]:
 
 def test_words_wrap_at_the_width_and_paragraphs_keep_their_blank_line():
     text = "Trump and Petro spoke by phone this week.\n\nMachado reacted."
-    assert lines(text, 16) == ["Trump and Petro ", "spoke by phone ", "this week.", "",
-                               "Machado reacted."]
+    assert lines(text, 16) == [
+        "Trump and Petro ",
+        "spoke by phone ",
+        "this week.",
+        "",
+        "Machado reacted.",
+    ]
 
 
 def test_a_word_longer_than_the_width_is_cut():
     assert lines("see https://example.com/a/very/long/path ok", 10) == [
-        "see ", "https://ex", "ample.com/", "a/very/lon", "g/path ok"]
+        "see ",
+        "https://ex",
+        "ample.com/",
+        "a/very/lon",
+        "g/path ok",
+    ]
 
 
 def test_wide_characters_are_measured_in_cells():
@@ -31,8 +41,10 @@ def test_wide_characters_are_measured_in_cells():
         assert cell_len(line.rstrip()) <= 8
 
 
-@given(st.text(alphabet=st.sampled_from("ab cd\n東é\u0301-"), max_size=200),
-       st.integers(min_value=1, max_value=30))
+@given(
+    st.text(alphabet=st.sampled_from("ab cd\n東é\u0301-"), max_size=200),
+    st.integers(min_value=1, max_value=30),
+)
 def test_lines_cover_the_text_exactly_and_fit(text: str, width: int):
     spans = wrap(text, width)
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
@@ -50,8 +62,11 @@ def test_display_text_replaces_controls_one_for_one():
     assert shown == "a\ufffd[2Jb c\ufffdd\n"
 
 
-@given(st.text(alphabet=st.sampled_from("ab \n\t\x00\x1b\x7f\x85\u202e\u2069\ufeff\u200fé"),
-               max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from("ab \n\t\x00\x1b\x7f\x85\u202e\u2069\ufeff\u200fé"), max_size=60
+    )
+)
 def test_display_text_leaves_no_control_and_keeps_every_offset(raw: str):
     shown = display_text(raw)
     assert len(shown) == len(raw)

@@ -27,10 +27,16 @@ BASE = 1_767_225_600.0
 
 def entry(key: str, title: str, day: float, text: str = "", **extra: object) -> ParsedEntry:
     """A parsed entry published ``day`` days after BASE."""
-    return ParsedEntry(key=key, guid=key, title=title, published=BASE + day * DAY,
-                       url=f"https://news.example/{key}", author="Ana Reporter",
-                       text=text or f"The body of {title}.\n\nA second paragraph.",
-                       **extra)  # type: ignore[arg-type]
+    return ParsedEntry(
+        key=key,
+        guid=key,
+        title=title,
+        published=BASE + day * DAY,
+        url=f"https://news.example/{key}",
+        author="Ana Reporter",
+        text=text or f"The body of {title}.\n\nA second paragraph.",
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def seed_store(db_path: Path) -> None:
@@ -44,15 +50,24 @@ def seed_store(db_path: Path) -> None:
     ib, _ = add_feed(conn, "https://interbellum.example/feed", "Inter Bellum")
     wd, _ = add_feed(conn, "https://world.example/feed", "World Desk", folder="World")
     broken, _ = add_feed(conn, "https://broken.example/feed", "Broken Feed")
-    upsert_entries(conn, ib, [
-        entry("ib1", "Petro speaks", 1),
-        entry("ib2", "Maduro responds", 2),
-        entry("ib3", "Trump and Petro talk", 3,
-              text="Trump and Petro spoke [1] by phone.\n\nMachado reacted [2].",
-              links=["https://interbellum.example/call", "javascript:alert(1)"]),
-    ])
-    upsert_entries(conn, wd, [entry("wd1", "Border tension", 0.5),
-                              entry("wd2", "Colombia braces", 2.5)])
+    upsert_entries(
+        conn,
+        ib,
+        [
+            entry("ib1", "Petro speaks", 1),
+            entry("ib2", "Maduro responds", 2),
+            entry(
+                "ib3",
+                "Trump and Petro talk",
+                3,
+                text="Trump and Petro spoke [1] by phone.\n\nMachado reacted [2].",
+                links=["https://interbellum.example/call", "javascript:alert(1)"],
+            ),
+        ],
+    )
+    upsert_entries(
+        conn, wd, [entry("wd1", "Border tension", 0.5), entry("wd2", "Colombia braces", 2.5)]
+    )
     conn.execute("UPDATE articles SET is_read = 1 WHERE key = 'ib1'")
     record_fetch(conn, broken, status="error", error="HTTP 500 from server")
     conn.close()
@@ -70,11 +85,17 @@ def terminal_output(app: NewsReaderApp) -> tuple[str, str]:
     console that records, the way Textual's own screenshot does.
     """
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False,
-                      safe_box=False)
-    update = app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     raw = console.file.getvalue()  # type: ignore[attr-defined]
     return console.export_text(), raw
@@ -89,8 +110,9 @@ def article_flags(db_path: Path, key: str) -> tuple[int, int]:
     """(is_read, is_starred) of an article, read from the store itself."""
     conn = connect(db_path)
     try:
-        row = conn.execute("SELECT is_read, is_starred FROM articles WHERE key = ?",
-                           (key,)).fetchone()
+        row = conn.execute(
+            "SELECT is_read, is_starred FROM articles WHERE key = ?", (key,)
+        ).fetchone()
     finally:
         conn.close()
     return int(row[0]), int(row[1])
@@ -117,8 +139,8 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) 
 def widget_text(app: NewsReaderApp, selector: str) -> str:
     """What the user sees inside one widget (by CSS selector) of the current screen."""
     region = app.screen.query_one(selector).region
-    lines = screen_text(app).split("\n")[region.y:region.y + region.height]
-    return "\n".join(line[region.x:region.x + region.width] for line in lines)
+    lines = screen_text(app).split("\n")[region.y : region.y + region.height]
+    return "\n".join(line[region.x : region.x + region.width] for line in lines)
 
 
 def article_key(db_path: Path, article_id: int | None) -> str | None:
@@ -157,8 +179,7 @@ def run(app: NewsReaderApp, size: tuple[int, int] = SIZE):  # type: ignore[no-un
 
 
 @asynccontextmanager
-async def started(app: NewsReaderApp,
-                  size: tuple[int, int] = SIZE) -> AsyncIterator[Pilot[None]]:
+async def started(app: NewsReaderApp, size: tuple[int, int] = SIZE) -> AsyncIterator[Pilot[None]]:
     """Run ``app`` as :func:`run` does and yield its pilot once the first load has settled.
 
     The setup every screen test starts with, so each test holds only its own keys and asserts.
@@ -191,8 +212,9 @@ def sample_id(db_path: Path) -> int:
     """The id of the sample article in a demo store."""
     conn = connect(db_path)
     try:
-        return int(conn.execute("SELECT id FROM articles WHERE title = ?",
-                                (SAMPLE_TITLE,)).fetchone()[0])
+        return int(
+            conn.execute("SELECT id FROM articles WHERE title = ?", (SAMPLE_TITLE,)).fetchone()[0]
+        )
     finally:
         conn.close()
 
@@ -224,14 +246,18 @@ def annotate_sample(db_path: Path) -> None:
         article = sample_id(db_path)
         trump = add_actor(conn, "Donald Trump", "person", ["Trump"])
         petro = add_actor(conn, "Gustavo Petro", "person", ["Petro"])
-        service.create_from_quote(conn, article, CLAIM, "claim", speaker_id=trump.id,
-                                  about_ids=[petro.id])
-        service.create_from_quote(conn, article, DISPUTED, "claim", speaker_id=petro.id,
-                                  status="disputed")
+        service.create_from_quote(
+            conn, article, CLAIM, "claim", speaker_id=trump.id, about_ids=[petro.id]
+        )
+        service.create_from_quote(
+            conn, article, DISPUTED, "claim", speaker_id=petro.id, status="disputed"
+        )
         service.create_from_quote(conn, article, HIGHLIGHT, "highlight", note="key line")
         lost = service.create_from_quote(conn, article, "Russia and China", "highlight")
-        conn.execute("UPDATE annotations SET orphaned = 1, exact = 'a sentence now gone'"
-                     " WHERE id = ?", (lost.id,))
+        conn.execute(
+            "UPDATE annotations SET orphaned = 1, exact = 'a sentence now gone' WHERE id = ?",
+            (lost.id,),
+        )
         service.add_note(conn, article, "Compare with the Bogotá readout.")
     finally:
         conn.close()

@@ -19,8 +19,10 @@ def rss(title: str, items: int = 3, prefix: str = "item", version: str = "") -> 
         f"<description>&lt;p&gt;Body {i}{version}&lt;/p&gt;</description></item>"
         for i in range(items)
     )
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
-            f"<link>https://example.org/</link>{body}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>https://example.org/</link>{body}</channel></rss>"
+    ).encode()
 
 
 ENTITY_BOMB = b"""<?xml version="1.0"?>

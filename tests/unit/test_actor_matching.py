@@ -38,36 +38,62 @@ def matcher() -> ActorMatcher:
 
 
 def found(text: str, m: ActorMatcher | None = None) -> list[tuple[str, int]]:
-    return [(text[x.start:x.end], x.actor_id) for x in (m or matcher()).find(text)]
+    return [(text[x.start : x.end], x.actor_id) for x in (m or matcher()).find(text)]
 
 
 def test_sample_article_finds_the_registered_actors() -> None:
     text = sample_text() + "\n\nColombia Braces for Border Strain Amid Venezuela Crisis"
     hits = found(text)
     names = {name for name, _ in hits}
-    assert {"Donald Trump", "Trump", "Gustavo Petro", "Petro", "Nicolás Maduro",
-            "Cilia Flores", "Colombia", "Venezuela", "Washington", "Bogotá", "US",
-            "United States", "White House"} == names
+    assert {
+        "Donald Trump",
+        "Trump",
+        "Gustavo Petro",
+        "Petro",
+        "Nicolás Maduro",
+        "Cilia Flores",
+        "Colombia",
+        "Venezuela",
+        "Washington",
+        "Bogotá",
+        "US",
+        "United States",
+        "White House",
+    } == names
     assert sum(1 for _, actor in hits if actor == 2) == 12  # "Gustavo Petro" + 11 × "Petro"
     for match in matcher().find(text):  # never inside another word
         before = text[match.start - 1] if match.start else " "
         after = text[match.end] if match.end < len(text) else " "
-        assert not before.isalnum() and not after.isalnum(), text[match.start - 5:match.end + 5]
+        assert not before.isalnum() and not after.isalnum(), text[match.start - 5 : match.end + 5]
     assert "Venezuelan" in text and ("Venezuelan", 6) not in hits
 
 
 def test_longest_alias_wins_and_matches_do_not_overlap() -> None:
     text = "US President Donald Trump met President Petro and Gustavo Petro."
-    assert found(text) == [("US", 9), ("Donald Trump", 1), ("President Petro", 2),
-                           ("Gustavo Petro", 2)]
+    assert found(text) == [
+        ("US", 9),
+        ("Donald Trump", 1),
+        ("President Petro", 2),
+        ("Gustavo Petro", 2),
+    ]
 
 
 def test_case_rules_keep_us_from_matching_us() -> None:
     m = ActorMatcher([(1, "US"), (2, "Petro"), (3, "de Gaulle"), (4, "hamas"), (5, "WHO")])
-    text = ("Tell us about the US. Us too. PETRO spoke; petro is fuel. De Gaulle and "
-            "de Gaulle. HAMAS, Hamas and hamas. The WHO, who knows, the Who.")
-    assert found(text, m) == [("US", 1), ("PETRO", 2), ("De Gaulle", 3), ("de Gaulle", 3),
-                              ("HAMAS", 4), ("Hamas", 4), ("hamas", 4), ("WHO", 5)]
+    text = (
+        "Tell us about the US. Us too. PETRO spoke; petro is fuel. De Gaulle and "
+        "de Gaulle. HAMAS, Hamas and hamas. The WHO, who knows, the Who."
+    )
+    assert found(text, m) == [
+        ("US", 1),
+        ("PETRO", 2),
+        ("De Gaulle", 3),
+        ("de Gaulle", 3),
+        ("HAMAS", 4),
+        ("Hamas", 4),
+        ("hamas", 4),
+        ("WHO", 5),
+    ]
 
 
 def test_no_match_inside_other_words() -> None:
@@ -77,20 +103,34 @@ def test_no_match_inside_other_words() -> None:
 
 
 def test_accents_apostrophes_and_punctuation() -> None:
-    m = ActorMatcher([(1, "Petro"), (2, "Bogotá"), (3, "O'Brien"), (4, "U.S."),
-                      (5, "Cilia Flores")])
-    text = ("Petro’s plan reached Bogotá’s mayor. O’Brien and O'Brien agreed. The U.S. said "
-            "US. Bogota is unaccented. Cilia  Flores spoke; Cilia\nFlores did not.")
-    assert found(text, m) == [("Petro", 1), ("Bogotá", 2), ("O’Brien", 3), ("O'Brien", 3),
-                              ("U.S.", 4), ("Cilia  Flores", 5)]
+    m = ActorMatcher(
+        [(1, "Petro"), (2, "Bogotá"), (3, "O'Brien"), (4, "U.S."), (5, "Cilia Flores")]
+    )
+    text = (
+        "Petro’s plan reached Bogotá’s mayor. O’Brien and O'Brien agreed. The U.S. said "
+        "US. Bogota is unaccented. Cilia  Flores spoke; Cilia\nFlores did not."
+    )
+    assert found(text, m) == [
+        ("Petro", 1),
+        ("Bogotá", 2),
+        ("O’Brien", 3),
+        ("O'Brien", 3),
+        ("U.S.", 4),
+        ("Cilia  Flores", 5),
+    ]
 
 
 def test_letters_that_fold_to_several_keep_offsets_right() -> None:
-    """"ß" folds to "ss" and "İ" to two code points: matches still land on the words."""
+    """ "ß" folds to "ss" and "İ" to two code points: matches still land on the words."""
     m = ActorMatcher([(1, "Petro"), (2, "Straße"), (3, "İstanbul"), (4, "Gustavo Petro")])
     text = "Die Straße nach İstanbul: Gustavo Petro, STRASSE, Petro und straße."
-    assert found(text, m) == [("Straße", 2), ("İstanbul", 3), ("Gustavo Petro", 4),
-                              ("STRASSE", 2), ("Petro", 1)]
+    assert found(text, m) == [
+        ("Straße", 2),
+        ("İstanbul", 3),
+        ("Gustavo Petro", 4),
+        ("STRASSE", 2),
+        ("Petro", 1),
+    ]
 
 
 def reference_find(m: ActorMatcher, text: str) -> list[ActorMatch]:
@@ -107,13 +147,49 @@ def reference_find(m: ActorMatcher, text: str) -> list[ActorMatch]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["Petro", "petro", "Gustavo", "Straße", "İ", "US", "us",
-                                 "U.S.", " ", "  ", "\n", ", ", "’s", "Cilia", "Flores",
-                                 "x", "ß", "ﬁ", "STRASSE", "É", "\u0345"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Petro",
+                "petro",
+                "Gustavo",
+                "Straße",
+                "İ",
+                "US",
+                "us",
+                "U.S.",
+                " ",
+                "  ",
+                "\n",
+                ", ",
+                "’s",
+                "Cilia",
+                "Flores",
+                "x",
+                "ß",
+                "ﬁ",
+                "STRASSE",
+                "É",
+                "\u0345",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_fast_scan_equals_the_plain_scan(pieces: list[str]) -> None:
     """Splitting in C and folding the whole text finds what a word-by-word scan finds."""
-    m = ActorMatcher([(1, "Petro"), (2, "Gustavo Petro"), (3, "US"), (4, "U.S."),
-                      (5, "Cilia Flores"), (6, "Straße"), (7, "ﬁx")])
+    m = ActorMatcher(
+        [
+            (1, "Petro"),
+            (2, "Gustavo Petro"),
+            (3, "US"),
+            (4, "U.S."),
+            (5, "Cilia Flores"),
+            (6, "Straße"),
+            (7, "ﬁx"),
+        ]
+    )
     text = "".join(pieces)
     assert m.find(text) == reference_find(m, text)
 
@@ -121,12 +197,31 @@ def test_fast_scan_equals_the_plain_scan(pieces: list[str]) -> None:
 def test_suggestions_on_the_sample_article() -> None:
     text = sample_text()
     names = {s.name: s.count for s in suggestions(text)}
-    for name in ("Cilia Flores", "White House", "Gustavo Petro", "Nicolás Maduro", "Trump",
-                 "Caracas", "Latin America"):
+    for name in (
+        "Cilia Flores",
+        "White House",
+        "Gustavo Petro",
+        "Nicolás Maduro",
+        "Trump",
+        "Caracas",
+        "Latin America",
+    ):
         assert name in names, name
     assert names["Petro"] == 11
-    for common in ("The", "He", "His", "Without", "Despite", "From", "Between", "Speaking",
-                   "Relations", "Phone", "President", "US President Donald Trump"):
+    for common in (
+        "The",
+        "He",
+        "His",
+        "Without",
+        "Despite",
+        "From",
+        "Between",
+        "Speaking",
+        "Relations",
+        "Phone",
+        "President",
+        "US President Donald Trump",
+    ):
         assert common not in names, common
 
 
@@ -136,13 +231,16 @@ def test_suggestions_leave_out_known_actors() -> None:
     assert names.isdisjoint({"Petro", "Gustavo Petro", "Trump", "Cilia Flores", "Bogotá"})
     assert {"Caracas", "Russia", "China"} <= names
     already = matcher().find(text)
-    assert [s.name for s in suggestions(text, found=already)] == \
-        [s.name for s in suggestions(text, matcher())]
+    assert [s.name for s in suggestions(text, found=already)] == [
+        s.name for s in suggestions(text, matcher())
+    ]
 
 
 def test_suggestions_join_particles_and_split_at_titles() -> None:
-    text = ("Yesterday Prime Minister Luiz Inácio Lula da Silva met Bank of America chiefs. "
-            "Then the Bank of America statement came.")
+    text = (
+        "Yesterday Prime Minister Luiz Inácio Lula da Silva met Bank of America chiefs. "
+        "Then the Bank of America statement came."
+    )
     names = {s.name: s.count for s in suggestions(text)}
     assert names.get("Luiz Inácio Lula da Silva") == 1
     assert names.get("Bank of America") == 2
@@ -164,6 +262,7 @@ def test_five_thousand_actors_over_fifty_thousand_words() -> None:
 
 
 # --- name guesses (the tag dialog) ----------------------------------------------------
+
 
 def test_the_name_under_the_cursor_leaves_titles_and_adjectives_of_place_out() -> None:
     from newsreader.annotations.actors import name_span_at
@@ -225,18 +324,29 @@ def test_the_guess_offers_the_surname_the_text_uses_and_never_the_title_phrase()
     assert guess_name("The White House", text, names) == NameGuess("White House")
     # a registered alias is never offered again; a known actor keeps its name
     assert guess_name("Gustavo Petro", text, names, known=["petro"]).aliases == ()
-    assert guess_name("Petro", text, names, known=["gustavo petro", "petro"],
-                      actor_name="Gustavo Petro") == NameGuess("Gustavo Petro")
+    assert guess_name(
+        "Petro", text, names, known=["gustavo petro", "petro"], actor_name="Gustavo Petro"
+    ) == NameGuess("Gustavo Petro")
     # tagging "President" again once "Gustavo Petro" exists without "Petro": offered
-    assert guess_name("Gustavo Petro", text, names, known=["gustavo petro"],
-                      actor_name="Gustavo Petro") == petro
-    assert (surname("Charles de Gaulle"), surname("Martin Luther King Jr"),
-            surname("Bank of America"), surname("Petro")) == ("de Gaulle", "King", None, None)
+    assert (
+        guess_name(
+            "Gustavo Petro", text, names, known=["gustavo petro"], actor_name="Gustavo Petro"
+        )
+        == petro
+    )
+    assert (
+        surname("Charles de Gaulle"),
+        surname("Martin Luther King Jr"),
+        surname("Bank of America"),
+        surname("Petro"),
+    ) == ("de Gaulle", "King", None, None)
 
 
 def test_typed_aliases_are_split_cleaned_and_never_the_name() -> None:
     from newsreader.annotations.actors import parse_aliases
 
-    assert parse_aliases(" Petro ,  President  Petro,,petro, Gustavo Petro",
-                         "Gustavo Petro") == ("Petro", "President Petro")
+    assert parse_aliases(" Petro ,  President  Petro,,petro, Gustavo Petro", "Gustavo Petro") == (
+        "Petro",
+        "President Petro",
+    )
     assert parse_aliases("") == ()

@@ -42,8 +42,8 @@ def test_selector_keeps_32_characters_of_context() -> None:
     start = TEXT.index("constructive")
     exact, prefix, suffix = make_selector(TEXT, start, start + len("constructive"))
     assert exact == "constructive"
-    assert prefix == TEXT[start - CONTEXT:start] and len(prefix) == 32
-    assert suffix == TEXT[start + 12:start + 12 + CONTEXT] and len(suffix) == 32
+    assert prefix == TEXT[start - CONTEXT : start] and len(prefix) == 32
+    assert suffix == TEXT[start + 12 : start + 12 + CONTEXT] and len(suffix) == 32
     assert make_selector(TEXT, 0, 2) == ("US", "", TEXT[2:34])
     with pytest.raises(ValueError):
         make_selector(TEXT, 5, len(TEXT) + 1)
@@ -55,11 +55,13 @@ def test_unchanged_text_keeps_the_position() -> None:
 
 
 def test_insertion_before_moves_every_annotation() -> None:
-    anchors = [anchor_on(TEXT, q) for q in ("Trump described", "Petro reached out",
-                                            "harmed civilian fishermen")]
+    anchors = [
+        anchor_on(TEXT, q)
+        for q in ("Trump described", "Petro reached out", "harmed civilian fishermen")
+    ]
     new = "BREAKING: an update. " + TEXT
     placed = reanchor_all(anchors, new)
-    assert [new[p.start:p.end] for p in placed if p] == [a.exact for a in anchors]
+    assert [new[p.start : p.end] for p in placed if p] == [a.exact for a in anchors]
     assert [p.start - a.start for p, a in zip(placed, anchors, strict=True) if p] == [21] * 3
     assert [p.how for p in placed if p] == ["exact", "shifted", "shifted"]
 
@@ -68,13 +70,15 @@ def test_repeated_quote_is_told_apart_by_its_context() -> None:
     anchor = anchor_on(TEXT, "Petro", 3)  # "Petro argued..."
     new = TEXT.replace("spoke by phone", "spoke at length by phone")
     start, end = reanchor(anchor, new) or (-1, -1)
-    assert new[start:end + 7] == "Petro argued"
+    assert new[start : end + 7] == "Petro argued"
 
 
 def test_short_quote_whose_context_is_gone_is_orphaned_not_moved() -> None:
     anchor = anchor_on(TEXT, "Petro", 3)
-    new = TEXT.replace("Petro argued those operations harmed civilian fishermen",
-                       "Critics said the strikes were lawful")
+    new = TEXT.replace(
+        "Petro argued those operations harmed civilian fishermen",
+        "Critics said the strikes were lawful",
+    )
     assert "Petro" in new
     assert reanchor(anchor, new) is None
 
@@ -92,7 +96,7 @@ def test_small_edit_inside_the_quote_is_found_fuzzily() -> None:
     new = TEXT.replace("the conversation as constructive", "the conversation as productive")
     placed = place(anchor, new)
     assert placed is not None and placed.how == "fuzzy"
-    assert new[placed.start:placed.end] == "Trump described the conversation as productive"
+    assert new[placed.start : placed.end] == "Trump described the conversation as productive"
 
 
 def test_fuzzy_work_is_bounded_by_a_budget() -> None:
@@ -108,8 +112,10 @@ def test_fuzzy_work_is_bounded_by_a_budget() -> None:
 
 def test_quote_rewritten_beyond_the_threshold_is_orphaned() -> None:
     anchor = anchor_on(TEXT, "Trump described the conversation as constructive")
-    new = TEXT.replace("Trump described the conversation as constructive",
-                       "The White House called the call a waste of time")
+    new = TEXT.replace(
+        "Trump described the conversation as constructive",
+        "The White House called the call a waste of time",
+    )
     assert reanchor(anchor, new) is None
 
 
@@ -119,8 +125,10 @@ def test_locate_quote_errors_and_occurrences() -> None:
     with pytest.raises(AmbiguousQuote) as info:
         locate_quote(TEXT, "Petro")
     assert info.value.count == 3
-    assert locate_quote(TEXT, "Petro", 2) == (TEXT.index("Petro reached"),
-                                               TEXT.index("Petro reached") + 5)
+    assert locate_quote(TEXT, "Petro", 2) == (
+        TEXT.index("Petro reached"),
+        TEXT.index("Petro reached") + 5,
+    )
     with pytest.raises(QuoteNotFound):
         locate_quote(TEXT, "Petro", 4)
     with pytest.raises(QuoteNotFound):
@@ -139,8 +147,11 @@ def _edit_distance(a: str, b: str) -> int:
 
 @given(st.text("abc", min_size=1, max_size=8), st.text("abc", max_size=14))
 def test_approximate_match_finds_the_closest_substring(pattern: str, text: str) -> None:
-    best = min(_edit_distance(pattern, text[i:j])
-               for i in range(len(text) + 1) for j in range(i, len(text) + 1))
+    best = min(
+        _edit_distance(pattern, text[i:j])
+        for i in range(len(text) + 1)
+        for j in range(i, len(text) + 1)
+    )
     found = approximate_match(pattern, text, 0, len(text), len(pattern))
     assert found is not None
     errors, start, end = found
@@ -150,8 +161,27 @@ def test_approximate_match_finds_the_closest_substring(pattern: str, text: str) 
 
 # --- properties -------------------------------------------------------------------------
 
-WORDS = ["the", "call", "said", "policy", "drug", "talks", "of", "and", "a", "in", "petro",
-         "trump", "region", "war", "peace", "\n\n", "it", "was", "on"]
+WORDS = [
+    "the",
+    "call",
+    "said",
+    "policy",
+    "drug",
+    "talks",
+    "of",
+    "and",
+    "a",
+    "in",
+    "petro",
+    "trump",
+    "region",
+    "war",
+    "peace",
+    "\n\n",
+    "it",
+    "was",
+    "on",
+]
 QUOTES = [f"Q{i}-" + hashlib.sha1(str(i).encode()).hexdigest()[:14].upper() for i in range(6)]
 """Distinct quotes, far apart in edit distance, that filler text can never contain."""
 
@@ -196,13 +226,13 @@ def _free_edit(draw: st.DrawFn, text: str, anchors: list[Anchor]) -> tuple[int, 
 def test_edits_elsewhere_keep_every_annotation_on_its_quote(data: st.DataObject) -> None:
     text, anchors = data.draw(documents())
     start, length, insert = _free_edit(data.draw, text, anchors)
-    new = text[:start] + insert + text[start + length:]
+    new = text[:start] + insert + text[start + length :]
     delta = len(insert) - length
     placed = reanchor_all(anchors, new)
     assert len(placed) == len(anchors)
     for anchor, where in zip(anchors, placed, strict=True):
         assert where is not None
-        assert new[where.start:where.end] == anchor.exact
+        assert new[where.start : where.end] == anchor.exact
         if anchor.exact in QUOTES:  # unique text: exactly where the edit moved it
             moved = anchor.start + (delta if anchor.start >= start + length else 0)
             assert where.start == moved
@@ -218,11 +248,11 @@ def test_deleting_a_quote_orphans_it_and_only_it(data: st.DataObject) -> None:
     cut_start = gone.start + data.draw(st.integers(0, keep))
     cut_end = gone.end - (keep - (cut_start - gone.start))
     new = text[:cut_start] + text[cut_end:]
-    placed = reanchor_all(anchors[:len(QUOTES)], new)
+    placed = reanchor_all(anchors[: len(QUOTES)], new)
     assert placed[victim] is None
     for index, (anchor, where) in enumerate(zip(anchors, placed, strict=False)):
         if index != victim:
-            assert where is not None and new[where.start:where.end] == anchor.exact
+            assert where is not None and new[where.start : where.end] == anchor.exact
 
 
 @settings(max_examples=100, deadline=None)
@@ -232,14 +262,14 @@ def test_every_annotation_gets_an_answer_whatever_the_edit(data: st.DataObject) 
     start = data.draw(st.integers(0, len(text)))
     length = data.draw(st.integers(0, len(text) - start))
     insert = data.draw(st.text(alphabet="abQ- \n", max_size=20))
-    new = text[:start] + insert + text[start + length:]
+    new = text[:start] + insert + text[start + length :]
     placed = reanchor_all(anchors, new)
     assert len(placed) == len(anchors)
     for anchor, where in zip(anchors, placed, strict=True):
         if where is not None:
             assert 0 <= where.start < where.end <= len(new)
             if where.how != "fuzzy":
-                assert new[where.start:where.end] == anchor.exact
+                assert new[where.start : where.end] == anchor.exact
 
 
 def test_reanchoring_ten_thousand_annotations_is_fast() -> None:
@@ -255,8 +285,11 @@ def test_reanchoring_ten_thousand_annotations_is_fast() -> None:
     elapsed = time.perf_counter() - began
     kept = [p for p in placed if p is not None]
     assert len(kept) >= 9_990
-    assert all(new[p.start:p.end] == a.exact for a, p in zip(anchors, placed, strict=True)
-               if p is not None and p.how != "fuzzy")
+    assert all(
+        new[p.start : p.end] == a.exact
+        for a, p in zip(anchors, placed, strict=True)
+        if p is not None and p.how != "fuzzy"
+    )
     assert elapsed < 5.0, f"re-anchoring took {elapsed:.2f}s (target 1 s)"
 
 

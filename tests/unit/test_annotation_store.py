@@ -44,15 +44,32 @@ def sample_text() -> str:
     return html_to_text(bodies[1])[0]
 
 
-def store_article(conn: sqlite3.Connection, text: str, key: str = "sample",
-                  title: str = "Trump and Petro Open Channel After Diplomatic Standoff",
-                  published: float = PUBLISHED, feed: str = "Inter Bellum News") -> int:
+def store_article(
+    conn: sqlite3.Connection,
+    text: str,
+    key: str = "sample",
+    title: str = "Trump and Petro Open Channel After Diplomatic Standoff",
+    published: float = PUBLISHED,
+    feed: str = "Inter Bellum News",
+) -> int:
     """Store (or update) one article of the feed ``feed``; returns its id."""
     feed_id, _ = add_feed(conn, f"https://example.org/{feed.replace(' ', '-')}.xml")
     set_feed_title(conn, feed_id, feed, "https://example.org/")
-    upsert_entries(conn, feed_id, [ParsedEntry(
-        key=key, guid=key, url=f"https://example.org/{key}", title=title, text=text,
-        html=f"<p>{text}</p>", published=published)])
+    upsert_entries(
+        conn,
+        feed_id,
+        [
+            ParsedEntry(
+                key=key,
+                guid=key,
+                url=f"https://example.org/{key}",
+                title=title,
+                text=text,
+                html=f"<p>{text}</p>",
+                published=published,
+            )
+        ],
+    )
     return conn.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()[0]
 
 
@@ -69,21 +86,31 @@ def article(conn: sqlite3.Connection) -> int:
 
 
 def test_claim_is_stored_with_selector_snapshot_and_history(
-        conn: sqlite3.Connection, article: int) -> None:
+    conn: sqlite3.Connection, article: int
+) -> None:
     text = sample_text()
     trump = add_actor(conn, "Donald Trump", "person", ["Trump"])
     petro = add_actor(conn, "Gustavo Petro", "person", ["Petro"])
-    claim = service.create_claim(conn, article, *span(text, CLAIM), speaker_id=trump.id,
-                                 about_ids=[petro.id, petro.id], note="Check *readouts*.")
+    claim = service.create_claim(
+        conn,
+        article,
+        *span(text, CLAIM),
+        speaker_id=trump.id,
+        about_ids=[petro.id, petro.id],
+        note="Check *readouts*.",
+    )
     assert (claim.kind, claim.exact, claim.status, claim.note) == (
-        "claim", CLAIM, "unverified", "Check *readouts*.")
-    assert claim.prefix == text[claim.start - 32:claim.start]
-    assert claim.suffix == text[claim.end:claim.end + 32]
+        "claim",
+        CLAIM,
+        "unverified",
+        "Check *readouts*.",
+    )
+    assert claim.prefix == text[claim.start - 32 : claim.start]
+    assert claim.suffix == text[claim.end : claim.end + 32]
     assert (claim.speaker_name, claim.about) == ("Donald Trump", ((petro.id, "Gustavo Petro"),))
     assert re.fullmatch(r"[0-9a-f]{32}", claim.uid)
     assert claim.snapshot.title == "Trump and Petro Open Channel After Diplomatic Standoff"
-    assert (claim.snapshot.feed_title, claim.snapshot.published) == ("Inter Bellum News",
-                                                                     PUBLISHED)
+    assert (claim.snapshot.feed_title, claim.snapshot.published) == ("Inter Bellum News", PUBLISHED)
     assert claim.snapshot.url == "https://example.org/sample"
     assert [s for s, _ in service.status_history(conn, claim.id)] == ["unverified"]
 
@@ -207,8 +234,11 @@ def test_tag_actor_creates_or_extends_the_actor(conn: sqlite3.Connection, articl
     assert second.actor_id == actor.id and second.actor_name == "Gustavo Petro"
     assert get_actor(conn, actor.id).aliases == ("Petro",)  # type: ignore[union-attr]
     matcher = service.actor_matcher(conn)
-    assert [text[m.start:m.end] for m in matcher.find(text)][:3] == [
-        "Gustavo Petro", "Petro", "Petro"]
+    assert [text[m.start : m.end] for m in matcher.find(text)][:3] == [
+        "Gustavo Petro",
+        "Petro",
+        "Petro",
+    ]
 
 
 def test_merge_keeps_every_link(conn: sqlite3.Connection, article: int) -> None:
@@ -216,10 +246,16 @@ def test_merge_keeps_every_link(conn: sqlite3.Connection, article: int) -> None:
     petro = add_actor(conn, "Gustavo Petro", "person", ["Petro"])
     dupe = add_actor(conn, "G. Petro", "person", ["President Petro"], "Colombia's president")
     trump = add_actor(conn, "Donald Trump", "person")
-    said = service.create_claim(conn, article, *span(text, "Petro argued those operations"),
-                                speaker_id=dupe.id, about_ids=[trump.id])
-    about = service.create_claim(conn, article, *span(text, CLAIM), speaker_id=trump.id,
-                                 about_ids=[dupe.id, petro.id])
+    said = service.create_claim(
+        conn,
+        article,
+        *span(text, "Petro argued those operations"),
+        speaker_id=dupe.id,
+        about_ids=[trump.id],
+    )
+    about = service.create_claim(
+        conn, article, *span(text, CLAIM), speaker_id=trump.id, about_ids=[dupe.id, petro.id]
+    )
     mention = service.create_mention(conn, article, *span(text, "Petro", 3), dupe.id)
     merged = merge_actors(conn, petro.id, dupe.id)
     assert get_actor(conn, dupe.id) is None
@@ -235,10 +271,22 @@ def test_merge_keeps_every_link(conn: sqlite3.Connection, article: int) -> None:
 
 
 def test_actor_activity_across_articles_newest_first(conn: sqlite3.Connection) -> None:
-    old = store_article(conn, "Petro spoke in Bogotá. Petro left.", key="old",
-                        title="Old story", published=1_000_000.0, feed="Old Outlet")
-    new = store_article(conn, "Trump said Petro called. Petro agreed.", key="new",
-                        title="New story", published=2_000_000.0, feed="New Outlet")
+    old = store_article(
+        conn,
+        "Petro spoke in Bogotá. Petro left.",
+        key="old",
+        title="Old story",
+        published=1_000_000.0,
+        feed="Old Outlet",
+    )
+    new = store_article(
+        conn,
+        "Trump said Petro called. Petro agreed.",
+        key="new",
+        title="New story",
+        published=2_000_000.0,
+        feed="New Outlet",
+    )
     petro = add_actor(conn, "Gustavo Petro", "person", ["Petro"])
     trump = add_actor(conn, "Donald Trump", "person")
     service.create_mention(conn, old, 0, 5, petro.id)
@@ -246,27 +294,34 @@ def test_actor_activity_across_articles_newest_first(conn: sqlite3.Connection) -
     service.create_claim(conn, new, 0, 23, speaker_id=trump.id, about_ids=[petro.id])
     gone = service.create_mention(conn, new, 11, 16, petro.id)
     service.delete(conn, gone.id)
-    rows = [(a.article_title, a.feed_title, a.role, a.exact, a.published)
-            for a in actor_activity(conn, petro.id)]
+    rows = [
+        (a.article_title, a.feed_title, a.role, a.exact, a.published)
+        for a in actor_activity(conn, petro.id)
+    ]
     assert rows == [
         ("New story", "New Outlet", "about", "Trump said Petro called", 2_000_000.0),
         ("Old story", "Old Outlet", "mention", "Petro", 1_000_000.0),  # then text order
         ("Old story", "Old Outlet", "speaker", "Petro left.", 1_000_000.0),
     ]
     assert [c.exact for c in list_claims(conn, actor_id=petro.id)] == [
-        "Trump said Petro called", "Petro left."]
+        "Trump said Petro called",
+        "Petro left.",
+    ]
     assert [c.exact for c in list_claims(conn, status="false")] == []
 
 
 def test_reanchor_after_refresh_moves_orphans_and_recovers(
-        conn: sqlite3.Connection, article: int) -> None:
+    conn: sqlite3.Connection, article: int
+) -> None:
     text = sample_text()
     claim = service.create_claim(conn, article, *span(text, CLAIM))
-    doomed = service.create_claim(conn, article, *span(text, "Petro argued those operations "
-                                                       "harmed civilian fishermen"))
+    doomed = service.create_claim(
+        conn, article, *span(text, "Petro argued those operations harmed civilian fishermen")
+    )
     service.delete(conn, claim.id)  # deleted ones follow the text too
     changed = "Editor's note: updated.\n\n" + text.replace(
-        "Petro argued those operations harmed civilian fishermen", "Petro objected")
+        "Petro argued those operations harmed civilian fishermen", "Petro objected"
+    )
     store_article(conn, changed)
     report = service.reanchor_article(conn, article)
     assert (report.total, report.moved, report.orphaned) == (2, 1, 1)
@@ -274,10 +329,12 @@ def test_reanchor_after_refresh_moves_orphans_and_recovers(
     moved = get_annotation(conn, claim.id)
     lost = get_annotation(conn, doomed.id)
     assert moved is not None and lost is not None
-    assert changed[moved.start:moved.end] == CLAIM and not moved.orphaned
+    assert changed[moved.start : moved.end] == CLAIM and not moved.orphaned
     assert lost.orphaned and lost.exact.startswith("Petro argued")
     assert {a.id for a in service.list_for_article(conn, article).annotations} == {
-        claim.id, doomed.id}
+        claim.id,
+        doomed.id,
+    }
     store_article(conn, text)  # the edit is reverted: the orphan comes back
     report = service.reanchor_article(conn, article)
     assert (report.recovered, report.orphaned) == (1, 0)
@@ -285,9 +342,17 @@ def test_reanchor_after_refresh_moves_orphans_and_recovers(
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 3300), st.integers(0, 400),
-                          st.sampled_from(["", "New words here. ", "Petro", "\n\n"])),
-                min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3300),
+            st.integers(0, 400),
+            st.sampled_from(["", "New words here. ", "Petro", "\n\n"]),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_no_annotation_is_ever_lost(edits: list[tuple[int, int, str]]) -> None:
     text = sample_text()
     with tempfile.TemporaryDirectory() as folder:
@@ -299,7 +364,7 @@ def test_no_annotation_is_ever_lost(edits: list[tuple[int, int, str]]) -> None:
         service.create_claim(conn, article, *span(text, CLAIM), speaker_id=petro.id)
         before = {a.uid: a.exact for a in service.list_for_article(conn, article).annotations}
         for start, length, insert in edits:
-            text = text[:start] + insert + text[start + length:]
+            text = text[:start] + insert + text[start + length :]
         store_article(conn, text)
         service.reanchor_article(conn, article)
         after = service.list_for_article(conn, article).annotations
@@ -307,13 +372,12 @@ def test_no_annotation_is_ever_lost(edits: list[tuple[int, int, str]]) -> None:
     assert {a.uid for a in after} == set(before)
     for annotation in after:
         if not annotation.orphaned:
-            assert text[annotation.start:annotation.end] == annotation.exact
+            assert text[annotation.start : annotation.end] == annotation.exact
         else:
             assert annotation.exact == before[annotation.uid]
 
 
-def test_creating_a_claim_stays_fast_on_a_big_annotated_article(
-        conn: sqlite3.Connection) -> None:
+def test_creating_a_claim_stays_fast_on_a_big_annotated_article(conn: sqlite3.Connection) -> None:
     text = "\n\n".join([sample_text()] * 100)
     article = store_article(conn, text)
     petro = add_actor(conn, "Gustavo Petro", "person", ["Petro"])

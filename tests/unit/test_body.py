@@ -17,15 +17,46 @@ from newsreader.feeds.text import html_to_text, tree_to_text
 BASE = "https://news.example.com/world/"
 URL = "https://news.example.com/world/story-1"
 
-TEXT = st.sampled_from(["alpha", "beta é", "  ", "\n", "&amp;", "&nbsp;", "&lt;x&gt;", "’",
-                        "caf&eacute;", "\t", "x  y", "😀", "&#8217;", "Ω"])
-LEAF = TEXT | st.sampled_from([
-    "<br>", '<img src="https://i.example/a.png">', '<img src="p.png" width="1">', "<img>",
-    '<img alt="😀" class="emoji" src="/e.png">',
-])
+TEXT = st.sampled_from(
+    [
+        "alpha",
+        "beta é",
+        "  ",
+        "\n",
+        "&amp;",
+        "&nbsp;",
+        "&lt;x&gt;",
+        "’",
+        "caf&eacute;",
+        "\t",
+        "x  y",
+        "😀",
+        "&#8217;",
+        "Ω",
+    ]
+)
+LEAF = TEXT | st.sampled_from(
+    [
+        "<br>",
+        '<img src="https://i.example/a.png">',
+        '<img src="p.png" width="1">',
+        "<img>",
+        '<img alt="😀" class="emoji" src="/e.png">',
+    ]
+)
 INLINE_TAGS = st.sampled_from(["b", "i", "em", "span", "code", "strong", "custom", "font", "q"])
-HREF = st.sampled_from(["https://a.example/x", "/rel", "#f", "javascript:x()", "mailto:a@b.c",
-                        "https://a.example/ö é", "//cdn.example/y", "https://a.example/?q&amp;b"])
+HREF = st.sampled_from(
+    [
+        "https://a.example/x",
+        "/rel",
+        "#f",
+        "javascript:x()",
+        "mailto:a@b.c",
+        "https://a.example/ö é",
+        "//cdn.example/y",
+        "https://a.example/?q&amp;b",
+    ]
+)
 
 
 def _wrap(tags: st.SearchStrategy[str], inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -37,20 +68,26 @@ def _joined(parts: st.SearchStrategy[str], size: int = 3) -> st.SearchStrategy[s
 
 
 PHRASING = st.recursive(LEAF, lambda kids: _wrap(INLINE_TAGS, _joined(kids)), max_leaves=8)
-INLINE = _joined(PHRASING | st.builds(lambda href, body: f'<a href="{href}">{body}</a>',
-                                      HREF, _joined(PHRASING)))
+INLINE = _joined(
+    PHRASING | st.builds(lambda href, body: f'<a href="{href}">{body}</a>', HREF, _joined(PHRASING))
+)
 CELLS = _joined(_wrap(st.sampled_from(["td", "th"]), INLINE))
 
 
 def _blocks(kids: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     items = _joined(_wrap(st.just("li"), INLINE | kids))
-    return (_wrap(st.sampled_from(["div", "blockquote", "section", "figure"]), _joined(kids))
-            | _wrap(st.sampled_from(["ul", "ol"]), items)
-            | _wrap(st.just("table"), _joined(_wrap(st.just("tr"), CELLS))))
+    return (
+        _wrap(st.sampled_from(["div", "blockquote", "section", "figure"]), _joined(kids))
+        | _wrap(st.sampled_from(["ul", "ol"]), items)
+        | _wrap(st.just("table"), _joined(_wrap(st.just("tr"), CELLS)))
+    )
 
 
-SIMPLE_BLOCK = (_wrap(st.sampled_from(["p", "h2", "pre"]), INLINE) | TEXT
-                | st.sampled_from(["<hr>", "<script>x()</script>", "<iframe src=x></iframe>"]))
+SIMPLE_BLOCK = (
+    _wrap(st.sampled_from(["p", "h2", "pre"]), INLINE)
+    | TEXT
+    | st.sampled_from(["<hr>", "<script>x()</script>", "<iframe src=x></iframe>"])
+)
 HTML = _joined(st.recursive(SIMPLE_BLOCK, _blocks, max_leaves=12), size=5)
 
 
@@ -84,8 +121,10 @@ def test_text_after_the_body_end_tag_is_kept_whole() -> None:
 
 
 def test_a_whole_document_as_a_body_leaves_no_stray_markup() -> None:
-    doc = ("<!DOCTYPE html><html><head><title>T</title><script>x()</script></head>"
-           "<body><p>Did it run?</p></body></html>\n")
+    doc = (
+        "<!DOCTYPE html><html><head><title>T</title><script>x()</script></head>"
+        "<body><p>Did it run?</p></body></html>\n"
+    )
     html, text, _ = _body(RawEntry(body=doc, base=BASE), URL)
     assert (html, text) == ("<p>Did it run?</p>", "Did it run?")
 

@@ -21,8 +21,10 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
 
 def test_values_and_unknown_keys(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('[fetch]\nmax_per_host = 8\ntotal_timeout = 5\ncolour = "red"\n'
-                    '[keymap]\nnext_unread = "n,J"\n[bogus]\nx = 1\n')
+    path.write_text(
+        '[fetch]\nmax_per_host = 8\ntotal_timeout = 5\ncolour = "red"\n'
+        '[keymap]\nnext_unread = "n,J"\n[bogus]\nx = 1\n'
+    )
     settings = load_settings(path)
     assert settings.fetch.max_per_host == 8
     assert settings.fetch.total_timeout == 5.0
@@ -31,9 +33,14 @@ def test_values_and_unknown_keys(tmp_path: Path) -> None:
     assert any(str(path) in w and "bogus" in w for w in settings.warnings)
 
 
-@pytest.mark.parametrize("text", [
-    '[fetch]\nmax_per_host = "lots"\n', "not toml [", "[reader]\nmark_read_on_open = 1\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[fetch]\nmax_per_host = "lots"\n',
+        "not toml [",
+        "[reader]\nmark_read_on_open = 1\n",
+    ],
+)
 def test_bad_config_is_an_error_naming_the_file(tmp_path: Path, text: str) -> None:
     path = tmp_path / "config.toml"
     path.write_text(text)
@@ -74,24 +81,31 @@ from newsreader.config import FetchSettings  # noqa: E402
 from newsreader.feeds.fetch import Fetcher  # noqa: E402
 
 
-@pytest.mark.parametrize(("line", "words"), [
-    ("max_body_mb = 1e308", "max_body_mb must be a number at least 0.01 and at most 1024 MB,"
-                            " got 1e+308"),
-    ("max_body_mb = 0", "max_body_mb must be a number at least 0.01"),
-    ("max_body_mb = inf", "max_body_mb must be"),
-    ("total_timeout = nan", "total_timeout must be a number more than 0 and at most 3600 s, "
-                            "got nan"),
-    ("connect_timeout = -1", "connect_timeout must be a number more than 0"),
-    ("total_timeout = -0.5", "total_timeout must be"),
-    ("max_connections = 0", "max_connections must be a whole number from 1 to 256, got 0"),
-    ("max_connections = 99999999999999999999", "max_connections must be a whole number"),
-    ("max_per_host = -3", "max_per_host must be a whole number from 1 to 64"),
-    ("parse_workers = 1000", "parse_workers must be a whole number from 0 to 64"),
-    ("max_body_mb = true", "max_body_mb must be a number, got True"),
-    ('user_agent = ""', "user_agent must not be empty"),
-    ('user_agent = "a\\r\\nX-Evil: 1"', "user_agent must be printable ASCII on one line"),
-    ('user_agent = "café"', "user_agent must be printable ASCII"),
-])
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        (
+            "max_body_mb = 1e308",
+            "max_body_mb must be a number at least 0.01 and at most 1024 MB, got 1e+308",
+        ),
+        ("max_body_mb = 0", "max_body_mb must be a number at least 0.01"),
+        ("max_body_mb = inf", "max_body_mb must be"),
+        (
+            "total_timeout = nan",
+            "total_timeout must be a number more than 0 and at most 3600 s, got nan",
+        ),
+        ("connect_timeout = -1", "connect_timeout must be a number more than 0"),
+        ("total_timeout = -0.5", "total_timeout must be"),
+        ("max_connections = 0", "max_connections must be a whole number from 1 to 256, got 0"),
+        ("max_connections = 99999999999999999999", "max_connections must be a whole number"),
+        ("max_per_host = -3", "max_per_host must be a whole number from 1 to 64"),
+        ("parse_workers = 1000", "parse_workers must be a whole number from 0 to 64"),
+        ("max_body_mb = true", "max_body_mb must be a number, got True"),
+        ('user_agent = ""', "user_agent must not be empty"),
+        ('user_agent = "a\\r\\nX-Evil: 1"', "user_agent must be printable ASCII on one line"),
+        ('user_agent = "café"', "user_agent must be printable ASCII"),
+    ],
+)
 def test_out_of_range_values_name_the_file_and_the_key(
     tmp_path: Path, line: str, words: str
 ) -> None:
@@ -103,8 +117,9 @@ def test_out_of_range_values_name_the_file_and_the_key(
     assert words in str(raised.value)
 
 
-@pytest.mark.parametrize("text", ['fetch = "x"\n', "reader = 3\n", 'keymap = "n"\n',
-                                  "ui = [1, 2]\n"])
+@pytest.mark.parametrize(
+    "text", ['fetch = "x"\n', "reader = 3\n", 'keymap = "n"\n', "ui = [1, 2]\n"]
+)
 def test_a_section_given_as_a_value_is_an_error_not_an_unknown_key(
     tmp_path: Path, text: str
 ) -> None:
@@ -165,23 +180,28 @@ def _toml_string(text: str) -> str:
 _VALUES = st.one_of(
     st.integers(min_value=-(2**63), max_value=2**63 - 1),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.booleans(), st.text(max_size=20), st.lists(st.integers(), max_size=3),
+    st.booleans(),
+    st.text(max_size=20),
+    st.lists(st.integers(), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(key=st.sampled_from([f.name for f in fields(FetchSettings)]), value=_VALUES,
-       bom=st.booleans())
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    key=st.sampled_from([f.name for f in fields(FetchSettings)]), value=_VALUES, bom=st.booleans()
+)
 def test_any_fetch_value_is_accepted_in_range_or_refused_by_name(
     tmp_path: Path, key: str, value: object, bom: bool
 ) -> None:
     """Whatever a [fetch] value is, loading either gives a setting in its range (that a
     Fetcher can be built from) or a ConfigError naming the file and the key: nothing else."""
     path = tmp_path / "config.toml"
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"")
-                     + f"[fetch]\n{key} = {_toml(value)}\n".encode())
+    path.write_bytes(
+        (b"\xef\xbb\xbf" if bom else b"") + f"[fetch]\n{key} = {_toml(value)}\n".encode()
+    )
     try:
         loaded = load_settings(path).fetch
     except ConfigError as exc:
@@ -196,18 +216,21 @@ def test_any_fetch_value_is_accepted_in_range_or_refused_by_name(
         assert fetcher.max_bytes > 0
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(field_index=st.integers(0, len(_NUMBERS) - 1), data=st.data())
-def test_every_value_in_range_is_accepted(tmp_path: Path, field_index: int,
-                                          data: st.DataObject) -> None:
+def test_every_value_in_range_is_accepted(
+    tmp_path: Path, field_index: int, data: st.DataObject
+) -> None:
     spec = _NUMBERS[field_index]
     accepted = spec.metadata["range"]
     if type(spec.default) is int:
         value: float = data.draw(st.integers(int(accepted.low), int(accepted.high)))
     else:
-        value = data.draw(st.floats(accepted.low, accepted.high, allow_nan=False,
-                                    exclude_min=accepted.above))
+        value = data.draw(
+            st.floats(accepted.low, accepted.high, allow_nan=False, exclude_min=accepted.above)
+        )
     path = tmp_path / "config.toml"
     path.write_text(f"[fetch]\n{spec.name} = {_toml(value)}\n")
     assert getattr(load_settings(path).fetch, spec.name) == value

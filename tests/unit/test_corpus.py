@@ -45,8 +45,9 @@ class Ingest:
 def corpus_files() -> list[Path]:
     if CORPUS is None:
         pytest.skip("the feed corpus is not available")
-    return sorted(p for p in CORPUS.rglob("*")
-                  if p.is_file() and p.name not in ("LICENSE", "README.md"))
+    return sorted(
+        p for p in CORPUS.rglob("*") if p.is_file() and p.name not in ("LICENSE", "README.md")
+    )
 
 
 def content_type(body: bytes) -> str:
@@ -91,9 +92,11 @@ def _ingest_one(result: Ingest, path: Path, *, second: bool) -> None:
 
 
 def test_every_document_parses_or_is_refused_cleanly(ingest: Ingest) -> None:
-    print(f"\ncorpus: {ingest.files} documents, {ingest.with_articles} produced "
-          f"{ingest.articles} articles; parsers {ingest.parsers}; {len(ingest.refused)} "
-          f"refused with FeedParseError; two passes in {ingest.seconds:.1f} s")
+    print(
+        f"\ncorpus: {ingest.files} documents, {ingest.with_articles} produced "
+        f"{ingest.articles} articles; parsers {ingest.parsers}; {len(ingest.refused)} "
+        f"refused with FeedParseError; two passes in {ingest.seconds:.1f} s"
+    )
     assert ingest.files > 2000
     assert ingest.with_articles >= 900
     assert len(ingest.refused) < 40
@@ -112,7 +115,8 @@ def test_ingesting_again_changes_nothing(ingest: Ingest) -> None:
 
 def test_stored_articles_are_clean(ingest: Ingest) -> None:
     rows = ingest.conn.execute(
-        "SELECT key, url, title, author, text, html, links FROM articles").fetchall()
+        "SELECT key, url, title, author, text, html, links FROM articles"
+    ).fetchall()
     assert len(rows) == ingest.articles
     for key, url, title, author, text, html, links in rows:
         assert key.startswith(("guid:", "link:", "hash:")), key

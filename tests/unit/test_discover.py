@@ -46,7 +46,8 @@ def test_rel_and_type_are_matched_loosely() -> None:
         '<link rel=" alternate " type=" application/atom+xml " href="/b">'
     )
     assert find_feed_links(html, PAGE) == [
-        "https://news.example.com/a", "https://news.example.com/b",
+        "https://news.example.com/a",
+        "https://news.example.com/b",
     ]
 
 
@@ -64,8 +65,7 @@ def test_non_feed_alternates_and_other_links_are_ignored() -> None:
 
 def test_base_href_is_honoured() -> None:
     html = page(
-        '<base href="/blog/">'
-        '<link rel="alternate" type="application/rss+xml" href="feed/">'
+        '<base href="/blog/"><link rel="alternate" type="application/rss+xml" href="feed/">'
     )
     assert find_feed_links(html, PAGE) == ["https://news.example.com/blog/feed/"]
 
@@ -113,8 +113,16 @@ def test_link_urls_are_cleaned_of_escape_sequences() -> None:
 
 @pytest.mark.parametrize(
     "html",
-    [b"", "", b"   ", b"\x00\xff\xfe\x9b garbage", "<", "<<html", "not html at all",
-     "<link rel=alternate type=application/rss+xml href=/ok>"],
+    [
+        b"",
+        "",
+        b"   ",
+        b"\x00\xff\xfe\x9b garbage",
+        "<",
+        "<<html",
+        "not html at all",
+        "<link rel=alternate type=application/rss+xml href=/ok>",
+    ],
 )
 def test_odd_pages_never_raise(html: bytes | str) -> None:
     links = find_feed_links(html, PAGE)
@@ -153,8 +161,16 @@ def test_candidate_paths_keep_the_port_drop_credentials_and_skip_the_page_itself
 
 
 @pytest.mark.parametrize(
-    "url", ["", "example.com", "ftp://example.com/", "javascript:alert(1)", "file:///etc/",
-            "http://example.com:99999/", "https:///nohost"],
+    "url",
+    [
+        "",
+        "example.com",
+        "ftp://example.com/",
+        "javascript:alert(1)",
+        "file:///etc/",
+        "http://example.com:99999/",
+        "https:///nohost",
+    ],
 )
 def test_candidate_paths_need_an_http_url(url: str) -> None:
     assert candidate_paths(url) == []
@@ -165,8 +181,9 @@ def test_candidate_paths_need_an_http_url(url: str) -> None:
 RSS = b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel></channel></rss>'
 ATOM = b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title></feed>'
 RDF = b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-JSON_FEED = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "t",
-                        "items": []}).encode()
+JSON_FEED = json.dumps(
+    {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": []}
+).encode()
 HTML = b"<!DOCTYPE html>\n<html><head><title>Home</title></head><body></body></html>"
 
 
@@ -183,8 +200,11 @@ HTML = b"<!DOCTYPE html>\n<html><head><title>Home</title></head><body></body></h
         (ATOM, "application/xml"),
         (RDF, "text/xml"),
         (b"\xef\xbb\xbf  \n\t" + RSS, "application/octet-stream"),
-        (b'<?xml version="1.0"?>\n<!-- generator -->\n<?xml-stylesheet href="s.xsl"?>\n'
-         b"<!DOCTYPE rss>\n<rss version='0.91'>", "text/xml"),
+        (
+            b'<?xml version="1.0"?>\n<!-- generator -->\n<?xml-stylesheet href="s.xsl"?>\n'
+            b"<!DOCTYPE rss>\n<rss version='0.91'>",
+            "text/xml",
+        ),
         (RSS.decode().replace("utf-8", "utf-16").encode("utf-16"), "text/xml"),
         (JSON_FEED, "application/json"),
         (JSON_FEED, "text/plain"),
@@ -230,10 +250,26 @@ def test_deeply_nested_json_is_not_a_feed_and_does_not_crash() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b" " * 5000 + b"x", b"<!-- -->" * 600 + b"x", b"<?x?>" * 900, b"<?" * 2000,
-     b"<!--" * 1000, b"<!DOCTYPE" * 500, b" \n" * 3000, b"{" + b' "version" : ' * 500],
-    ids=["spaces", "comments", "declarations", "open-declarations", "open-comments",
-         "open-doctypes", "newlines", "json-versions"],
+    [
+        b" " * 5000 + b"x",
+        b"<!-- -->" * 600 + b"x",
+        b"<?x?>" * 900,
+        b"<?" * 2000,
+        b"<!--" * 1000,
+        b"<!DOCTYPE" * 500,
+        b" \n" * 3000,
+        b"{" + b' "version" : ' * 500,
+    ],
+    ids=[
+        "spaces",
+        "comments",
+        "declarations",
+        "open-declarations",
+        "open-comments",
+        "open-doctypes",
+        "newlines",
+        "json-versions",
+    ],
 )
 def test_sniffing_pathological_prefixes_is_instant(body: bytes) -> None:
     started = time.perf_counter()

@@ -43,8 +43,11 @@ def sample(conn: sqlite3.Connection) -> Sample:
 
 
 def tree_files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def rendered_text(markdown: str) -> str:
@@ -57,13 +60,15 @@ def rendered_text(markdown: str) -> str:
 
 # --- golden files -------------------------------------------------------------------------
 
+
 def test_article_page_matches_golden(conn: sqlite3.Connection, sample: Sample) -> None:
     page = article_markdown(conn, sample.article_id, now=EXPORTED)
     golden("sample-article.md", page)
-    assert page.startswith("---\nid: \"newsreader-article-")
+    assert page.startswith('---\nid: "newsreader-article-')
     # notes first, then claims in text order, then mentions, then the orphan
-    order = [page.index(h) for h in ("## Notes", "## Claims", "## Mentions",
-                                     "## Orphaned annotations")]
+    order = [
+        page.index(h) for h in ("## Notes", "## Claims", "## Mentions", "## Orphaned annotations")
+    ]
     assert order == sorted(order)
     assert page.index(CLAIM) < page.index("Petro argued those operations")
     assert "- Speaker: [[Donald-Trump|Donald Trump]]" in page
@@ -81,21 +86,27 @@ def test_plain_names_without_wiki_links(conn: sqlite3.Connection, sample: Sample
 def test_actor_dossier_matches_golden(conn: sqlite3.Connection, sample: Sample) -> None:
     page = actor_markdown(conn, sample.petro_id, now=EXPORTED)
     golden("sample-dossier-petro.md", page)
-    by, about = page.index("## Claims by Gustavo Petro (1)"), page.index(
-        "## Claims about Gustavo Petro (1)")
+    by, about = (
+        page.index("## Claims by Gustavo Petro (1)"),
+        page.index("## Claims about Gustavo Petro (1)"),
+    )
     assert by < page.index("Petro argued those operations") < about < page.index(CLAIM)
     assert "## Mentions (12)" in page and 'aliases:\n  - "Petro"' in page
     assert "12 mentions (1 tagged)" in page  # the tag and the 11 other places named
 
 
-def test_notes_folder_matches_golden(conn: sqlite3.Connection, sample: Sample,
-                                     tmp_path: Path) -> None:
+def test_notes_folder_matches_golden(
+    conn: sqlite3.Connection, sample: Sample, tmp_path: Path
+) -> None:
     report = export_tree(conn, tmp_path / "notes", now=EXPORTED)
     files = tree_files(tmp_path / "notes")
     assert sorted(files) == [
-        "actors/Colombia.md", "actors/Donald-Trump.md", "actors/Gustavo-Petro.md",
+        "actors/Colombia.md",
+        "actors/Donald-Trump.md",
+        "actors/Gustavo-Petro.md",
         "articles/Trump-and-Petro-Open-Channel-After-Diplomatic-Standoff-a4cf46ab3bfd.md",
-        "index.md"]
+        "index.md",
+    ]
     assert len(report.written) == report.files == 5
     for name, data in files.items():
         golden(f"notes/{name}", data.decode("utf-8"))
@@ -104,21 +115,36 @@ def test_notes_folder_matches_golden(conn: sqlite3.Connection, sample: Sample,
 # --- safety of text -------------------------------------------------------------------------
 
 HOSTILE_TITLES = [
-    '---\nfoo: bar', 'Colon: "quoted" title', "@handle *alias &anchor !tag",
-    "# not a comment", "back\\slash\ttab", "line\u2028separator", "- [x] done", "[[Link]]",
-    "<!-- /newsreader:user-notes -->", "yes", "'single'",
+    "---\nfoo: bar",
+    'Colon: "quoted" title',
+    "@handle *alias &anchor !tag",
+    "# not a comment",
+    "back\\slash\ttab",
+    "line\u2028separator",
+    "- [x] done",
+    "[[Link]]",
+    "<!-- /newsreader:user-notes -->",
+    "yes",
+    "'single'",
 ]
 
 
 @pytest.mark.parametrize("title", HOSTILE_TITLES)
-def test_front_matter_values_survive_hostile_titles(conn: sqlite3.Connection,
-                                                    title: str) -> None:
+def test_front_matter_values_survive_hostile_titles(conn: sqlite3.Connection, title: str) -> None:
     feed_id, _ = add_feed(conn, "https://example.org/feed")
-    upsert_entries(conn, feed_id, [ParsedEntry(key="k", url="https://example.org/a",
-                                               title=title, author=title, text="Body text.")])
+    upsert_entries(
+        conn,
+        feed_id,
+        [
+            ParsedEntry(
+                key="k", url="https://example.org/a", title=title, author=title, text="Body text."
+            )
+        ],
+    )
     article_id = conn.execute("SELECT id FROM articles").fetchone()[0]
-    conn.execute("UPDATE articles SET title = ?, author = ? WHERE id = ?",
-                 (title, title, article_id))  # stored as is, even unsanitised
+    conn.execute(
+        "UPDATE articles SET title = ?, author = ? WHERE id = ?", (title, title, article_id)
+    )  # stored as is, even unsanitised
     page = article_markdown(conn, article_id)
     lines = page.split("\n")
     assert lines[0] == "---"
@@ -127,27 +153,50 @@ def test_front_matter_values_survive_hostile_titles(conn: sqlite3.Connection,
     fields = {k: v for k, _, v in (line.partition(": ") for line in lines[1:end]) if v}
     # double-quoted YAML scalars that are also JSON strings: parse them back exactly
     assert json.loads(fields["title"]) == title and json.loads(fields["author"]) == title
-    assert keys == ["id", "title", "url", "feed", "author", "published", "exported",
-                    "modified", "actors", "tags"]
+    assert keys == [
+        "id",
+        "title",
+        "url",
+        "feed",
+        "author",
+        "published",
+        "exported",
+        "modified",
+        "actors",
+        "tags",
+    ]
     assert USER_BEGIN not in page.split("\n") and USER_END not in page.split("\n")
 
 
-QUOTES = ["# Breaking: a heading?", "> not a quote", "- not a list", "1. not ordered",
-          "[[Wiki]] and [link](javascript:alert(1)) and ![img](x)", "*bold* _it_ `code`",
-          "<script>alert(1)</script>", "| a | b |", "$100 and $200", "==mark== %%hidden%%",
-          "#hashtag", "a\\b", "&amp; entity", "---"]
+QUOTES = [
+    "# Breaking: a heading?",
+    "> not a quote",
+    "- not a list",
+    "1. not ordered",
+    "[[Wiki]] and [link](javascript:alert(1)) and ![img](x)",
+    "*bold* _it_ `code`",
+    "<script>alert(1)</script>",
+    "| a | b |",
+    "$100 and $200",
+    "==mark== %%hidden%%",
+    "#hashtag",
+    "a\\b",
+    "&amp; entity",
+    "---",
+]
 
 
 @pytest.mark.parametrize("quote", QUOTES)
 def test_quoted_feed_text_renders_literally(conn: sqlite3.Connection, quote: str) -> None:
     feed_id, _ = add_feed(conn, "https://example.org/feed")
     text = f"Before.\n\n{quote}\n\nAfter."
-    upsert_entries(conn, feed_id, [ParsedEntry(key="k", url="https://example.org/a",
-                                               title="T", text=text)])
+    upsert_entries(
+        conn, feed_id, [ParsedEntry(key="k", url="https://example.org/a", title="T", text=text)]
+    )
     article_id = conn.execute("SELECT id FROM articles").fetchone()[0]
     service.create_from_quote(conn, article_id, quote, "highlight")
     page = article_markdown(conn, article_id)
-    section = page[page.index("## Highlights"):]
+    section = page[page.index("## Highlights") :]
     quoted = section.split("\n\n")[1]
     html = COMMONMARK.render(quoted)
     assert html.startswith("<blockquote>\n<p>") and html.count("<p>") == 1
@@ -156,24 +205,39 @@ def test_quoted_feed_text_renders_literally(conn: sqlite3.Connection, quote: str
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab #>-+*_`[]()!<&;|$~=%^\\.:1\n ")),
-               max_size=40))
+@given(st.text(alphabet=st.sampled_from(list("ab #>-+*_`[]()!<&;|$~=%^\\.:1\n ")), max_size=40))
 def test_escaped_text_renders_as_itself(text: str) -> None:
     assert rendered_text(escape(text)) == " ".join(text.split())
 
 
 # --- files ------------------------------------------------------------------------------------
 
-UNSAFE = ["../../etc/passwd", "CON", "x" * 300, "語" * 300, ".hidden", "a/b\\c:d*e?f",
-          "", "..", "nul.txt", "COM1"]
+UNSAFE = [
+    "../../etc/passwd",
+    "CON",
+    "x" * 300,
+    "語" * 300,
+    ".hidden",
+    "a/b\\c:d*e?f",
+    "",
+    "..",
+    "nul.txt",
+    "COM1",
+]
 
 
-def test_unsafe_titles_make_safe_names_inside_the_folder(conn: sqlite3.Connection,
-                                                         tmp_path: Path) -> None:
+def test_unsafe_titles_make_safe_names_inside_the_folder(
+    conn: sqlite3.Connection, tmp_path: Path
+) -> None:
     feed_id, _ = add_feed(conn, "https://example.org/feed")
-    upsert_entries(conn, feed_id, [
-        ParsedEntry(key=str(i), url=f"https://example.org/{i}", title=title, text="Some text.")
-        for i, title in enumerate(UNSAFE)])
+    upsert_entries(
+        conn,
+        feed_id,
+        [
+            ParsedEntry(key=str(i), url=f"https://example.org/{i}", title=title, text="Some text.")
+            for i, title in enumerate(UNSAFE)
+        ],
+    )
     for (article_id,) in conn.execute("SELECT id FROM articles").fetchall():
         service.add_note(conn, article_id, "a note")
     out = tmp_path / "vault" / "notes"
@@ -189,8 +253,9 @@ def test_unsafe_titles_make_safe_names_inside_the_folder(conn: sqlite3.Connectio
     assert not (tmp_path / "etc").exists() and not (out.parent / "etc").exists()
 
 
-def test_a_symlink_out_of_the_folder_is_refused(conn: sqlite3.Connection, sample: Sample,
-                                                tmp_path: Path) -> None:
+def test_a_symlink_out_of_the_folder_is_refused(
+    conn: sqlite3.Connection, sample: Sample, tmp_path: Path
+) -> None:
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     out = tmp_path / "notes"
@@ -201,8 +266,9 @@ def test_a_symlink_out_of_the_folder_is_refused(conn: sqlite3.Connection, sample
     assert list(outside.iterdir()) == []
 
 
-def test_reexport_is_byte_identical_and_touches_nothing(conn: sqlite3.Connection,
-                                                        sample: Sample, tmp_path: Path) -> None:
+def test_reexport_is_byte_identical_and_touches_nothing(
+    conn: sqlite3.Connection, sample: Sample, tmp_path: Path
+) -> None:
     out = tmp_path / "notes"
     export_tree(conn, out)
     before = tree_files(out)
@@ -222,20 +288,24 @@ def front_matter(page: str) -> dict[str, str]:
 
 
 def test_exported_is_the_export_time_and_modified_the_last_change(
-        conn: sqlite3.Connection, sample: Sample) -> None:
+    conn: sqlite3.Connection, sample: Sample
+) -> None:
     article = front_matter(article_markdown(conn, sample.article_id, now=T0 + 30 * 86400))
     assert article["exported"] == "2026-02-08T12:00:00Z"
     assert article["modified"] == "2026-01-09T13:00:00Z"  # the disputed status
     dossier = front_matter(actor_markdown(conn, sample.petro_id, now=T0 + 30 * 86400))
-    assert (dossier["exported"], dossier["modified"]) == ("2026-02-08T12:00:00Z",
-                                                          "2026-01-09T13:00:00Z")
+    assert (dossier["exported"], dossier["modified"]) == (
+        "2026-02-08T12:00:00Z",
+        "2026-01-09T13:00:00Z",
+    )
     before = time.time()
     stamped = front_matter(article_markdown(conn, sample.article_id))["exported"]
     assert datetime.fromisoformat(stamped).timestamp() >= int(before)
 
 
 def test_a_later_export_of_unchanged_data_leaves_the_files_and_their_time(
-        conn: sqlite3.Connection, sample: Sample, tmp_path: Path) -> None:
+    conn: sqlite3.Connection, sample: Sample, tmp_path: Path
+) -> None:
     out = tmp_path / "notes"
     export_tree(conn, out, now=EXPORTED)
     before = tree_files(out)
@@ -254,7 +324,8 @@ def test_a_later_export_of_unchanged_data_leaves_the_files_and_their_time(
 
 
 def test_user_section_survives_and_edits_update_in_place(
-        conn: sqlite3.Connection, sample: Sample, tmp_path: Path) -> None:
+    conn: sqlite3.Connection, sample: Sample, tmp_path: Path
+) -> None:
     out = tmp_path / "notes"
     export_tree(conn, out)
     [page] = (out / "articles").iterdir()
@@ -272,27 +343,29 @@ def test_user_section_survives_and_edits_update_in_place(
     assert export_tree(conn, out).written == []
 
 
-def test_renamed_article_keeps_its_file_and_user_text(conn: sqlite3.Connection, sample: Sample,
-                                                      tmp_path: Path) -> None:
+def test_renamed_article_keeps_its_file_and_user_text(
+    conn: sqlite3.Connection, sample: Sample, tmp_path: Path
+) -> None:
     out = tmp_path / "notes"
     export_tree(conn, out)
     [old] = (out / "articles").iterdir()
     old.write_text(old.read_text().replace(f"{USER_BEGIN}\n\n", f"{USER_BEGIN}\nkeep me\n"))
-    conn.execute("UPDATE articles SET title = 'A New Headline' WHERE id = ?",
-                 (sample.article_id,))
+    conn.execute("UPDATE articles SET title = 'A New Headline' WHERE id = ?", (sample.article_id,))
     export_tree(conn, out)
     [new] = (out / "articles").iterdir()
     assert new.name == "A-New-Headline-a4cf46ab3bfd.md"
     assert user_section(new.read_text()) == "keep me\n"
 
 
-def test_annotations_of_a_removed_article_still_export(conn: sqlite3.Connection, sample: Sample,
-                                                       tmp_path: Path) -> None:
+def test_annotations_of_a_removed_article_still_export(
+    conn: sqlite3.Connection, sample: Sample, tmp_path: Path
+) -> None:
     out = tmp_path / "notes"
     export_tree(conn, out)
     [page] = (out / "articles").iterdir()
-    feed_id = conn.execute("SELECT feed_id FROM articles WHERE id = ?",
-                           (sample.article_id,)).fetchone()[0]
+    feed_id = conn.execute(
+        "SELECT feed_id FROM articles WHERE id = ?", (sample.article_id,)
+    ).fetchone()[0]
     remove_feed(conn, feed_id)
     export_tree(conn, out)
     assert [p.name for p in (out / "articles").iterdir()] == [page.name]
@@ -318,30 +391,38 @@ def test_a_later_occurrence_links_to_itself_not_the_first(conn: sqlite3.Connecti
     article_id = store_demo_feed(conn)
     text = get_article(conn, article_id).text
     second = service.create_from_quote(conn, article_id, "Petro", "highlight", occurrence=2)
-    long = ("Trump imposed sanctions on Petro last year and revoked his US visa after the "
-            "Colombian president")
+    long = (
+        "Trump imposed sanctions on Petro last year and revoked his US visa after the "
+        "Colombian president"
+    )
     claim = service.create_from_quote(conn, article_id, long, "claim")
     page = article_markdown(conn, article_id)
     links = re.findall(r"\[at the quote\]\((\S+)\)", page)
     assert len(links) == 2
     assert second.start != text.index("Petro")  # the first "Petro" is elsewhere
-    assert sorted(resolve_text_fragment(link, text) for link in links) == [second.start,
-                                                                             claim.start]
+    assert sorted(resolve_text_fragment(link, text) for link in links) == [
+        second.start,
+        claim.start,
+    ]
     assert "#:~:text=direct%20contact%20since-,Petro,-took%20office%20in)" in page
 
 
 def test_only_web_links_are_linked(conn: sqlite3.Connection) -> None:
     feed_id, _ = add_feed(conn, "https://example.org/feed")
-    upsert_entries(conn, feed_id, [ParsedEntry(key="k", url="javascript:alert(1)", title="T",
-                                               text="A claim is here.")])
+    upsert_entries(
+        conn,
+        feed_id,
+        [ParsedEntry(key="k", url="javascript:alert(1)", title="T", text="A claim is here.")],
+    )
     article_id = conn.execute("SELECT id FROM articles").fetchone()[0]
     service.create_from_quote(conn, article_id, "A claim is here.", "claim")
     page = article_markdown(conn, article_id)
     assert 'url: ""' in page and "javascript" not in page and "- Source:" not in page
 
 
-def test_single_pages_go_into_the_folder_layout(conn: sqlite3.Connection, sample: Sample,
-                                                tmp_path: Path) -> None:
+def test_single_pages_go_into_the_folder_layout(
+    conn: sqlite3.Connection, sample: Sample, tmp_path: Path
+) -> None:
     out = tmp_path / "vault"
     path, changed = export_article_file(conn, sample.article_id, out)
     assert changed and path.parent == (out / "articles").resolve()

@@ -35,8 +35,9 @@ _CONTENT_TYPE = re.compile(rb"Header:\s*Content-type:\s*([^\r\n]*)", re.IGNORECA
 def corpus_files() -> list[Path]:
     if CORPUS is None:
         pytest.skip("the feed corpus is not available")
-    return sorted(p for p in CORPUS.rglob("*")
-                  if p.is_file() and p.name not in ("LICENSE", "README.md"))
+    return sorted(
+        p for p in CORPUS.rglob("*") if p.is_file() and p.name not in ("LICENSE", "README.md")
+    )
 
 
 def difference(body: bytes, url: str, content_type: str = "") -> tuple[bool, str]:
@@ -54,8 +55,7 @@ def difference(body: bytes, url: str, content_type: str = "") -> tuple[bool, str
             return True, f"feed {key}: {fast_dict[key]!r} != {slow[key]!r}"
     if len(fast_dict["entries"]) != len(slow["entries"]):
         return True, f"{len(fast_dict['entries'])} entries != {len(slow['entries'])}"
-    for index, (ours, theirs) in enumerate(zip(fast_dict["entries"], slow["entries"],
-                                                strict=True)):
+    for index, (ours, theirs) in enumerate(zip(fast_dict["entries"], slow["entries"], strict=True)):
         for field, value in ours.items():
             if value != theirs[field]:
                 return True, f"entry {index} {field}: {value!r:.200} != {theirs[field]!r:.200}"
@@ -94,8 +94,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 def test_every_benchmark_feed_takes_the_fast_path_and_matches(generated: list[Path]) -> None:
     bodies = [path.read_bytes() for path in generated]
-    for marker in (b"<![CDATA[", b"&lt;p&gt;", b'type="xhtml"', b'type="html"',
-                   b"<dc:creator>", b"<author>"):
+    for marker in (
+        b"<![CDATA[",
+        b"&lt;p&gt;",
+        b'type="xhtml"',
+        b'type="html"',
+        b"<dc:creator>",
+        b"<author>",
+    ):
         assert any(marker in body for body in bodies), marker  # every variant is covered
     for path, body in zip(generated, bodies, strict=True):
         accepted, problem = difference(body, f"https://bench.example/{path.name}")
@@ -104,19 +110,55 @@ def test_every_benchmark_feed_takes_the_fast_path_and_matches(generated: list[Pa
 
 
 # -- generated documents -------------------------------------------------------------------
-WORDS = st.sampled_from(["Petro", "Café", "naïve", "東京", "a", "Ã©t", "x<y", "AT&T", "&amp;",
-                         "&#169;", "<b>bold</b>", "  ", "\u0093q\u0094", "—", "O'Neil", '"q"'])
+WORDS = st.sampled_from(
+    [
+        "Petro",
+        "Café",
+        "naïve",
+        "東京",
+        "a",
+        "Ã©t",
+        "x<y",
+        "AT&T",
+        "&amp;",
+        "&#169;",
+        "<b>bold</b>",
+        "  ",
+        "\u0093q\u0094",
+        "—",
+        "O'Neil",
+        '"q"',
+    ]
+)
 TEXT = st.lists(WORDS, max_size=6).map(" ".join)
 WILD = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 WHEN = st.datetimes(datetime(1995, 1, 1), datetime(2025, 12, 31), timezones=st.just(UTC))
 OFFSETS = st.sampled_from([0, 60, -300, 330, 540, -720])
-LINKS = st.sampled_from([
-    "https://a.example/p?x=1&y=2", "/relative/path", "page.html", "https://a.example/",
-    "http://b.example/a%20b", "", "  https://c.example/ ", "javascript:alert(1)",
-    "tag:a.example,2026:1", "https://x.example/a?b=&amp;c", "HTTP://UP.example//x",
-])
-AUTHORS = st.sampled_from(["Anna Schmidt", "joe@b.example (Joe Bloggs)", "Joe <joe@b.example>",
-                           "desk@b.example", "", "(x)"])
+LINKS = st.sampled_from(
+    [
+        "https://a.example/p?x=1&y=2",
+        "/relative/path",
+        "page.html",
+        "https://a.example/",
+        "http://b.example/a%20b",
+        "",
+        "  https://c.example/ ",
+        "javascript:alert(1)",
+        "tag:a.example,2026:1",
+        "https://x.example/a?b=&amp;c",
+        "HTTP://UP.example//x",
+    ]
+)
+AUTHORS = st.sampled_from(
+    [
+        "Anna Schmidt",
+        "joe@b.example (Joe Bloggs)",
+        "Joe <joe@b.example>",
+        "desk@b.example",
+        "",
+        "(x)",
+    ]
+)
 
 
 def rfc822(when: datetime, offset: int, style: int) -> str:
@@ -182,15 +224,20 @@ def atom_entry(draw: st.DrawFn, text: st.SearchStrategy[str]) -> str:
 
 
 def rss_document(items: list[str]) -> bytes:
-    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content='
-            '"http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            "<channel><title>Generated</title><link>https://g.example/</link>"
-            + "".join(items) + "</channel></rss>").encode()
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content='
+        '"http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<channel><title>Generated</title><link>https://g.example/</link>"
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode()
 
 
 def atom_document(entries: list[str]) -> bytes:
-    return ('<feed xmlns="http://www.w3.org/2005/Atom"><title>Generated</title>'
-            '<link href="https://g.example/"/>' + "".join(entries) + "</feed>").encode()
+    return (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>Generated</title>'
+        '<link href="https://g.example/"/>' + "".join(entries) + "</feed>"
+    ).encode()
 
 
 DIFF = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -229,14 +276,22 @@ DATE_TEXT = st.text(st.sampled_from("0123456789-:+TZ .,ESTGMUadefhijlmnorstuvy")
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.one_of(
-    st.builds(rfc822, WHEN, OFFSETS, st.integers(0, 2)),
-    st.builds(iso, WHEN, OFFSETS, st.integers(0, 2)),
-    st.builds("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format, st.integers(1, 9999),
-              st.integers(0, 13), st.integers(0, 32), st.integers(0, 25), st.integers(0, 61),
-              st.integers(0, 61)),
-    DATE_TEXT,
-))
+@given(
+    st.one_of(
+        st.builds(rfc822, WHEN, OFFSETS, st.integers(0, 2)),
+        st.builds(iso, WHEN, OFFSETS, st.integers(0, 2)),
+        st.builds(
+            "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format,
+            st.integers(1, 9999),
+            st.integers(0, 13),
+            st.integers(0, 32),
+            st.integers(0, 25),
+            st.integers(0, 61),
+            st.integers(0, 61),
+        ),
+        DATE_TEXT,
+    )
+)
 def test_strict_dates_agree_with_feedparser(value: str) -> None:
     try:
         ours = dates.parse_strict(value)
@@ -247,9 +302,15 @@ def test_strict_dates_agree_with_feedparser(value: str) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.sampled_from(["", "https://g.example/feed/x.xml", "http://h.example", "/local/path"]),
-       st.one_of(LINKS, st.text(max_size=40),
-                 st.from_regex(r"https?://[a-z.]{1,12}(:[0-9]{1,6})?(/[\w.~%;=/?#&-]{0,20})?",
-                               fullmatch=True)))
+@given(
+    st.sampled_from(["", "https://g.example/feed/x.xml", "http://h.example", "/local/path"]),
+    st.one_of(
+        LINKS,
+        st.text(max_size=40),
+        st.from_regex(
+            r"https?://[a-z.]{1,12}(:[0-9]{1,6})?(/[\w.~%;=/?#&-]{0,20})?", fullmatch=True
+        ),
+    ),
+)
 def test_url_resolution_agrees_with_feedparser(base: str, uri: str) -> None:
     assert fpcompat.resolve(base, uri) == _urljoin(base, uri)

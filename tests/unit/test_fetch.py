@@ -33,8 +33,13 @@ def fetcher(**overrides: object) -> Fetcher:
 
 
 def test_plain_fetch_returns_body_validators_and_type(http_server: LoopbackServer) -> None:
-    http_server.route("/f", body=RSS, etag='"v1"', last_modified="Wed, 01 Jan 2025 00:00:00 GMT",
-                      content_type="application/rss+xml")
+    http_server.route(
+        "/f",
+        body=RSS,
+        etag='"v1"',
+        last_modified="Wed, 01 Jan 2025 00:00:00 GMT",
+        content_type="application/rss+xml",
+    )
     with fetcher() as f:
         result = f.fetch(http_server.url("/f"))
     assert (result.status, result.body, result.error) == (200, RSS, "")
@@ -83,8 +88,9 @@ def test_gzip_body_is_decompressed(http_server: LoopbackServer) -> None:
 def test_deflate_with_and_without_zlib_header(http_server: LoopbackServer) -> None:
     raw = zlib.compressobj(wbits=-15)
     http_server.route("/zlib", body=zlib.compress(RSS), headers={"Content-Encoding": "deflate"})
-    http_server.route("/raw", body=raw.compress(RSS) + raw.flush(),
-                      headers={"Content-Encoding": "deflate"})
+    http_server.route(
+        "/raw", body=raw.compress(RSS) + raw.flush(), headers={"Content-Encoding": "deflate"}
+    )
     with fetcher() as f:
         assert f.fetch(http_server.url("/zlib")).body == RSS
         assert f.fetch(http_server.url("/raw")).body == RSS
@@ -160,9 +166,14 @@ def test_redirect_to_other_scheme_is_refused(http_server: LoopbackServer, target
     assert result.body == b""
 
 
-@pytest.mark.parametrize(("status", "message"), [
-    (404, "HTTP 404 Not Found"), (410, "HTTP 410 Gone"), (500, "HTTP 500 Internal Server Error"),
-])
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (404, "HTTP 404 Not Found"),
+        (410, "HTTP 410 Gone"),
+        (500, "HTTP 500 Internal Server Error"),
+    ],
+)
 def test_http_errors(http_server: LoopbackServer, status: int, message: str) -> None:
     http_server.route("/e", status=status, body=b"<html>nope</html>")
     with fetcher() as f:
@@ -248,8 +259,9 @@ def test_local_file_is_read_with_the_cap(tmp_path: Path) -> None:
 def test_per_host_and_total_concurrency_limits(http_server: LoopbackServer) -> None:
     http_server.route("/slow", body=RSS, delay=0.2)
     with fetcher(max_per_host=2, max_connections=16) as f:
-        threads = [threading.Thread(target=f.fetch, args=(http_server.url("/slow"),))
-                   for _ in range(6)]
+        threads = [
+            threading.Thread(target=f.fetch, args=(http_server.url("/slow"),)) for _ in range(6)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -267,9 +279,11 @@ def test_handler_sees_each_request(http_server: LoopbackServer) -> None:
         assert f.fetch(http_server.url("/echo"), etag='"e"').body == b'"e"'
 
 
-PARTIAL = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
-           b"<item><guid>1</guid><title>One</title></item>"
-           b"<item><guid>2</guid><title>Two</title></item><item><guid>3</guid>")
+PARTIAL = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+    b"<item><guid>1</guid><title>One</title></item>"
+    b"<item><guid>2</guid><title>Two</title></item><item><guid>3</guid>"
+)
 
 
 def test_a_body_without_length_stalled_past_the_deadline_is_a_timeout(
@@ -298,8 +312,13 @@ def test_a_chunked_body_stalled_past_the_deadline_is_a_timeout(
     http_server: LoopbackServer,
 ) -> None:
     # chunked framing announced, but the bytes are sent raw and the last chunk never comes
-    http_server.route("/chunks", body=b"%x\r\n" % len(PARTIAL) + PARTIAL + b"\r\n",
-                      length=False, stall=10, headers={"Transfer-Encoding": "chunked"})
+    http_server.route(
+        "/chunks",
+        body=b"%x\r\n" % len(PARTIAL) + PARTIAL + b"\r\n",
+        length=False,
+        stall=10,
+        headers={"Transfer-Encoding": "chunked"},
+    )
     with fetcher(total_timeout=0.8) as f:
         result = f.fetch(http_server.url("/chunks"))
     assert result.error == "timed out after 0.8 s" and result.body == b""
@@ -320,8 +339,11 @@ def test_a_truncated_gzip_body_is_a_decompression_error(
 
 def test_a_gzip_body_of_several_members_is_read_whole(http_server: LoopbackServer) -> None:
     """Concatenated gzip members are one gzip file (RFC 1952): every member is kept."""
-    http_server.route("/members", body=gzip.compress(RSS[:50]) + gzip.compress(RSS[50:]),
-                      headers={"Content-Encoding": "gzip"})
+    http_server.route(
+        "/members",
+        body=gzip.compress(RSS[:50]) + gzip.compress(RSS[50:]),
+        headers={"Content-Encoding": "gzip"},
+    )
     with fetcher() as f:
         assert f.fetch(http_server.url("/members")).body == RSS
 
@@ -335,7 +357,7 @@ def test_gzip_members_and_truncation_are_found_whatever_the_chunking() -> None:
     for body, expected in ((whole, RSS), (whole[:-30], None)):
         decoder = BoundedDecoder("gzip", 1 << 20)
         for i in range(len(body)):
-            decoder.feed(body[i:i + 1])
+            decoder.feed(body[i : i + 1])
         if expected is None:
             with pytest.raises(FetchError, match=TRUNCATED):
                 decoder.finish()

@@ -31,10 +31,16 @@ def test_fold_ignores_case_diacritics_and_spacing() -> None:
     assert fold("PETRÓ") == fold("petro")
 
 
-@pytest.mark.parametrize("typed, found", [
-    ("Petro", "Gustavo Petro"), ("petró", "Gustavo Petro"), ("GUSTAVO PETRO", "Gustavo Petro"),
-    ("bogota", "Bogotá"), ("BOGOTÁ", "Bogotá"),
-])
+@pytest.mark.parametrize(
+    "typed, found",
+    [
+        ("Petro", "Gustavo Petro"),
+        ("petró", "Gustavo Petro"),
+        ("GUSTAVO PETRO", "Gustavo Petro"),
+        ("bogota", "Bogotá"),
+        ("BOGOTÁ", "Bogotá"),
+    ],
+)
 def test_a_typed_name_or_alias_finds_the_actor(conn, typed: str, found: str) -> None:  # type: ignore[no-untyped-def]
     actor, changed = service.find_or_create_actor(conn, typed, "person")
     assert (actor.name, changed) == (found, False)
@@ -44,7 +50,10 @@ def test_a_typed_name_or_alias_finds_the_actor(conn, typed: str, found: str) -> 
 def test_an_unknown_name_creates_the_actor_with_its_kind_and_aliases(conn) -> None:  # type: ignore[no-untyped-def]
     actor, changed = service.find_or_create_actor(conn, "Donald Trump", "person", ["Trump"])
     assert changed and (actor.name, actor.kind, actor.aliases) == (
-        "Donald Trump", "person", ("Trump",))
+        "Donald Trump",
+        "person",
+        ("Trump",),
+    )
     assert names(conn) == ["Bogotá", "Donald Trump", "Gustavo Petro"]
 
 

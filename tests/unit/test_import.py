@@ -28,8 +28,7 @@ from newsreader.store.articles import upsert_entries
 from newsreader.store.feeds import add_feed
 from newsreader.store.schema import MIGRATIONS, migrate
 
-TABLES = ("actors", "actor_aliases", "annotations", "claim_about", "claim_status_history",
-          "notes")
+TABLES = ("actors", "actor_aliases", "annotations", "claim_about", "claim_status_history", "notes")
 
 
 @pytest.fixture
@@ -50,23 +49,29 @@ def empty(tmp_path: Path) -> sqlite3.Connection:
 
 def dump(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     """Every row of the annotation tables (ids included), to compare whole stores."""
-    return {t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")]
-            for t in TABLES}
+    return {
+        t: [tuple(r) for r in conn.execute(f"SELECT * FROM {t} ORDER BY rowid")] for t in TABLES
+    }
 
 
 def test_import_into_an_empty_store_keeps_annotations_waiting(
-        backup: Path, empty: sqlite3.Connection) -> None:
+    backup: Path, empty: sqlite3.Connection
+) -> None:
     report = import_file(empty, backup)
     assert (report.annotations, report.notes, report.actors_added) == (4, 1, 3)
     assert report.waiting == 5 and report.present == 0
-    rows = empty.execute("SELECT article_id, exact, article_url, article_title, orphaned"
-                         " FROM annotations ORDER BY start").fetchall()
+    rows = empty.execute(
+        "SELECT article_id, exact, article_url, article_title, orphaned"
+        " FROM annotations ORDER BY start"
+    ).fetchall()
     assert all(r[0] is None for r in rows)
     assert {r[2] for r in rows} == {
-        "https://interbellumnews.com/news/trump-and-petro-open-channel-after-diplomatic-standoff"}
+        "https://interbellumnews.com/news/trump-and-petro-open-channel-after-diplomatic-standoff"
+    }
     assert {r[3] for r in rows} == {"Trump and Petro Open Channel After Diplomatic Standoff"}
-    claim_id = empty.execute("SELECT id FROM annotations WHERE exact LIKE 'Petro argued%'"
-                             ).fetchone()[0]
+    claim_id = empty.execute(
+        "SELECT id FROM annotations WHERE exact LIKE 'Petro argued%'"
+    ).fetchone()[0]
     assert status_history(empty, claim_id) == [("unverified", T0 + 60), ("disputed", T0 + 3600)]
     petro = find_actor(empty, "petro")
     assert petro is not None and petro.name == "Gustavo Petro" and petro.kind == "person"
@@ -80,13 +85,11 @@ def front_matter(page: str) -> dict[str, str]:
     return {k: v for k, _, v in (line.partition(": ") for line in lines[1:end]) if v}
 
 
-def test_the_author_survives_export_import_export(backup: Path,
-                                                  empty: sqlite3.Connection) -> None:
+def test_the_author_survives_export_import_export(backup: Path, empty: sqlite3.Connection) -> None:
     """The article is not in the new store: its page is made from the snapshots, and the
     snapshot carries the author through the JSON file (it used to come back as "")."""
     import_file(empty, backup)
-    assert {r[0] for r in empty.execute("SELECT article_author FROM annotations")} == {
-        "FRANZ AG"}
+    assert {r[0] for r in empty.execute("SELECT article_author FROM annotations")} == {"FRANZ AG"}
     assert [r[0] for r in empty.execute("SELECT article_author FROM notes")] == ["FRANZ AG"]
     page = article_markdown_of_snapshots(empty)
     assert front_matter(page)["author"] == '"FRANZ AG"'
@@ -113,8 +116,12 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
     for table in ("annotations", "notes"):
         conn.execute(f"ALTER TABLE {table} DROP COLUMN article_author")
     conn.execute("UPDATE notes SET article_published = NULL")
-    for later in ("TRIGGER name_scans_text_changed", "TABLE name_matches",
-                  "TABLE name_scans", "TABLE name_changes"):  # migration 5's
+    for later in (
+        "TRIGGER name_scans_text_changed",
+        "TABLE name_matches",
+        "TABLE name_scans",
+        "TABLE name_changes",
+    ):  # migration 5's
         conn.execute(f"DROP {later}")
     conn.execute("ALTER TABLE articles DROP COLUMN date_kind")  # migration 6's
     conn.execute("DROP INDEX annotations_by_article_key")  # migration 7's
@@ -123,10 +130,11 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
             conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 3")
     assert migrate(conn) == len(MIGRATIONS)
-    assert {r[0] for r in conn.execute("SELECT article_author FROM annotations")} == {
-        "FRANZ AG"}
-    keys = conn.execute("SELECT DISTINCT feed_url != '', article_key != '' FROM annotations"
-                        " WHERE article_id IS NOT NULL")
+    assert {r[0] for r in conn.execute("SELECT article_author FROM annotations")} == {"FRANZ AG"}
+    keys = conn.execute(
+        "SELECT DISTINCT feed_url != '', article_key != '' FROM annotations"
+        " WHERE article_id IS NOT NULL"
+    )
     assert [tuple(r) for r in keys] == [(1, 1)]  # migration 7 keeps each article's key
     notes = conn.execute("SELECT article_author, article_published FROM notes")
     assert [tuple(r) for r in notes] == [("FRANZ AG", 1767882600.0)]
@@ -152,16 +160,21 @@ def test_importing_twice_changes_nothing(backup: Path, empty: sqlite3.Connection
 
 
 def test_waiting_annotations_reattach_when_the_article_arrives(
-        backup: Path, empty: sqlite3.Connection) -> None:
+    backup: Path, empty: sqlite3.Connection
+) -> None:
     import_file(empty, backup)
     assert reattach_orphans(empty, []) == 0
     article_id = store_demo_feed(empty)
     assert reattach_orphans(empty, [article_id]) == 5
     placed = {a.exact: a for a in list_annotations(empty, article_id)}
-    assert set(placed) == {CLAIM, "Petro argued those operations harmed civilian fishermen",
-                           "Gustavo Petro", ORPHANED}
+    assert set(placed) == {
+        CLAIM,
+        "Petro argued those operations harmed civilian fishermen",
+        "Gustavo Petro",
+        ORPHANED,
+    }
     text = empty.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
-    assert all(text[a.start:a.end] == a.exact and not a.orphaned for a in placed.values())
+    assert all(text[a.start : a.end] == a.exact and not a.orphaned for a in placed.values())
     assert placed[CLAIM].speaker_name == "Donald Trump"
     assert [n for _, n in placed[CLAIM].about] == ["Gustavo Petro"]
     notes = empty.execute("SELECT article_id FROM notes").fetchall()
@@ -175,13 +188,17 @@ NO_URL_TEXT = "The minister said the talks were constructive. Nobody else said s
 def store_article_without_url(conn: sqlite3.Connection, text: str = NO_URL_TEXT) -> int:
     """A feed item that has a guid but no link; returns its id."""
     feed_id, _ = add_feed(conn, "https://example.org/wire.xml")
-    upsert_entries(conn, feed_id, [ParsedEntry(key="wire-17", guid="wire-17", url="",
-                                               title="Wire item", text=text)])
+    upsert_entries(
+        conn,
+        feed_id,
+        [ParsedEntry(key="wire-17", guid="wire-17", url="", title="Wire item", text=text)],
+    )
     return conn.execute("SELECT id FROM articles WHERE key = 'wire-17'").fetchone()[0]
 
 
 def test_annotations_of_an_article_without_a_url_find_it_by_feed_and_key(
-        conn: sqlite3.Connection, empty: sqlite3.Connection, tmp_path: Path) -> None:
+    conn: sqlite3.Connection, empty: sqlite3.Connection, tmp_path: Path
+) -> None:
     article_id = store_article_without_url(conn)
     service.create_from_quote(conn, article_id, "the talks were constructive", "claim")
     service.add_note(conn, article_id, "Single-sourced.")
@@ -192,19 +209,18 @@ def test_annotations_of_an_article_without_a_url_find_it_by_feed_and_key(
     [claim] = list_annotations(empty, arrived)
     assert (claim.exact, claim.orphaned) == ("the talks were constructive", False)
     assert claim.start == len("Updated: ") + NO_URL_TEXT.index("the talks")
-    assert [n.body for n in service.list_for_article(empty, arrived).notes] == [
-        "Single-sourced."]
+    assert [n.body for n in service.list_for_article(empty, arrived).notes] == ["Single-sourced."]
     # into a store that has the article already: attached at once
     third = connect(tmp_path / "third.db")
     has_it = store_article_without_url(third)
     assert import_backup(third, document).waiting == 0
-    assert [a.exact for a in list_annotations(third, has_it)] == [
-        "the talks were constructive"]
+    assert [a.exact for a in list_annotations(third, has_it)] == ["the talks were constructive"]
     third.close()
 
 
 def test_reattach_orphans_without_ids_and_with_a_changed_text(
-        backup: Path, empty: sqlite3.Connection) -> None:
+    backup: Path, empty: sqlite3.Connection
+) -> None:
     import_file(empty, backup)
     article_id = store_demo_feed(empty)
     drop_sentence(empty, article_id, ORPHANED)  # this copy of the article lacks it too
@@ -214,8 +230,9 @@ def test_reattach_orphans_without_ids_and_with_a_changed_text(
     assert all(r[1] == 0 for r in rows if r[0] != ORPHANED)
 
 
-def test_import_onto_the_article_places_and_orphans(backup: Path,
-                                                    empty: sqlite3.Connection) -> None:
+def test_import_onto_the_article_places_and_orphans(
+    backup: Path, empty: sqlite3.Connection
+) -> None:
     article_id = store_demo_feed(empty)
     report = import_file(empty, backup)
     assert report.waiting == 0 and report.orphaned == 0  # the sentence is back: recovered
@@ -235,15 +252,19 @@ def test_actors_merge_by_name_and_alias(backup: Path, empty: sqlite3.Connection)
     assert set(petro.aliases) == {"Petro", "Gustavo Petro"} and petro.kind == "person"
     trump = find_actor(empty, "Donald Trump")
     assert trump is not None and trump.description == "Known here by one name."
-    speakers = {r[0] for r in empty.execute("SELECT speaker_id FROM annotations"
-                                            " WHERE kind = 'claim'")}
+    speakers = {
+        r[0] for r in empty.execute("SELECT speaker_id FROM annotations WHERE kind = 'claim'")
+    }
     assert speakers == {petro.id, trump.id}
 
 
-def test_a_failure_inside_the_transaction_writes_nothing(backup: Path,
-                                                         empty: sqlite3.Connection) -> None:
-    empty.execute("CREATE TRIGGER refuse BEFORE INSERT ON notes BEGIN"
-                  " SELECT RAISE(ABORT, 'disk on fire'); END")
+def test_a_failure_inside_the_transaction_writes_nothing(
+    backup: Path, empty: sqlite3.Connection
+) -> None:
+    empty.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON notes BEGIN"
+        " SELECT RAISE(ABORT, 'disk on fire'); END"
+    )
     before = dump(empty)
     with pytest.raises(sqlite3.IntegrityError, match="disk on fire"):
         import_file(empty, backup)
@@ -252,55 +273,83 @@ def test_a_failure_inside_the_transaction_writes_nothing(backup: Path,
 
 # --- hostile files --------------------------------------------------------------------------
 
+
 def _document(backup: Path) -> dict[str, Any]:
     return json.loads(backup.read_text(encoding="utf-8"))
 
 
 def _claim(document: dict[str, Any]) -> dict[str, Any]:
-    return next(i for i in document["first"]["items"]
-                if i["newsreader:data"]["kind"] == "claim")
+    return next(i for i in document["first"]["items"] if i["newsreader:data"]["kind"] == "claim")
 
 
 BREAKAGES = [
-    ("start is text", lambda d: _claim(d)["target"]["selector"][1].update(start="5"),
-     "selector[1].start: expected an integer"),
-    ("end before start", lambda d: _claim(d)["target"]["selector"][1].update(start=9, end=3),
-     "selector[1].end: must be between 9"),
-    ("negative start", lambda d: _claim(d)["target"]["selector"][1].update(start=-1),
-     "start: must be between 0"),
-    ("bool as int", lambda d: _claim(d)["target"]["selector"][1].update(end=True),
-     "expected an integer"),
-    ("unknown kind", lambda d: _claim(d)["newsreader:data"].update(kind="rumour"),
-     "kind: must be one of"),
-    ("unknown status", lambda d: _claim(d)["newsreader:data"].update(status="true-ish"),
-     "status: must be one of"),
-    ("not a uuid", lambda d: _claim(d).update(id="https://evil.example/a/1"),
-     "id: expected urn:uuid"),
+    (
+        "start is text",
+        lambda d: _claim(d)["target"]["selector"][1].update(start="5"),
+        "selector[1].start: expected an integer",
+    ),
+    (
+        "end before start",
+        lambda d: _claim(d)["target"]["selector"][1].update(start=9, end=3),
+        "selector[1].end: must be between 9",
+    ),
+    (
+        "negative start",
+        lambda d: _claim(d)["target"]["selector"][1].update(start=-1),
+        "start: must be between 0",
+    ),
+    (
+        "bool as int",
+        lambda d: _claim(d)["target"]["selector"][1].update(end=True),
+        "expected an integer",
+    ),
+    (
+        "unknown kind",
+        lambda d: _claim(d)["newsreader:data"].update(kind="rumour"),
+        "kind: must be one of",
+    ),
+    (
+        "unknown status",
+        lambda d: _claim(d)["newsreader:data"].update(status="true-ish"),
+        "status: must be one of",
+    ),
+    (
+        "not a uuid",
+        lambda d: _claim(d).update(id="https://evil.example/a/1"),
+        "id: expected urn:uuid",
+    ),
     ("bad date", lambda d: _claim(d).update(created="yesterday"), "created: not an ISO"),
     ("no quote", lambda d: _claim(d)["target"].update(selector=[]), "needs a TextQuoteSelector"),
     ("empty name", lambda d: d["newsreader:actors"][0].update(name="  "), "cannot be empty"),
-    ("long name", lambda d: _claim(d)["newsreader:data"].update(speaker="x" * 300),
-     "at most 200"),
+    ("long name", lambda d: _claim(d)["newsreader:data"].update(speaker="x" * 300), "at most 200"),
     ("list as object", lambda d: d["first"].update(items={"a": 1}), "items: expected a list"),
-    ("foreign annotation", lambda d: _claim(d).pop("newsreader:data"),
-     "only newsreader's own exports"),
-    ("duplicate id", lambda d: d["first"]["items"].append(copy.deepcopy(_claim(d))),
-     "the same id appears twice"),
+    (
+        "foreign annotation",
+        lambda d: _claim(d).pop("newsreader:data"),
+        "only newsreader's own exports",
+    ),
+    (
+        "duplicate id",
+        lambda d: d["first"]["items"].append(copy.deepcopy(_claim(d))),
+        "the same id appears twice",
+    ),
     ("newer format", lambda d: d.update({"newsreader:format": 99}), "upgrade newsreader"),
-    ("mention without actor", lambda d: next(
-        i for i in d["first"]["items"] if i["newsreader:data"]["kind"] == "mention"
-    )["newsreader:data"].update(actor=None), "a mention needs the actor"),
-    ("huge note", lambda d: _claim(d)["body"][0].update(value="x" * 100_001),
-     "longer than 100000"),
+    (
+        "mention without actor",
+        lambda d: next(i for i in d["first"]["items"] if i["newsreader:data"]["kind"] == "mention")[
+            "newsreader:data"
+        ].update(actor=None),
+        "a mention needs the actor",
+    ),
+    ("huge note", lambda d: _claim(d)["body"][0].update(value="x" * 100_001), "longer than 100000"),
     ("not a collection", lambda d: d.update(type="Something"), "expected an AnnotationCollection"),
 ]
 
 
-@pytest.mark.parametrize(("label", "breakage", "message"), BREAKAGES,
-                         ids=[b[0] for b in BREAKAGES])
+@pytest.mark.parametrize(("label", "breakage", "message"), BREAKAGES, ids=[b[0] for b in BREAKAGES])
 def test_malformed_files_are_refused_and_nothing_is_written(
-        backup: Path, empty: sqlite3.Connection, label: str, breakage: Any,
-        message: str) -> None:
+    backup: Path, empty: sqlite3.Connection, label: str, breakage: Any, message: str
+) -> None:
     document = _document(backup)
     breakage(document)
     bad = backup.with_name("bad.json")
@@ -312,23 +361,28 @@ def test_malformed_files_are_refused_and_nothing_is_written(
     assert dump(empty) == before
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"\xff\xfe not utf-8", "not UTF-8"),
-    (b'{"a": NaN}', "NaN is not a number"),
-    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
-    (b'{"type": "AnnotationCollection", "first": ', "not valid JSON"),
-    (b'"just a string"', "document: expected an object"),
-])
-def test_unreadable_json_is_refused(tmp_path: Path, empty: sqlite3.Connection, data: bytes,
-                                    message: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfe not utf-8", "not UTF-8"),
+        (b'{"a": NaN}', "NaN is not a number"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"type": "AnnotationCollection", "first": ', "not valid JSON"),
+        (b'"just a string"', "document: expected an object"),
+    ],
+)
+def test_unreadable_json_is_refused(
+    tmp_path: Path, empty: sqlite3.Connection, data: bytes, message: str
+) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(data)
     with pytest.raises(ImportFormatError, match=message):
         import_file(empty, path)
 
 
-def test_size_is_bounded(backup: Path, empty: sqlite3.Connection,
-                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_size_is_bounded(
+    backup: Path, empty: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(jsonread, "MAX_BYTES", backup.stat().st_size - 1)
     with pytest.raises(ImportFormatError, match="larger than"):
         import_file(empty, backup)
@@ -342,17 +396,16 @@ def test_hostile_strings_are_stored_clean(backup: Path, empty: sqlite3.Connectio
     claim["newsreader:data"]["snapshot"]["title"] = "Title\x1b[2J\u202e\nwith breaks"
     document["newsreader:actors"][0]["description"] = "desc\x9b31m"
     import_backup(empty, parse_backup(json.loads(json.dumps(document))))
-    note, title = empty.execute("SELECT note, article_title FROM annotations WHERE exact = ?",
-                                (CLAIM,)).fetchone()
+    note, title = empty.execute(
+        "SELECT note, article_title FROM annotations WHERE exact = ?", (CLAIM,)
+    ).fetchone()
     assert note == "note with \ufffd surrogate"
     assert title == "Title with breaks"
     assert find_actor(empty, "Colombia").description == "desc"
 
 
-def test_a_plain_list_of_annotations_is_accepted(backup: Path,
-                                                 empty: sqlite3.Connection) -> None:
+def test_a_plain_list_of_annotations_is_accepted(backup: Path, empty: sqlite3.Connection) -> None:
     items = _document(backup)["first"]["items"]
     report = import_backup(empty, parse_backup(items))
     assert report.annotations == 4 and report.actors_added == 2  # the actors named
     assert find_actor(empty, "Gustavo Petro").kind == "other"
-

@@ -32,11 +32,15 @@ def counts(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
 def reader_places(conn: sqlite3.Connection, article_id: int, actor_id: int) -> int:
     """What the reader marks: the matcher's places united with the tags' (the panel)."""
     text = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
-    found = {m.start for m in ActorMatcher(actor_names(conn)).find(text)
-             if m.actor_id == actor_id}
-    tagged = {r[0] for r in conn.execute(
-        "SELECT start FROM annotations WHERE article_id = ? AND actor_id = ? AND kind ="
-        " 'mention' AND deleted IS NULL AND orphaned = 0", (article_id, actor_id))}
+    found = {m.start for m in ActorMatcher(actor_names(conn)).find(text) if m.actor_id == actor_id}
+    tagged = {
+        r[0]
+        for r in conn.execute(
+            "SELECT start FROM annotations WHERE article_id = ? AND actor_id = ? AND kind ="
+            " 'mention' AND deleted IS NULL AND orphaned = 0",
+            (article_id, actor_id),
+        )
+    }
     return len(found | tagged)
 
 
@@ -47,8 +51,7 @@ def test_names_found_in_text_count_with_tags_as_places(conn: sqlite3.Connection)
     assert counts(conn) == {"Donald Trump": (5, 0), "Gustavo Petro": (12, 0)}
     service.create_from_quote(conn, sample, "Gustavo Petro", "mention", actor_id=petro.id)
     assert counts(conn)["Gustavo Petro"] == (12, 1)  # a tag on a found name: one place
-    service.create_from_quote(conn, sample, "the Colombian president", "mention",
-                              actor_id=petro.id)
+    service.create_from_quote(conn, sample, "the Colombian president", "mention", actor_id=petro.id)
     assert counts(conn)["Gustavo Petro"] == (13, 2)  # a tag elsewhere: a place more
     assert counts(conn)["Gustavo Petro"][0] == reader_places(conn, sample, petro.id)
     assert counts(conn)["Donald Trump"][0] == reader_places(conn, sample, trump.id)
@@ -69,8 +72,12 @@ def test_the_cache_follows_every_change_of_names_and_texts(conn: sqlite3.Connect
     other = add_actor(conn, "Gustavo Petro Urrego")
     merged = merge_actors(conn, petro.id, other.id)
     assert counts(conn) == {merged.name: (12, 0)}
-    drop_sentence(conn, sample, "Petro argued those operations harmed civilian fishermen,"
-                  " prompting Trump to accuse him of being aligned with drug interests.")
+    drop_sentence(
+        conn,
+        sample,
+        "Petro argued those operations harmed civilian fishermen,"
+        " prompting Trump to accuse him of being aligned with drug interests.",
+    )
     assert counts(conn)["Petro"] == (11, 0)  # the changed text was scanned again
     delete_actor(conn, petro.id)
     assert counts(conn) == {}
@@ -84,9 +91,14 @@ def test_only_articles_that_may_hold_a_changed_name_are_scanned(conn: sqlite3.Co
     assert mentions.refresh_name_matches(conn) == 1  # the full-text index's one article
     assert mentions.refresh_name_matches(conn) == 0  # up to date
     feed_id, _ = add_feed(conn, "https://other.example/feed")
-    upsert_entries(conn, feed_id, [
-        ParsedEntry(key="a", guid="a", title="Elsewhere", text="Nothing about her."),
-        ParsedEntry(key="b", guid="b", title="Flores", text="Cilia Flores was seen.")])
+    upsert_entries(
+        conn,
+        feed_id,
+        [
+            ParsedEntry(key="a", guid="a", title="Elsewhere", text="Nothing about her."),
+            ParsedEntry(key="b", guid="b", title="Flores", text="Cilia Flores was seen."),
+        ],
+    )
     assert mentions.refresh_name_matches(conn) == 1  # the new article naming her
     assert counts(conn)["Cilia Flores"] == (2, 0)
 
@@ -96,8 +108,12 @@ def test_a_tag_whose_quote_is_gone_still_counts(conn: sqlite3.Connection) -> Non
     petro = add_actor(conn, "Gustavo Petro", "person")
     service.create_from_quote(conn, sample, "civilian fishermen", "mention", actor_id=petro.id)
     assert counts(conn)["Gustavo Petro"] == (2, 1)
-    drop_sentence(conn, sample, "Petro argued those operations harmed civilian fishermen,"
-                  " prompting Trump to accuse him of being aligned with drug interests.")
+    drop_sentence(
+        conn,
+        sample,
+        "Petro argued those operations harmed civilian fishermen,"
+        " prompting Trump to accuse him of being aligned with drug interests.",
+    )
     assert counts(conn)["Gustavo Petro"] == (2, 1)  # orphaned: a place of its own
     roles = [(a.role, a.orphaned, a.count) for a in mentions.actor_activity(conn, petro.id)]
     assert roles == [("mention", False, 1), ("mention", True, 1)]

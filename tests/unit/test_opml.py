@@ -38,14 +38,23 @@ def opml(body: str, *, head: str = "<head><title>t</title></head>") -> bytes:
 
 def test_nested_outlines_become_folders_joined_by_slash() -> None:
     assert parse_opml(fixture("nested.opml")) == [
-        OpmlFeed("https://top.example.com/feed.xml", "Top Level Feed", "",
-                 "https://top.example.com/"),
-        OpmlFeed("https://interbellumnews.com/feed", "Inter Bellum News", "News",
-                 "https://interbellumnews.com/"),
-        OpmlFeed("https://www.eltiempo.com/rss/colombia.xml", "El Tiempo — Bogotá",
-                 "News/Latin America"),
-        OpmlFeed("https://feeds.folha.uol.com.br/mundo/rss091.xml", "Folha de S.Paulo",
-                 "News/Latin America"),
+        OpmlFeed(
+            "https://top.example.com/feed.xml", "Top Level Feed", "", "https://top.example.com/"
+        ),
+        OpmlFeed(
+            "https://interbellumnews.com/feed",
+            "Inter Bellum News",
+            "News",
+            "https://interbellumnews.com/",
+        ),
+        OpmlFeed(
+            "https://www.eltiempo.com/rss/colombia.xml", "El Tiempo — Bogotá", "News/Latin America"
+        ),
+        OpmlFeed(
+            "https://feeds.folha.uol.com.br/mundo/rss091.xml",
+            "Folha de S.Paulo",
+            "News/Latin America",
+        ),
         OpmlFeed("https://www.nikkei.com/rss/index.xml", "日本経済新聞 🗞", "News/Asia"),
         OpmlFeed("https://arctic.example.org/atom.xml", "Арктика и мир", "Research"),
     ]
@@ -80,13 +89,16 @@ def test_every_skipped_outline_is_listed_with_its_line_and_reason() -> None:
 
 
 def test_more_bad_outlines_each_say_why() -> None:
-    result = read_opml(opml(
-        '<outline text="Folder"><outline text="In" xmlUrl="https://in.example/"/></outline>\n'
-        '<outline text="Zero" xmlUrl="/dev/zero"/>\n'
-        '<outline text="Data" xmlUrl="data:text/xml,&lt;rss/&gt;"/>\n'
-        '<outline text="No host" xmlUrl="https://"/>\n'
-        '<outline text="Blank" xmlUrl="   "/>\n'
-        '<outline text="Again" xmlUrl="https://in.example/"/>\n'))
+    result = read_opml(
+        opml(
+            '<outline text="Folder"><outline text="In" xmlUrl="https://in.example/"/></outline>\n'
+            '<outline text="Zero" xmlUrl="/dev/zero"/>\n'
+            '<outline text="Data" xmlUrl="data:text/xml,&lt;rss/&gt;"/>\n'
+            '<outline text="No host" xmlUrl="https://"/>\n'
+            '<outline text="Blank" xmlUrl="   "/>\n'
+            '<outline text="Again" xmlUrl="https://in.example/"/>\n'
+        )
+    )
     assert [f.url for f in result.feeds] == ["https://in.example/"]
     assert [(s.title, s.reason) for s in result.skipped] == [  # the folder is not one of them
         ("Zero", "not an http(s) URL (a path or relative address)"),
@@ -95,8 +107,9 @@ def test_more_bad_outlines_each_say_why() -> None:
         ("Blank", "empty xmlUrl"),
         ("Again", "a duplicate of line 1"),
     ]
-    assert result.skipped[0] == SkippedOutline(2, "Zero", "/dev/zero",
-                                               "not an http(s) URL (a path or relative address)")
+    assert result.skipped[0] == SkippedOutline(
+        2, "Zero", "/dev/zero", "not an http(s) URL (a path or relative address)"
+    )
 
 
 # Shaped like the real exports that were refused whole (e.g. plenaryapp/awesome-rss-feeds:
@@ -129,9 +142,13 @@ def test_bare_ampersands_quotes_and_html_entities_are_repaired() -> None:
 
 
 def test_what_cannot_be_repaired_is_recovered() -> None:
-    result = read_opml(opml('<outline text="A" xmlUrl="https://a.example/"/>'
-                            '<outline text="B" xmlUrl="https://b.example/"><foo></outline>'
-                            '<outline text="C" xmlUrl="https://c.example/"/>'))
+    result = read_opml(
+        opml(
+            '<outline text="A" xmlUrl="https://a.example/"/>'
+            '<outline text="B" xmlUrl="https://b.example/"><foo></outline>'
+            '<outline text="C" xmlUrl="https://c.example/"/>'
+        )
+    )
     assert [f.url for f in result.feeds][:2] == ["https://a.example/", "https://b.example/"]
     assert "read leniently" in result.problem
 
@@ -140,7 +157,8 @@ def test_a_well_formed_file_is_read_as_before() -> None:
     result = read_opml(fixture("nested.opml"))
     assert result.problem == ""
     assert [s.describe() for s in result.skipped] == [
-        'line 21 "Empty folder": no xmlUrl: an empty folder or a note']
+        'line 21 "Empty folder": no xmlUrl: an empty folder or a note'
+    ]
     assert result.feeds == parse_opml(fixture("nested.opml"))
 
 
@@ -204,8 +222,10 @@ def test_namespaced_opml_and_comments_are_accepted() -> None:
 
 def test_a_broken_file_is_read_leniently_and_says_where_it_is_broken() -> None:
     result = read_opml(fixture("broken.opml"))  # an <outline> never closed
-    assert [f.url for f in result.feeds] == ["https://fine.example.com/rss",
-                                              "https://broken.example.com/rss"]
+    assert [f.url for f in result.feeds] == [
+        "https://fine.example.com/rss",
+        "https://broken.example.com/rss",
+    ]
     assert result.problem.startswith("not well-formed XML (")
     assert "line 7" in result.problem
     assert "\n" not in result.problem
@@ -317,7 +337,13 @@ def feed(id_: int, url: str, title: str, folder: str = "", site_url: str = "") -
 
 
 FEEDS = [
-    feed(1, "https://top.example.com/rss", "Top & <Co> \"quoted\" 'x'", "", "https://top.example.com/"),
+    feed(
+        1,
+        "https://top.example.com/rss",
+        "Top & <Co> \"quoted\" 'x'",
+        "",
+        "https://top.example.com/",
+    ),
     feed(2, "https://interbellumnews.com/feed", "Inter Bellum News", "News"),
     feed(3, "https://www.eltiempo.com/rss", "El Tiempo — Bogotá", "News/Latin America"),
     feed(4, "https://www.nikkei.com/rss", "日本経済新聞", "News/Asia"),
@@ -338,7 +364,10 @@ def test_write_opml_is_opml_2_with_nested_folder_outlines() -> None:
     news = body[1]
     assert [o.get("text") for o in news] == ["Inter Bellum News", "Latin America", "Asia"]
     latin = news[1]
-    assert [o.get("xmlUrl") for o in latin] == ["https://www.eltiempo.com/rss", "https://b.example/rss"]
+    assert [o.get("xmlUrl") for o in latin] == [
+        "https://www.eltiempo.com/rss",
+        "https://b.example/rss",
+    ]
     first = body[0]
     assert first.attrib == {
         "type": "rss",
@@ -358,9 +387,7 @@ def test_round_trip_keeps_urls_titles_folders_and_site_urls() -> None:
 
 def test_round_trip_of_an_imported_fixture() -> None:
     imported = parse_opml(fixture("nested.opml"))
-    feeds = [
-        feed(i, f.url, f.title, f.folder, f.site_url) for i, f in enumerate(imported, start=1)
-    ]
+    feeds = [feed(i, f.url, f.title, f.folder, f.site_url) for i, f in enumerate(imported, start=1)]
     assert parse_opml(write_opml(feeds).encode("utf-8")) == imported
 
 
@@ -390,12 +417,25 @@ def test_import_opml_command_imports_what_it_can_and_lists_what_it_skipped(
     path = tmp_path / "sloppy.opml"
     path.write_bytes(SLOPPY)
     result = subprocess.run(
-        [sys.executable, "-m", "newsreader", "--db", str(tmp_path / "s.db"), "import-opml",
-         str(path)], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "newsreader",
+            "--db",
+            str(tmp_path / "s.db"),
+            "import-opml",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "imported 5 new feeds, 0 already subscribed, 1 outline skipped\n"
     warning, skipped = result.stderr.splitlines()
     assert warning.startswith(f"newsreader: warning: {path}: not well-formed XML (")
     assert warning.endswith("; read leniently")
-    assert skipped == ('newsreader: skipped line 10 "Script" <javascript:alert(1)>: '
-                       "not an http(s) URL (javascript:)")
+    assert skipped == (
+        'newsreader: skipped line 10 "Script" <javascript:alert(1)>: '
+        "not an http(s) URL (javascript:)"
+    )

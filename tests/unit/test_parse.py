@@ -28,13 +28,16 @@ def ts(*args: int) -> float:
 
 def rss(items: str, channel: str = "<title>T</title>") -> bytes:
     """A minimal RSS 2.0 document around ``items``."""
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>{channel}'
-            f"{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>{channel}'
+        f"{items}</channel></rss>"
+    ).encode()
 
 
 def atom_entry(inner: str) -> bytes:
-    return (f'<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
-            f"<entry>{inner}</entry></feed>").encode()
+    return (
+        f'<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry>{inner}</entry></feed>'
+    ).encode()
 
 
 # -- well-formed feeds -------------------------------------------------------------------
@@ -50,8 +53,9 @@ def test_rss_fields_are_plain_clean_and_sanitised() -> None:
     assert first.url == "https://news.example.org/2026/trump-petro"
     assert first.author == "Franz Ag"
     assert first.published == ts(2026, 11, 1, 17, 13)
-    assert first.text == ("US President Donald Trump [1] and Gustavo Petro [2] spoke by phone."
-                          "\n\nSecond paragraph.")
+    assert first.text == (
+        "US President Donald Trump [1] and Gustavo Petro [2] spoke by phone.\n\nSecond paragraph."
+    )
     assert first.links == ["https://en.example.org/Trump", "https://news.example.org/people/petro"]
     for bad in ("<script", "alert", "onclick", "javascript:", "pixel.gif"):
         assert bad not in first.html
@@ -73,8 +77,10 @@ def test_keys_fall_back_from_guid_to_link_to_hash() -> None:
 
 
 def test_a_guid_and_a_link_with_the_same_text_get_different_keys() -> None:
-    doc = rss("<item><guid>https://x.example/1</guid><title>a</title></item>"
-              "<item><link>https://x.example/1</link><title>b</title></item>")
+    doc = rss(
+        "<item><guid>https://x.example/1</guid><title>a</title></item>"
+        "<item><link>https://x.example/1</link><title>b</title></item>"
+    )
     keys = [entry.key for entry in parse_feed(doc, "https://x.example/feed").entries]
     assert keys == ["guid:https://x.example/1", "link:https://x.example/1"]
 
@@ -112,7 +118,10 @@ def test_what_the_fast_path_declines_feedparser_reads() -> None:
     assert feed.parser == "feedparser"
     (entry,) = feed.entries
     assert (entry.title, entry.author, entry.text) == (
-        "Episode 1", "Aiko Tanaka", "Show notes for episode one.")
+        "Episode 1",
+        "Aiko Tanaka",
+        "Show notes for episode one.",
+    )
     assert entry.url == "https://pod.example.org/ep/1"  # a permalink guid doubles as link
 
 
@@ -123,16 +132,19 @@ def test_an_empty_but_valid_feed_has_no_entries() -> None:
 
 
 # -- dates -------------------------------------------------------------------------------
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2026-01-02T03:04:05Z", ts(2026, 1, 2, 3, 4, 5)),
-    ("2026-01-02T03:04:05-05:00", ts(2026, 1, 2, 8, 4, 5)),
-    ("2026-01-02T03:04:05.999+01:00", ts(2026, 1, 2, 2, 4, 5)),
-    ("1900-01-01T00:00:00Z", None),
-    ("1970-01-01T00:00:00Z", None),
-    ("10000-01-01T00:00:00Z", None),  # feedparser makes this 2010
-    ("2999-01-01T00:00:00Z", None),
-    ("not a date", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-01-02T03:04:05Z", ts(2026, 1, 2, 3, 4, 5)),
+        ("2026-01-02T03:04:05-05:00", ts(2026, 1, 2, 8, 4, 5)),
+        ("2026-01-02T03:04:05.999+01:00", ts(2026, 1, 2, 2, 4, 5)),
+        ("1900-01-01T00:00:00Z", None),
+        ("1970-01-01T00:00:00Z", None),
+        ("10000-01-01T00:00:00Z", None),  # feedparser makes this 2010
+        ("2999-01-01T00:00:00Z", None),
+        ("not a date", None),
+    ],
+)
 def test_atom_dates_are_utc_and_absurd_ones_dropped(value: str, expected: float | None) -> None:
     doc = atom_entry(f"<id>urn:x:1</id><title>t</title><published>{value}</published>")
     assert parse_feed(doc, "https://d.example/feed").entries[0].published == expected
@@ -141,8 +153,9 @@ def test_atom_dates_are_utc_and_absurd_ones_dropped(value: str, expected: float 
 def test_dates_a_little_ahead_are_kept_far_ahead_dropped() -> None:
     def published(offset: float) -> float | None:
         when = datetime.fromtimestamp(int(time.time() + offset), UTC)
-        doc = rss(f"<item><guid>g</guid><pubDate>{when:%a, %d %b %Y %H:%M:%S} +0000</pubDate>"
-                  "</item>")
+        doc = rss(
+            f"<item><guid>g</guid><pubDate>{when:%a, %d %b %Y %H:%M:%S} +0000</pubDate></item>"
+        )
         return parse_feed(doc, "https://d.example/feed").entries[0].published
 
     assert published(86400) is not None
@@ -157,49 +170,67 @@ def title_of(body: bytes, content_type: str = "") -> str:
 def test_http_charset_is_used_when_the_document_declares_none() -> None:
     body = '<rss version="2.0"><channel><item><title>Café Müller</title></item></channel></rss>'
     assert title_of(body.encode("latin-1"), "application/rss+xml; charset=ISO-8859-1") == (
-        "Café Müller")
+        "Café Müller"
+    )
 
 
 def test_the_documents_own_declaration_wins_over_http() -> None:
-    body = ('<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><item>'
-            "<title>Привет</title></item></channel></rss>")
+    body = (
+        '<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><item>'
+        "<title>Привет</title></item></channel></rss>"
+    )
     assert title_of(body.encode("cp1251"), "text/xml; charset=utf-8") == "Привет"
 
 
 def test_a_wrong_declared_charset_still_reads() -> None:
-    body = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><item>'
-            "<title>Café Müller</title></item></channel></rss>")
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><item>'
+        "<title>Café Müller</title></item></channel></rss>"
+    )
     assert title_of(body.encode("latin-1")) == "Café Müller"
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "cp037"])
 def test_wide_and_ebcdic_documents(codec: str) -> None:
     label = {"utf-16-be": "utf-16"}.get(codec, codec)
-    body = (f'<?xml version="1.0" encoding="{label}"?><rss version="2.0"><channel><item>'
-            "<title>Tokyo 東京</title></item></channel></rss>")
+    body = (
+        f'<?xml version="1.0" encoding="{label}"?><rss version="2.0"><channel><item>'
+        "<title>Tokyo 東京</title></item></channel></rss>"
+    )
     data = body.encode(codec, "replace")
     assert title_of(data).startswith("Tokyo")
 
 
 def test_utf7_is_never_used_to_decode() -> None:
-    body = ('<?xml version="1.0" encoding="utf-7"?><rss version="2.0"><channel><item>'
-            "<title>+ADw-script+AD4-</title></item></channel></rss>")
+    body = (
+        '<?xml version="1.0" encoding="utf-7"?><rss version="2.0"><channel><item>'
+        "<title>+ADw-script+AD4-</title></item></channel></rss>"
+    )
     assert title_of(body.encode()) == "+ADw-script+AD4-"
 
 
 # -- bad input ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("body", "message"), [
-    (b"", "empty document"),
-    (b"  \n\t", "empty document"),
-    (b"Hello, this is plain text.\n", "not XML"),
-    (b"<!DOCTYPE html><html><head><title>Site</title></head><body>Hi</body></html>",
-     "HTML page"),
-    (b'<?xml version="1.0"?><opml version="2.0"><body><outline text="x"/></body></opml>',
-     "no RSS, Atom or JSON Feed"),
-    (b'<!DOCTYPE rss [ <!ENTITY x "y"> <rss></rss>', "malformed DOCTYPE"),
-    (b'<!DOCTYPE rss>\n<!EN<!ENTITY a "">TITY x "xx">\n<rss version="2.0"></rss>',
-     "entity declarations"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"", "empty document"),
+        (b"  \n\t", "empty document"),
+        (b"Hello, this is plain text.\n", "not XML"),
+        (
+            b"<!DOCTYPE html><html><head><title>Site</title></head><body>Hi</body></html>",
+            "HTML page",
+        ),
+        (
+            b'<?xml version="1.0"?><opml version="2.0"><body><outline text="x"/></body></opml>',
+            "no RSS, Atom or JSON Feed",
+        ),
+        (b'<!DOCTYPE rss [ <!ENTITY x "y"> <rss></rss>', "malformed DOCTYPE"),
+        (
+            b'<!DOCTYPE rss>\n<!EN<!ENTITY a "">TITY x "xx">\n<rss version="2.0"></rss>',
+            "entity declarations",
+        ),
+    ],
+)
 def test_documents_that_are_not_feeds_raise_a_one_line_error(body: bytes, message: str) -> None:
     with pytest.raises(FeedParseError, match=message) as caught:
         parse_feed(body, "https://bad.example/feed")
@@ -229,24 +260,32 @@ def test_a_truncated_document_keeps_what_it_can() -> None:
 
 def test_billion_laughs_is_not_expanded() -> None:
     decls = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">\n' for i in range(1, 10))
-    body = (f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY l0 "lol">\n{decls}]>\n'
-            '<rss version="2.0"><channel><item><title>&l9;</title><guid>g</guid>'
-            "<description>&l9;&l9;</description></item></channel></rss>").encode()
+    body = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY l0 "lol">\n{decls}]>\n'
+        '<rss version="2.0"><channel><item><title>&l9;</title><guid>g</guid>'
+        "<description>&l9;&l9;</description></item></channel></rss>"
+    ).encode()
     started = time.monotonic()
     feed = parse_feed(body, "https://bomb.example/feed")
     assert time.monotonic() - started < 5
     assert "lollol" not in feed.entries[0].title + feed.entries[0].text
 
 
-@pytest.mark.parametrize("prolog", [
-    '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY x "{big}">\n]>\n',
-    "<!DOCTYPE rss>\n<!ENTITY x \"{big}\">\n",  # feedparser's lenient parser reads this too
-    "junk\n<!DOCTYPE rss>\n<!ENTITY x \"{big}\">\n",
-])
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY x "{big}">\n]>\n',
+        '<!DOCTYPE rss>\n<!ENTITY x "{big}">\n',  # feedparser's lenient parser reads this too
+        'junk\n<!DOCTYPE rss>\n<!ENTITY x "{big}">\n',
+    ],
+)
 def test_a_flat_entity_bomb_is_not_expanded(prolog: str) -> None:
-    body = (prolog.format(big="x" * 30_000) + '<rss version="2.0"><channel><item><title>t'
-            "</title><guid>g</guid><description>" + "&x;" * 10_000
-            + "</description></item></channel></rss>").encode()
+    body = (
+        prolog.format(big="x" * 30_000) + '<rss version="2.0"><channel><item><title>t'
+        "</title><guid>g</guid><description>"
+        + "&x;" * 10_000
+        + "</description></item></channel></rss>"
+    ).encode()
     started = time.monotonic()
     feed = parse_feed(body, "https://bomb.example/feed")
     assert time.monotonic() - started < 5
@@ -259,11 +298,22 @@ def test_escape_sequences_and_bidi_never_reach_stored_fields() -> None:
         "<author>x@y.org (\x1b]8;;http://evil\x1b\\Bob\x1b]8;;\x1b\\)</author>"
         "<link>https://ok.example/a\x1b[31m</link><guid>g\u202e1</guid>"
         "<description>&lt;p&gt;body \x9b31m &amp;#x1b;[2J &amp;#x202e;rtl&lt;/p&gt;</description>"
-        "</item>", "<title>T\x1b]0;pwned\x07</title>")
+        "</item>",
+        "<title>T\x1b]0;pwned\x07</title>",
+    )
     feed = parse_feed(body, "https://esc.example/feed")
     entry = feed.entries[0]
-    fields = [feed.title, entry.title, entry.author, entry.url, entry.guid, entry.key,
-              entry.html, entry.text, *entry.links]
+    fields = [
+        feed.title,
+        entry.title,
+        entry.author,
+        entry.url,
+        entry.guid,
+        entry.key,
+        entry.html,
+        entry.text,
+        *entry.links,
+    ]
     for value in fields:
         assert not any(ch in value for ch in "\x1b\x07\x9b\x9d\u202e\u202c"), value
     assert entry.title.startswith("Aevil") and entry.author == "Bob"
@@ -271,10 +321,12 @@ def test_escape_sequences_and_bidi_never_reach_stored_fields() -> None:
 
 
 def test_unsafe_links_are_dropped() -> None:
-    body = rss('<item><title>j</title><link>javascript:alert(1)</link><description>'
-               '&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt; &lt;a href=" java&#9;script:'
-               'alert(1)"&gt;y&lt;/a&gt; &lt;img src="data:image/png;base64,AAAA"&gt;'
-               '&lt;a href="file:///etc/passwd"&gt;f&lt;/a&gt;</description></item>')
+    body = rss(
+        "<item><title>j</title><link>javascript:alert(1)</link><description>"
+        '&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt; &lt;a href=" java&#9;script:'
+        'alert(1)"&gt;y&lt;/a&gt; &lt;img src="data:image/png;base64,AAAA"&gt;'
+        '&lt;a href="file:///etc/passwd"&gt;f&lt;/a&gt;</description></item>'
+    )
     entry = parse_feed(body, "https://js.example/feed").entries[0]
     assert entry.url == "" and entry.links == []
     assert entry.text == "x y f"
@@ -283,8 +335,10 @@ def test_unsafe_links_are_dropped() -> None:
 
 
 def test_forbidden_character_references_do_not_crash() -> None:
-    body = rss("<item><title>a &#xD800; b &#x110000; c &#99999999999;</title>"
-               "<description>d &amp;#xD800; e</description></item>")
+    body = rss(
+        "<item><title>a &#xD800; b &#x110000; c &#99999999999;</title>"
+        "<description>d &amp;#xD800; e</description></item>"
+    )
     entry = parse_feed(body, "https://ref.example/feed").entries[0]
     assert entry.title == "a \ufffd b \ufffd c \ufffd"
     entry.text.encode("utf-8")  # no lone surrogates survive
@@ -292,20 +346,23 @@ def test_forbidden_character_references_do_not_crash() -> None:
 
 @pytest.mark.parametrize(("extra", "limit"), [("", MAX_ENTRIES), ("<foo/>", MAX_SLOW_ENTRIES)])
 def test_a_huge_number_of_entries_is_capped_and_what_was_left_out_is_said(
-    extra: str, limit: int,
+    extra: str,
+    limit: int,
 ) -> None:
     """The fast path (first case) reads archives past 20,000 entries; feedparser's path,
     ten times slower an entry, stops earlier. Either way the feed says what it left out."""
     total = limit + 1234
-    items = "".join(f"<item><title>t{i}</title><guid>g{i}</guid>{extra}</item>"
-                    for i in range(total))
+    items = "".join(
+        f"<item><title>t{i}</title><guid>g{i}</guid>{extra}</item>" for i in range(total)
+    )
     started = time.monotonic()
     feed = parse_feed(rss(items), "https://many.example/feed")
     assert time.monotonic() - started < 20
     assert len(feed.entries) == limit
     assert feed.entries[-1].title == f"t{limit - 1}"
-    assert feed.notice == (f"1,234 of {total:,} entries not read: a feed is read up to its "
-                           f"first {limit:,} entries")
+    assert feed.notice == (
+        f"1,234 of {total:,} entries not read: a feed is read up to its first {limit:,} entries"
+    )
     assert feed.problem == ""
 
 
@@ -313,7 +370,7 @@ def test_a_huge_number_of_entries_is_capped_and_what_was_left_out_is_said(
 def test_sanitiser_keeps_text_structure_and_drops_everything_active() -> None:
     html = (
         '<p style="color:red" onclick="x()">Hello <b onmouseover="y()">bold</b>'
-        '<script>steal()</script><style>p{}</style></p><!-- note -->'
+        "<script>steal()</script><style>p{}</style></p><!-- note -->"
         '<iframe src="https://evil.example/"></iframe><object data="x.swf">obj</object>'
         '<form action="/post"><input name="q"></form><svg><a href="https://s.example/">s</a>'
         '</svg><custom-tag data-x="1">kept text</custom-tag>'
@@ -333,12 +390,15 @@ def test_sanitiser_keeps_text_structure_and_drops_everything_active() -> None:
 def test_sanitiser_drops_attributes_whose_names_are_no_xml_names() -> None:
     """libxml2's HTML parser accepts "a\x01b" as an attribute name; lxml refuses to delete
     such a name, so the sanitiser rebuilds the element's attributes instead."""
-    html = ('<p a\x01b="1" class="keep" on\x00click="x()">t <a h\x7fref="/x" href="/y">l</a>'
-            '<img src="/i.png" alt="a\x00\x01b" b\x02="">'
-            '<abbr title="x\x1fy" z\x01="">w</abbr></p>')
+    html = (
+        '<p a\x01b="1" class="keep" on\x00click="x()">t <a h\x7fref="/x" href="/y">l</a>'
+        '<img src="/i.png" alt="a\x00\x01b" b\x02="">'
+        '<abbr title="x\x1fy" z\x01="">w</abbr></p>'
+    )
     assert sanitize_html(html, "https://base.example/") == (
         '<p class="keep">t <a href="https://base.example/y">l</a>'
-        '<img src="https://base.example/i.png" alt="a\ufffdb"><abbr title="xy">w</abbr></p>')
+        '<img src="https://base.example/i.png" alt="a\ufffdb"><abbr title="xy">w</abbr></p>'
+    )
 
 
 def test_sanitiser_unwraps_tags_whose_names_are_no_xml_names() -> None:
@@ -352,11 +412,48 @@ def test_sanitiser_moves_text_lxml_would_refuse() -> None:
     assert sanitize_html("<img>\ufffe", "") == ""
 
 
-_HTML_PIECES = st.sampled_from([
-    "<p", "<a", "<img", "<abbr", "<blockquote", "<script", "<q", "<svg", "<td", "<li", ">",
-    "</p>", "</a>", " href=\"", " src=\"", " cite=\"", " title=\"", " alt=\"", " on", "\"", "=",
-    " ", "\x00", "\x01", "\x1f", "\x7f", "\x85", "\ufffe", "&#1;", "javascript:", "http://a/",
-    "/", "x", "é", "<!--", "-->", "<![CDATA[", "]]>"])
+_HTML_PIECES = st.sampled_from(
+    [
+        "<p",
+        "<a",
+        "<img",
+        "<abbr",
+        "<blockquote",
+        "<script",
+        "<q",
+        "<svg",
+        "<td",
+        "<li",
+        ">",
+        "</p>",
+        "</a>",
+        ' href="',
+        ' src="',
+        ' cite="',
+        ' title="',
+        ' alt="',
+        " on",
+        '"',
+        "=",
+        " ",
+        "\x00",
+        "\x01",
+        "\x1f",
+        "\x7f",
+        "\x85",
+        "\ufffe",
+        "&#1;",
+        "javascript:",
+        "http://a/",
+        "/",
+        "x",
+        "é",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -391,9 +488,11 @@ def test_arbitrary_bytes_parse_or_raise_feed_parse_error(body: bytes) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(["rss2.xml", "atom.xml", "rdf.xml", "podcast.xml"]),
-       st.lists(st.tuples(st.integers(0, 4000), st.binary(max_size=8)), max_size=6),
-       st.integers(0, 5000))
+@given(
+    st.sampled_from(["rss2.xml", "atom.xml", "rdf.xml", "podcast.xml"]),
+    st.lists(st.tuples(st.integers(0, 4000), st.binary(max_size=8)), max_size=6),
+    st.integers(0, 5000),
+)
 @example("rss2.xml", [(1122, b"\x01")], 1169)  # a control character in an attribute name
 @example("rss2.xml", [(910, b"\x00\x00\x00\x00\x01")], 1169)  # and in a value
 def test_damaged_feeds_parse_or_raise_feed_parse_error(
@@ -401,7 +500,7 @@ def test_damaged_feeds_parse_or_raise_feed_parse_error(
 ) -> None:
     body = bytearray(fixture(name))
     for at, junk in edits:
-        body[at % len(body):at % len(body) + len(junk)] = junk
+        body[at % len(body) : at % len(body) + len(junk)] = junk
     try:
         feed = parse_feed(bytes(body[: max(cut, 50)]), "https://fuzz.example/feed")
     except FeedParseError:

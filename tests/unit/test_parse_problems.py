@@ -17,8 +17,7 @@ _CONTENT_TYPE = re.compile(rb"Header:\s*Content-type:\s*([^\r\n]*)", re.IGNORECA
 
 
 def rss(items: str, prolog: str = '<?xml version="1.0" encoding="utf-8"?>') -> bytes:
-    return (f'{prolog}<rss version="2.0"><channel><title>T</title>{items}'
-            "</channel></rss>").encode()
+    return (f'{prolog}<rss version="2.0"><channel><title>T</title>{items}</channel></rss>').encode()
 
 
 def parse(body: bytes, content_type: str = "") -> tuple[str, list[str]]:
@@ -33,13 +32,16 @@ def test_well_formed_feeds_have_no_problem(name: str) -> None:
     assert feed.entries and feed.problem == ""
 
 
-@pytest.mark.parametrize("items", [
-    "<item><guid>1</guid><title>Caf&eacute;&nbsp;Mueller</title></item>",  # HTML entities
-    "<item><guid>1</guid><title>AT&T & friends</title></item>",  # bare ampersands
-    "<item><guid>1</guid><link>https://e.example/?a=1&b=2</link><title>q</title></item>",
-    "<item><guid>1</guid><dc:creator>Ann</dc:creator><title>ns</title></item>",  # no xmlns:dc
-    "<item><guid>1</guid><title>form\x0cfeed</title></item>",  # a character XML forbids
-])
+@pytest.mark.parametrize(
+    "items",
+    [
+        "<item><guid>1</guid><title>Caf&eacute;&nbsp;Mueller</title></item>",  # HTML entities
+        "<item><guid>1</guid><title>AT&T & friends</title></item>",  # bare ampersands
+        "<item><guid>1</guid><link>https://e.example/?a=1&b=2</link><title>q</title></item>",
+        "<item><guid>1</guid><dc:creator>Ann</dc:creator><title>ns</title></item>",  # no xmlns:dc
+        "<item><guid>1</guid><title>form\x0cfeed</title></item>",  # a character XML forbids
+    ],
+)
 def test_sloppy_xml_that_loses_nothing_is_not_a_problem(items: str) -> None:
     problem, titles = parse(rss(items))
     assert problem == "" and len(titles) == 1 and titles[0]
@@ -72,20 +74,33 @@ def test_a_charset_the_bytes_are_not_valid_in_is_a_problem() -> None:
 def test_a_charset_given_by_http_alone_is_fine() -> None:
     body = '<rss version="2.0"><channel><item><guid>1</guid><title>Café</title></item></channel>'
     assert parse((body + "</rss>").encode("latin-1"), "text/xml; charset=iso-8859-1") == (
-        "", ["Café"])
+        "",
+        ["Café"],
+    )
 
 
-@pytest.mark.parametrize(("subset", "message"), [
-    ('<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;">',
-     "entity declarations removed (possible entity-expansion attack)"),
-    ('<!ENTITY secret SYSTEM "file:///etc/passwd">',
-     "entity declarations removed (possible entity-expansion attack)"),
-    ('<!ENTITY % p "x">', "entity declarations removed (possible entity-expansion attack)"),
-    ('<!ENTITY big "' + "x" * 5000 + '">',
-     "entity declarations removed (possible entity-expansion attack)"),
-    ('<!ENTITY nbsp "&#160;"><!ENTITY org "Example Inc">',
-     "entity declarations removed (their references are left unexpanded)"),
-])
+@pytest.mark.parametrize(
+    ("subset", "message"),
+    [
+        (
+            '<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;">',
+            "entity declarations removed (possible entity-expansion attack)",
+        ),
+        (
+            '<!ENTITY secret SYSTEM "file:///etc/passwd">',
+            "entity declarations removed (possible entity-expansion attack)",
+        ),
+        ('<!ENTITY % p "x">', "entity declarations removed (possible entity-expansion attack)"),
+        (
+            '<!ENTITY big "' + "x" * 5000 + '">',
+            "entity declarations removed (possible entity-expansion attack)",
+        ),
+        (
+            '<!ENTITY nbsp "&#160;"><!ENTITY org "Example Inc">',
+            "entity declarations removed (their references are left unexpanded)",
+        ),
+    ],
+)
 def test_removed_entity_declarations_are_a_problem(subset: str, message: str) -> None:
     prolog = f'<?xml version="1.0"?><!DOCTYPE rss [{subset}]>'
     problem, titles = parse(rss("<item><guid>1</guid><title>t</title></item>", prolog))
@@ -102,9 +117,11 @@ def test_problems_add_up_in_one_line() -> None:
     body = rss("<item><guid>1</guid><title>Café</title></item>", prolog).decode()
     body = body.encode("latin-1")[:-20]
     problem, _ = parse(body)
-    assert problem.startswith("wrong charset: the document is not valid utf-8; read as "
-                              "windows-1252; entity declarations removed (possible entity-"
-                              "expansion attack); damaged XML, 1 entry recovered")
+    assert problem.startswith(
+        "wrong charset: the document is not valid utf-8; read as "
+        "windows-1252; entity declarations removed (possible entity-"
+        "expansion attack); damaged XML, 1 entry recovered"
+    )
     assert "\n" not in problem and len(problem) <= 300
 
 
@@ -125,9 +142,13 @@ def test_what_the_corpus_flags() -> None:
         if feed.problem:
             flagged[path.relative_to(CORPUS).as_posix()] = feed.problem
     wellformed = {name for name in flagged if "/wellformed/" in name}
-    assert wellformed == {"feedparser-tests/wellformed/rdf/doctype_contains_entity_decl.xml",
-                          "feedparser-tests/wellformed/rss/entity_in_doctype.xml"}
-    assert all(problem.startswith(("damaged XML", "wrong charset", "entity declarations"))
-               for problem in flagged.values())
+    assert wellformed == {
+        "feedparser-tests/wellformed/rdf/doctype_contains_entity_decl.xml",
+        "feedparser-tests/wellformed/rss/entity_in_doctype.xml",
+    }
+    assert all(
+        problem.startswith(("damaged XML", "wrong charset", "entity declarations"))
+        for problem in flagged.values()
+    )
     assert len(flagged) < 40
     assert not any(name.endswith(("/aacute.xml", "/amp.xml")) for name in flagged)

@@ -38,8 +38,13 @@ _CHILD = textwrap.dedent("""
 
 
 def _run(mode: str) -> str:
-    done = subprocess.run([sys.executable, "-c", _CHILD, mode], capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, mode],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     return done.stdout.strip() or done.stderr.strip()
 
 

@@ -139,8 +139,12 @@ def test_cancel_returns_promptly(server: LoopbackServer, db_path: Path) -> None:
             stop.set()
 
     start = time.monotonic()
-    summary = refresh(db_path, settings=settings(max_per_host=2, total_timeout=10),
-                      on_progress=on_progress, cancelled=stop.is_set)
+    summary = refresh(
+        db_path,
+        settings=settings(max_per_host=2, total_timeout=10),
+        on_progress=on_progress,
+        cancelled=stop.is_set,
+    )
     assert time.monotonic() - start < 0.6
     assert summary.cancelled and summary.ok < 40
 
@@ -203,8 +207,10 @@ def parse_or_misbehave(body: bytes, url: str, content_type: str) -> ParsedFeed:
 
 def test_pool_survives_crash_hang_and_bug() -> None:
     with ParsePool(2, timeout=1.0, target=parse_or_misbehave) as pool:
-        jobs = {name: pool.submit(name.encode(), "u", "") for name in
-                ("crash", "hang", "bad", "bug", "fine1", "fine2", "fine3")}
+        jobs = {
+            name: pool.submit(name.encode(), "u", "")
+            for name in ("crash", "hang", "bad", "bug", "fine1", "fine2", "fine3")
+        }
         outcomes: dict[str, str] = {}
         for name, job in jobs.items():
             try:
@@ -216,7 +222,9 @@ def test_pool_survives_crash_hang_and_bug() -> None:
         "hang": "parsing took longer than 1 s",
         "bad": "not a feed: bad",
         "bug": "parser failed: KeyError: 'oops'",
-        "fine1": "fine1", "fine2": "fine2", "fine3": "fine3",
+        "fine1": "fine1",
+        "fine2": "fine2",
+        "fine3": "fine3",
     }
 
 
@@ -228,13 +236,15 @@ def test_pool_parses_in_other_processes() -> None:
 
 def test_parsed_feed_comes_back_from_a_parser_process_whole() -> None:
     """What a parser process sends back (packed as tuples) is exactly what it parsed."""
-    body = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T &amp; co</title>'
-            b"<item><guid>g1</guid><title>One</title><link>https://example.org/1</link>"
-            b"<author>a@example.org (Ann)</author><pubDate>Tue, 10 Jun 2025 04:00:00 GMT"
-            b"</pubDate><description>&lt;p&gt;Caf\xc3\xa9 &lt;a href='/x'&gt;link&lt;/a&gt;"
-            b"&lt;/p&gt;&lt;ul&gt;&lt;li&gt;i&lt;/li&gt;&lt;/ul&gt;</description></item>"
-            b"<item><title>Two</title><link>https://example.org/2</link></item>"
-            b"</channel></rss>")
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T &amp; co</title>'
+        b"<item><guid>g1</guid><title>One</title><link>https://example.org/1</link>"
+        b"<author>a@example.org (Ann)</author><pubDate>Tue, 10 Jun 2025 04:00:00 GMT"
+        b"</pubDate><description>&lt;p&gt;Caf\xc3\xa9 &lt;a href='/x'&gt;link&lt;/a&gt;"
+        b"&lt;/p&gt;&lt;ul&gt;&lt;li&gt;i&lt;/li&gt;&lt;/ul&gt;</description></item>"
+        b"<item><title>Two</title><link>https://example.org/2</link></item>"
+        b"</channel></rss>"
+    )
     here = parse_for_store(body, "https://example.org/feed", "")
     with ParsePool(1, target=parse_for_store) as pool:
         there = pool.submit(body, "https://example.org/feed", "").result(timeout=15)

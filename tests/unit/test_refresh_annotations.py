@@ -24,9 +24,11 @@ ARTICLE_URL = "https://example.org/news/1"
 def feed(*paragraphs: str) -> bytes:
     """An RSS document with one article whose body is these paragraphs."""
     body = "".join(f"&lt;p&gt;{p}&lt;/p&gt;" for p in paragraphs)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
-            f"<item><guid>n1</guid><title>Talks</title><link>{ARTICLE_URL}</link>"
-            f"<description>{body}</description></item></channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
+        f"<item><guid>n1</guid><title>Talks</title><link>{ARTICLE_URL}</link>"
+        f"<description>{body}</description></item></channel></rss>"
+    ).encode()
 
 
 @pytest.fixture
@@ -52,10 +54,9 @@ def claim_state(db_path: Path, claim_id: int) -> tuple[int | None, bool, str, st
     conn = connect(db_path)
     try:
         [claim] = [c for c in list_claims(conn) if c.id == claim_id]
-        row = conn.execute("SELECT text FROM articles WHERE id = ?",
-                           (claim.article_id,)).fetchone()
+        row = conn.execute("SELECT text FROM articles WHERE id = ?", (claim.article_id,)).fetchone()
         text = row[0] if row else ""
-        return claim.article_id, claim.orphaned, claim.exact, text[claim.start:claim.end]
+        return claim.article_id, claim.orphaned, claim.exact, text[claim.start : claim.end]
     finally:
         conn.close()
 
@@ -71,8 +72,9 @@ def test_claim_follows_its_quote_when_the_text_changes(
     start = before.execute("SELECT start FROM annotations WHERE id = ?", (claim_id,)).fetchone()
     before.close()
 
-    route.body = feed("A new first paragraph pushes everything down.",
-                      f"Officials say {QUOTE} for now.")
+    route.body = feed(
+        "A new first paragraph pushes everything down.", f"Officials say {QUOTE} for now."
+    )
     summary = refresh(db_path, settings=settings())
     assert summary.updated == 1
     assert claim_state(db_path, claim_id) == (article_id, False, QUOTE, QUOTE)

@@ -19,7 +19,7 @@ from newsreader.feeds.refresh import refresh
 from newsreader.store import connect
 
 _WHOLE = rss("Cut", items=6, prefix="cut")
-TRUNCATED = _WHOLE[:_WHOLE.index(b"<guid>cut-4") + 11]
+TRUNCATED = _WHOLE[: _WHOLE.index(b"<guid>cut-4") + 11]
 """Cut inside the fifth item: the four before it survive."""
 WRONG_CHARSET = (
     b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Caf\xe9</title>'
@@ -31,20 +31,35 @@ CASES: dict[str, tuple[dict[str, object], str, int]] = {
     # path: (route, the error `newsreader feeds` shows, articles stored)
     "missing.xml": ({"status": 404}, "HTTP 404 Not Found", 0),
     "down.xml": ({"status": 503}, "HTTP 503 Service Unavailable", 0),
-    "page.xml": ({"body": b"<html><body>not a feed</body></html>", "content_type": "text/html"},
-                 "not a feed: the document is an HTML page", 0),
-    "garbage.xml": ({"body": b"\x00\x01 this is not xml at all {{{"},
-                    "not a feed: the document is not XML", 0),
+    "page.xml": (
+        {"body": b"<html><body>not a feed</body></html>", "content_type": "text/html"},
+        "not a feed: the document is an HTML page",
+        0,
+    ),
+    "garbage.xml": (
+        {"body": b"\x00\x01 this is not xml at all {{{"},
+        "not a feed: the document is not XML",
+        0,
+    ),
     "silent.xml": ({"body": rss("Silent"), "delay": 5}, "timed out after 1 s", 0),
     "drip.xml": ({"body": rss("Drip"), "drip": 0.1}, "timed out after 1 s", 0),
     "huge.xml": ({"body": HUGE, "chunked": True}, "body larger than 20 MB", 0),
     "loop.xml": ({"status": 302, "headers": {"Location": "/loop.xml"}}, "redirect loop", 0),
-    "bomb.xml": ({"body": ENTITY_BOMB},
-                 "entity declarations removed (possible entity-expansion attack)", 1),
-    "charset.xml": ({"body": WRONG_CHARSET},
-                    "wrong charset: the document is not valid utf-8; read as windows-1252", 1),
-    "truncated.xml": ({"body": TRUNCATED}, "damaged XML, 4 entries recovered: Premature end of"
-                      " data in tag guid line 1", 4),
+    "bomb.xml": (
+        {"body": ENTITY_BOMB},
+        "entity declarations removed (possible entity-expansion attack)",
+        1,
+    ),
+    "charset.xml": (
+        {"body": WRONG_CHARSET},
+        "wrong charset: the document is not valid utf-8; read as windows-1252",
+        1,
+    ),
+    "truncated.xml": (
+        {"body": TRUNCATED},
+        "damaged XML, 4 entries recovered: Premature end of data in tag guid line 1",
+        4,
+    ),
 }
 
 
@@ -63,8 +78,9 @@ def test_each_bad_feed_ends_as_an_error_and_the_others_refresh(
     for path, (route, _error, _count) in CASES.items():
         server.route(f"/{path}", **route)
     names = ["good1.xml", *CASES, "good2.xml"]
-    ids = dict(zip(names, subscribe_all(db_path, [server.url(f"/{n}") for n in names]),
-                   strict=True))
+    ids = dict(
+        zip(names, subscribe_all(db_path, [server.url(f"/{n}") for n in names]), strict=True)
+    )
     [refused] = subscribe_all(db_path, [f"http://127.0.0.1:{free_port()}/refused.xml"])
 
     start = time.monotonic()
@@ -74,11 +90,19 @@ def test_each_bad_feed_ends_as_an_error_and_the_others_refresh(
     listed = feeds_listed(db_path)
     for name in ("good1.xml", "good2.xml"):
         assert (listed[ids[name]].last_status, listed[ids[name]].article_count) == ("ok", 3)
-    shown = {name: (listed[ids[name]].last_status, listed[ids[name]].last_error,
-                    listed[ids[name]].article_count) for name in CASES}
+    shown = {
+        name: (
+            listed[ids[name]].last_status,
+            listed[ids[name]].last_error,
+            listed[ids[name]].article_count,
+        )
+        for name in CASES
+    }
     assert shown == {name: ("error", error, count) for name, (_, error, count) in CASES.items()}
     assert (listed[refused].last_status, listed[refused].last_error) == (
-        "error", "connection refused")
+        "error",
+        "connection refused",
+    )
     assert len(summary.errors) == len(CASES) + 1 and summary.ok == 2
 
 
@@ -86,8 +110,9 @@ def test_recovered_entries_are_stored_clean(server: LoopbackServer, db_path: Pat
     server.route("/truncated.xml", body=TRUNCATED)
     server.route("/charset.xml", body=WRONG_CHARSET)
     server.route("/bomb.xml", body=ENTITY_BOMB)
-    cut, charset, bomb = subscribe_all(db_path, [server.url(f"/{n}.xml") for n in
-                                                 ("truncated", "charset", "bomb")])
+    cut, charset, bomb = subscribe_all(
+        db_path, [server.url(f"/{n}.xml") for n in ("truncated", "charset", "bomb")]
+    )
     refresh(db_path, settings=settings())
     assert stored(db_path, cut)[1] == ["cut 0", "cut 1", "cut 2", "cut 3"]
     assert stored(db_path, charset)[1] == ["Café crème"]

@@ -34,6 +34,7 @@ def server() -> Iterator[LoopbackServer]:
 def _store_that_cannot_grow(monkeypatch: pytest.MonkeyPatch) -> None:
     """The refresh's connection may not add a page to the store: the next write that needs
     one fails as on a full disk."""
+
     def capped(path: str | Path, **kwargs: object) -> sqlite3.Connection:
         conn = connect(path, **kwargs)  # type: ignore[arg-type]
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
@@ -85,8 +86,14 @@ def test_a_commit_that_fails_leaves_no_transaction_open(db_path: Path) -> None:
 
 
 def _counted(summary: RefreshSummary) -> int:
-    return (summary.feeds_with_new + summary.feeds_updated + summary.unchanged
-            + summary.skipped + len(summary.errors) + summary.not_done)
+    return (
+        summary.feeds_with_new
+        + summary.feeds_updated
+        + summary.unchanged
+        + summary.skipped
+        + len(summary.errors)
+        + summary.not_done
+    )
 
 
 def test_the_summary_of_local_files_adds_up(tmp_path: Path, db_path: Path) -> None:
@@ -108,16 +115,23 @@ def test_the_summary_of_local_files_adds_up(tmp_path: Path, db_path: Path) -> No
     record_fetch(conn, ids[2], status="error", error="busy", retry_after=3600, now=T0)
     conn.close()
     summary = refresh(db_path, settings=settings(), now=T0 + 60)
-    assert (summary.feeds_with_new, summary.feeds_updated, summary.unchanged,
-            summary.skipped, len(summary.errors)) == (1, 1, 0, 1, 2)
+    assert (
+        summary.feeds_with_new,
+        summary.feeds_updated,
+        summary.unchanged,
+        summary.skipped,
+        len(summary.errors),
+    ) == (1, 1, 0, 1, 2)
     assert _counted(summary) == summary.feeds == 5
     assert summary.line() == (
         "refreshed 5 feeds: 1 with new articles, 1 updated, 0 unchanged, 1 skipped, "
-        "2 failed (1 stored what it could); 1 new article, 2 articles updated")
+        "2 failed (1 stored what it could); 1 new article, 2 articles updated"
+    )
     again = refresh(db_path, settings=settings(), now=T0 + 7200)
     assert (again.unchanged, len(again.errors), again.feeds_with_new) == (3, 2, 0)
     assert again.line().startswith(
-        "refreshed 5 feeds: 0 with new articles, 0 updated, 3 unchanged, 0 skipped, 2 failed")
+        "refreshed 5 feeds: 0 with new articles, 0 updated, 3 unchanged, 0 skipped, 2 failed"
+    )
 
 
 def test_the_summary_with_not_modified_and_cancelled_feeds_adds_up(
@@ -129,8 +143,10 @@ def test_the_summary_with_not_modified_and_cancelled_feeds_adds_up(
     refresh(db_path, settings=settings())
     warm = refresh(db_path, settings=settings())
     assert (warm.not_modified, warm.unchanged, _counted(warm)) == (2, 2, 2)
-    assert warm.line().startswith("refreshed 2 feeds: 0 with new articles, 0 updated, "
-                                  "2 unchanged, 0 skipped, 0 failed; 0 new articles")
+    assert warm.line().startswith(
+        "refreshed 2 feeds: 0 with new articles, 0 updated, "
+        "2 unchanged, 0 skipped, 0 failed; 0 new articles"
+    )
     stopped = refresh(db_path, settings=settings(), cancelled=lambda: True)
     assert stopped.not_done == 2 and _counted(stopped) == 2
     assert ", 2 not refreshed (cancelled);" in stopped.line()
@@ -146,8 +162,10 @@ def test_a_stalled_or_truncated_body_stores_nothing(server: LoopbackServer, db_p
     summary = refresh(db_path, settings=settings(total_timeout=0.8))
     assert (summary.new_articles, summary.recovered, len(summary.errors)) == (0, 0, 2)
     errors = {url.rsplit("/", 1)[1]: message for _id, url, message in summary.errors}
-    assert errors == {"stall.xml": "timed out after 0.8 s",
-                      "gzip.xml": "corrupt compressed body: the gzip stream ends early"}
+    assert errors == {
+        "stall.xml": "timed out after 0.8 s",
+        "gzip.xml": "corrupt compressed body: the gzip stream ends early",
+    }
     for feed_id in ids:
         feed, titles = stored(db_path, feed_id)
         assert titles == [] and feed is not None and feed.last_status == "error"

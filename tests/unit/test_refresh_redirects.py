@@ -32,9 +32,12 @@ def _rss(guids: list[str], suffix: str = "") -> bytes:
     items = "".join(
         f"<item><guid>{g}</guid><title>Story {g}</title><link>https://site.example/{g}</link>"
         f"<description>Petro met Trump about {g}.{suffix} Then they talked.</description></item>"
-        for g in guids)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Site</title>'
-            f"<link>https://site.example/</link>{items}</channel></rss>").encode()
+        for g in guids
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Site</title>'
+        f"<link>https://site.example/</link>{items}</channel></rss>"
+    ).encode()
 
 
 def test_a_move_to_a_subscribed_url_merges_the_two_feeds(
@@ -45,8 +48,12 @@ def test_a_move_to_a_subscribed_url_merges_the_two_feeds(
     old_id, new_id = subscribe_all(db_path, [server.url("/old.xml"), server.url("/new.xml")])
     assert refresh(db_path, settings=settings()).new_articles == 6
     conn = connect(db_path)
-    old_a, old_b, _old_c = (a.id for a in sorted(
-        list_articles(conn, ArticleFilter(feed_id=old_id), None), key=lambda a: a.title))
+    old_a, old_b, _old_c = (
+        a.id
+        for a in sorted(
+            list_articles(conn, ArticleFilter(feed_id=old_id), None), key=lambda a: a.title
+        )
+    )
     claim = service.create_from_quote(conn, old_b, "Then they talked", "claim")
     note = service.add_note(conn, old_b, "check the date")
     set_starred(conn, old_a, True)
@@ -61,7 +68,8 @@ def test_a_move_to_a_subscribed_url_merges_the_two_feeds(
     assert summary.notices() == [
         f"feed {old_id} moved permanently to <{server.url('/new.xml')}>, already subscribed "
         f"as feed {new_id}: merged into it (1 article moved, 2 duplicates joined; "
-        "annotations and notes kept)"]
+        "annotations and notes kept)"
+    ]
     assert len(summary.errors) == 0
 
     conn = connect(db_path)
@@ -73,7 +81,8 @@ def test_a_move_to_a_subscribed_url_merges_the_two_feeds(
     assert by_title["Story a"].is_starred and by_title["Story b"].is_read
     kept = service.list_for_article(conn, by_title["Story b"].id)
     assert [(a.id, a.exact, a.orphaned) for a in kept.annotations] == [
-        (claim.id, "Then they talked", False)]
+        (claim.id, "Then they talked", False)
+    ]
     assert [n.id for n in kept.notes] == [note.id]
     conn.close()
     requests = server.count("/old.xml")

@@ -38,17 +38,36 @@ def test_nothing_dangerous_survives(raw: str) -> None:
     assert "\u202e" not in out
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://example.org/a", True), ("http://example.org", True),
-    ("javascript:alert(1)", False), ("file:///etc/passwd", False), ("data:text/html,x", False),
-    ("//example.org/x", False), ("https:///nohost", False), ("", False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.org/a", True),
+        ("http://example.org", True),
+        ("javascript:alert(1)", False),
+        ("file:///etc/passwd", False),
+        ("data:text/html,x", False),
+        ("//example.org/x", False),
+        ("https:///nohost", False),
+        ("", False),
+    ],
+)
 def test_only_http_links_are_safe(url: str, ok: bool) -> None:
     assert is_safe_link(url) is ok
 
 
-@pytest.mark.parametrize("title", ["../../etc/passwd", "CON", "con.txt", "a" * 300, "", "...",
-                                   "x/y\\z:*?", "\x1b]52;c;x\x07evil"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "../../etc/passwd",
+        "CON",
+        "con.txt",
+        "a" * 300,
+        "",
+        "...",
+        "x/y\\z:*?",
+        "\x1b]52;c;x\x07evil",
+    ],
+)
 def test_safe_filename(title: str) -> None:
     name = safe_filename(title)
     assert name and len(name) <= 80

@@ -56,8 +56,10 @@ def test_tricky_news_sentences(expected: list[str]) -> None:
 
 def test_sample_article_sentence_is_one_span() -> None:
     text = sample_text()
-    wanted = ("Trump described the conversation as constructive, saying Petro reached out to "
-              "clarify disagreements over drug policy and broader regional issues.")
+    wanted = (
+        "Trump described the conversation as constructive, saying Petro reached out to "
+        "clarify disagreements over drug policy and broader regional issues."
+    )
     assert wanted in sentences(text)
     inside = text.index("constructive")
     start, end = sentence_at(text, inside)
@@ -74,8 +76,12 @@ def test_sample_article_headings_are_their_own_sentences() -> None:
 
 def test_line_and_paragraph_breaks_are_hard_boundaries() -> None:
     text = "Headline without a period\nByline here\n\nFirst sentence. Second one"
-    assert sentences(text) == ["Headline without a period", "Byline here", "First sentence.",
-                               "Second one"]
+    assert sentences(text) == [
+        "Headline without a period",
+        "Byline here",
+        "First sentence.",
+        "Second one",
+    ]
 
 
 def test_sentence_at_edges_and_gaps() -> None:
@@ -92,7 +98,10 @@ def test_sentence_at_edges_and_gaps() -> None:
 def test_paragraph_spans() -> None:
     text = "First para\nstill first.\n\n  Second para.  \n\n\nThird."
     assert [text[s:e] for s, e in paragraph_spans(text)] == [
-        "First para\nstill first.", "Second para.", "Third."]
+        "First para\nstill first.",
+        "Second para.",
+        "Third.",
+    ]
 
 
 def test_whole_article_is_fast_enough() -> None:

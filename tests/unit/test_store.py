@@ -25,10 +25,17 @@ from newsreader.store.schema import MIGRATIONS, migrate, schema_version
 from newsreader.store.search import QueryError
 
 
-def entry(key: str, title: str = "", text: str = "", published: float | None = None,
-          author: str = "") -> ParsedEntry:
-    return ParsedEntry(key=key, title=title or key, text=text or f"body of {key}",
-                       html=f"<p>{text or key}</p>", published=published, author=author)
+def entry(
+    key: str, title: str = "", text: str = "", published: float | None = None, author: str = ""
+) -> ParsedEntry:
+    return ParsedEntry(
+        key=key,
+        title=title or key,
+        text=text or f"body of {key}",
+        html=f"<p>{text or key}</p>",
+        published=published,
+        author=author,
+    )
 
 
 def test_new_store_is_migrated_with_pragmas(db_path: Path) -> None:
@@ -38,8 +45,17 @@ def test_new_store_is_migrated_with_pragmas(db_path: Path) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"feeds", "articles", "articles_fts", "actors", "actor_aliases", "annotations",
-            "claim_about", "claim_status_history", "notes"} <= tables
+    assert {
+        "feeds",
+        "articles",
+        "articles_fts",
+        "actors",
+        "actor_aliases",
+        "annotations",
+        "claim_about",
+        "claim_status_history",
+        "notes",
+    } <= tables
 
 
 def test_migrations_are_idempotent(db_path: Path) -> None:
@@ -96,7 +112,11 @@ def test_upsert_updates_in_place_and_keeps_flags(conn: sqlite3.Connection) -> No
     article = get_article(conn, a_id)
     assert article is not None
     assert (article.title, article.text, article.is_read, article.is_starred) == (
-        "New title", "changed text", True, True)
+        "New title",
+        "changed text",
+        True,
+        True,
+    )
     assert counts(conn)["all"] == 2
 
 
@@ -116,14 +136,18 @@ def test_duplicate_subscription_is_not_added(conn: sqlite3.Connection) -> None:
 def test_feed_status_and_redirect(conn: sqlite3.Connection) -> None:
     fid, _ = add_feed(conn, "http://example.org/old")
     other, _ = add_feed(conn, "http://example.org/taken")
-    record_fetch(conn, fid, status="error", error="HTTP 500", http_status=500, retry_after=60,
-                 now=1000.0)
+    record_fetch(
+        conn, fid, status="error", error="HTTP 500", http_status=500, retry_after=60, now=1000.0
+    )
     [feed] = [f for f in list_feeds(conn) if f.id == fid]
     assert (feed.last_status, feed.last_error) == ("error", "HTTP 500")
     assert feed.next_fetch_after == 1060.0
     assert move_feed(conn, fid, "http://example.org/new")
     assert not move_feed(conn, fid, "http://example.org/taken")
-    assert {f.url for f in list_feeds(conn)} == {"http://example.org/new", "http://example.org/taken"}
+    assert {f.url for f in list_feeds(conn)} == {
+        "http://example.org/new",
+        "http://example.org/taken",
+    }
     assert other
 
 
@@ -144,10 +168,16 @@ def test_filters_and_order(conn: sqlite3.Connection) -> None:
 def test_search_language(conn: sqlite3.Connection) -> None:
     fid, _ = add_feed(conn, "http://inter.example/feed", "Inter Bellum News")
     other, _ = add_feed(conn, "http://other.example/feed", "Other")
-    upsert_entries(conn, fid, [
-        entry("a", "Petro calls Trump", "Gustavo Petro spoke to the White House", 2e9, "FRANZ AG"),
-        entry("b", "Maduro captured", "Petro denounced the raid on Maduro", 1.7e9),
-    ])
+    upsert_entries(
+        conn,
+        fid,
+        [
+            entry(
+                "a", "Petro calls Trump", "Gustavo Petro spoke to the White House", 2e9, "FRANZ AG"
+            ),
+            entry("b", "Maduro captured", "Petro denounced the raid on Maduro", 1.7e9),
+        ],
+    )
     upsert_entries(conn, other, [entry("c", "Bogotá weather", "Rain in Bogotá", 1.8e9)])
 
     def titles(query: str) -> list[str]:
@@ -170,8 +200,18 @@ def test_search_language(conn: sqlite3.Connection) -> None:
     set_starred(conn, article_ids(conn, ArticleFilter(search="maduro"))[0], True)
     assert titles("is:starred") == ["Maduro captured"]
     assert titles("is:unread -petro") == ["Bogotá weather"]
-    for hostile in ('NEAR(a b)', '"unbalanced', "a OR", "*", "title:x", "(((", "-", "\x00",
-                    "pe\x00tro", '"\x00'):
+    for hostile in (
+        "NEAR(a b)",
+        '"unbalanced',
+        "a OR",
+        "*",
+        "title:x",
+        "(((",
+        "-",
+        "\x00",
+        "pe\x00tro",
+        '"\x00',
+    ):
         titles(hostile)  # never an FTS5 syntax error
     assert titles("pet\x00ro\x1b") == ["Petro calls Trump", "Maduro captured"]
     with pytest.raises(QueryError):
@@ -192,7 +232,9 @@ def test_removing_a_feed_keeps_annotations_as_orphans(conn: sqlite3.Connection) 
     aid = list_articles(conn)[0].id
     conn.execute(
         "INSERT INTO annotations (article_id, kind, start, end, exact, uid, article_title)"
-        " VALUES (?, 'claim', 0, 5, 'Trump', 'u1', 'Title')", (aid,))
+        " VALUES (?, 'claim', 0, 5, 'Trump', 'u1', 'Title')",
+        (aid,),
+    )
     assert remove_feed(conn, fid)
     row = conn.execute("SELECT article_id, exact, article_title FROM annotations").fetchone()
     assert tuple(row) == (None, "Trump", "Title")

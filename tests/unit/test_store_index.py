@@ -49,14 +49,19 @@ def test_a_store_from_before_migration_3_keeps_its_index(db_path: Path) -> None:
             raw.execute(statement)
     raw.execute("PRAGMA user_version = 2")
     raw.execute("INSERT INTO feeds (url) VALUES ('https://example.org/feed')")
-    raw.execute("INSERT INTO articles (feed_id, key, title, text, sort_time)"
-                " VALUES (1, 'old', 'Old', 'indexed by the trigger', 1)")
+    raw.execute(
+        "INSERT INTO articles (feed_id, key, title, text, sort_time)"
+        " VALUES (1, 'old', 'Old', 'indexed by the trigger', 1)"
+    )
     raw.close()
 
     conn = connect(db_path)  # migrates to the current version
     assert schema_version(conn) == len(MIGRATIONS)
-    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
-                if r[0].startswith("articles_fts")}  # the index's (later ones serve others)
+    triggers = {
+        r[0]
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+        if r[0].startswith("articles_fts")
+    }  # the index's (later ones serve others)
     assert triggers == {"articles_fts_update", "articles_fts_delete"}
     new = upsert_entries(conn, 1, [entry("new", "indexed by the store")])
     assert found(conn, "trigger") == [1] and found(conn, "store") == list(new.new_ids)

@@ -36,12 +36,14 @@ def test_prepare_relabels_a_declared_encoding_as_utf8() -> None:
     """The declaration's match is checked before its span is used."""
     body = '<?xml version="1.0" encoding="ISO-8859-1"?><rss><t>café</t></rss>'
     assert prepare(body.encode("latin-1")) == (
-        '<?xml version="1.0" encoding="utf-8"?><rss><t>café</t></rss>'.encode())
+        '<?xml version="1.0" encoding="utf-8"?><rss><t>café</t></rss>'.encode()
+    )
     assert prepare(b"<rss><t>plain</t></rss>") == b"<rss><t>plain</t></rss>"
 
 
 def test_sanitize_keeps_nothing_when_a_dropped_element_survives_stripping(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A second survey that still finds a <script> used to unpack None (TypeError): now
     the body is emptied, never passed on with the script in it."""
     assert sanitize.sanitize_html("<p>ok</p><script>x()</script>") == "<p>ok</p>"
@@ -51,9 +53,11 @@ def test_sanitize_keeps_nothing_when_a_dropped_element_survives_stripping(
 
 def test_parse_pool_without_a_target_parses_with_parse_feed() -> None:
     """The default target (imported when none is given) is what the pool calls."""
-    rss = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
-           b"<item><title>One</title><link>https://example.org/1</link></item>"
-           b"</channel></rss>")
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>One</title><link>https://example.org/1</link></item>"
+        b"</channel></rss>"
+    )
     with ParsePool(0) as pool:
         parsed = pool.submit(rss, "https://example.org/feed", "application/rss+xml").result(10)
     assert (parsed.title, [e.title for e in parsed.entries]) == ("T", ["One"])
@@ -63,8 +67,15 @@ def _exported_claim(tmp_path: Path) -> dict[str, Any]:
     """The JSON export of a store holding one claim by Donald Trump (a person)."""
     conn = connect(tmp_path / "a.db")
     feed_id, _ = add_feed(conn, "https://example.org/feed.xml")
-    upsert_entries(conn, feed_id, [ParsedEntry(key="a", url="https://example.org/a",
-                                               title="A", text="Trump said talks went well.")])
+    upsert_entries(
+        conn,
+        feed_id,
+        [
+            ParsedEntry(
+                key="a", url="https://example.org/a", title="A", text="Trump said talks went well."
+            )
+        ],
+    )
     trump = add_actor(conn, "Donald Trump", "person", ["Trump"])
     service.create_claim(conn, 1, 0, 26, speaker_id=trump.id)
     document: dict[str, Any] = json.loads(dumps(export_document(conn)))
@@ -72,10 +83,12 @@ def _exported_claim(tmp_path: Path) -> dict[str, Any]:
     return document
 
 
-@pytest.mark.parametrize("kind, expected", [("person", "person"), (None, "other"),
-                                            ("absent", "other")])
-def test_an_actors_kind_null_or_absent_is_other(tmp_path: Path, kind: str | None,
-                                                expected: str) -> None:
+@pytest.mark.parametrize(
+    "kind, expected", [("person", "person"), (None, "other"), ("absent", "other")]
+)
+def test_an_actors_kind_null_or_absent_is_other(
+    tmp_path: Path, kind: str | None, expected: str
+) -> None:
     """backup.actors passed ``choice()``'s ``str | None`` on as the kind: typed now."""
     document = _exported_claim(tmp_path)
     [actor] = document["newsreader:actors"]

@@ -33,8 +33,8 @@ def page(*links: str) -> bytes:
         f'<link rel="alternate" type="application/rss+xml" title="f" href="{href}">'
         for href in links
     )
-    return f"<!doctype html><html><head><title>News</title>{tags}</head><body>Hi</body></html>" \
-        .encode()
+    head = f"<head><title>News</title>{tags}</head>"
+    return f"<!doctype html><html>{head}<body>Hi</body></html>".encode()
 
 
 @pytest.fixture
@@ -62,7 +62,11 @@ def test_feed_url_is_subscribed_with_its_articles(
     server.route("/feed.xml", body=RSS, content_type="application/rss+xml", etag='"1"')
     result = subscribe(conn, server.url("/feed.xml"), fetcher, folder="World")
     assert (result.url, result.title, result.created, result.alternatives) == (
-        server.url("/feed.xml"), "World Desk", True, [])
+        server.url("/feed.xml"),
+        "World Desk",
+        True,
+        [],
+    )
     feed = get_feed(conn, result.feed_id)
     assert (feed.folder, feed.last_status, feed.etag) == ("World", "ok", '"1"')
     assert titles(conn, result.feed_id) == ["First story", "Second story"]
@@ -81,8 +85,7 @@ def test_subscribing_twice_does_not_duplicate(
 def test_page_url_uses_the_first_advertised_feed_and_lists_the_rest(
     server: LoopbackServer, fetcher: Fetcher, conn: sqlite3.Connection
 ) -> None:
-    server.route("/", body=page("/feed.xml", server.url("/comments.xml")),
-                 content_type="text/html")
+    server.route("/", body=page("/feed.xml", server.url("/comments.xml")), content_type="text/html")
     server.route("/feed.xml", body=RSS, content_type="application/rss+xml")
     server.route("/comments.xml", body=ATOM, content_type="application/atom+xml")
     result = subscribe(conn, server.url("/"), fetcher)
@@ -167,8 +170,7 @@ def test_a_damaged_feed_is_subscribed_with_what_it_holds_and_shows_the_problem(
     assert result.problem.startswith("damaged XML, 1 entry recovered: Premature end of data")
     assert titles(conn, result.feed_id) == ["First story"]
     [feed] = list_feeds(conn)
-    assert (feed.last_status, feed.last_error, feed.article_count) == (
-        "error", result.problem, 1)
+    assert (feed.last_status, feed.last_error, feed.article_count) == ("error", result.problem, 1)
 
 
 # -- autodiscovery says what it guessed and why declared links failed (issue 12, item 14) --
@@ -178,11 +180,11 @@ def test_a_guessed_address_is_said_to_be_a_guess(
     server.route("/blog", body=page(), content_type="text/html")
     server.route("/atom.xml", body=ATOM, content_type="application/atom+xml")
     result = subscribe(conn, server.url("/blog"), fetcher)
-    assert (result.url, result.guessed, result.failed_links) == (
-        server.url("/atom.xml"), True, [])
+    assert (result.url, result.guessed, result.failed_links) == (server.url("/atom.xml"), True, [])
     assert result.notes() == [
         f"{server.url('/atom.xml')} is a guess (the page declares no feed): a common feed "
-        "address on that site, which answered with a feed"]
+        "address on that site, which answered with a feed"
+    ]
 
 
 def test_each_declared_link_that_fails_is_named_with_why(
@@ -200,10 +202,13 @@ def test_each_declared_link_that_fails_is_named_with_why(
     assert reasons[server.url("/page.html")] == "not a feed (an HTML page)"
     assert reasons[dns] == "host not found"  # DNS
     notes = result.notes()
-    assert notes[0] == f"the page's feed link {server.url('/gone.xml')} does not work: " \
+    assert (
+        notes[0] == f"the page's feed link {server.url('/gone.xml')} does not work: "
         "HTTP 404 Not Found"
-    assert notes[-1].startswith(f"{server.url('/feed')} is a guess (none of the feeds it "
-                                "declares works)")
+    )
+    assert notes[-1].startswith(
+        f"{server.url('/feed')} is a guess (none of the feeds it declares works)"
+    )
 
 
 def test_a_working_declared_link_is_no_guess_but_earlier_failures_are_named(
@@ -213,7 +218,9 @@ def test_a_working_declared_link_is_no_guess_but_earlier_failures_are_named(
     server.route("/comments.xml", body=ATOM)
     result = subscribe(conn, server.url("/"), fetcher)
     assert (result.guessed, result.failed_links) == (
-        False, [(server.url("/gone.xml"), "HTTP 404 Not Found")])
+        False,
+        [(server.url("/gone.xml"), "HTTP 404 Not Found")],
+    )
 
 
 def test_when_nothing_works_the_error_names_each_declared_link(
@@ -226,5 +233,6 @@ def test_when_nothing_works_the_error_names_each_declared_link(
     assert str(caught.value) == (
         f"no feed found at {server.url('/')}; the 2 feed links it declares do not work "
         f"({server.url('/gone.xml')}: HTTP 404 Not Found; "
-        f"{server.url('/text.txt')}: not a feed (text/plain))")
+        f"{server.url('/text.txt')}: not a feed (text/plain))"
+    )
     assert list_feeds(conn) == []

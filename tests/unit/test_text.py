@@ -216,8 +216,21 @@ def test_resolve_link_rules() -> None:
 
 @pytest.mark.parametrize(
     "tag",
-    ["script", "style", "iframe", "object", "template", "noscript", "svg", "form",
-     "video", "audio", "button", "textarea", "select"],
+    [
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "template",
+        "noscript",
+        "svg",
+        "form",
+        "video",
+        "audio",
+        "button",
+        "textarea",
+        "select",
+    ],
 )
 def test_non_content_elements_are_dropped_with_their_text(tag: str) -> None:
     html = f"<p>before</p><{tag}>SECRET</{tag}><div>after <{tag}>SECRET</{tag}> tail</div>"
@@ -349,8 +362,13 @@ def test_deep_inline_nesting_and_deep_lists() -> None:
 
 @pytest.mark.parametrize(
     "tail",
-    ["<script>x" * 20_000, "<a" * 200_000, "<p " * 200_000, "<script>a</script>b" * 50_000,
-     "<p>a<br><style>x</style>b</p>" * 20_000],
+    [
+        "<script>x" * 20_000,
+        "<a" * 200_000,
+        "<p " * 200_000,
+        "<script>a</script>b" * 50_000,
+        "<p>a<br><style>x</style>b</p>" * 20_000,
+    ],
     ids=["unclosed-scripts", "lt-without-gt", "unclosed-p", "many-scripts", "mixed"],
 )
 def test_fallback_for_deep_documents_stays_linear(tail: str) -> None:
@@ -404,13 +422,48 @@ def assert_well_formed(text: str, links: list[str]) -> None:
         assert not FORBIDDEN.search(link)
 
 
-_HTML_PIECES = st.sampled_from([
-    "<p>", "</p>", "<div>", "</div>", "<br>", "<ul>", "<ol>", "<li>", "</li>", "</ul>",
-    "<pre>", "</pre>", "<h2>", "</h2>", "<a href='/x'>", "<a href='javascript:x'>", "</a>",
-    "<table><tr><td>", "</td><td>", "<script>", "</script>", "<b>", "</b>", "&amp;",
-    "&#27;", "\x1b[31m", "\u202e", " ", "\n", "\t", "word", "Petro", "<img alt=x>", "<",
-    ">", "&", "<!--", "-->",
-])
+_HTML_PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<br>",
+        "<ul>",
+        "<ol>",
+        "<li>",
+        "</li>",
+        "</ul>",
+        "<pre>",
+        "</pre>",
+        "<h2>",
+        "</h2>",
+        "<a href='/x'>",
+        "<a href='javascript:x'>",
+        "</a>",
+        "<table><tr><td>",
+        "</td><td>",
+        "<script>",
+        "</script>",
+        "<b>",
+        "</b>",
+        "&amp;",
+        "&#27;",
+        "\x1b[31m",
+        "\u202e",
+        " ",
+        "\n",
+        "\t",
+        "word",
+        "Petro",
+        "<img alt=x>",
+        "<",
+        ">",
+        "&",
+        "<!--",
+        "-->",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

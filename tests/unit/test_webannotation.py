@@ -65,27 +65,39 @@ def test_every_annotation_follows_the_model(conn: sqlite3.Connection, sample: Sa
     for item in by_kind["claim"] + by_kind["mention"]:
         quote, position = item["target"]["selector"]
         assert quote["type"] == "TextQuoteSelector" and position["type"] == "TextPositionSelector"
-        assert text[position["start"]:position["end"]] == quote["exact"]
-        assert text[:position["start"]].endswith(quote["prefix"])
-        assert text[position["end"]:].startswith(quote["suffix"])
+        assert text[position["start"] : position["end"]] == quote["exact"]
+        assert text[: position["start"]].endswith(quote["prefix"])
+        assert text[position["end"] :].startswith(quote["suffix"])
     claim = next(i for i in by_kind["claim"] if i["target"]["selector"][0]["exact"] == CLAIM)
     note, *tags = claim["body"]
-    assert note == {"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
-                    "language": "und",
-                    "value": "Only Trump's account so far; *Bogotá* has not described the call."}
-    assert [t["value"] for t in tags] == ["claim", "status:unverified", "speaker:Donald Trump",
-                                          "about:Gustavo Petro"]
+    assert note == {
+        "type": "TextualBody",
+        "purpose": "commenting",
+        "format": "text/markdown",
+        "language": "und",
+        "value": "Only Trump's account so far; *Bogotá* has not described the call.",
+    }
+    assert [t["value"] for t in tags] == [
+        "claim",
+        "status:unverified",
+        "speaker:Donald Trump",
+        "about:Gustavo Petro",
+    ]
     assert {t["purpose"] for t in tags} == {"tagging"}
     disputed = next(i for i in by_kind["claim"] if i is not claim)["newsreader:data"]
     assert [c["status"] for c in disputed["status_history"]] == ["unverified", "disputed"]
     assert by_kind["highlight"][0]["newsreader:data"]["orphaned"] is True
     assert by_kind["note"][0]["motivation"] == "commenting"
     assert [a["name"] for a in document["newsreader:actors"]] == [
-        "Colombia", "Donald Trump", "Gustavo Petro"]
+        "Colombia",
+        "Donald Trump",
+        "Gustavo Petro",
+    ]
 
 
-def test_an_annotation_read_alone_keeps_newsreader_data(conn: sqlite3.Connection,
-                                                         sample: Sample) -> None:
+def test_an_annotation_read_alone_keeps_newsreader_data(
+    conn: sqlite3.Connection, sample: Sample
+) -> None:
     for item in items(export_document(conn)):
         alone = json.loads(json.dumps(item))  # copied out of the collection on its own
         anno, own = alone["@context"]
@@ -95,17 +107,22 @@ def test_an_annotation_read_alone_keeps_newsreader_data(conn: sqlite3.Connection
         assert alone["newsreader:data"]["kind"] in ("claim", "mention", "highlight", "note")
 
 
-def test_every_annotation_has_the_models_shoulds(conn: sqlite3.Connection,
-                                                 sample: Sample) -> None:
+def test_every_annotation_has_the_models_shoulds(conn: sqlite3.Connection, sample: Sample) -> None:
     for item in items(export_document(conn)):
         assert item["creator"] == {"type": "Person"}
-        assert item["generator"] == {"id": "urn:newsreader:software", "type": "Software",
-                                     "name": "newsreader"}
+        assert item["generator"] == {
+            "id": "urn:newsreader:software",
+            "type": "Software",
+            "name": "newsreader",
+        }
         assert item["created"].endswith("Z") and item["modified"].endswith("Z")
         assert item["created"] <= item["modified"]
         for body in item["body"]:
-            expected = (("text/markdown", "und") if body["purpose"] == "commenting"
-                        else ("text/plain", "en"))
+            expected = (
+                ("text/markdown", "und")
+                if body["purpose"] == "commenting"
+                else ("text/plain", "en")
+            )
             assert (body["format"], body["language"]) == expected
 
 
@@ -119,8 +136,9 @@ def test_scopes(conn: sqlite3.Connection, sample: Sample) -> None:
     assert export_document(conn, Scope(article_id=1))["total"] == 0  # the other demo article
 
 
-def test_round_trip_into_an_empty_store_is_identical(conn: sqlite3.Connection, sample: Sample,
-                                                     tmp_path: Path) -> None:
+def test_round_trip_into_an_empty_store_is_identical(
+    conn: sqlite3.Connection, sample: Sample, tmp_path: Path
+) -> None:
     first = export_document(conn)
     second = round_trip(first, tmp_path / "empty.db")
     assert dumps(second) == dumps(first)
@@ -128,8 +146,7 @@ def test_round_trip_into_an_empty_store_is_identical(conn: sqlite3.Connection, s
     assert dumps(third) == dumps(first)
 
 
-def test_an_article_note_keeps_the_articles_date(conn: sqlite3.Connection,
-                                                 tmp_path: Path) -> None:
+def test_an_article_note_keeps_the_articles_date(conn: sqlite3.Connection, tmp_path: Path) -> None:
     _annotate(conn, "the minister said talks were constructive", [])
     service.add_note(conn, 1, "Only a note on this one.")
     assert conn.execute("SELECT article_published FROM notes").fetchone()[0] == 1.5e9
@@ -153,8 +170,10 @@ def test_times_closer_than_a_microsecond_keep_their_order(tmp_path: Path) -> Non
 
 # --- property: random annotation sets ------------------------------------------------------
 
-WORDS = st.sampled_from("the minister said talks were constructive Bogotá Caracas "
-                        "sanctions *bold* [[x]] # > — “quoted” 2026. ok".split())
+WORDS = st.sampled_from(
+    "the minister said talks were constructive Bogotá Caracas "
+    "sanctions *bold* [[x]] # > — “quoted” 2026. ok".split()
+)
 NOTES = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
 
 
@@ -165,32 +184,52 @@ def annotation_sets(draw: st.DrawFn) -> tuple[str, list[dict]]:
     for _ in range(draw(st.integers(0, 12))):
         start = draw(st.integers(0, len(text) - 1))
         end = draw(st.integers(start + 1, min(len(text), start + 40)))
-        specs.append({"span": (start, end),
-                      "kind": draw(st.sampled_from(["claim", "mention", "highlight"])),
-                      "status": draw(st.sampled_from(CLAIM_STATUSES)),
-                      "later": draw(st.none() | st.sampled_from(CLAIM_STATUSES)),
-                      "note": draw(NOTES), "speaker": draw(st.booleans()),
-                      "time": draw(st.floats(0, 2e9, allow_nan=False)),
-                      "delete": draw(st.booleans()) and draw(st.booleans())})
+        specs.append(
+            {
+                "span": (start, end),
+                "kind": draw(st.sampled_from(["claim", "mention", "highlight"])),
+                "status": draw(st.sampled_from(CLAIM_STATUSES)),
+                "later": draw(st.none() | st.sampled_from(CLAIM_STATUSES)),
+                "note": draw(NOTES),
+                "speaker": draw(st.booleans()),
+                "time": draw(st.floats(0, 2e9, allow_nan=False)),
+                "delete": draw(st.booleans()) and draw(st.booleans()),
+            }
+        )
     return text, specs
 
 
 def _annotate(conn: sqlite3.Connection, text: str, specs: list[dict]) -> None:
     feed_id, _ = add_feed(conn, "https://example.org/feed.xml")
     set_feed_title(conn, feed_id, "Example: “News”", "")
-    upsert_entries(conn, feed_id, [ParsedEntry(key="a", url="https://example.org/a?x=1",
-                                               title="A: \"title\"", text=text,
-                                               published=1.5e9)])
-    people = [add_actor(conn, "Ana María", "person", ["Ana"]).id,
-              add_actor(conn, "ACME Corp", "organisation").id]
+    upsert_entries(
+        conn,
+        feed_id,
+        [
+            ParsedEntry(
+                key="a",
+                url="https://example.org/a?x=1",
+                title='A: "title"',
+                text=text,
+                published=1.5e9,
+            )
+        ],
+    )
+    people = [
+        add_actor(conn, "Ana María", "person", ["Ana"]).id,
+        add_actor(conn, "ACME Corp", "organisation").id,
+    ]
     for n, spec in enumerate(specs):
         start, end = spec["span"]
         if not text[start:end].strip():
             continue
         fields: dict = {"note": spec["note"], "now": spec["time"]}
         if spec["kind"] == "claim":
-            fields.update(status=spec["status"], about_ids=people[n % 2:],
-                          speaker_id=people[0] if spec["speaker"] else None)
+            fields.update(
+                status=spec["status"],
+                about_ids=people[n % 2 :],
+                speaker_id=people[0] if spec["speaker"] else None,
+            )
         if spec["kind"] == "mention":
             fields["actor_id"] = people[n % 2]
         made = service.create_annotation(conn, 1, start, end, spec["kind"], **fields)
@@ -211,18 +250,26 @@ def test_round_trip_property(case: tuple[str, list[dict]]) -> None:
         _annotate(conn, text, specs)
         first = export_document(conn)
         live = conn.execute("SELECT count(*) FROM annotations WHERE deleted IS NULL").fetchone()
-        assert first["total"] == live[0] + conn.execute(
-            "SELECT count(*) FROM notes").fetchone()[0]
+        assert first["total"] == live[0] + conn.execute("SELECT count(*) FROM notes").fetchone()[0]
         assert dumps(round_trip(first, Path(tmp) / "b.db")) == dumps(first)
         # into a store that has the article: every annotation lands on the same text
         other = connect(Path(tmp) / "c.db")
-        upsert_entries(other, add_feed(other, "https://example.org/feed.xml")[0],
-                       [ParsedEntry(key="a", url="https://example.org/a?x=1", text=text)])
+        upsert_entries(
+            other,
+            add_feed(other, "https://example.org/feed.xml")[0],
+            [ParsedEntry(key="a", url="https://example.org/a?x=1", text=text)],
+        )
         import_backup(other, parse_backup(json.loads(dumps(first))))
-        spans = sorted(tuple(r) for r in other.execute(
-            "SELECT uid, start, end, exact, article_id FROM annotations"))
-        original = sorted(tuple(r) for r in conn.execute(
-            "SELECT uid, start, end, exact, 1 FROM annotations WHERE deleted IS NULL"))
+        spans = sorted(
+            tuple(r)
+            for r in other.execute("SELECT uid, start, end, exact, article_id FROM annotations")
+        )
+        original = sorted(
+            tuple(r)
+            for r in conn.execute(
+                "SELECT uid, start, end, exact, 1 FROM annotations WHERE deleted IS NULL"
+            )
+        )
         assert spans == original
         other.close()
         conn.close()

@@ -68,13 +68,18 @@ class Reader(Protocol):
 
 def claim_fields(form: ClaimForm) -> service.ClaimFields:
     """The dialog's answer as the domain's claim fields (new names found or created)."""
+
     def ref(choice: ActorChoice) -> service.ActorRef:
         return service.ActorRef(choice.actor_id, choice.name, choice.aliases)
 
     about = (*(service.ActorRef(i) for i in form.about_ids), *map(ref, form.about_new))
-    return service.ClaimFields(speaker=ref(form.speaker) if form.speaker else None,
-                               about=about, status=form.status, note=form.note,
-                               new_kind=form.new_kind)
+    return service.ClaimFields(
+        speaker=ref(form.speaker) if form.speaker else None,
+        about=about,
+        status=form.status,
+        note=form.note,
+        new_kind=form.new_kind,
+    )
 
 
 class Annotator:
@@ -122,8 +127,11 @@ class Annotator:
     def _put(self, annotation: Annotation | None) -> None:
         """Show a written annotation in the open article's marks at once."""
         marks = self.pane.marks
-        if annotation is not None and marks is not None \
-                and marks.article_id == annotation.article_id:
+        if (
+            annotation is not None
+            and marks is not None
+            and marks.article_id == annotation.article_id
+        ):
             marks.put(annotation)
             self.pane.show_marks()
 
@@ -137,8 +145,9 @@ class Annotator:
         start, end = span
         matcher = pane.news.actor_cache.matcher(pane.news.conn)
         suggested = nearby_choices(view.text, start, end, pane.marks, matcher)
-        screen = ClaimScreen(view.text[start:end], suggested, self._actors(),
-                             self._about_offer(start, end))
+        screen = ClaimScreen(
+            view.text[start:end], suggested, self._actors(), self._about_offer(start, end)
+        )
         seen = make_anchor(view.text, start, end)  # the text may change meanwhile
         pane.app.push_screen(screen, partial(self._save_claim, view.article_id, seen))
 
@@ -148,8 +157,9 @@ class Annotator:
             return []
         near = model.paragraph_at(text, start)
         ids = marks.actors_in(*near) + marks.actors_in(0, len(text))
-        return [(i, marks.actor_names.get(i, f"actor {i}"))
-                for i in dict.fromkeys(ids)][:ABOUT_OFFERED]
+        return [(i, marks.actor_names.get(i, f"actor {i}")) for i in dict.fromkeys(ids)][
+            :ABOUT_OFFERED
+        ]
 
     def _save_claim(self, article_id: int, seen: Anchor, form: ClaimForm | None) -> None:
         if form is None:
@@ -157,8 +167,9 @@ class Annotator:
         pane = self.pane
         was = pane.annotated
         try:
-            saved = service.save_claim(pane.news.conn, article_id, seen.start, seen.end,
-                                       claim_fields(form), seen=seen)
+            saved = service.save_claim(
+                pane.news.conn, article_id, seen.start, seen.end, claim_fields(form), seen=seen
+            )
         except service.USER_ERRORS as exc:
             pane.say(f"The claim was not saved: {exc}", "error")
             return
@@ -167,8 +178,11 @@ class Annotator:
         self._put(claim)
         pane.stored(actors_changed=created, was_annotated=was)
         if claim.orphaned:
-            pane.say("The article changed while the claim was written and its quote is "
-                     "gone: the claim is kept as orphaned (see the panel, a).", "warning")
+            pane.say(
+                "The article changed while the claim was written and its quote is "
+                "gone: the claim is kept as orphaned (see the panel, a).",
+                "warning",
+            )
         else:
             pane.say(f"Claim saved ({claim.speaker_name or 'no speaker'}, {claim.status}).")
 
@@ -200,18 +214,24 @@ class Annotator:
         elif annotation is not None:
             self._edit_annotation_note(annotation)
         elif row.note_id is not None and (note := marks.note(row.note_id)) is not None:
-            self.pane.app.push_screen(NoteScreen("Note on the article", note.body),
-                                      partial(self._save_article_note, marks.article_id, note))
+            self.pane.app.push_screen(
+                NoteScreen("Note on the article", note.body),
+                partial(self._save_article_note, marks.article_id, note),
+            )
         else:
             return False
         return True
 
     def _edit_claim(self, claim: Annotation) -> None:
         """Edit a claim's speaker, about, status and note."""
-        speaker = (ActorChoice(claim.speaker_name or "", actor_id=claim.speaker_id)
-                   if claim.speaker_id is not None else None)
-        initial = ClaimForm(speaker, tuple(i for i, _ in claim.about),
-                            claim.status or "unverified", claim.note)
+        speaker = (
+            ActorChoice(claim.speaker_name or "", actor_id=claim.speaker_id)
+            if claim.speaker_id is not None
+            else None
+        )
+        initial = ClaimForm(
+            speaker, tuple(i for i, _ in claim.about), claim.status or "unverified", claim.note
+        )
         about = self._about_offer(claim.start, claim.end)
         about += [pair for pair in claim.about if pair not in about]
         screen = ClaimScreen(claim.exact, [], self._actors(), about, initial)
@@ -271,9 +291,16 @@ class Annotator:
         pane = self.pane
         was = pane.annotated
         try:
-            mention = service.tag_actor(pane.news.conn, article_id, seen.start, seen.end,
-                                        form.name, form.kind, seen=seen,
-                                        aliases=form.aliases)
+            mention = service.tag_actor(
+                pane.news.conn,
+                article_id,
+                seen.start,
+                seen.end,
+                form.name,
+                form.kind,
+                seen=seen,
+                aliases=form.aliases,
+            )
         except service.USER_ERRORS as exc:
             pane.say(f"Not tagged: {exc}", "error")
             return
@@ -293,17 +320,21 @@ class Annotator:
         if annotation is not None:
             self._edit_annotation_note(annotation)
         elif note is not None:
-            pane.app.push_screen(NoteScreen("Note on the article", note.body),
-                                 partial(self._save_article_note, article_id, note))
+            pane.app.push_screen(
+                NoteScreen("Note on the article", note.body),
+                partial(self._save_article_note, article_id, note),
+            )
         else:
             title = "Note on the article " + (pane.article.title if pane.article else "")
-            pane.app.push_screen(NoteScreen(title),
-                                 partial(self._save_article_note, article_id, None))
+            pane.app.push_screen(
+                NoteScreen(title), partial(self._save_article_note, article_id, None)
+            )
 
     def _edit_annotation_note(self, annotation: Annotation) -> None:
         title = f"Note on the {annotation.kind} {quote(annotation.exact)}"
-        self.pane.app.push_screen(NoteScreen(title, annotation.note),
-                                  partial(self._save_annotation_note, annotation.id))
+        self.pane.app.push_screen(
+            NoteScreen(title, annotation.note), partial(self._save_annotation_note, annotation.id)
+        )
 
     def _save_annotation_note(self, annotation_id: int, body: str | None) -> None:
         if body is None:
@@ -325,8 +356,11 @@ class Annotator:
             if old is not None and not body.strip():
                 self._forget_note(old)
                 return
-            note = (service.edit_note(conn, old.id, body) if old is not None
-                    else service.add_note(conn, article_id, body))
+            note = (
+                service.edit_note(conn, old.id, body)
+                if old is not None
+                else service.add_note(conn, article_id, body)
+            )
         except service.USER_ERRORS as exc:
             pane.say(f"The note was not saved: {exc}", "error")
             return
@@ -354,8 +388,9 @@ class Annotator:
             pane.marks.drop(annotation.id)
         pane.show_marks()
         pane.stored(was_annotated=was)
-        pane.say(f"Deleted the {annotation.kind} {quote(annotation.exact)} "
-                 "(ctrl+z brings it back).")
+        pane.say(
+            f"Deleted the {annotation.kind} {quote(annotation.exact)} (ctrl+z brings it back)."
+        )
 
     def _forget_note(self, note: Note) -> None:
         pane = self.pane

@@ -108,10 +108,14 @@ class ArticlesPane(Pane):
     # --- what the feeds pane tells ---------------------------------------------------------
     def know_feeds(self, rows: builtins.list[views.FeedRow]) -> None:
         """Feed and saved-search names, for the list's feed column and its title."""
-        self._feed_names = {row.source.feed_id: (row.label, row.where) for row in rows
-                            if row.where and row.source.feed_id is not None}
-        self._saved_names = {row.source: row.label for row in rows
-                             if row.saved_search_id is not None}
+        self._feed_names = {
+            row.source.feed_id: (row.label, row.where)
+            for row in rows
+            if row.where and row.source.feed_id is not None
+        }
+        self._saved_names = {
+            row.source: row.label for row in rows if row.saved_search_id is not None
+        }
         self.list.places = {feed_id: where for feed_id, (_, where) in self._feed_names.items()}
         self.show_heading()
 
@@ -122,18 +126,30 @@ class ArticlesPane(Pane):
         named = self._feed_names
         if not named:
             return rows
-        return {key: replace(article, feed_title=named[article.feed_id][0])
-                if article.feed_id in named else article for key, article in rows.items()}
+        return {
+            key: replace(article, feed_title=named[article.feed_id][0])
+            if article.feed_id in named
+            else article
+            for key, article in rows.items()
+        }
 
     # --- loading --------------------------------------------------------------------------
-    def show_now(self, source: views.Source, unread_only: bool, ids: array[int],
-                 keep_id: int | None = None) -> None:
+    def show_now(
+        self, source: views.Source, unread_only: bool, ids: array[int], keep_id: int | None = None
+    ) -> None:
         """Show ids read already (start-up's first screen, before any worker)."""
         self.list.show(ids, source, unread_only, keep_id)
         self.show_heading()
 
-    def load_list(self, source: views.Source, unread_only: bool, keep_id: int | None = None,
-                  *, with_rows: bool = False, then: str = "") -> None:
+    def load_list(
+        self,
+        source: views.Source,
+        unread_only: bool,
+        keep_id: int | None = None,
+        *,
+        with_rows: bool = False,
+        then: str = "",
+    ) -> None:
         """Load ``source``'s article ids in a worker; the newest request wins."""
         self._token += 1
         self._list_worker(self._token, source, unread_only, keep_id, with_rows, then)
@@ -141,13 +157,26 @@ class ArticlesPane(Pane):
     def reload(self) -> None:
         """Reload the list (and the feed rows), keeping the user's place."""
         shown = self.list
-        self.load_list(shown.source or views.Source("all"), shown.unread_only,
-                       shown.current_id, with_rows=True)
+        self.load_list(
+            shown.source or views.Source("all"), shown.unread_only, shown.current_id, with_rows=True
+        )
 
-    @work(thread=True, exclusive=True, group="list", exit_on_error=False,
-          description="Loading articles")
-    def _list_worker(self, token: int, source: views.Source, unread_only: bool,
-                     keep_id: int | None, with_rows: bool, then: str) -> None:
+    @work(
+        thread=True,
+        exclusive=True,
+        group="list",
+        exit_on_error=False,
+        description="Loading articles",
+    )
+    def _list_worker(
+        self,
+        token: int,
+        source: views.Source,
+        unread_only: bool,
+        keep_id: int | None,
+        with_rows: bool,
+        then: str,
+    ) -> None:
         worker = get_current_worker()
         conn = connect(self.news.db_path, migrate_schema=False)
         try:
@@ -162,8 +191,14 @@ class ArticlesPane(Pane):
         if not worker.is_cancelled:
             self.post_message(ListLoaded(token, source, unread_only, ids, rows, keep_id, then))
 
-    def _first_page(self, worker: Worker[None], conn: sqlite3.Connection, token: int,
-                    source: views.Source, unread_only: bool) -> array[int] | None:
+    def _first_page(
+        self,
+        worker: Worker[None],
+        conn: sqlite3.Connection,
+        token: int,
+        source: views.Source,
+        unread_only: bool,
+    ) -> array[int] | None:
         """A new search's newest results first: listing every match of a common word in
         time order takes ~50 ms on 100,000 articles, its newest screenfuls ~10 ms.
         Returns the ids when they are all there are (None: the rest must be listed)."""
@@ -171,8 +206,7 @@ class ArticlesPane(Pane):
         if len(ids) < FIRST_PAGE:
             return ids
         if not worker.is_cancelled:
-            self.post_message(ListLoaded(token, source, unread_only, ids, None, None,
-                                         partial=True))
+            self.post_message(ListLoaded(token, source, unread_only, ids, None, None, partial=True))
         return None
 
     def on_list_loaded(self, message: ListLoaded) -> None:
@@ -250,8 +284,11 @@ class ArticlesPane(Pane):
             return
         if self.search_source is None:
             shown = self.list
-            self._before_search = (shown.source or views.Source("all"), shown.unread_only,
-                                   shown.current_id)
+            self._before_search = (
+                shown.source or views.Source("all"),
+                shown.unread_only,
+                shown.current_id,
+            )
         self.search_source = views.Source("search", query=query)
         self.load_list(self.search_source, False)
         # The prompt stays until the results replace the list (one layout, one paint,
@@ -281,8 +318,10 @@ class ArticlesPane(Pane):
             return
         query = self.search_source.query
         saved = views.get_saved_search(self.news.conn, query)
-        self.app.push_screen(NameScreen("Save this search as", saved.name if saved else query),
-                             lambda name: self._save_search(query, name))
+        self.app.push_screen(
+            NameScreen("Save this search as", saved.name if saved else query),
+            lambda name: self._save_search(query, name),
+        )
 
     def _save_search(self, query: str, name: str | None) -> None:
         """Save ``query`` as ``name`` (empty: the query itself), then show it as the smart
@@ -296,8 +335,9 @@ class ArticlesPane(Pane):
             self.search_source, self._before_search = None, None
         counted = f" ({plural(found, 'article')})" if found is not None else ""
         label = clean_line(name.strip() or query)
-        self.post_message(StoreChanged(f"Saved the search “{label}”{counted}.",
-                                       select_key=source.key))
+        self.post_message(
+            StoreChanged(f"Saved the search “{label}”{counted}.", select_key=source.key)
+        )
 
     # --- triage ---------------------------------------------------------------------------
     def row(self, article_id: int | None) -> Article | None:

@@ -56,5 +56,6 @@ def mark_read_in_worker(pane: Pane, source: views.Source, label: str) -> None:
         marked = plural(changed, "article")
         pane.post_message(StoreChanged(f"Marked {marked} read: {clean_line(label)}"))
 
-    pane.run_worker(mark, thread=True, group="write", exit_on_error=False,
-                    description="Marking read")
+    pane.run_worker(
+        mark, thread=True, group="write", exit_on_error=False, description="Marking read"
+    )

@@ -46,8 +46,15 @@ class Host(Protocol):
     def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """One line for the user."""
 
-    def run_worker(self, work: Callable[[], None], *, thread: bool = ..., group: str = ...,
-                   exit_on_error: bool = ..., description: str = ...) -> Worker[None]:
+    def run_worker(
+        self,
+        work: Callable[[], None],
+        *,
+        thread: bool = ...,
+        group: str = ...,
+        exit_on_error: bool = ...,
+        description: str = ...,
+    ) -> Worker[None]:
         """Textual's worker start."""
 
 
@@ -73,10 +80,10 @@ class Exporter:
         name = article_file_name(article.url, article.feed_title, article.title)
         folder = self.article_folder or self._notes_dir()
         folder_part, _, file_name = name.rpartition("/")
-        title = (f"Export this article's notes into {folder_part}/ in this folder, as\n"
-                 f"{file_name}")
-        self.host.app.push_screen(FolderScreen(title, str(folder)),
-                                  partial(self._export_article_to, article.id))
+        title = f"Export this article's notes into {folder_part}/ in this folder, as\n{file_name}"
+        self.host.app.push_screen(
+            FolderScreen(title, str(folder)), partial(self._export_article_to, article.id)
+        )
 
     def _export_article_to(self, article_id: int, folder: str | None) -> None:
         if folder:
@@ -85,8 +92,10 @@ class Exporter:
 
     def export_all(self) -> None:
         """Every annotated article and actor, into a folder (asked)."""
-        self.host.app.push_screen(FolderScreen("Export all notes to this folder",
-                                               str(self._notes_dir())), self._export_all_to)
+        self.host.app.push_screen(
+            FolderScreen("Export all notes to this folder", str(self._notes_dir())),
+            self._export_all_to,
+        )
 
     def _export_all_to(self, folder: str | None) -> None:
         if folder:
@@ -100,17 +109,22 @@ class Exporter:
         if not actors:
             self.host.say("No actors yet: tag one with t in the reader.", "warning")
             return
-        self.host.app.push_screen(ActorPickScreen("Export the dossier of…", actors),
-                                  self._export_dossier_of)
+        self.host.app.push_screen(
+            ActorPickScreen("Export the dossier of…", actors), self._export_dossier_of
+        )
 
     def _export_dossier_of(self, actor_id: int | None) -> None:
         if actor_id is not None:
             self._start("actor", actor_id, self._notes_dir())
 
     def _start(self, what: str, item_id: int | None, root: Path) -> None:
-        self.host.run_worker(partial(self._export, what, item_id, root), thread=True,
-                             group="export", exit_on_error=False,
-                             description="Exporting notes")
+        self.host.run_worker(
+            partial(self._export, what, item_id, root),
+            thread=True,
+            group="export",
+            exit_on_error=False,
+            description="Exporting notes",
+        )
 
     def _export(self, what: str, item_id: int | None, root: Path) -> None:
         """The worker: write the page(s), then copy the path and say what was done."""
@@ -123,17 +137,20 @@ class Exporter:
             if what == "all":
                 report = vault.export_tree(conn, root, wiki_links=wiki)
                 path = report.root
-                message = (f"Exported {report.files} notes pages ({len(report.written)} "
-                           "written, the rest unchanged; folder path copied to the "
-                           "clipboard)")
+                message = (
+                    f"Exported {report.files} notes pages ({len(report.written)} "
+                    "written, the rest unchanged; folder path copied to the "
+                    "clipboard)"
+                )
             else:
                 assert item_id is not None
-                export = vault.export_article_file if what == "article" \
-                    else vault.export_actor_file
+                export = vault.export_article_file if what == "article" else vault.export_actor_file
                 path, changed = export(conn, item_id, root, wiki_links=wiki)
                 shown = fit(path.name, SHOWN_NAME)
-                message = (f"{'Exported' if changed else 'Up to date:'} {shown} "
-                           "(path copied to the clipboard)")
+                message = (
+                    f"{'Exported' if changed else 'Up to date:'} {shown} "
+                    "(path copied to the clipboard)"
+                )
         except (OSError, ValueError) as exc:
             self.host.say(f"Export failed: {exc}", "error")
             return

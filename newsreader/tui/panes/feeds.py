@@ -78,8 +78,9 @@ class FeedsPane(Pane):
         row = self.current
         status = self.query_one("#feed-status", Static)
         if row is not None and row.failed:
-            status.update(Text("Last refresh failed: " + (clean_line(row.error)
-                                                           or "unknown error")))
+            status.update(
+                Text("Last refresh failed: " + (clean_line(row.error) or "unknown error"))
+            )
             status.display = True
         else:
             status.display = False
@@ -100,8 +101,13 @@ class FeedsPane(Pane):
         if any(row.saved_search_id is not None for row in self.list.rows):
             self._search_counts_worker()
 
-    @work(thread=True, exclusive=True, group="search-counts", exit_on_error=False,
-          description="Counting the saved searches")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="search-counts",
+        exit_on_error=False,
+        description="Counting the saved searches",
+    )
     def _search_counts_worker(self) -> None:
         worker = get_current_worker()
         conn = connect(self.news.db_path, migrate_schema=False)

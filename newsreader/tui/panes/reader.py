@@ -35,12 +35,23 @@ from newsreader.tui.widgets.article_header import ArticleHeader
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.reader import ArticleView
 
-NEEDS_ARTICLE = frozenset({"claim", "tag_actor", "highlight", "note", "toggle_panel",
-                           "next_annotation", "previous_annotation", "delete_annotation",
-                           "export_article"})
+NEEDS_ARTICLE = frozenset(
+    {
+        "claim",
+        "tag_actor",
+        "highlight",
+        "note",
+        "toggle_panel",
+        "next_annotation",
+        "previous_annotation",
+        "delete_annotation",
+        "export_article",
+    }
+)
 """Actions on the open article (dimmed while none is open)."""
-TEXT_ONLY = frozenset({"claim", "tag_actor", "highlight", "export_article", "open_reference",
-                       "on_article"})
+TEXT_ONLY = frozenset(
+    {"claim", "tag_actor", "highlight", "export_article", "open_reference", "on_article"}
+)
 """Actions of the text, not of the annotations panel (hidden while it has the focus)."""
 
 
@@ -102,8 +113,9 @@ class ReaderPane(Pane):
         return self.marks is not None and self.marks.annotated
 
     # --- opening --------------------------------------------------------------------------
-    def open_article(self, article_id: int, *, offset: int | None = None,
-                     cursor: int | None = None) -> Article | None:
+    def open_article(
+        self, article_id: int, *, offset: int | None = None, cursor: int | None = None
+    ) -> Article | None:
         """Show an article; None (and a word) when it is gone from the store.
 
         ``offset`` is the text at the top, ``cursor`` where the text cursor goes (the top);
@@ -139,8 +151,11 @@ class ReaderPane(Pane):
         now = article_store.get_article(self.news.conn, shown.id)
         if now is None or (now.text, now.links) == (shown.text, shown.links):
             return False
-        self.open_article(shown.id, offset=min(view.top_offset, len(now.text)),
-                          cursor=min(view.cursor, len(now.text)))
+        self.open_article(
+            shown.id,
+            offset=min(view.top_offset, len(now.text)),
+            cursor=min(view.cursor, len(now.text)),
+        )
         return True
 
     # --- marks ----------------------------------------------------------------------------
@@ -185,14 +200,20 @@ class ReaderPane(Pane):
         (with the shared matcher only once it is built: never built on this thread).
         """
         start, end = text_window(text, offset)
-        annotations = annotation_store.list_annotations(self.news.conn, article_id,
-                                                        within=(start, end))
+        annotations = annotation_store.list_annotations(
+            self.news.conn, article_id, within=(start, end)
+        )
         matcher = self.news.actor_cache.built_matcher()
         found = matcher.find_within(text, start, end) if matcher is not None else []
         self.view.set_spans(ArticleMarks(article_id, annotations, [], found).spans())
 
-    @work(thread=True, exclusive=True, group="marks", exit_on_error=False,
-          description="Finding annotations and actors")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="marks",
+        exit_on_error=False,
+        description="Finding annotations and actors",
+    )
     def _marks_worker(self, token: int, article_id: int, text: str) -> None:
         worker = get_current_worker()
         cache = self.news.actor_cache
@@ -204,8 +225,13 @@ class ReaderPane(Pane):
         finally:
             conn.close()
         ids = {m.actor_id for m in found}
-        marks = ArticleMarks(article_id, stored.annotations, stored.notes, found,
-                             {i: every[i] for i in ids if i in every})
+        marks = ArticleMarks(
+            article_id,
+            stored.annotations,
+            stored.notes,
+            found,
+            {i: every[i] for i in ids if i in every},
+        )
         marks.span_index()  # built here, off the event loop
         if worker.is_cancelled:
             return
@@ -274,8 +300,7 @@ class ReaderPane(Pane):
 
     def show_title(self) -> None:
         """The title says when the annotations panel is open."""
-        self.border_title = "Reader · annotations (a hides)" if self.panel.display \
-            else "Reader"
+        self.border_title = "Reader · annotations (a hides)" if self.panel.display else "Reader"
 
     def on_article_view_selection_changed(self, message: ArticleView.SelectionChanged) -> None:
         """A selection in progress: its mode and length under the text (or nothing)."""
@@ -319,8 +344,10 @@ class ReaderPane(Pane):
     def _jump(self, span: Span | None) -> None:
         """Put the text cursor on ``span`` and the panel's cursor on its row."""
         if span is None or span.annotation_id is None:
-            self.say("No annotations in this article yet: select text, then c claim, "
-                     "t tag an actor, H highlight.")
+            self.say(
+                "No annotations in this article yet: select text, then c claim, "
+                "t tag an actor, H highlight."
+            )
             return
         self.view.move_to(span.start)
         self.panel.select_annotation(span.annotation_id, actor_id=span.actor_id)

@@ -65,8 +65,7 @@ class Refresher(RefreshBar):
         self.start(total)
         self._refresh_worker(feed_ids)
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False,
-          description="Refresh")
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False, description="Refresh")
     def _refresh_worker(self, feed_ids: list[int] | None) -> None:
         from newsreader.feeds.refresh import refresh
 
@@ -77,7 +76,9 @@ class Refresher(RefreshBar):
 
         try:
             summary = refresh(
-                self.news.db_path, feed_ids, settings=self.news.settings.fetch,
+                self.news.db_path,
+                feed_ids,
+                settings=self.news.settings.fetch,
                 on_progress=progressed,
                 cancelled=lambda: worker.is_cancelled,
             )
@@ -108,14 +109,18 @@ class Refresher(RefreshBar):
             self.news.notify_text(f"The refresh failed: {message.error}", "error")
             return
         done = "Refresh cancelled" if summary.cancelled else "Refreshed"
-        text = (f"{done}: {plural(summary.feeds, 'feed')}, "
-                f"{plural(summary.new_articles, 'new article')}")
+        text = (
+            f"{done}: {plural(summary.feeds, 'feed')}, "
+            f"{plural(summary.new_articles, 'new article')}"
+        )
         if summary.errors:
-            failed = "; ".join(f"{clean_line(url)}: {clean_line(error)}"
-                               for _id, url, error in summary.errors[:3])
+            failed = "; ".join(
+                f"{clean_line(url)}: {clean_line(error)}" for _id, url, error in summary.errors[:3]
+            )
             more = f" (+{len(summary.errors) - 3} more)" if len(summary.errors) > 3 else ""
-            self.news.notify_text(f"{text}. {len(summary.errors)} failed: {failed}{more}",
-                                  "warning")
+            self.news.notify_text(
+                f"{text}. {len(summary.errors)} failed: {failed}{more}", "warning"
+            )
         else:
             self.news.notify_text(text)
 

@@ -46,10 +46,12 @@ NARROW_WIDTH = 100
 LONG_SCAN = 2000
 """Articles to scan for names beyond which the cached counts are shown meanwhile."""
 _SCREEN_KEYS = {
-    "next_pane": ("", "The other list"), "previous_pane": ("", "The other list"),
+    "next_pane": ("", "The other list"),
+    "previous_pane": ("", "The other list"),
     "search": ("Filter", "Filter the actors by name or alias (or just type)"),
     "back": ("Back", "Back: clear the filter, to the actors, or leave"),
-    "quit": ("Close", "Leave the actors screen"), "help": None,
+    "quit": ("Close", "Leave the actors screen"),
+    "help": None,
 }
 """Registry commands bound here: ``(footer, description)`` of this screen, or None to keep
 the registry's ("" footer hides the key from the footer)."""
@@ -57,8 +59,14 @@ the registry's ("" footer hides the key from the footer)."""
 
 def sort_actors(summaries: list[ActorSummary]) -> list[ActorSummary]:
     """Busiest first (claims by + about + mentions), then by name ignoring case."""
-    return sorted(summaries, key=lambda s: (-(s.claims_by + s.claims_about + s.mentions),
-                                            s.actor.name.casefold(), s.actor.id))
+    return sorted(
+        summaries,
+        key=lambda s: (
+            -(s.claims_by + s.claims_about + s.mentions),
+            s.actor.name.casefold(),
+            s.actor.id,
+        ),
+    )
 
 
 def filter_actors(summaries: list[ActorSummary], text: str) -> list[ActorSummary]:
@@ -66,8 +74,11 @@ def filter_actors(summaries: list[ActorSummary], text: str) -> list[ActorSummary
     needle = text.strip().casefold()
     if not needle:
         return summaries
-    return [s for s in summaries
-            if any(needle in name.casefold() for name in (s.actor.name, *s.actor.aliases))]
+    return [
+        s
+        for s in summaries
+        if any(needle in name.casefold() for name in (s.actor.name, *s.actor.aliases))
+    ]
 
 
 @dataclass
@@ -155,29 +166,42 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         self.query_one("#actors-pane").border_subtitle = "claims by · about · mentions"
         self.query_one("#activity-pane").border_title = "Claims and mentions"
         self.filter_input.display = False
-        self._read("actors", self._load_actors,
-                   lambda error: ActorsLoaded([], f"Could not read the actors: {error}"))
+        self._read(
+            "actors",
+            self._load_actors,
+            lambda error: ActorsLoaded([], f"Could not read the actors: {error}"),
+        )
 
     def _load_actors(self, conn: sqlite3.Connection) -> ActorsLoaded:
         """The counts once the names in new or changed text are counted; before a long
         count (after a name most articles use changed), the cached counts meanwhile."""
+
         def progress(done: int, total: int) -> None:
             if done == 0 and total > LONG_SCAN:
-                self.post_message(ActorsLoaded(sort_actors(actor_summaries(conn)),
-                                               final=False))
+                self.post_message(ActorsLoaded(sort_actors(actor_summaries(conn)), final=False))
 
         refresh_name_matches(conn, progress)
         return ActorsLoaded(sort_actors(actor_summaries(conn)))
 
     # --- loading ------------------------------------------------------------------------
-    def _read(self, group: str, job: Callable[[sqlite3.Connection], Message],
-              failed: Callable[[str], Message]) -> None:
+    def _read(
+        self,
+        group: str,
+        job: Callable[[sqlite3.Connection], Message],
+        failed: Callable[[str], Message],
+    ) -> None:
         """Run ``job`` on a fresh connection in a thread; post what it returns."""
-        self.run_worker(partial(self._read_in_thread, job, failed), thread=True,
-                        exclusive=True, group=group, exit_on_error=False)
+        self.run_worker(
+            partial(self._read_in_thread, job, failed),
+            thread=True,
+            exclusive=True,
+            group=group,
+            exit_on_error=False,
+        )
 
-    def _read_in_thread(self, job: Callable[[sqlite3.Connection], Message],
-                        failed: Callable[[str], Message]) -> None:
+    def _read_in_thread(
+        self, job: Callable[[sqlite3.Connection], Message], failed: Callable[[str], Message]
+    ) -> None:
         worker = get_current_worker()
         try:
             conn = connect(self.db_path, migrate_schema=False)
@@ -196,8 +220,10 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
             self.notify(clean_line(message.error), severity="error", markup=False)
         self.summaries = message.summaries
         self.query_one("#actors-pane").border_subtitle = (
-            "claims by · about · mentions" if message.final
-            else "claims by · about · mentions (counting names…)")
+            "claims by · about · mentions"
+            if message.final
+            else "claims by · about · mentions (counting names…)"
+        )
         if message.final:  # the counts changed: the header and activity too
             self._shown_actor = None
         self._apply_filter(keep=not self._provisional)
@@ -210,17 +236,24 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         if message.error:
             self.notify(clean_line(message.error), severity="error", markup=False)
         self.activity.set_items(message.items, "No claims or mentions yet.")
-        self.query_one("#activity-pane").border_title = (
-            f"Claims and mentions ({len(message.items)})")
+        self.query_one(
+            "#activity-pane"
+        ).border_title = f"Claims and mentions ({len(message.items)})"
 
     def _apply_filter(self, *, keep: bool = True) -> None:
         rows = filter_actors(self.summaries, self.filter_input.value)
         actors = self.actor_list
-        actors.empty_hint = ("No actor matches the filter." if self.summaries
-                             else "No actors yet: tag a name in the reader.")
+        actors.empty_hint = (
+            "No actor matches the filter."
+            if self.summaries
+            else "No actors yet: tag a name in the reader."
+        )
         actors.set_rows(rows, keep=keep or actors.cursor != 0)
-        shown = (f"{len(rows)} of {len(self.summaries)}" if len(rows) != len(self.summaries)
-                 else str(len(rows)))
+        shown = (
+            f"{len(rows)} of {len(self.summaries)}"
+            if len(rows) != len(self.summaries)
+            else str(len(rows))
+        )
         self.query_one("#actors-pane").border_title = f"Actors ({shown})"
         self._show_current()
 
@@ -240,8 +273,11 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         header.update(actor_header(summary))
         self.activity.set_items([], "Loading…")
         token = self._token
-        self._read("activity", lambda conn: ActivityLoaded(token, actor_activity(conn, actor_id)),
-                   lambda error: ActivityLoaded(token, [], f"Could not read the claims: {error}"))
+        self._read(
+            "activity",
+            lambda conn: ActivityLoaded(token, actor_activity(conn, actor_id)),
+            lambda error: ActivityLoaded(token, [], f"Could not read the claims: {error}"),
+        )
 
     # --- choosing -----------------------------------------------------------------------
     @on(LineList.CursorMoved, "#actors")
@@ -261,12 +297,14 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         if item is None:
             return
         if item.orphaned:
-            self.notify("This annotation is orphaned: its article's text no longer holds the"
-                        " quote, so there is no spot to jump to.", severity="warning",
-                        markup=False)
+            self.notify(
+                "This annotation is orphaned: its article's text no longer holds the"
+                " quote, so there is no spot to jump to.",
+                severity="warning",
+                markup=False,
+            )
         elif item.article_id is None:
-            self.notify("That article is no longer in the store.", severity="warning",
-                        markup=False)
+            self.notify("That article is no longer in the store.", severity="warning", markup=False)
         else:
             self.dismiss((item.article_id, item.start))
 
@@ -280,8 +318,13 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
     def on_key(self, event: Key) -> None:
         """Typing a letter that no key is bound to, on the actor list, starts the filter."""
         char = event.character
-        if (self.focused is self.actor_list and event.is_printable and char and char.strip()
-                and event.key not in self.active_bindings):
+        if (
+            self.focused is self.actor_list
+            and event.is_printable
+            and char
+            and char.strip()
+            and event.key not in self.active_bindings
+        ):
             event.stop()
             event.prevent_default()
             self.action_search()
@@ -335,7 +378,8 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
     def action_back(self) -> None:
         """escape: close the filter, else back to the actors, else clear it, else leave."""
         if self.focused is self.filter_input or (
-                self.focused is self.actor_list and self.filter_input.value):
+            self.focused is self.actor_list and self.filter_input.value
+        ):
             self.clear_filter()
         elif not self._in_actors_pane():
             self._focus_list(self.actor_list)
@@ -352,12 +396,14 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         for item in self.active_bindings.values():
             if item.binding.id in LIST_KEYS or item.binding.id in _SCREEN_KEYS:
                 shown = self.app.get_key_display(item.binding)
-                keys.setdefault(item.binding.tooltip or item.binding.description,
-                                []).append(shown)
+                keys.setdefault(item.binding.tooltip or item.binding.description, []).append(shown)
         text = Text("Keys for Actors\n\n", style="bold")
         for description, displays in keys.items():
             text.append(f"  {' '.join(dict.fromkeys(displays)):<18}", style="bold")
             text.append(description + "\n")
-        text.append("\nTyping a name filters the actors; enter on a claim or mention opens"
-                    " its article there.\n", style="dim")
+        text.append(
+            "\nTyping a name filters the actors; enter on a claim or mention opens"
+            " its article there.\n",
+            style="dim",
+        )
         self.app.push_screen(HelpScreen(text))

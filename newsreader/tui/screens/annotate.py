@@ -59,7 +59,7 @@ def _label(title: str) -> Static:
 def _quote(text: str) -> Text:
     flat = " ".join(clean_text(text, multiline=True).split())
     if len(flat) > _QUOTE_SHOWN:
-        flat = flat[:_QUOTE_SHOWN - 1] + "…"
+        flat = flat[: _QUOTE_SHOWN - 1] + "…"
     return Text("“" + flat + "”", style="italic")
 
 
@@ -88,9 +88,14 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
 
     BINDINGS = [*commands.bindings("dialog"), *commands.bindings("editor")]
 
-    def __init__(self, quote: str, suggested: list[ActorChoice],
-                 actors: list[tuple[int, str, str]], about: list[tuple[int, str]],
-                 initial: ClaimForm | None = None) -> None:
+    def __init__(
+        self,
+        quote: str,
+        suggested: list[ActorChoice],
+        actors: list[tuple[int, str, str]],
+        about: list[tuple[int, str]],
+        initial: ClaimForm | None = None,
+    ) -> None:
         super().__init__()
         self.quote = quote
         self.suggested = suggested
@@ -114,14 +119,24 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
                         yield StatusButton(name, value=name == status, name=name)
             with Horizontal(classes="field-row"):
                 yield Static(Text("Kind of new actors ", style="bold"), classes="row-label")
-                yield Select([(k, k) for k in ACTOR_KINDS], value="person", allow_blank=False,
-                             id="new-kind", compact=True)
+                yield Select(
+                    [(k, k) for k in ACTOR_KINDS],
+                    value="person",
+                    allow_blank=False,
+                    id="new-kind",
+                    compact=True,
+                )
             yield _label("Note")
-            yield TextArea(clean_text(initial.note, multiline=True) if initial else "",
-                           id="claim-note", compact=True,
-                           placeholder="Markdown: what you think of it, sources to check…")
-            yield Static(Text("ctrl+s saves · esc cancels · tab next field", style="dim"),
-                         classes="dialog-hint")
+            yield TextArea(
+                clean_text(initial.note, multiline=True) if initial else "",
+                id="claim-note",
+                compact=True,
+                placeholder="Markdown: what you think of it, sources to check…",
+            )
+            yield Static(
+                Text("ctrl+s saves · esc cancels · tab next field", style="dim"),
+                classes="dialog-hint",
+            )
         yield KeyBar()
 
     def _speaker_picker(self) -> ActorPicker:
@@ -135,21 +150,40 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
         chosen: list[ActorChoice] = []
         if self.initial is not None:
             speaker = self.initial.speaker
-            chosen = [self._named(speaker.actor_id) if speaker is not None
-                      and speaker.actor_id is not None else speaker or NO_SPEAKER]
-        return ActorPicker("Speaker", self.actors, [*known, NO_SPEAKER, *new, *others],
-                           chosen=chosen, none=NO_SPEAKER, suggested=self.suggested,
-                           placeholder=SPEAKER_HINT, id="speaker")
+            chosen = [
+                self._named(speaker.actor_id)
+                if speaker is not None and speaker.actor_id is not None
+                else speaker or NO_SPEAKER
+            ]
+        return ActorPicker(
+            "Speaker",
+            self.actors,
+            [*known, NO_SPEAKER, *new, *others],
+            chosen=chosen,
+            none=NO_SPEAKER,
+            suggested=self.suggested,
+            placeholder=SPEAKER_HINT,
+            id="speaker",
+        )
 
     def _about_picker(self) -> ActorPicker:
         """The article's actors and the names near the quote, the claim's ones ticked."""
         offered = [ActorChoice(clean_line(name), actor_id=i) for i, name in self.about]
         listed = {c.actor_id for c in offered}
         offered += [c for c in self.suggested if c.is_new or c.actor_id not in listed]
-        ticked = ([self._named(i) for i in self.initial.about_ids]
-                  if self.initial is not None else [])
-        return ActorPicker("About", self.actors, offered, many=True, chosen=ticked,
-                           suggested=self.suggested, placeholder=ABOUT_HINT, id="about")
+        ticked = (
+            [self._named(i) for i in self.initial.about_ids] if self.initial is not None else []
+        )
+        return ActorPicker(
+            "About",
+            self.actors,
+            offered,
+            many=True,
+            chosen=ticked,
+            suggested=self.suggested,
+            placeholder=ABOUT_HINT,
+            id="about",
+        )
 
     def _named(self, actor_id: int) -> ActorChoice:
         """A known actor as a choice, by id."""
@@ -183,14 +217,16 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
         pressed = self.query_one("#status", RadioSet).pressed_button
         kind = self.query_one("#new-kind", Select).value
         about = self.query_one("#about", ActorPicker).chosen
-        self.dismiss(ClaimForm(
-            speaker=self.speaker,
-            about_ids=tuple(c.actor_id for c in about if c.actor_id is not None),
-            status=pressed.name if pressed is not None and pressed.name else "unverified",
-            note=self.query_one("#claim-note", TextArea).text,
-            new_kind=kind if isinstance(kind, str) else "person",
-            about_new=tuple(c for c in about if c.is_new),
-        ))
+        self.dismiss(
+            ClaimForm(
+                speaker=self.speaker,
+                about_ids=tuple(c.actor_id for c in about if c.actor_id is not None),
+                status=pressed.name if pressed is not None and pressed.name else "unverified",
+                note=self.query_one("#claim-note", TextArea).text,
+                new_kind=kind if isinstance(kind, str) else "person",
+                about_new=tuple(c for c in about if c.is_new),
+            )
+        )
 
     def action_close(self) -> None:
         """Cancel."""
@@ -220,8 +256,13 @@ class TagScreen(ModalScreen[TagForm | None]):
 
     BINDINGS = [*commands.bindings("dialog"), *commands.bindings("editor")]
 
-    def __init__(self, selected: str, guess: str, actors: list[tuple[int, str, str]],
-                 aliases: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        selected: str,
+        guess: str,
+        actors: list[tuple[int, str, str]],
+        aliases: tuple[str, ...] = (),
+    ) -> None:
         super().__init__()
         self.selected = clean_line(selected)
         self.guess = clean_line(guess)
@@ -242,10 +283,16 @@ class TagScreen(ModalScreen[TagForm | None]):
             yield _label("Aliases, comma-separated (also marked in the text)")
             yield Input(", ".join(self.aliases), id="tag-aliases", compact=True)
             yield _label("Kind of a new actor")
-            yield Select([(k, k) for k in ACTOR_KINDS], value="person", allow_blank=False,
-                         id="tag-kind", compact=True)
-            yield Static(Text("enter tags · ↓ picks a known actor · esc cancels"),
-                         classes="dialog-hint")
+            yield Select(
+                [(k, k) for k in ACTOR_KINDS],
+                value="person",
+                allow_blank=False,
+                id="tag-kind",
+                compact=True,
+            )
+            yield Static(
+                Text("enter tags · ↓ picks a known actor · esc cancels"), classes="dialog-hint"
+            )
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -302,8 +349,9 @@ class TagScreen(ModalScreen[TagForm | None]):
             self.app.bell()
             return
         kind = self.query_one("#tag-kind", Select).value
-        self.dismiss(TagForm(name, kind if isinstance(kind, str) else "other",
-                             self._typed_aliases(name)))
+        self.dismiss(
+            TagForm(name, kind if isinstance(kind, str) else "other", self._typed_aliases(name))
+        )
 
     def action_close(self) -> None:
         """Cancel."""

@@ -21,8 +21,11 @@ class AddFeedScreen(ModalScreen[str | None]):
         """A title, the input and a hint."""
         with Vertical(classes="dialog"):
             yield Static(Text("Add a feed", style="bold"), classes="dialog-title")
-            yield Input(placeholder="https://example.com/feed.xml, a page URL, or a file path",
-                        id="add-feed-input", compact=True)
+            yield Input(
+                placeholder="https://example.com/feed.xml, a page URL, or a file path",
+                id="add-feed-input",
+                compact=True,
+            )
             yield Static(Text("enter adds · esc cancels"), classes="dialog-hint")
         yield KeyBar()
 

@@ -46,8 +46,10 @@ def help_text(
         text.append(f"\n{commands.SCOPE_TITLES[scope]}\n", style="bold underline")
         _section(text, commands.in_scope(scope), keys, enabled)
     text.append("\nctrl+p opens the command palette: every action, searchable.\n", style="dim")
-    text.append("j/k scroll this help · space/pageup by page · g/G top/bottom · q or ? "
-                "closes\n", style="dim")
+    text.append(
+        "j/k scroll this help · space/pageup by page · g/G top/bottom · q or ? closes\n",
+        style="dim",
+    )
     return text
 
 
@@ -60,8 +62,12 @@ def _default_order(pair: tuple[str, ActiveBinding]) -> int:
     return defaults.index(key) if key in defaults else 99
 
 
-def _section(text: Text, scoped: Iterable[commands.Command], keys: dict[str, list[str]],
-             enabled: dict[str, bool]) -> None:
+def _section(
+    text: Text,
+    scoped: Iterable[commands.Command],
+    keys: dict[str, list[str]],
+    enabled: dict[str, bool],
+) -> None:
     merged: dict[str, list[str]] = {}
     dim: dict[str, bool] = {}
     for command in scoped:
@@ -97,8 +103,7 @@ class HelpScreen(ModalScreen[None]):
         """Scroll the help by ``count`` lines, pages, or to an end ("end")."""
         box = self.query_one("#help-box", VerticalScroll)
         if unit == "end":
-            box.scroll_to(y=0 if count < 0 else box.max_scroll_y, animate=False,
-                          immediate=True)
+            box.scroll_to(y=0 if count < 0 else box.max_scroll_y, animate=False, immediate=True)
             return
         step = max(1, box.scrollable_content_region.height - 1) if unit == "page" else 1
         box.scroll_to(y=box.scroll_y + step * count, animate=False, immediate=True)

@@ -71,8 +71,10 @@ class FolderScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
             yield Input(self.folder, id="folder-input", compact=True)
-            yield Static(Text("enter exports · esc cancels · existing pages are updated in "
-                              "place"), classes="dialog-hint")
+            yield Static(
+                Text("enter exports · esc cancels · existing pages are updated in place"),
+                classes="dialog-hint",
+            )
         yield KeyBar()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -107,8 +109,9 @@ class ActorPickScreen(ModalScreen[int | None]):
             yield Static(Text(self.title_text, style="bold"), classes="dialog-title")
             yield Input(placeholder="type to filter", id="actor-filter", compact=True)
             yield OptionList(id="actor-options", compact=True)
-            yield Static(Text("enter picks · ↓ moves to the list · esc cancels"),
-                         classes="dialog-hint")
+            yield Static(
+                Text("enter picks · ↓ moves to the list · esc cancels"), classes="dialog-hint"
+            )
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -26,8 +26,17 @@ COLUMNS = f"{'by':>5}{'about':>6}{'ment':>6}  actor"
 """Header of the actor list: claims by, claims about, mentions (every place the actor is
 marked in the text: tagged or found by name, as the reader's panel counts them)."""
 LIST_KEYS: dict[str, tuple[str, str] | None] = {
-    **{name: None for name in ("cursor_up", "cursor_down", "cursor_first", "cursor_last",
-                               "page_up", "page_down")},
+    **{
+        name: None
+        for name in (
+            "cursor_up",
+            "cursor_down",
+            "cursor_first",
+            "cursor_last",
+            "page_up",
+            "page_down",
+        )
+    },
     "select": ("Open", "Open: an actor's claims, a claim's article"),
 }
 """Registry commands bound on both lists: ``(footer, description)`` here, or None to keep
@@ -45,8 +54,16 @@ def command_bindings(spec: dict[str, tuple[str, str] | None]) -> list[BindingTyp
     for command_id, own in spec.items():
         command = commands.command(command_id)
         footer, description = own or (command.footer, command.description)
-        found.append(Binding(command.keys, command.action, footer or description,
-                             show=bool(footer), tooltip=description, id=command.id))
+        found.append(
+            Binding(
+                command.keys,
+                command.action,
+                footer or description,
+                show=bool(footer),
+                tooltip=description,
+                id=command.id,
+            )
+        )
     return found
 
 
@@ -140,8 +157,7 @@ class ActivityList(LineList):
         if first < top:
             self.scroll_to(y=first, animate=False, immediate=True, force=True)
         elif first + self.LINES > top + height:
-            self.scroll_to(y=first + self.LINES - height, animate=False, immediate=True,
-                           force=True)
+            self.scroll_to(y=first + self.LINES - height, animate=False, immediate=True, force=True)
 
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height // self.LINES - 1)
@@ -160,8 +176,7 @@ class ActivityList(LineList):
         width = self.scrollable_content_region.width
         index, part = divmod(y + self.scroll_offset.y, self.LINES)
         if not self.items:
-            segments = ([Segment(" " + self.empty_hint, self.style_of("dim"))]
-                        if y == 0 else [])
+            segments = [Segment(" " + self.empty_hint, self.style_of("dim"))] if y == 0 else []
         elif index >= len(self.items):
             segments = []
         else:
@@ -184,10 +199,17 @@ class ActivityList(LineList):
         status_cell = f"{status:<12}"
         rest = max(1, width - len(head) - len(role) - len(status_cell))
         outlet = fit(clean_line(item.feed_title) or "unknown outlet", max(1, min(24, rest // 2)))
-        title = fit(clean_line(item.article_title) or "(untitled)",
-                    max(1, rest - cell_len(outlet) - 3))
-        return [Segment(head, strong), Segment(role, mark), Segment(status_cell, status_style),
-                Segment(outlet, dim), Segment(" · ", dim), Segment(title, strong)]
+        title = fit(
+            clean_line(item.article_title) or "(untitled)", max(1, rest - cell_len(outlet) - 3)
+        )
+        return [
+            Segment(head, strong),
+            Segment(role, mark),
+            Segment(status_cell, status_style),
+            Segment(outlet, dim),
+            Segment(" · ", dim),
+            Segment(title, strong),
+        ]
 
     def _second_line(self, item: Activity, width: int) -> list[Segment]:
         dim = self.style_of("dim")

@@ -55,16 +55,18 @@ def exact_actor(actors: list[tuple[int, str, str]], typed: str) -> ActorChoice |
     return None
 
 
-def typed_choices(actors: list[tuple[int, str, str]], typed: str,
-                  suggested: list[ActorChoice]) -> list[ActorChoice]:
+def typed_choices(
+    actors: list[tuple[int, str, str]], typed: str, suggested: list[ActorChoice]
+) -> list[ActorChoice]:
     """The rows for a typed name: first the actor it names, else the actor to create (with
     the aliases a suggestion of that name carries), then the other actors matching it."""
     first = exact_actor(actors, typed)
     if first is None:
         same = [c for c in suggested if c.is_new and fold(c.name) == fold(typed)]
         first = same[0] if same else ActorChoice(f"＋ new: {typed}", name=typed)
-    others = [c for c in filter_actors(actors, typed, limit=TYPED_SHOWN)
-              if c.actor_id != first.actor_id]
+    others = [
+        c for c in filter_actors(actors, typed, limit=TYPED_SHOWN) if c.actor_id != first.actor_id
+    ]
     return [first, *others]
 
 
@@ -95,11 +97,19 @@ class ActorPicker(Vertical):
     class Picked(Message):
         """``enter`` chose the actor of a one-actor picker: the dialog moves on."""
 
-    def __init__(self, title: str, actors: list[tuple[int, str, str]],
-                 offered: list[ActorChoice], *, many: bool = False,
-                 chosen: Sequence[ActorChoice] = (), none: ActorChoice | None = None,
-                 suggested: Sequence[ActorChoice] = (), placeholder: str = "",
-                 id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+    def __init__(
+        self,
+        title: str,
+        actors: list[tuple[int, str, str]],
+        offered: list[ActorChoice],
+        *,
+        many: bool = False,
+        chosen: Sequence[ActorChoice] = (),
+        none: ActorChoice | None = None,
+        suggested: Sequence[ActorChoice] = (),
+        placeholder: str = "",
+        id: str | None = None,
+    ) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id, classes="actor-picker")
         self.field_title = title
         self.actors = actors
@@ -109,7 +119,8 @@ class ActorPicker(Vertical):
         self.suggested = list(suggested)
         self.placeholder = placeholder
         self.ticked: dict[tuple[str, object], ActorChoice] = (
-            {choice_key(c): c for c in chosen} if many else {})
+            {choice_key(c): c for c in chosen} if many else {}
+        )
         self._start = None if many or not chosen else chosen[0]
         self.rows: list[ActorChoice] = []
         self._marked: int | None = None
@@ -119,10 +130,15 @@ class ActorPicker(Vertical):
     def compose(self) -> ComposeResult:
         """The summary line, the box and the list."""
         yield Static(classes="picker-summary")
-        yield Input(placeholder=self.placeholder, compact=True, classes="picker-input",
-                    id=f"{self.id}-filter" if self.id else None)
-        options = OptionList(compact=True, classes="picker-list",
-                             id=f"{self.id}-list" if self.id else None)
+        yield Input(
+            placeholder=self.placeholder,
+            compact=True,
+            classes="picker-input",
+            id=f"{self.id}-filter" if self.id else None,
+        )
+        options = OptionList(
+            compact=True, classes="picker-list", id=f"{self.id}-list" if self.id else None
+        )
         options.can_focus = False  # the box keeps the focus and the typing
         yield options
 
@@ -235,8 +251,9 @@ class ActorPicker(Vertical):
         summary = Text(f"{self.field_title}: ", style="bold")
         if self.many:
             chosen = self.chosen
-            summary.append(", ".join(clean_line(spoken(c)) for c in chosen) if chosen
-                           else "nobody yet")
+            summary.append(
+                ", ".join(clean_line(spoken(c)) for c in chosen) if chosen else "nobody yet"
+            )
         else:
             choice = self.choice
             summary.append(clean_line(spoken(choice)) if choice is not None else "none")
@@ -295,8 +312,12 @@ class ActorPicker(Vertical):
 
     def on_key(self, event: events.Key) -> None:
         """``↑`` ``↓`` ``page up`` ``page down`` in the box move the list's cursor."""
-        actions = {"up": "cursor_up", "down": "cursor_down", "pageup": "page_up",
-                   "pagedown": "page_down"}
+        actions = {
+            "up": "cursor_up",
+            "down": "cursor_down",
+            "pageup": "page_up",
+            "pagedown": "page_down",
+        }
         action = actions.get(event.key)
         if action is None or not self.rows:
             return

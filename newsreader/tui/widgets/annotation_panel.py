@@ -16,8 +16,18 @@ from newsreader.tui.marks import PanelRow
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.wrap import fit
 
-PANEL_STYLES = ("heading", "claim-unverified", "claim-supported", "claim-disputed",
-                "claim-false", "highlight", "actor", "note", "orphan", "hint")
+PANEL_STYLES = (
+    "heading",
+    "claim-unverified",
+    "claim-supported",
+    "claim-disputed",
+    "claim-false",
+    "highlight",
+    "actor",
+    "note",
+    "orphan",
+    "hint",
+)
 
 
 class AnnotationPanel(LineList):
@@ -25,7 +35,8 @@ class AnnotationPanel(LineList):
 
     BINDINGS = commands.bindings("panel")
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {
-        f"annotation-panel--{name}" for name in PANEL_STYLES}
+        f"annotation-panel--{name}" for name in PANEL_STYLES
+    }
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -65,11 +76,18 @@ class AnnotationPanel(LineList):
     def select_annotation(self, annotation_id: int, *, actor_id: int | None = None) -> None:
         """Put the cursor on the row of an annotation (without announcing it); a mention
         has no row of its own: the row of its ``actor_id`` then."""
-        index = next((i for i, row in enumerate(self.rows)
-                      if row.annotation_id == annotation_id), None)
+        index = next(
+            (i for i, row in enumerate(self.rows) if row.annotation_id == annotation_id), None
+        )
         if index is None and actor_id is not None:
-            index = next((i for i, row in enumerate(self.rows)
-                          if row.kind == "actor" and row.actor_id == actor_id), None)
+            index = next(
+                (
+                    i
+                    for i, row in enumerate(self.rows)
+                    if row.kind == "actor" and row.actor_id == actor_id
+                ),
+                None,
+            )
         if index is not None:
             self.move_cursor(index, announce=False)
 
@@ -77,8 +95,7 @@ class AnnotationPanel(LineList):
         key = "panel:" + name
         style = self._styles.get(key)
         if style is None:
-            style = self._styles[key] = self.get_component_rich_style(
-                f"annotation-panel--{name}")
+            style = self._styles[key] = self.get_component_rich_style(f"annotation-panel--{name}")
         return style
 
     def render_row(self, index: int, width: int, cursor: bool) -> list[Segment]:
@@ -93,11 +110,18 @@ class AnnotationPanel(LineList):
             segments.append(Segment(mark, self._panel_style(row.style) + base))
             used += len(mark)
         text = fit(clean_line(row.text), max(0, width - used))
-        segments.append(Segment(text, self.style_of("strong" if cursor else "dim")
-                                if row.kind == "orphan" else base))
+        segments.append(
+            Segment(
+                text, self.style_of("strong" if cursor else "dim") if row.kind == "orphan" else base
+            )
+        )
         return segments
 
 
 def _same(a: PanelRow, b: PanelRow) -> bool:
     return (a.kind, a.annotation_id, a.note_id, a.actor_id) == (
-        b.kind, b.annotation_id, b.note_id, b.actor_id)
+        b.kind,
+        b.annotation_id,
+        b.note_id,
+        b.actor_id,
+    )

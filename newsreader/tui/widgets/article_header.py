@@ -31,8 +31,11 @@ class ArticleHeader(Static):
             return
         text = Text()
         text.append(clean_line(article.title) or "(untitled)", style="bold")
-        meta = [clean_line(article.feed_title), clean_line(article.author),
-                format_time(article.published or article.updated)]
+        meta = [
+            clean_line(article.feed_title),
+            clean_line(article.author),
+            format_time(article.published or article.updated),
+        ]
         text.append("\n" + " · ".join(part for part in meta if part), style="italic")
         url = clean_url(article.url)
         if url:

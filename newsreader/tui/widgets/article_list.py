@@ -75,7 +75,7 @@ class ArticleList(LineList):
         number = index // PAGE_SIZE
         page = self._pages.get(number)
         if page is None:
-            chunk = self.ids[number * PAGE_SIZE:(number + 1) * PAGE_SIZE]
+            chunk = self.ids[number * PAGE_SIZE : (number + 1) * PAGE_SIZE]
             page = self._pages[number] = self._fetch(list(chunk))
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -83,8 +83,9 @@ class ArticleList(LineList):
             self._pages.move_to_end(number)
         return page.get(self.ids[index])
 
-    def show(self, ids: array[int], source: Source, unread_only: bool,
-             keep_id: int | None = None) -> None:
+    def show(
+        self, ids: array[int], source: Source, unread_only: bool, keep_id: int | None = None
+    ) -> None:
         """Replace the rows; on the same source, keep the kept article on its screen row."""
         same = source == self.source and unread_only == self.unread_only
         screen_row = self.cursor - self.scroll_offset.y
@@ -96,21 +97,23 @@ class ArticleList(LineList):
         self.virtual_size = Size(0, len(ids))
         self.cursor = max(0, index)
         top = self.cursor - screen_row if same else 0
-        self.scroll_to(y=max(0, top), animate=False, immediate=True,
-                       force=True)
+        self.scroll_to(y=max(0, top), animate=False, immediate=True, force=True)
         self.scroll_to_cursor()
         self.refresh()
 
-    def patch(self, article_id: int, *, is_read: bool | None = None,
-              is_starred: bool | None = None) -> Article | None:
+    def patch(
+        self, article_id: int, *, is_read: bool | None = None, is_starred: bool | None = None
+    ) -> Article | None:
         """Change a cached row's read or starred flag (None: keep it) and redraw it;
         returns the new row."""
         for page in self._pages.values():
             if article_id in page:
                 row = page[article_id]
                 page[article_id] = replace(
-                    row, is_read=row.is_read if is_read is None else is_read,
-                    is_starred=row.is_starred if is_starred is None else is_starred)
+                    row,
+                    is_read=row.is_read if is_read is None else is_read,
+                    is_starred=row.is_starred if is_starred is None else is_starred,
+                )
                 index = self.index_of(article_id)
                 if index is not None:
                     self.refresh_row(index)
@@ -127,8 +130,11 @@ class ArticleList(LineList):
         searching = self.source is not None and self.source.kind == "search"
         if self.unread_only:
             lines: tuple[str, ...] = (
-                "No unread articles match this search." if searching else
-                "No unread articles here.", "u shows the read ones too.")
+                "No unread articles match this search."
+                if searching
+                else "No unread articles here.",
+                "u shows the read ones too.",
+            )
         elif searching:
             lines = ("No articles match this search.", "escape goes back to the list.")
         else:
@@ -157,8 +163,9 @@ class ArticleList(LineList):
             Segment(set_cell_size(title, title_width), text_style),
         ]
         if feed_width:
-            feed = fit_feed_label(article.feed_title, self.places.get(article.feed_id, ""),
-                                  feed_width)
+            feed = fit_feed_label(
+                article.feed_title, self.places.get(article.feed_id, ""), feed_width
+            )
             segments.append(Segment("  " + set_cell_size(feed, feed_width), text_style))
         segments.append(Segment(" " + date, text_style))
         return segments

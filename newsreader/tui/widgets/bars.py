@@ -9,8 +9,10 @@ from textual.widgets import Input, ProgressBar, Static
 
 from newsreader.models import RefreshProgress
 
-SEARCH_HINT = ('words "a phrase" -word word* feed:NAME author:NAME is:unread is:starred '
-               "is:annotated after:2026-01-01 before:2026-02-01")
+SEARCH_HINT = (
+    'words "a phrase" -word word* feed:NAME author:NAME is:unread is:starred '
+    "is:annotated after:2026-01-01 before:2026-02-01"
+)
 
 
 class SearchBar(Input):
@@ -38,8 +40,10 @@ class RefreshBar(Horizontal):
         """Move the bar and update the figures."""
         self.query_one(ProgressBar).update(total=max(progress.total, 1), progress=progress.done)
         errors = f" · {progress.errors} failed" if progress.errors else ""
-        figures = (f"{progress.done}/{progress.total} feeds · {progress.new_articles} new"
-                   f"{errors}  esc cancels")
+        figures = (
+            f"{progress.done}/{progress.total} feeds · {progress.new_articles} new"
+            f"{errors}  esc cancels"
+        )
         self.query_one("#refresh-figures", Static).update(Text(figures))
 
     def stop(self) -> None:

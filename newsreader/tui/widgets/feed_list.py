@@ -45,11 +45,15 @@ class FeedList(LineList):
     def set_rows(self, rows: list[FeedRow], keep_key: str | None = None) -> None:
         """Replace the rows, keeping the cursor on ``keep_key`` (or the current row)."""
         key = keep_key or (self.current.source.key if self.current else None)
-        shown = {row.saved_search_id: row.count for row in self.rows
-                 if row.saved_search_id is not None}
-        self.rows = [replace(row, count=shown.get(row.saved_search_id))
-                     if row.saved_search_id is not None and row.count is None else row
-                     for row in rows]  # uncounted saved searches keep their last count
+        shown = {
+            row.saved_search_id: row.count for row in self.rows if row.saved_search_id is not None
+        }
+        self.rows = [
+            replace(row, count=shown.get(row.saved_search_id))
+            if row.saved_search_id is not None and row.count is None
+            else row
+            for row in rows
+        ]  # uncounted saved searches keep their last count
         index = self.index_of_key(key) if key else None
         self.cursor = index if index is not None else min(self.cursor, max(0, len(rows) - 1))
         self.rows_changed()
@@ -62,7 +66,7 @@ class FeedList(LineList):
             kind = row.source.kind
             if kind == "folder":
                 folder_index = index
-            if (kind in ("all", "unread") or (kind == "feed" and row.source.feed_id == feed_id)):
+            if kind in ("all", "unread") or (kind == "feed" and row.source.feed_id == feed_id):
                 self._bump(index, delta)
                 if kind == "feed" and row.depth and folder_index is not None:
                     self._bump(folder_index, delta)
@@ -99,7 +103,8 @@ class FeedList(LineList):
         """Indent, icon or failure mark, label, count on the right."""
         row = self.rows[index]
         strong = row.source.kind in ("all", "unread", "starred", "annotated", "folder") or bool(
-            row.count)
+            row.count
+        )
         style = self.style_of("strong" if strong else "dim")
         mark_style = self.style_of("error") if row.failed else style
         if cursor:
@@ -120,5 +125,5 @@ def fit_feed_label(label: str, where: str, width: int) -> str:
     if cell_len(label) <= width or not where:
         return fit(label, width)
     place = clean_line(where)
-    title = fit(label[:len(label) - len(place) - 3], max(4, width - cell_len(place) - 1))
+    title = fit(label[: len(label) - len(place) - 3], max(4, width - cell_len(place) - 1))
     return title + fit(" " + place, width - cell_len(title))

@@ -41,8 +41,9 @@ def _cells(item: KeyItem | None) -> int:
     """Cells one item takes in the bar: `` key label ``."""
     if item is None:
         return 0
-    return cell_len(f" {item.display} ") + (cell_len(f"{item.description} ")
-                                            if item.description else 0)
+    return cell_len(f" {item.display} ") + (
+        cell_len(f"{item.description} ") if item.description else 0
+    )
 
 
 class KeyBar(Widget, can_focus=False):
@@ -105,8 +106,11 @@ class KeyBar(Widget, can_focus=False):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            items.append(KeyItem(binding.key, self.app.get_key_display(binding),
-                                 binding.description, enabled))
+            items.append(
+                KeyItem(
+                    binding.key, self.app.get_key_display(binding), binding.description, enabled
+                )
+            )
         return tuple(items)
 
     def _palette(self, active: dict[str, ActiveBinding]) -> KeyItem | None:
@@ -114,8 +118,7 @@ class KeyBar(Widget, can_focus=False):
         if not self.app.ENABLE_COMMAND_PALETTE or found is None:
             return None
         _node, binding, enabled, _tooltip = found
-        return KeyItem(binding.key, self.app.get_key_display(binding), binding.description,
-                       enabled)
+        return KeyItem(binding.key, self.app.get_key_display(binding), binding.description, enabled)
 
     def render(self) -> Text:
         """`` key label `` for each item; disabled items dimmed."""
@@ -135,7 +138,9 @@ class KeyBar(Widget, can_focus=False):
         if palette is not None:
             right = Text.assemble(
                 ("▏", self.get_component_rich_style("key-bar--separator")),
-                (palette.display, key_style), (f" {palette.description} ", label_style))
+                (palette.display, key_style),
+                (f" {palette.description} ", label_style),
+            )
             room = self.size.width - right.cell_len
             if room > text.cell_len:
                 text.append(" " * (room - text.cell_len))

@@ -21,8 +21,14 @@ from textual.strip import Strip
 class LineList(ScrollView, can_focus=True):
     """Base of the feeds pane and the article list."""
 
-    COMPONENT_CLASSES = {"line-list--cursor", "line-list--cursor-blurred", "line-list--dim",
-                         "line-list--strong", "line-list--mark", "line-list--error"}
+    COMPONENT_CLASSES = {
+        "line-list--cursor",
+        "line-list--cursor-blurred",
+        "line-list--dim",
+        "line-list--strong",
+        "line-list--mark",
+        "line-list--error",
+    }
 
     @dataclass
     class CursorMoved(Message):
@@ -122,11 +128,9 @@ class LineList(ScrollView, can_focus=True):
         height = max(1, self.scrollable_content_region.height)
         top = self.scroll_offset.y
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True,
-                           force=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True,
-                           force=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
 
     def on_resize(self) -> None:
         """Keep the cursor visible when the list shrinks."""

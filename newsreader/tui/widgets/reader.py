@@ -31,8 +31,18 @@ MEASURE = 88
 _REF = re.compile(r"\[\d{1,4}\]")
 _CACHE_LINES = 2048
 """Drawn lines kept; the cache is emptied when it grows past this."""
-LAYER_CLASSES = ("actor", "mention", "highlight", "claim-unverified", "claim-supported",
-                 "claim-disputed", "claim-false", "selection", "cursor", "cursor-blurred")
+LAYER_CLASSES = (
+    "actor",
+    "mention",
+    "highlight",
+    "claim-unverified",
+    "claim-supported",
+    "claim-disputed",
+    "claim-false",
+    "selection",
+    "cursor",
+    "cursor-blurred",
+)
 """Component classes drawn over the text (``article-view--<name>``), in this order."""
 REMEMBERED = 500
 """Articles whose reading position the reader keeps for this session."""
@@ -51,8 +61,13 @@ class ArticleView(ReaderInput, can_focus=True):
 
         label: str
 
-    COMPONENT_CLASSES = {"article-view--text", "article-view--ref", "article-view--heading",
-                         "article-view--dim", *(f"article-view--{n}" for n in LAYER_CLASSES)}
+    COMPONENT_CLASSES = {
+        "article-view--text",
+        "article-view--ref",
+        "article-view--heading",
+        "article-view--dim",
+        *(f"article-view--{n}" for n in LAYER_CLASSES),
+    }
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -81,8 +96,14 @@ class ArticleView(ReaderInput, can_focus=True):
         self._label = ""
 
     # --- content ----------------------------------------------------------------------------
-    def load(self, article_id: int | None, text: str, links: tuple[str, ...] = (),
-             offset: int | None = None, cursor: int | None = None) -> None:
+    def load(
+        self,
+        article_id: int | None,
+        text: str,
+        links: tuple[str, ...] = (),
+        offset: int | None = None,
+        cursor: int | None = None,
+    ) -> None:
         """Show ``text`` (canonical text) and its ``links``, top line at ``offset``.
 
         Without an ``offset`` the article opens where it was left this session (its top
@@ -119,8 +140,11 @@ class ArticleView(ReaderInput, can_focus=True):
     def _place(self) -> None:
         """Put the wanted text at the top (once wrapped and shown) and keep the cursor
         visible."""
-        if not self._lines or self._pending_top is None \
-                or self.scrollable_content_region.height < 1:
+        if (
+            not self._lines
+            or self._pending_top is None
+            or self.scrollable_content_region.height < 1
+        ):
             return
         self.scroll_to_offset(self._pending_top)
         self._pending_top = None
@@ -268,8 +292,10 @@ class ArticleView(ReaderInput, can_focus=True):
         start, end = self.selection or (self.cursor, self.cursor)
         size = end - start
         mode = "VISUAL" if self.visual else "SELECT"
-        return (f" {mode} · {size} char{'s' if size != 1 else ''} · c claim · t tag · "
-                "H highlight · esc drops ")
+        return (
+            f" {mode} · {size} char{'s' if size != 1 else ''} · c claim · t tag · "
+            "H highlight · esc drops "
+        )
 
     def _selection_changed(self) -> None:
         """Tell the screen when the selection label changed."""
@@ -304,8 +330,10 @@ class ArticleView(ReaderInput, can_focus=True):
         if style is None:
             full = self.get_component_rich_style(f"article-view--{name}")
             own = self.get_component_rich_style(f"article-view--{name}", partial=True)
-            style = own + Style(color=full.color if own.color else None,
-                                bgcolor=full.bgcolor if own.bgcolor else None)
+            style = own + Style(
+                color=full.color if own.color else None,
+                bgcolor=full.bgcolor if own.bgcolor else None,
+            )
             self._styles[key] = style
         return style
 
@@ -354,8 +382,9 @@ class ArticleView(ReaderInput, can_focus=True):
             self._cache[key] = strip
         return strip
 
-    def _segments(self, start: int, end: int, clipped: tuple[int, int] | None,
-                  column: int) -> list[Segment]:
+    def _segments(
+        self, start: int, end: int, clipped: tuple[int, int] | None, column: int
+    ) -> list[Segment]:
         """Segments of ``text[start:end]``: spans, references, selection and cursor."""
         line = self.text[start:end]
         size = len(line)
@@ -381,8 +410,7 @@ class ArticleView(ReaderInput, can_focus=True):
             segments.append(Segment(" ", self._style_for(False, (), False, True)))
         return segments
 
-    def _style_for(self, ref: bool, names: tuple[str, ...], selected: bool,
-                   cursor: bool) -> Style:
+    def _style_for(self, ref: bool, names: tuple[str, ...], selected: bool, cursor: bool) -> Style:
         key = (ref, names, selected, cursor, self.has_focus)
         style = self._combined.get(key)
         if style is None:

@@ -21,15 +21,18 @@ _LOOK_BACK = 256
 
 # --- motions --------------------------------------------------------------------------------
 
+
 def step(text: str, pos: int, unit: str, forward: bool) -> int:
     """One motion by ``unit`` (char, word, word_end, sentence, paragraph) from ``pos``."""
     if unit == "char":
         return max(0, min(len(text), pos + (1 if forward else -1)))
     if unit == "word_end":
         return word_end(text, pos)
-    moves = {"word": (next_word, previous_word),
-             "sentence": (next_sentence, previous_sentence),
-             "paragraph": (next_paragraph, previous_paragraph)}
+    moves = {
+        "word": (next_word, previous_word),
+        "sentence": (next_sentence, previous_sentence),
+        "paragraph": (next_paragraph, previous_paragraph),
+    }
     ahead, back = moves[unit]
     return ahead(text, pos) if forward else back(text, pos)
 
@@ -97,7 +100,7 @@ def previous_sentence(text: str, pos: int) -> int:
     start, _ = sentence_at(text, pos)
     if start < pos:
         return start
-    before = text[:min(start, pos)].rstrip()
+    before = text[: min(start, pos)].rstrip()
     if not before:
         return 0
     return sentence_at(text, len(before) - 1)[0]

@@ -13,12 +13,14 @@ from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
 
-_CONTROL_MAP = {c: "\ufffd" for c in (*range(0x00, 0x09), *range(0x0B, 0x20),
-                                      *range(0x7F, 0xA0))}
+_CONTROL_MAP = {c: "\ufffd" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
 _CONTROL_MAP.update({0x09: " "})
-_CONTROL_MAP.update({ord(c): "\ufffd" for c in
-                     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
-                     "\u061c\ufeff"})
+_CONTROL_MAP.update(
+    {
+        ord(c): "\ufffd"
+        for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\ufeff"
+    }
+)
 _CONTROL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CONTROL_MAP) + "]")
 _MAYBE_WIDE = re.compile("[^\x20-\x7e\xa0-\u02ff\u2010-\u2027\u2030-\u205e]")
 _TOKEN = re.compile(r"\S+\s*|\s+")

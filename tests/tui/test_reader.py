@@ -165,3 +165,24 @@ async def test_a_bad_saved_search_selected_last_time_does_not_stop_the_start(
             pilot, lambda: "Cannot show Bad: not a date" in flat(screen_text(app))
         )
         assert "Trump and Petro talk" in widget_text(app, "#articles")
+
+
+async def test_an_article_dated_by_its_update_says_so_in_the_header(db_path: Path, tmp_path: Path):
+    """An Atom entry with only <updated>: its date is shown as "updated …"."""
+    conn = connect(db_path)
+    feed, _ = add_feed(conn, "https://atom.example/feed", "Atom Wire")
+    upsert_entries(
+        conn,
+        feed,
+        [entry("u1", "Only updated", 3, date_kind="updated"), entry("p1", "Published", 2)],
+    )
+    conn.close()
+    app = make_app(db_path, tmp_path)
+    async with started(app) as pilot:
+        await pilot.press("enter")  # the newest: "Only updated"
+        await settle(pilot, app)
+        assert "Atom Wire · Ana Reporter · updated 2026-01-04" in widget_text(app, "#reader-header")
+        await pilot.press("q", "j", "enter")
+        await settle(pilot, app)
+        header = widget_text(app, "#reader-header")
+        assert "Published" in header and "updated" not in header

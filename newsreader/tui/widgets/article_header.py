@@ -31,11 +31,10 @@ class ArticleHeader(Static):
             return
         text = Text()
         text.append(clean_line(article.title) or "(untitled)", style="bold")
-        meta = [
-            clean_line(article.feed_title),
-            clean_line(article.author),
-            format_time(article.published or article.updated),
-        ]
+        when = format_time(article.published or article.updated)
+        if when and (article.date_kind == "updated" or article.published is None):
+            when = "updated " + when  # the feed gave no publication date
+        meta = [clean_line(article.feed_title), clean_line(article.author), when]
         text.append("\n" + " · ".join(part for part in meta if part), style="italic")
         url = clean_url(article.url)
         if url:

@@ -233,10 +233,13 @@ class MainScreen(Screen[None]):
         if message.select_key is None:
             self.articles_pane.reload()
             return
-        self.feeds_pane.reload_rows(keep_key=message.select_key)
-        self.articles_pane.know_feeds(self.feeds_pane.list.rows)
-        if (row := self.feeds_pane.list.current) is not None:
-            self.articles_pane.load_list(row.source, self.articles_pane.list.unread_only)
+        self.feeds_pane.reselect(message.select_key)
+
+    @on(FeedsPane.Reselected)
+    def _reselected(self, message: FeedsPane.Reselected) -> None:
+        self.articles_pane.know_feeds(message.rows)
+        if message.source is not None:
+            self.articles_pane.load_list(message.source, self.articles_pane.list.unread_only)
 
     @on(Refresher.Arrived)
     def _arrived(self) -> None:

@@ -143,7 +143,7 @@ class Annotator:
             pane.say("Nothing to mark here: select some text first.", "warning")
             return
         start, end = span
-        matcher = pane.news.actor_cache.matcher(pane.news.conn)
+        matcher = pane.news.actor_cache.built_matcher()  # rebuilt by the marks worker
         suggested = nearby_choices(view.text, start, end, pane.marks, matcher)
         screen = ClaimScreen(
             view.text[start:end], suggested, self._actors(), self._about_offer(start, end)

@@ -44,6 +44,20 @@ class FeedsPane(Pane):
     class Entered(Message):
         """Enter on a feed: go to its articles."""
 
+    @dataclass
+    class RowsRead(Message):
+        """The rows a :meth:`reselect` read (handled by the pane itself)."""
+
+        rows: builtins.list[views.FeedRow]
+        keep_key: str
+
+    @dataclass
+    class Reselected(Message):
+        """The rows are new and the cursor is on ``source``: show its articles."""
+
+        rows: builtins.list[views.FeedRow]
+        source: views.Source | None
+
     def __init__(self) -> None:
         super().__init__("feeds")
 
@@ -69,9 +83,33 @@ class FeedsPane(Pane):
         self.show_status()
 
     def reload_rows(self, keep_key: str | None = None) -> None:
-        """Read the rows again (one short query) and count the saved searches."""
+        """Read the rows now and count the saved searches: at start-up only (~70 ms on
+        100,000 articles; afterwards :meth:`reselect` reads them in a worker)."""
         self.set_rows(views.feed_rows(self.news.conn), keep_key)
         self.count_saved_searches()
+
+    def reselect(self, keep_key: str) -> None:
+        """After a feed or saved search came or went: read the rows in a worker, put the
+        cursor on ``keep_key``, then say so (:class:`Reselected`)."""
+        self._rows_worker(keep_key)
+
+    @work(thread=True, exclusive=True, group="feed-rows", exit_on_error=False,
+          description="Reading the feeds")
+    def _rows_worker(self, keep_key: str) -> None:
+        conn = connect(self.news.db_path, migrate_schema=False)
+        try:
+            rows = views.feed_rows(conn)
+        finally:
+            conn.close()
+        self.post_message(self.RowsRead(rows, keep_key))
+
+    def on_feeds_pane_rows_read(self, message: RowsRead) -> None:
+        """Show the rows read by :meth:`reselect` and tell the screen what is selected."""
+        message.stop()
+        self.set_rows(message.rows, message.keep_key)
+        self.count_saved_searches()
+        row = self.current
+        self.post_message(self.Reselected(message.rows, row.source if row else None))
 
     def show_status(self) -> None:
         """Under the feeds: the last error of the selected feed, if it failed."""

@@ -222,6 +222,7 @@ class ReaderPane(Pane):
             stored = service.list_for_article(conn, article_id)
             found = cache.matcher(conn).find(text)
             every = cache.names(conn)
+            cache.rows(conn)  # the dialogs' list, rebuilt here after actors changed
         finally:
             conn.close()
         ids = {m.actor_id for m in found}

@@ -93,8 +93,13 @@ class FeedsPane(Pane):
         cursor on ``keep_key``, then say so (:class:`Reselected`)."""
         self._rows_worker(keep_key)
 
-    @work(thread=True, exclusive=True, group="feed-rows", exit_on_error=False,
-          description="Reading the feeds")
+    @work(
+        thread=True,
+        exclusive=True,
+        group="feed-rows",
+        exit_on_error=False,
+        description="Reading the feeds",
+    )
     def _rows_worker(self, keep_key: str) -> None:
         conn = connect(self.news.db_path, migrate_schema=False)
         try:

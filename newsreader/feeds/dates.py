@@ -292,10 +292,7 @@ _FILLERS = frozenset(
     "de del of the at um a as le el der den het om alle las feira uhr st nd rd th er h".split()
 )
 _NAMED_ZONES = {
-    "gmt": 0,
-    "ut": 0,
-    "utc": 0,
-    "z": 0,
+    **_ZONES,  # RFC 822's, as feedparser reads them; then common others
     "wet": 0,
     "bst": 1,
     "west": 1,
@@ -312,14 +309,6 @@ _NAMED_ZONES = {
     "kst": 9,
     "aest": 10,
     "aedt": 11,
-    "edt": -4,
-    "est": -5,
-    "cdt": -5,
-    "cst": -6,
-    "mdt": -6,
-    "mst": -7,
-    "pdt": -7,
-    "pst": -8,
 }
 _CLOCK = re.compile(
     r"(?<![\d:])(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:[.,]\d+)?"

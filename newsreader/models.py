@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 ACTOR_KINDS = ("person", "organisation", "country", "place", "group", "other")
 ANNOTATION_KINDS = ("claim", "mention", "highlight")
 CLAIM_STATUSES = ("unverified", "supported", "disputed", "false")
+DATE_KINDS = ("published", "updated", "")
+"""What an article's date is: published, last updated (the feed gave no other), or none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,10 @@ class Snapshot:
     """The url of the article's feed: with ``key``, finds an article that has no url."""
     key: str = ""
     """The article's key in its feed (its guid, or one made from its link or title)."""
+    date_kind: str = ""
+    """What ``published`` is, as :attr:`Article.date_kind`: "published", "updated" (the
+    feed gave only a last-updated date) or "" (no date, or not known: a snapshot kept
+    before the kind was)."""
 
 
 @dataclass(frozen=True, slots=True)

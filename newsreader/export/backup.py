@@ -30,7 +30,7 @@ from newsreader.export.jsonread import (
     uid_of,
 )
 from newsreader.export.webannotation import FORMAT
-from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES, Snapshot
+from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES, DATE_KINDS, Snapshot
 from newsreader.safety import clean_line, clean_text, clean_url
 
 
@@ -88,8 +88,8 @@ class Backup:
 
 
 def snapshot(obj: Obj) -> Snapshot:
-    """An article snapshot (``author``, ``feed_url`` and ``key`` may be absent: files written
-    before they were kept)."""
+    """An article snapshot (``author``, ``feed_url``, ``key`` and ``date_kind`` may be absent:
+    files written before they were kept)."""
     return Snapshot(
         clean_url(obj.string("url", MAX_LINE)),
         clean_line(obj.string("title", MAX_LINE)),
@@ -98,6 +98,7 @@ def snapshot(obj: Obj) -> Snapshot:
         clean_line(obj.string("author", MAX_LINE, required=False) or ""),
         clean_url(obj.string("feed_url", MAX_LINE, required=False) or ""),
         clean_line(obj.string("key", MAX_LINE, required=False) or ""),
+        obj.choice("date_kind", DATE_KINDS, nullable=True) or "",
     )
 
 

@@ -45,6 +45,9 @@ class ArticleInfo:
     feed: str
     author: str = ""
     published: float | None = None
+    date_kind: str = ""
+    """What ``published`` is: "published", "updated" (the feed gave only a last-updated
+    date) or "" (none, or a snapshot kept before the kind was)."""
 
 
 @dataclass(slots=True)
@@ -126,6 +129,7 @@ def _snapshot_info(snapshot: Snapshot, article_id: int | None = None) -> Article
         snapshot.feed_title,
         snapshot.author,
         snapshot.published,
+        snapshot.date_kind,
     )
 
 

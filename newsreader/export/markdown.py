@@ -3,7 +3,8 @@
 Three kinds of page:
 
 - an article page: YAML front matter (``id``, ``title``, ``url``, ``feed``, ``author``,
-  ``published``, ``exported``, ``modified``, ``actors``, ``tags``), then the article's
+  ``published`` -- ``updated`` instead when the feed gave only a last-updated date --,
+  ``exported``, ``modified``, ``actors``, ``tags``), then the article's
   notes, its claims in text order as block quotes with speaker, status, the actors they
   are about, a link back to the article and the note; highlights; mentions grouped per
   actor; orphaned annotations (their text no longer matches the article) in their own
@@ -99,6 +100,17 @@ def _front_matter(lines: list[str]) -> str:
 def _time_field(key: str, ts: float | None) -> str:
     value = iso_time(ts)
     return f"{key}: {value}" if value is not None else f"{key}: null"
+
+
+def _article_date(info: ArticleInfo) -> str:
+    """The article's date in a front matter: ``updated:`` when the feed gave only a
+    last-updated date, else ``published:`` (null when there is none)."""
+    return _time_field("updated" if info.date_kind == "updated" else "published", info.published)
+
+
+def _dated(shown: str, date_kind: str) -> str:
+    """A date as a line shows it: "updated …" for a last-updated date, else as it is."""
+    return f"updated {shown}" if date_kind == "updated" and shown else shown
 
 
 def _dates(now: float | None, modified: float | None) -> list[str]:
@@ -213,7 +225,7 @@ def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style, now: f
             f"url: {yaml_str(url)}",
             f"feed: {yaml_str(info.feed)}",
             f"author: {yaml_str(info.author)}",
-            _time_field("published", info.published),
+            _article_date(info),
             *_dates(now, bundle.modified),
             yaml_list("actors", [shown for _, shown in sorted(actors.values())]),
             yaml_list("tags", ["newsreader", *sorted(tags)]),
@@ -224,7 +236,7 @@ def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style, now: f
 def _byline(info: ArticleInfo) -> str:
     bits = [escape(one_line(b), line_start=False) for b in (info.feed, info.author) if b]
     if info.published is not None:
-        bits.append(human_time(info.published))
+        bits.append(_dated(human_time(info.published), info.date_kind))
     target = link_target(info.url)
     if target is not None:
         bits.append(f"[Open the article]({target})")
@@ -314,7 +326,7 @@ def _article_line(info: ArticleInfo, style: Style, folder: str = "../articles/")
     key = ("article", info.export_id, folder)
     found = style.memo.get(key)
     if found is None:
-        bits = [human_date(info.published), style.article(info, folder)]
+        bits = [_dated(human_date(info.published), info.date_kind), style.article(info, folder)]
         if info.feed:
             bits.append(escape(one_line(info.feed), line_start=False))
         found = style.memo[key] = " · ".join(bits)
@@ -338,7 +350,10 @@ def _plain_article_line(m: ArticleMentions) -> str:
     row = m.article
     title = escape(one_line(row.title or "Untitled"), line_start=False)
     target = link_target(row.url)
-    bits = [human_date(row.published), f"[{title}]({target})" if target else title]
+    bits = [
+        _dated(human_date(row.published), row.date_kind),
+        f"[{title}]({target})" if target else title,
+    ]
     if row.feed_title:
         bits.append(escape(one_line(row.feed_title), line_start=False))
     return " · ".join(bits)

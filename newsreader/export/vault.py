@@ -85,6 +85,7 @@ def _article_bundle(conn: sqlite3.Connection, article_id: int, data: ExportData)
         article.feed_title,
         article.author,
         article.published,
+        article.date_kind,
     )
     return ArticleBundle(info)
 

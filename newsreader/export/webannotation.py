@@ -18,8 +18,9 @@ annotation, and every article note, as an ``Annotation``:
   ``status:S``, ``speaker:NAME``, ``about:NAME``, ``actor:NAME``;
 - ``newsreader:data``: what only newsreader knows, so an import loses nothing: kind,
   status, status_history, speaker, about, actor, orphaned and the article snapshot (url,
-  title, feed, published, author, and feed_url and key: they find an article that has no
-  url).
+  title, feed, published, author, feed_url and key: they find an article that has no
+  url, and date_kind: "published", "updated" when ``published`` is the only date the
+  feed gave, a last-updated one, or "" when unknown).
 
 The collection also carries the actors (``newsreader:actors``: name, kind, aliases,
 description) and ``newsreader:format`` (this layout's version). Everything comes from the
@@ -96,6 +97,7 @@ def _snapshot(snapshot: Snapshot) -> dict[str, Any]:
         "author": snapshot.author,
         "feed_url": snapshot.feed_url,
         "key": snapshot.key,
+        "date_kind": snapshot.date_kind,
     }
 
 

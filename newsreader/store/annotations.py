@@ -22,7 +22,8 @@ _SELECT = """
 SELECT n.id, n.uid, n.article_id, n.kind, n.start, n.end, n.exact, n.prefix, n.suffix,
        n.orphaned, n.actor_id, a.name, n.speaker_id, s.name, n.status, n.note,
        n.article_url, n.article_title, n.feed_title, n.article_published,
-       n.created, n.modified, n.deleted, n.article_author, n.feed_url, n.article_key
+       n.created, n.modified, n.deleted, n.article_author, n.feed_url, n.article_key,
+       n.article_date_kind
 FROM annotations n
 LEFT JOIN actors a ON a.id = n.actor_id
 LEFT JOIN actors s ON s.id = n.speaker_id
@@ -30,7 +31,7 @@ LEFT JOIN actors s ON s.id = n.speaker_id
 
 
 _SNAPSHOT = (
-    "SELECT a.id, a.url, a.title, f.title, a.published, a.author, f.url, a.key"
+    "SELECT a.id, a.url, a.title, f.title, a.published, a.author, f.url, a.key, a.date_kind"
     " FROM articles a JOIN feeds f ON f.id = a.feed_id"
 )
 
@@ -75,9 +76,9 @@ def insert_annotation(
         annotation_id = conn.execute(
             """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
                    orphaned, actor_id, speaker_id, status, note, article_url, article_title,
-                   feed_title, article_published, article_author, feed_url, article_key, uid,
-                   created, modified)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   feed_title, article_published, article_author, feed_url, article_key,
+                   article_date_kind, uid, created, modified)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 new.article_id,
                 new.kind,
@@ -98,6 +99,7 @@ def insert_annotation(
                 snap.author,
                 snap.feed_url,
                 snap.key,
+                snap.date_kind,
                 uid or uuid.uuid4().hex,
                 created,
                 now,
@@ -163,7 +165,7 @@ def _rows_to_annotations(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> l
             about=tuple(about.get(id_, ())),
             status=status,
             note=note,
-            snapshot=Snapshot(url, title, feed_title, published, author, feed_url, key),
+            snapshot=Snapshot(url, title, feed_title, published, author, feed_url, key, date_kind),
             created=created,
             modified=modified,
             deleted=deleted,
@@ -195,6 +197,7 @@ def _rows_to_annotations(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> l
             author,
             feed_url,
             key,
+            date_kind,
         ) in rows
     ]
 
@@ -486,6 +489,7 @@ def _note(row: sqlite3.Row) -> Note:
             row["article_author"],
             row["feed_url"],
             row["article_key"],
+            row["article_date_kind"],
         ),
         row["created"],
         row["modified"],
@@ -506,9 +510,9 @@ def insert_note(
     now = time.time() if now is None else now
     note_id = conn.execute(
         """INSERT INTO notes (article_id, body, article_url, article_title, feed_title,
-               article_published, article_author, feed_url, article_key, uid, created,
-               modified)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               article_published, article_author, feed_url, article_key, article_date_kind,
+               uid, created, modified)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             article_id,
             body,
@@ -519,6 +523,7 @@ def insert_note(
             snapshot.author,
             snapshot.feed_url,
             snapshot.key,
+            snapshot.date_kind,
             uid or uuid.uuid4().hex,
             created if created is not None else now,
             now,

@@ -43,6 +43,8 @@ class ArticleRow:
     published: float | None
     url: str
     author: str
+    date_kind: str = ""
+    """What ``published`` is: "published", "updated" or "" (as ``Article.date_kind``)."""
 
 
 def record_name_changes(conn: sqlite3.Connection, names: Iterable[str]) -> None:
@@ -184,7 +186,7 @@ def named_articles(conn: sqlite3.Connection, actor_id: int) -> list[NamedArticle
     out = []
     for r in conn.execute(
         "SELECT a.id, a.title, f.title, a.published, a.url, a.author, m.count,"
-        " substr(m.places, 1, instr(m.places || ',', ',') - 1), m.exact"
+        " substr(m.places, 1, instr(m.places || ',', ',') - 1), m.exact, a.date_kind"
         " FROM name_matches m JOIN articles a ON a.id = m.article_id"
         " JOIN feeds f ON f.id = a.feed_id WHERE m.actor_id = ?",
         (actor_id,),
@@ -192,7 +194,11 @@ def named_articles(conn: sqlite3.Connection, actor_id: int) -> list[NamedArticle
         start, _, end = r[7].partition(":")
         out.append(
             NamedArticle(
-                ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5]), r[6], int(start), int(end), r[8]
+                ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5], r[9]),
+                r[6],
+                int(start),
+                int(end),
+                r[8],
             )
         )
     return out
@@ -238,9 +244,10 @@ def article_rows(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Arti
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start : start + _CHUNK]
         for r in conn.execute(
-            "SELECT a.id, a.title, f.title, a.published, a.url, a.author FROM articles a"
+            "SELECT a.id, a.title, f.title, a.published, a.url, a.author, a.date_kind"
+            " FROM articles a"
             f" JOIN feeds f ON f.id = a.feed_id WHERE a.id IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
-            found[r[0]] = ArticleRow(r[0], r[1], r[2], r[3], r[4], r[5])
+            found[r[0]] = ArticleRow(*r)
     return found

@@ -260,7 +260,24 @@ UPDATE notes SET
 CREATE INDEX annotations_by_article_key ON annotations (article_key);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+_V8 = """
+-- Snapshots keep what their date is (articles.date_kind: 'published', 'updated' or ''),
+-- so exports of an annotation or note say "updated" for a date the feed gave only as
+-- last-updated. Filled in from the article still here when its date is the snapshot's
+-- (a later refresh may have changed it); otherwise unknown ('').
+ALTER TABLE annotations ADD COLUMN article_date_kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE notes ADD COLUMN article_date_kind TEXT NOT NULL DEFAULT '';
+UPDATE annotations SET article_date_kind = coalesce(
+    (SELECT a.date_kind FROM articles a WHERE a.id = annotations.article_id
+        AND a.published IS annotations.article_published), '')
+    WHERE article_id IS NOT NULL;
+UPDATE notes SET article_date_kind = coalesce(
+    (SELECT a.date_kind FROM articles a WHERE a.id = notes.article_id
+        AND a.published IS notes.article_published), '')
+    WHERE article_id IS NOT NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

@@ -126,7 +126,7 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
     conn.execute("ALTER TABLE articles DROP COLUMN date_kind")  # migration 6's
     conn.execute("DROP INDEX annotations_by_article_key")  # migration 7's
     for table in ("annotations", "notes"):
-        for column in ("feed_url", "article_key"):
+        for column in ("feed_url", "article_key", "article_date_kind"):  # 7's and 8's
             conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 3")
     assert migrate(conn) == len(MIGRATIONS)
@@ -136,6 +136,10 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
         " WHERE article_id IS NOT NULL"
     )
     assert [tuple(r) for r in keys] == [(1, 1)]  # migration 7 keeps each article's key
+    kinds = conn.execute(
+        "SELECT DISTINCT article_date_kind FROM annotations WHERE article_id IS NOT NULL"
+    )
+    assert [r[0] for r in kinds] == ["published"]  # and 8 what its date is
     notes = conn.execute("SELECT article_author, article_published FROM notes")
     assert [tuple(r) for r in notes] == [("FRANZ AG", 1767882600.0)]
 

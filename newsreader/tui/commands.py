@@ -74,10 +74,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("quit", "q", "screen.back_or_quit", "Back one level, or quit", ("global",), "Quit"),
     Command("help", "question_mark", "screen.help", "Show the keys", ("global",), "Help"),
     Command(
-        "search", "slash", "screen.search", "Search articles (with filters)", ("global",), "Search"
+        "search",
+        "slash",
+        "screen.to_pane('articles', 'search')",
+        "Search articles (with filters)",
+        ("global",),
+        "Search",
     ),
-    Command("refresh", "r", "screen.refresh_current", "Refresh this feed", ("global",), "Refresh"),
-    Command("refresh_all", "R", "screen.refresh_all", "Refresh all feeds", ("global",)),
+    Command("refresh", "r", "screen.refresh", "Refresh this feed", ("global",), "Refresh"),
+    Command("refresh_all", "R", "screen.refresh(True)", "Refresh all feeds", ("global",)),
     Command(
         "back", "escape", "screen.back", "Back / cancel the refresh", ("global",), palette=False
     ),
@@ -85,7 +90,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "previous_pane",
         "shift+tab",
-        "screen.previous_pane",
+        "screen.next_pane(-1)",
         "Previous pane",
         ("global",),
         palette=False,
@@ -93,20 +98,28 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "save_search",
         "ctrl+s",
-        "screen.save_search",
+        "screen.to_pane('articles', 'save_search')",
         "Save this search as a smart feed",
         ("global",),
     ),
     Command(
         "actors",
         "at",
-        "screen.actors",
+        "screen.to_pane('reader', 'actors')",
         "Actors: every claim and mention, by actor",
         ("global",),
         "Actors",
     ),
-    Command("export_all", "", "screen.export_all", "Export all notes…", ("global",)),
-    Command("export_dossier", "", "screen.export_dossier", "Export actor dossier…", ("global",)),
+    Command(
+        "export_all", "", "screen.to_pane('reader', 'export_all')", "Export all notes…", ("global",)
+    ),
+    Command(
+        "export_dossier",
+        "",
+        "screen.to_pane('reader', 'export_dossier')",
+        "Export actor dossier…",
+        ("global",),
+    ),
     Command(
         "change_theme", "ctrl+t", "app.change_theme", "Change the theme", ("global",), palette=False
     ),
@@ -122,7 +135,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "add_feed",
         "a",
-        "screen.add_feed",
+        "screen.to_pane('feeds', 'add_feed')",
         "Add a feed (URL, page URL or file)",
         ("feeds", "articles"),
         "Add feed",

@@ -1,33 +1,29 @@
-"""The three-pane screen: feeds | articles | reader, one at a time when narrow.
-
-It holds the layout and mediates: the panes (``tui/panes/``) own their state, actions
-and workers, and say what happened in messages; the screen passes each on to the pane
-it concerns, and carries out the few actions that span panes (refresh, search, triage
-of "the article here", next unread, quitting).
+"""The three-pane screen: layout and mediation. The panes (``tui/panes/``) own their
+state, actions and workers and say what happened in messages; the screen hands each to
+the pane it concerns, and does the little that spans panes (opening an article, refresh).
 """
 
 from __future__ import annotations
+
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
-from textual.widget import Widget
 
 from newsreader.tui import commands, session
-from newsreader.tui.context import NewsApp
 from newsreader.tui.messages import StoreChanged
 from newsreader.tui.panes.articles import ArticlesPane
+from newsreader.tui.panes.base import NARROW_WIDTH, Pane
 from newsreader.tui.panes.feeds import FeedsPane
 from newsreader.tui.panes.reader import ReaderPane
 from newsreader.tui.panes.refreshing import Refresher
-from newsreader.tui.screens.help import HelpScreen, help_text
+from newsreader.tui.screens.help import help_for
 from newsreader.tui.widgets.key_bar import KeyBar
 
 PANES = ("feeds", "articles", "reader")
-NARROW_WIDTH = 100
-"""Below this many columns, one pane is shown at a time."""
 
 
 class MainScreen(Screen[None]):
@@ -55,23 +51,13 @@ class MainScreen(Screen[None]):
 
     # --- start and stop ---------------------------------------------------------------------
     def on_mount(self) -> None:
-        """Fill the panes from the store and restore the last position."""
-        self.restore_state()
+        """Fill the panes from the store, as the last run left them."""
+        self.focus_pane(session.restore(self.feeds_pane, self.articles_pane, self.reader_pane))
         self.call_after_refresh(self.reader_pane.warm_actor_cache)
-
-    def restore_state(self) -> None:
-        """Select the feed and article of the last run and reopen its article."""
-        pane = session.restore(self.feeds_pane, self.articles_pane, self.reader_pane)
-        self.focus_pane(pane)
 
     def save_state(self) -> None:
         """Remember the feed, article, open article and its position for the next run."""
         session.remember(self.feeds_pane, self.articles_pane, self.reader_pane, self.current_pane)
-
-    @property
-    def news(self) -> NewsApp:
-        """The app's store, settings and notifications."""
-        return self.feeds_pane.news
 
     # --- focus and layout -------------------------------------------------------------------
     @property
@@ -90,12 +76,7 @@ class MainScreen(Screen[None]):
     def focus_pane(self, pane: str) -> None:
         """Show (when narrow) and focus ``pane``."""
         self._mark_active(pane)
-        widget: Widget = {
-            "feeds": self.feeds_pane.list,
-            "articles": self.articles_pane.list,
-            "reader": self.reader_pane.view,
-        }[pane]
-        widget.focus()
+        self._pane(pane).focus_main()
 
     def _mark_active(self, pane: str) -> None:
         if pane != "reader" and self.has_class("-panel"):  # the panel took the lists' room
@@ -113,24 +94,18 @@ class MainScreen(Screen[None]):
         self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def action_next_pane(self, step: int = 1) -> None:
-        """Focus the next pane (tab; shift+tab: the previous)."""
+        """Focus the next pane (tab; shift+tab: the previous, step -1)."""
         self.focus_pane(PANES[(PANES.index(self.current_pane) + step) % len(PANES)])
-
-    def action_previous_pane(self) -> None:
-        """Focus the previous pane (shift+tab)."""
-        self.action_next_pane(-1)
 
     def go_back(self) -> bool:
         """Back out one level; False when there is nowhere to go back to."""
         pane, articles = self.current_pane, self.articles_pane
         if articles.searching:
             articles.close_search_bar()
-        elif self.reader_pane.panel.has_focus or pane == "reader":
-            self.focus_pane(
-                "articles"
-                if pane == "reader" and not self.reader_pane.panel.has_focus
-                else "reader"
-            )
+        elif self.reader_pane.panel.has_focus:
+            self.focus_pane("reader")
+        elif pane == "reader":
+            self.focus_pane("articles")
         elif pane == "articles" and articles.end_search():
             self.refresh_bindings()
         elif pane == "articles" and self.narrow:
@@ -144,7 +119,7 @@ class MainScreen(Screen[None]):
         never out of the reader's text (escape drops a selection there; q goes back)."""
         if self.articles_pane.searching or not self.refresher.cancel():
             if self.reader_pane.view.has_focus:
-                self.news.notify_text("Nothing selected to drop: q goes back to the list.")
+                self.reader_pane.say("Nothing selected to drop: q goes back to the list.")
                 return
             self.go_back()
 
@@ -161,18 +136,15 @@ class MainScreen(Screen[None]):
             "feeds": row.label if row else "",
             "articles": self.articles_pane.help_title(row.label if row else ""),
         }.get(pane, article.title if article else "")
-        display = {
-            key: self.app.get_key_display(item.binding)
-            for key, item in self.active_bindings.items()
-        }
-        self.app.push_screen(HelpScreen(help_text(self.active_bindings, display, pane, context)))
+        self.app.push_screen(help_for(self, pane, context))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim the actions that cannot run now (None), so keys and palette say so."""
-        if action in ("refresh_current", "refresh_all"):
+        if action == "refresh":
             return None if self.refresher.running else True
-        if action == "save_search":
-            return True if self.articles_pane.search_source is not None else None
+        if action == "to_pane" and len(parameters) == 2:
+            pane, name = parameters
+            return self._pane(str(pane)).check_action(str(name), ())
         return True
 
     # --- what the panes say -----------------------------------------------------------------
@@ -206,7 +178,7 @@ class MainScreen(Screen[None]):
     def _exhausted(self, message: ArticlesPane.Exhausted) -> None:
         source = self.feeds_pane.next_with_unread(message.forward)
         if source is None:
-            self.news.notify_text("No more unread articles here.")
+            self.articles_pane.say("No more unread articles here.")
             return
         then = ("next" if message.forward else "previous") + ("+open" if message.opening else "")
         self.articles_pane.load_list(source, self.articles_pane.list.unread_only, then=then)
@@ -218,17 +190,11 @@ class MainScreen(Screen[None]):
     @on(ReaderPane.PanelToggled)
     def _panel_toggled(self, message: ReaderPane.PanelToggled) -> None:
         self.set_class(message.shown, "-panel")
-        if message.shown:
-            room = "" if self.narrow else "the feeds and articles make room; "
-            self.news.notify_text(
-                f"Annotations panel: {room}a hides it, esc goes back to "
-                "the text, ] [ move through the annotations."
-            )
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """A write finished: say so, and show the store as it is now."""
         if message.note:
-            self.news.notify_text(message.note)
+            self.feeds_pane.say(message.note)
         self.reader_pane.forget_gone_article()
         if message.select_key is None:
             self.articles_pane.reload()
@@ -249,64 +215,34 @@ class MainScreen(Screen[None]):
     def _refreshed(self) -> None:
         self.articles_pane.reload()
         if self.reader_pane.follow_open_article():
-            self.news.notify_text("The open article changed; its annotations were re-anchored.")
+            self.reader_pane.say("The open article changed; its annotations were re-anchored.")
         self.refresh_bindings()
 
     # --- actions that span panes ------------------------------------------------------------
-    def open_article(
-        self, article_id: int, *, offset: int | None = None, cursor: int | None = None
-    ) -> None:
-        """Show an article in the reader, mark it read (when configured), focus it."""
-        article = self.reader_pane.open_article(article_id, offset=offset, cursor=cursor)
+    def open_article(self, article_id: int, at: int | None = None) -> None:
+        """Show an article in the reader (the cursor ``at`` an offset, else where it was
+        left), mark it read (when configured), focus it."""
+        article = self.reader_pane.open_article(article_id, offset=at, cursor=at)
         if article is None:
             return
-        if self.news.settings.reader.mark_read_on_open and not article.is_read:
+        if self.reader_pane.news.settings.reader.mark_read_on_open and not article.is_read:
             self.articles_pane.set_read(article.id, True)
         self.focus_pane("reader")
 
-    def action_refresh_current(self) -> None:
-        """r: refresh the selected feed (a folder's feeds; everything on a virtual feed)."""
-        targets = self.feeds_pane.refresh_targets()
-        self.refresher.begin(
-            targets, self.feeds_pane.feed_count() if targets is None else len(targets)
-        )
+    def action_refresh(self, everything: bool = False) -> None:
+        """r: refresh the selected feed (a folder's feeds; all on a virtual feed); R: all."""
+        targets = None if everything else self.feeds_pane.refresh_targets()
+        total = self.feeds_pane.feed_count() if targets is None else len(targets)
+        self.refresher.begin(targets, total)
         self.refresh_bindings()
 
-    def action_refresh_all(self) -> None:
-        """R: refresh every feed."""
-        self.refresher.begin(None, self.feeds_pane.feed_count())
-        self.refresh_bindings()
+    async def action_to_pane(self, pane: str, action: str) -> None:
+        """A global key whose work is one pane's (/ search, a add feed, @ actors…)."""
+        await self.app.run_action(action, self._pane(pane))
 
-    def action_search(self) -> None:
-        """/: the search prompt above the article list."""
-        self.focus_pane("articles")
-        self.articles_pane.open_search()
+    def _pane(self, name: str) -> Pane:
+        return cast(Pane, getattr(self, f"{name}_pane"))
 
-    def action_save_search(self) -> None:
-        """ctrl+s: keep the search as a smart feed."""
-        self.articles_pane.save_search()
-
-    def action_add_feed(self) -> None:
-        """a: ask for a feed and subscribe to it."""
-        self.feeds_pane.add_feed()
-
-    def action_export_all(self) -> None:
-        """Palette: export every annotated article and actor into a folder (asked)."""
-        self.reader_pane.exporter.export_all()
-
-    def action_export_dossier(self) -> None:
-        """Palette: export one actor's dossier into the notes folder."""
-        self.reader_pane.exporter.export_dossier()
-
-    def action_actors(self) -> None:
-        """@: every actor with counts; enter on a claim or mention opens it here."""
-        from newsreader.tui.screens.actors import ActorsScreen
-
-        self.app.push_screen(ActorsScreen(self.news.db_path), self._back_from_actors)
-
-    def _back_from_actors(self, result: tuple[int, int] | None) -> None:
-        self.news.actor_cache.invalidate()
-        if result is None:
-            self.reader_pane.load_marks(keep=True)
-        else:
-            self.open_article(result[0], offset=result[1], cursor=result[1])
+    @on(ReaderPane.OpenAt)
+    def _open_at(self, message: ReaderPane.OpenAt) -> None:
+        self.open_article(message.article_id, message.offset)

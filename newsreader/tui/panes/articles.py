@@ -45,6 +45,7 @@ class ArticlesPane(Pane):
     """The article list and the search over it."""
 
     TITLE = "Articles"
+    MAIN = "#articles"
     BINDINGS = commands.pane_bindings("articles")
 
     @dataclass
@@ -254,8 +255,9 @@ class ArticlesPane(Pane):
         return feed_label
 
     # --- search ---------------------------------------------------------------------------
-    def open_search(self) -> None:
+    def action_search(self) -> None:
         """/: the search prompt above the list (holding the current query)."""
+        self.list.focus()
         bar = self.query_one(SearchBar)
         bar.display = True
         if self.search_source is not None:
@@ -310,7 +312,7 @@ class ArticlesPane(Pane):
         self.refresh_bindings()
         return True
 
-    def save_search(self) -> None:
+    def action_save_search(self) -> None:
         """ctrl+s: keep the search as a smart feed, under a name asked for (the query, or
         the name it is saved under already, is offered)."""
         if self.search_source is None:
@@ -428,9 +430,11 @@ class ArticlesPane(Pane):
             self.step_unread(name == "next_unread", article_id, opening)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim what needs an article under the cursor (n / p never do)."""
+        """Dim what needs an article under the cursor (n / p never do), or a search."""
         if action == "on_article" and parameters and parameters[0] in ON_AN_ARTICLE:
             return True if self.list.current_id is not None else None
+        if action == "save_search":
+            return True if self.search_source is not None else None
         return True
 
     @on(LineList.Chosen, "#articles")

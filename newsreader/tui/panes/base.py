@@ -14,12 +14,17 @@ from newsreader.tui.context import NewsApp
 from newsreader.tui.messages import StoreChanged
 from newsreader.wording import plural
 
+NARROW_WIDTH = 100
+"""Below this many columns, the main screen shows one pane at a time."""
+
 
 class Pane(Vertical):
     """A pane of the main screen (``#NAME-pane``, bordered, titled)."""
 
     TITLE = ""
     """The border title."""
+    MAIN = ""
+    """The selector of the widget that takes the focus when the pane does."""
 
     def __init__(self, name: str) -> None:
         super().__init__(id=f"{name}-pane", classes="pane")
@@ -27,6 +32,10 @@ class Pane(Vertical):
     def on_mount(self) -> None:
         """Title the border."""
         self.border_title = self.TITLE
+
+    def focus_main(self) -> None:
+        """Focus the pane's main widget (its list, or the text)."""
+        self.query_one(self.MAIN).focus()
 
     @property
     def news(self) -> NewsApp:

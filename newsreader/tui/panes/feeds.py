@@ -33,6 +33,7 @@ class FeedsPane(Pane):
     """The feeds and what they show; the source of every article list."""
 
     TITLE = "Feeds"
+    MAIN = "#feeds"
     BINDINGS = commands.pane_bindings("feeds")
 
     @dataclass
@@ -205,7 +206,7 @@ class FeedsPane(Pane):
         return None
 
     # --- subscribing and removing ---------------------------------------------------------
-    def add_feed(self) -> None:
+    def action_add_feed(self) -> None:
         """Ask for a feed and subscribe to it (a worker)."""
         self.app.push_screen(AddFeedScreen(), self._add_feed)
 

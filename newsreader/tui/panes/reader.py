@@ -27,7 +27,7 @@ from newsreader.tui import commands
 from newsreader.tui.marks import ArticleMarks, PanelRow, panel_rows, text_window
 from newsreader.tui.messages import MarksLoaded, NamesFound, StartupDone, StoreChanged
 from newsreader.tui.panes.annotating import Annotator
-from newsreader.tui.panes.base import Pane
+from newsreader.tui.panes.base import NARROW_WIDTH, Pane
 from newsreader.tui.panes.exporting import Exporter
 from newsreader.tui.spans import Span
 from newsreader.tui.widgets.annotation_panel import AnnotationPanel
@@ -59,6 +59,7 @@ class ReaderPane(Pane):
     """The open article, its marks, the annotations panel, and what is done to them."""
 
     TITLE = "Reader"
+    MAIN = "#reader"
     BINDINGS = commands.pane_bindings("reader", "panel")
 
     @dataclass
@@ -67,6 +68,13 @@ class ReaderPane(Pane):
 
         name: str
         article_id: int
+
+    @dataclass
+    class OpenAt(Message):
+        """Open this article with the cursor at ``offset`` (from the actors screen)."""
+
+        article_id: int
+        offset: int
 
     @dataclass
     class PanelToggled(Message):
@@ -290,6 +298,12 @@ class ReaderPane(Pane):
         if panel.display:
             self.show_marks()
             panel.focus()
+            narrow = self.app.size.width < NARROW_WIDTH
+            room = "" if narrow else "the feeds and articles make room; "
+            self.say(
+                f"Annotations panel: {room}a hides it, esc goes back to the text, ] [ "
+                "move through the annotations."
+            )
         else:
             self.view.focus()
 
@@ -381,6 +395,27 @@ class ReaderPane(Pane):
     def action_export_article(self) -> None:
         """e: export this article's notes page (the folder asked)."""
         self.exporter.export_article()
+
+    def action_export_all(self) -> None:
+        """Palette: export every annotated article and actor into a folder (asked)."""
+        self.exporter.export_all()
+
+    def action_export_dossier(self) -> None:
+        """Palette: export one actor's dossier into the notes folder."""
+        self.exporter.export_dossier()
+
+    def action_actors(self) -> None:
+        """@: every actor with counts; enter on a claim or mention opens it here."""
+        from newsreader.tui.screens.actors import ActorsScreen
+
+        self.app.push_screen(ActorsScreen(self.news.db_path), self._back_from_actors)
+
+    def _back_from_actors(self, result: tuple[int, int] | None) -> None:
+        self.news.actor_cache.invalidate()
+        if result is None:
+            self.load_marks(keep=True)
+        else:
+            self.post_message(self.OpenAt(*result))
 
     def action_open_reference(self, number: int) -> None:
         """1-9: open link reference ``number`` of the open article."""

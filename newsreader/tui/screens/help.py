@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from newsreader.safety import clean_line
@@ -111,3 +112,11 @@ class HelpScreen(ModalScreen[None]):
     def action_close(self) -> None:
         """Back to the reader."""
         self.dismiss(None)
+
+
+def help_for(screen: Screen[Any], pane: str, context: str) -> HelpScreen:
+    """The help of ``screen`` with ``pane`` focused: its active keys, shown as the key bar
+    shows them (``context``: what the pane shows, untrusted)."""
+    active = screen.active_bindings
+    display = {key: screen.app.get_key_display(item.binding) for key, item in active.items()}
+    return HelpScreen(help_text(active, display, pane, context))

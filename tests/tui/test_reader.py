@@ -124,15 +124,19 @@ async def test_reopening_an_article_keeps_its_place_in_the_narrow_layout(
         await pilot.press("q")  # one pane at a time: the list replaces the reader
         await pilot.pause()
         assert app.main.current_pane == "articles" and "A long read" in screen_text(app)
-        await pilot.press("enter")  # the same article again
-        await pilot.pause()
-        assert (reader.cursor, top_paragraph(app)) == (cursor, first)
+        await pilot.press("enter")  # the same article again (painted once shown: wait)
+        assert await wait_for(pilot, lambda: top_paragraph(app) == first), (
+            reader.top_offset,
+            reader.scroll_offset,
+            widget_text(app, "#reader")[:300],
+        )
+        assert reader.cursor == cursor
         await pilot.press("q", "k", "enter")  # another article...
-        await pilot.pause()
-        assert reader.cursor == 0 and "A short one" in screen_text(app)
+        assert await wait_for(pilot, lambda: "A short one" in screen_text(app))
+        assert reader.cursor == 0
         await pilot.press("q", "j", "enter")  # ...then the long one: where it was left
-        await pilot.pause()
-        assert (reader.cursor, top_paragraph(app)) == (cursor, first)
+        assert await wait_for(pilot, lambda: top_paragraph(app) == first)
+        assert reader.cursor == cursor
 
 
 async def test_a_failing_worker_becomes_a_notification(store: Path, tmp_path: Path):

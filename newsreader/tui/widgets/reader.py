@@ -150,6 +150,10 @@ class ArticleView(ReaderInput, can_focus=True):
         self._pending_top = None
         self.keep_cursor_visible()
 
+    def on_show(self) -> None:
+        """Shown again (the narrow layout hides the reader's pane): draw it afresh."""
+        self.refresh()
+
     def set_spans(self, spans: SpanIndex | list[Span]) -> None:
         """Style these spans (claims, mentions, highlights, found actors) and redraw."""
         self.spans = spans if isinstance(spans, SpanIndex) else SpanIndex(spans)

@@ -152,13 +152,7 @@ class NewsReaderApp(App[None]):
         if command.action.startswith("screen."):
             return screen, command.action.removeprefix("screen.")
         if command.action.startswith(commands.PANE):
-            panes = {
-                "feeds": screen.feeds_pane,
-                "articles": screen.articles_pane,
-                "reader": screen.reader_pane,
-                "panel": screen.reader_pane,
-            }
-            return panes[command.scopes[0]], command.action.removeprefix(commands.PANE)
+            return screen.pane(command.scopes[0]), command.action.removeprefix(commands.PANE)
         return None
 
     def key_names(self, keys: str) -> str:

@@ -76,7 +76,7 @@ class MainScreen(Screen[None]):
     def focus_pane(self, pane: str) -> None:
         """Show (when narrow) and focus ``pane``."""
         self._mark_active(pane)
-        self._pane(pane).focus_main()
+        self.pane(pane).focus_main()
 
     def _mark_active(self, pane: str) -> None:
         if pane != "reader" and self.has_class("-panel"):  # the panel took the lists' room
@@ -144,7 +144,7 @@ class MainScreen(Screen[None]):
             return None if self.refresher.running else True
         if action == "to_pane" and len(parameters) == 2:
             pane, name = parameters
-            return self._pane(str(pane)).check_action(str(name), ())
+            return self.pane(str(pane)).check_action(str(name), ())
         return True
 
     # --- what the panes say -----------------------------------------------------------------
@@ -238,10 +238,11 @@ class MainScreen(Screen[None]):
 
     async def action_to_pane(self, pane: str, action: str) -> None:
         """A global key whose work is one pane's (/ search, a add feed, @ actors…)."""
-        await self.app.run_action(action, self._pane(pane))
+        await self.app.run_action(action, self.pane(pane))
 
-    def _pane(self, name: str) -> Pane:
-        return cast(Pane, getattr(self, f"{name}_pane"))
+    def pane(self, name: str) -> Pane:
+        """The pane of a scope ("feeds", "articles", "reader"; "panel" is the reader's)."""
+        return cast(Pane, getattr(self, f"{'reader' if name == 'panel' else name}_pane"))
 
     @on(ReaderPane.OpenAt)
     def _open_at(self, message: ReaderPane.OpenAt) -> None:

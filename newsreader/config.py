@@ -48,11 +48,22 @@ def _number(default: float, accepted: Range) -> Any:
 
 
 def _text(
-    default: str, *, required: bool = False, one_line: bool = False, header: bool = False
+    default: str,
+    *,
+    required: bool = False,
+    one_line: bool = False,
+    header: bool = False,
+    choices: tuple[str, ...] = (),
 ) -> Any:
     return field(
-        default=default, metadata={"required": required, "one_line": one_line, "header": header}
+        default=default,
+        metadata={"required": required, "one_line": one_line, "header": header, "choices": choices},
     )
+
+
+FULL_TEXT_MODES = ("auto", "always", "never")
+"""When an article's page is fetched for its full text: when the feed gives only a teaser
+(auto), for every new article (always), or never."""
 
 
 @dataclass
@@ -75,6 +86,13 @@ class FetchSettings:
     """User-Agent header sent with every request."""
     parse_workers: int = _number(0, Range(0, 64))
     """Processes used to parse feeds (0 = one per core, 1 = parse in the refreshing thread)."""
+    full_text: str = _text("auto", choices=FULL_TEXT_MODES)
+    """Fetch each new article's page for its full text: "auto" (when the feed gives only a
+    teaser), "always" or "never"; a feed's own setting overrides it."""
+    page_delay: float = _number(0.5, Range(0, 60, unit="s"))
+    """Seconds between two page fetches (full text) from the same host: polite to sites."""
+    interval_minutes: float = _number(30.0, Range(1, 10080, unit="min"))
+    """How often a feed is refreshed while the TUI runs (a feed's own setting overrides it)."""
 
 
 @dataclass
@@ -190,6 +208,10 @@ def _checked(spec: Any, value: Any, name: str) -> Any:
             raise ConfigError(f"{name} must not be empty")
         if spec.metadata.get("one_line") and any(ord(c) < 32 or ord(c) == 127 for c in value):
             raise ConfigError(f"{name} must be one line without control characters")
+        choices = spec.metadata.get("choices")
+        if choices and value not in choices:
+            listed = ", ".join(f'"{choice}"' for choice in choices)
+            raise ConfigError(f"{name} must be one of {listed}, got {given!r}")
         if spec.metadata.get("header") and not all(" " <= c <= "~" for c in value):
             raise ConfigError(
                 f"{name} must be printable ASCII on one line (it is sent as an HTTP header)"

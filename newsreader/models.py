@@ -34,6 +34,8 @@ class Feed:
     next_fetch_after: float | None = None
     article_count: int = 0
     unread_count: int = 0
+    full_text: str = ""
+    """Full-text mode: "auto", "always", "never", or "" (follow ``[fetch] full_text``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,14 @@ class Article:
     date_kind: str = ""
     """What ``published`` is: "published", "updated" (the feed gave only a last-updated
     date, used as the article's date) or "" (no date)."""
+    text_source: str = "feed"
+    """Where ``text`` came from: "feed", or "page" (extracted from the article's page)."""
+    summary: str = ""
+    """The feed's own text, kept when ``text`` came from the page ("" otherwise)."""
+    page_fetched: float | None = None
+    """When the article's page was last fetched for its full text (None: never)."""
+    page_error: str = ""
+    """Why the last full-text fetch failed, in one line ("" when it did not)."""
 
 
 @dataclass(slots=True)
@@ -132,6 +142,42 @@ class RefreshProgress:
     feed_id: int | None = None
     feed_status: str = ""
     feed_error: str = ""
+    stage: str = "feeds"
+    """What ``done``/``total`` count: "feeds", or "full text" (pages fetched for articles)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageExtraction:
+    """An article extracted from its web page: sanitised html, the reader text made from it
+    the same way as a feed's, and the page's metadata ("" / None when it has none)."""
+
+    html: str
+    text: str
+    links: tuple[str, ...] = ()
+    title: str = ""
+    author: str = ""
+    published: float | None = None
+    site_name: str = ""
+    canonical_url: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageSnapshot:
+    """An article's page as it was fetched (the ``pages`` table), ``body`` decompressed."""
+
+    article_id: int
+    url: str
+    """The URL asked for (the article's link)."""
+    final_url: str
+    """The URL that answered, after redirects."""
+    status: int
+    content_type: str
+    fetched: float
+    body: bytes
+    site_name: str = ""
+    canonical_url: str = ""
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)

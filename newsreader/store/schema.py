@@ -277,7 +277,37 @@ UPDATE notes SET article_date_kind = coalesce(
     WHERE article_id IS NOT NULL;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+_V9 = """
+-- Full text for summary-only feeds. A feed's mode: 'auto' (fetch the page when the feed
+-- gives a teaser), 'always', 'never', or '' (follow [fetch] full_text in config.toml).
+ALTER TABLE feeds ADD COLUMN full_text TEXT NOT NULL DEFAULT ''
+    CHECK (full_text IN ('', 'auto', 'always', 'never'));
+-- Where an article's text came from: 'feed', or 'page' (extracted from its web page; then
+-- ``summary`` keeps the feed's own text and ``html`` the page's extracted html). The last
+-- page fetch: when, and its one-line error ('' = none).
+ALTER TABLE articles ADD COLUMN text_source TEXT NOT NULL DEFAULT 'feed'
+    CHECK (text_source IN ('feed', 'page'));
+ALTER TABLE articles ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN page_fetched REAL;
+ALTER TABLE articles ADD COLUMN page_error TEXT NOT NULL DEFAULT '';
+-- The page as it was fetched, the article's snapshot: body compressed with zlib, as the
+-- server sent it (decoded from any Content-Encoding), with the page's own metadata.
+CREATE TABLE pages (
+    article_id    INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    url           TEXT NOT NULL,
+    final_url     TEXT NOT NULL,
+    status        INTEGER NOT NULL,
+    content_type  TEXT NOT NULL DEFAULT '',
+    fetched       REAL NOT NULL,
+    size          INTEGER NOT NULL,
+    body          BLOB NOT NULL,
+    site_name     TEXT NOT NULL DEFAULT '',
+    canonical_url TEXT NOT NULL DEFAULT '',
+    language      TEXT NOT NULL DEFAULT ''
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

@@ -128,6 +128,10 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
     for table in ("annotations", "notes"):
         for column in ("feed_url", "article_key", "article_date_kind"):  # 7's and 8's
             conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    conn.execute("DROP TABLE pages")  # migration 9's
+    conn.execute("ALTER TABLE feeds DROP COLUMN full_text")
+    for column in ("text_source", "summary", "page_fetched", "page_error"):
+        conn.execute(f"ALTER TABLE articles DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 3")
     assert migrate(conn) == len(MIGRATIONS)
     assert {r[0] for r in conn.execute("SELECT article_author FROM annotations")} == {"FRANZ AG"}

@@ -15,7 +15,8 @@ from newsreader.store.search import ANNOTATED_SQL, compile_query
 
 _LIST_COLUMNS = (
     "a.id, a.feed_id, f.title AS feed_title, a.key, a.guid, a.url, a.title, a.author,"
-    " a.published, a.updated, a.date_kind, a.is_read, a.is_starred"
+    " a.published, a.updated, a.date_kind, a.is_read, a.is_starred, a.text_source,"
+    " a.page_fetched, a.page_error"
 )
 
 
@@ -68,6 +69,9 @@ def upsert_entries(
     per-row trigger: it cost more than the indexing itself); updates and deletes are kept
     in step by triggers.
 
+    An article whose text came from its page (``text_source`` 'page') keeps that text
+    and html: the feed's new text goes to its ``summary`` (the feed only has the teaser).
+
     Args:
         digests: ``content_hash`` of each entry, when already computed elsewhere (a parser
             process); computed here otherwise.
@@ -79,15 +83,21 @@ def upsert_entries(
         known = {
             row[0]: (row[1], row[2], row[3])
             for row in conn.execute(
-                "SELECT key, id, content_hash, text FROM articles WHERE feed_id = ?", (feed_id,)
+                "SELECT key, id, content_hash, CASE WHEN text_source = 'page' THEN NULL"
+                " ELSE text END FROM articles WHERE feed_id = ?",
+                (feed_id,),
             )
         }
         inserts, updates, changed = _sort_out(feed_id, entries, digests, known, now)
         new_ids = _insert(conn, inserts)
         conn.executemany(
-            """UPDATE articles SET guid = ?, url = ?, title = ?, author = ?, published = ?,
-                   updated = ?, date_kind = ?, sort_time = ?, html = ?, text = ?, links = ?,
-                   content_hash = ?, fetched = ? WHERE id = ?""",
+            """UPDATE articles SET guid = ?1, url = ?2, title = ?3, author = ?4,
+                   published = ?5, updated = ?6, date_kind = ?7, sort_time = ?8,
+                   html = CASE WHEN text_source = 'page' THEN html ELSE ?9 END,
+                   text = CASE WHEN text_source = 'page' THEN text ELSE ?10 END,
+                   summary = CASE WHEN text_source = 'page' THEN ?10 ELSE summary END,
+                   links = CASE WHEN text_source = 'page' THEN links ELSE ?11 END,
+                   content_hash = ?12, fetched = ?13 WHERE id = ?14""",
             updates,
         )
     return UpsertResult(len(inserts), len(updates), tuple(changed), new_ids)
@@ -97,7 +107,7 @@ def _sort_out(
     feed_id: int,
     entries: Sequence[ParsedEntry],
     digests: Sequence[str],
-    known: dict[str, tuple[int, str, str]],
+    known: dict[str, tuple[int, str, str | None]],
     now: float,
 ) -> tuple[list[_Row], list[_Row], list[int]]:
     """(rows to insert, rows to update, ids whose text changed); repeated keys count once."""
@@ -114,7 +124,7 @@ def _sort_out(
             inserts.append(_row(feed_id, entry, digest, now))
         elif old[1] != digest:
             updates.append(_row(feed_id, entry, digest, now)[2:] + (old[0],))
-            if old[2] != entry.text:
+            if old[2] is not None and old[2] != entry.text:  # None: its text is the page's
                 changed.append(old[0])
     return inserts, updates, changed
 
@@ -193,6 +203,10 @@ def _article(row: sqlite3.Row, full: bool = False) -> Article:
         text=row["text"] if full else "",
         html=row["html"] if full else "",
         links=tuple(json.loads(row["links"])) if full else (),
+        text_source=row["text_source"],
+        summary=row["summary"] if full else "",
+        page_fetched=row["page_fetched"],
+        page_error=row["page_error"],
     )
 
 
@@ -256,7 +270,7 @@ def articles_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, A
 def get_article(conn: sqlite3.Connection, article_id: int) -> Article | None:
     """One article with its text, html and link references, or None."""
     row = conn.execute(
-        f"SELECT {_LIST_COLUMNS}, a.text, a.html, a.links FROM articles a"
+        f"SELECT {_LIST_COLUMNS}, a.text, a.html, a.links, a.summary FROM articles a"
         " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
         (article_id,),
     ).fetchone()

@@ -14,7 +14,7 @@ from newsreader.urls import normalise_url
 
 _FEED_COLUMNS = (
     "f.id, f.url, f.title, f.site_url, f.folder, f.etag, f.last_modified, f.last_fetched,"
-    " f.last_status, f.last_error, f.next_fetch_after"
+    " f.last_status, f.last_error, f.next_fetch_after, f.full_text"
 )
 
 
@@ -33,6 +33,7 @@ def _feed(row: sqlite3.Row, article_count: int = 0, unread_count: int = 0) -> Fe
         next_fetch_after=row["next_fetch_after"],
         article_count=article_count,
         unread_count=unread_count,
+        full_text=row["full_text"],
     )
 
 
@@ -260,3 +261,10 @@ def feed_ids_in_folder(conn: sqlite3.Connection, folder: str) -> list[int]:
         (folder, len(folder) + 1, folder + "/"),
     )
     return [row[0] for row in rows]
+
+
+def set_full_text(conn: sqlite3.Connection, feed_id: int, mode: str) -> bool:
+    """Set a feed's full-text mode ("auto", "always", "never", or "" to follow the
+    config); False when there is no such feed. An unknown mode is refused by the schema."""
+    cur = conn.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (mode, feed_id))
+    return cur.rowcount > 0

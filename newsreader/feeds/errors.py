@@ -9,3 +9,7 @@ from __future__ import annotations
 
 class FeedParseError(Exception):
     """The document is not a feed we can read; the message is one line, fit for a user."""
+
+
+class PageExtractError(Exception):
+    """A fetched page holds no article we can extract (or is too large); one line."""

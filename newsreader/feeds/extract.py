@@ -1,0 +1,164 @@
+"""A web page -> its article: sanitised HTML, reader text and the page's metadata.
+
+trafilatura finds the article body (no fetching: it is given the page's text; no images,
+no comments). Then what only a feed reader knows makes it better:
+
+- the feed's own teaser (``hint_text``) and title (``hint_title``) say what the article
+  is. When trafilatura's text does not hold the teaser but the page does, the extraction
+  is tried again in recall mode, and then on the page block around the teaser;
+- a leading paragraph that only repeats the title is dropped (the reader shows the title
+  above the text);
+- paragraphs that repeat across pages of the same site (``boilerplate``, made by
+  :func:`newsreader.feeds.boilerplate.boilerplate_lines`) are dropped.
+
+The HTML goes through the same sanitiser as a feed's, and the reader text is made from it
+by :func:`newsreader.feeds.text.html_to_text`, so it follows the canonical text rules.
+:func:`extract_page` is a plain top-level function of picklable arguments: it runs in the
+parse worker processes, and writes nothing to stdout or stderr (trafilatura's loggers are
+silenced at import).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from lxml import etree
+
+from newsreader.feeds import pagehints
+from newsreader.feeds.boilerplate import boilerplate_lines, paragraph_key
+from newsreader.feeds.errors import PageExtractError
+from newsreader.feeds.pagedecode import decode_page
+from newsreader.feeds.pagemeta import page_metadata
+from newsreader.feeds.pagetree import parse_page
+from newsreader.feeds.sanitize import sanitize_html
+from newsreader.feeds.text import html_to_text
+from newsreader.models import PageExtraction
+
+for _name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+import trafilatura  # noqa: E402 - after its loggers are silenced
+from trafilatura.htmlprocessing import convert_to_html  # noqa: E402
+
+__all__ = ["PageExtractError", "boilerplate_lines", "extract_page", "paragraph_key"]
+
+MAX_PAGE_BYTES = 10_000_000
+"""Larger pages are refused (a news article's page is rarely above 2 MB)."""
+MAX_PAGE_CHARS = 10_000_000
+MAX_BOILERPLATE_SHARE = 0.5
+"""Above this share of the text, repeated lines are the article, not boilerplate."""
+_BLOCKS = ("p", "head", "item", "quote", "code", "row")
+"""trafilatura's block elements: the units boilerplate is dropped by."""
+
+
+def extract_page(
+    body: bytes,
+    url: str,
+    content_type: str = "",
+    *,
+    hint_title: str = "",
+    hint_text: str = "",
+    boilerplate: frozenset[str] = frozenset(),
+) -> PageExtraction:
+    """Extract the article from a fetched page.
+
+    Args:
+        body: the page's bytes as fetched (decompressed).
+        url: the URL that answered: the base of relative links.
+        content_type: the HTTP Content-Type header (its charset is used).
+        hint_title: the feed's title for the article.
+        hint_text: the feed's teaser or summary (plain text or HTML).
+        boilerplate: :func:`paragraph_key` keys of paragraphs to drop (see
+            :func:`boilerplate_lines`).
+
+    Raises:
+        PageExtractError: the page is too large, or holds no article text.
+    """
+    if len(body) > MAX_PAGE_BYTES:
+        raise PageExtractError(f"page too large to extract ({len(body) // 1_000_000} MB)")
+    page = decode_page(body, content_type)
+    if len(page) > MAX_PAGE_CHARS or not page.strip():
+        raise PageExtractError("no article text found on the page")
+    tree = parse_page(page)
+    document = _best_document(tree, url, hint_title, hint_text) if tree is not None else None
+    if document is None:
+        raise PageExtractError("no article text found on the page")
+    _drop_paragraphs(document.body, boilerplate, hint_title or document.title or "")
+    html = sanitize_html(_serialise(document.body), base_url=url)
+    text, links = html_to_text(html, base_url=url)
+    if not text.strip():
+        raise PageExtractError("no article text found on the page")
+    return page_metadata(document, page, url, html=html, text=text, links=tuple(links))
+
+
+def _best_document(
+    page: etree._Element, url: str, hint_title: str, hint_text: str
+) -> trafilatura.settings.Document | None:
+    """trafilatura's document, or a better one that holds the feed's teaser."""
+    document = _trafilatura(page, url, with_metadata=True)
+    hint = pagehints.Hint(pagehints.plain(hint_text), pagehints.plain(hint_title))
+    if not hint or (document is not None and hint.found_in(document.text or "")):
+        return document
+    return pagehints.improve(document, page, url, hint, _trafilatura)
+
+
+def _trafilatura(
+    page: str | etree._Element, url: str, *, with_metadata: bool = False, recall: bool = False
+) -> trafilatura.settings.Document | None:
+    """One trafilatura run with our settings (never fetches anything)."""
+    try:
+        result = trafilatura.bare_extraction(
+            page,
+            url=url or None,
+            favor_recall=recall,
+            include_comments=False,
+            include_images=False,
+            include_links=True,
+            include_formatting=True,
+            include_tables=True,
+            with_metadata=with_metadata,
+        )
+    except Exception:  # noqa: BLE001 - a hostile page must not break the caller
+        return None
+    return result if isinstance(result, trafilatura.settings.Document) else None
+
+
+def _drop_paragraphs(body: etree._Element, boilerplate: frozenset[str], title: str) -> None:
+    """Remove boilerplate paragraphs, and a first paragraph that repeats the title.
+
+    When the site's repeated lines would take most of the text, the article itself is
+    what repeats (a page fetched again, a re-post): then nothing is dropped as boilerplate.
+    """
+    title_key = paragraph_key(title)
+    blocks = [
+        (element, paragraph_key(" ".join(element.itertext()))) for element in body.iter(*_BLOCKS)
+    ]
+    total = sum(len(key) for _, key in blocks)
+    repeated = sum(len(key) for _, key in blocks if key in boilerplate)
+    keep_boilerplate = repeated > MAX_BOILERPLATE_SHARE * total
+    for index, (element, key) in enumerate(blocks):
+        if element.getparent() is None:
+            continue
+        if (key in boilerplate and not keep_boilerplate) or (
+            index == 0 and title_key and key == title_key
+        ):
+            _remove(element)
+
+
+def _remove(element: etree._Element) -> None:
+    """Remove an element but keep its tail text."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail and element.tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _serialise(body: etree._Element) -> str:
+    """trafilatura's XML body as simple HTML."""
+    return str(etree.tostring(convert_to_html(body), method="html", encoding="unicode"))

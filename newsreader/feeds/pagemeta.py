@@ -1,0 +1,105 @@
+"""The metadata of an extracted page, cleaned and bounded like a feed's fields.
+
+trafilatura reads the title, author, date, site name and canonical URL (meta tags,
+JSON-LD, the markup); the language is read here from ``<html lang>`` or the page's
+Content-Language, which trafilatura leaves out. Every value is untrusted: one line, no
+controls, bounded; the canonical URL only as an http(s) URL; the date only if plausible.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from newsreader import safety
+from newsreader.feeds import dates
+from newsreader.models import PageExtraction
+
+MAX_TITLE = 500
+MAX_NAME = 200
+MAX_URL = 2000
+DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+"""htmldate's settings: the publication date (not the last change), with its time."""
+_LANG_ATTRIBUTE = re.compile(
+    r"""<html\b[^>]{0,2000}?\blang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3})""",
+    re.I,
+)
+_LANG_META = re.compile(
+    r"""<meta[^>]{0,300}?http-equiv\s*=\s*["']?content-language["']?[^>]{0,300}?"""
+    r"""content\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3})""",
+    re.I,
+)
+_HEAD = 65_536
+
+
+def page_metadata(
+    document: Any, page: str, url: str, *, html: str, text: str, links: tuple[str, ...]
+) -> PageExtraction:
+    """The :class:`PageExtraction` of ``document`` (trafilatura's) for ``page`` at ``url``."""
+    return PageExtraction(
+        html=html,
+        text=text,
+        links=links,
+        title=_line(document.title, MAX_TITLE),
+        author=_author(document.author),
+        published=_published(document.date),
+        site_name=_site_name(document.sitename, url),
+        canonical_url=_canonical(document.url, url),
+        language=language(page),
+    )
+
+
+def language(page: str) -> str:
+    """The page's language tag ("en", "pt-BR"), or "" when it names none."""
+    head = page[:_HEAD]
+    match = _LANG_ATTRIBUTE.search(head) or _LANG_META.search(head)
+    if match is None:
+        return ""
+    primary, *rest = match.group(1).replace("_", "-").split("-")
+    return "-".join([primary.lower(), *(part.upper() if len(part) == 2 else part for part in rest)])
+
+
+def _line(value: object, limit: int) -> str:
+    return safety.clean_line(value or "")[:limit].strip()
+
+
+def _author(value: object) -> str:
+    """trafilatura's authors ("A; B"), each once whatever its case."""
+    names: dict[str, str] = {}
+    for name in _line(value, MAX_TITLE).split(";"):
+        names.setdefault(name.strip().casefold(), name.strip())
+    return "; ".join(name for name in names.values() if name)[:MAX_NAME]
+
+
+def _published(value: object) -> float | None:
+    """htmldate's date (ISO, maybe with a time and zone) as UTC epoch seconds."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 40:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return dates.bounded(stamp.timestamp())
+
+
+def _site_name(value: object, url: str) -> str:
+    """The site's name, unless it is only the host name trafilatura fell back on."""
+    name = _line(value, MAX_NAME)
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return "" if name.lower() in (host, f"www.{host}") else name
+
+
+def _canonical(value: object, url: str) -> str:
+    """The canonical URL, resolved against the page's, if it is an http(s) URL."""
+    candidate = safety.clean_url(value or "")
+    if not candidate:
+        return ""
+    try:
+        resolved = urljoin(url, candidate) if url else candidate
+    except ValueError:
+        return ""
+    return resolved if safety.is_safe_link(resolved) and len(resolved) <= MAX_URL else ""

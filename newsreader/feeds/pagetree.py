@@ -1,0 +1,86 @@
+"""A page's text -> the lxml.html tree trafilatura reads, without what a browser hides.
+
+The page is parsed once, with trafilatura's own parser settings, and the tree is given to
+every trafilatura run (it copies what it is given). Elements the page hides from its
+reader — the ``hidden`` attribute, ``aria-hidden="true"``, an inline ``display: none`` or
+``visibility: hidden`` — are removed first, as a browser would not show them: left in,
+they are often what an extractor picks (a hidden mobile menu, a collapsed duplicate of the
+article, a template). A hidden element that holds most of the page's text is one the
+page reveals by script (an anti-flicker wrapper ``<div id=app style="display:none">``):
+it stays.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+MAX_HIDDEN_SHARE = 0.8
+"""A hidden element with more of the body's text than this is revealed by script."""
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN = "//body//*[@hidden or @aria-hidden='true' or @style]"
+_KEEP = frozenset(("html", "head", "body"))
+
+
+def parse_page(page: str) -> html.HtmlElement | None:
+    """The page as an lxml.html document, hidden elements removed; None if unparsable."""
+    try:
+        tree = html.document_fromstring(page.encode("utf-8", "surrogatepass"), parser=_parser())
+    except (etree.LxmlError, ValueError, UnicodeError):
+        return None
+    drop_hidden(tree)
+    return tree
+
+
+def _parser() -> html.HTMLParser:
+    """trafilatura's parser settings (``trafilatura.utils.HTML_PARSER``), with no network."""
+    return html.HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+    )
+
+
+def drop_hidden(tree: etree._Element) -> None:
+    """Remove the elements a browser would not show, except a wrapper of most of the text."""
+    hidden = [element for element in tree.xpath(_HIDDEN) if _is_hidden(element)]
+    if not hidden:
+        return
+    found = set(hidden)
+    body = tree.find("body")
+    total = len("".join(body.itertext())) if body is not None else 0
+    for element in hidden:
+        if any(ancestor in found for ancestor in element.iterancestors()):
+            continue  # goes with its hidden ancestor
+        if len("".join(element.itertext())) <= MAX_HIDDEN_SHARE * total:
+            _remove(element)
+
+
+def _is_hidden(element: etree._Element) -> bool:
+    if not isinstance(element.tag, str) or element.tag in _KEEP:
+        return False
+    if element.get("hidden") is not None:
+        return True
+    if element.get("aria-hidden") == "true" and "fallback-image" not in (
+        element.get("class") or ""
+    ):
+        return True
+    return bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+
+
+def _remove(element: etree._Element) -> None:
+    """Remove an element, keeping its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)

@@ -28,7 +28,7 @@ from newsreader.feeds import pagehints
 from newsreader.feeds.boilerplate import boilerplate_lines, paragraph_key
 from newsreader.feeds.errors import PageExtractError
 from newsreader.feeds.pagedecode import decode_page
-from newsreader.feeds.pagemeta import page_metadata
+from newsreader.feeds.pagemeta import DATE_PARAMS, page_metadata
 from newsreader.feeds.pagetree import parse_page
 from newsreader.feeds.sanitize import sanitize_html
 from newsreader.feeds.text import html_to_text
@@ -117,6 +117,7 @@ def _trafilatura(
             include_formatting=True,
             include_tables=True,
             with_metadata=with_metadata,
+            date_extraction_params=dict(DATE_PARAMS),
         )
     except Exception:  # noqa: BLE001 - a hostile page must not break the caller
         return None

@@ -20,8 +20,14 @@ from newsreader.models import PageExtraction
 MAX_TITLE = 500
 MAX_NAME = 200
 MAX_URL = 2000
-DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
-"""htmldate's settings: the publication date (not the last change), with its time."""
+DATE_PARAMS = {
+    "original_date": True,
+    "extensive_search": False,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
+"""htmldate's settings: the publication date (not the last change), with its time, from
+the page's markup only (its extensive search of the whole text costs more than the rest
+of the metadata, and guesses: a page's date only fills a field the feed left empty)."""
 _LANG_ATTRIBUTE = re.compile(
     r"""<html\b[^>]{0,2000}?\blang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3})""",
     re.I,

@@ -21,6 +21,7 @@ silenced at import).
 from __future__ import annotations
 
 import logging
+import re
 
 from lxml import etree
 
@@ -28,7 +29,7 @@ from newsreader.feeds import pagehints
 from newsreader.feeds.boilerplate import boilerplate_lines, paragraph_key
 from newsreader.feeds.errors import PageExtractError
 from newsreader.feeds.pagedecode import decode_page
-from newsreader.feeds.pagemeta import DATE_PARAMS, page_metadata
+from newsreader.feeds.pagemeta import DATE_PARAMS, canonical_link, page_metadata, published_meta
 from newsreader.feeds.pagetree import parse_page
 from newsreader.feeds.sanitize import sanitize_html
 from newsreader.feeds.text import html_to_text
@@ -45,6 +46,11 @@ __all__ = ["PageExtractError", "boilerplate_lines", "extract_page", "paragraph_k
 MAX_PAGE_BYTES = 10_000_000
 """Larger pages are refused (a news article's page is rarely above 2 MB)."""
 MAX_PAGE_CHARS = 10_000_000
+MIN_ARTICLE_WORDS = 20
+"""Fewer words than this is a menu or a cookie notice left over, not an article."""
+_NO_ARTICLE = "no article text found on the page"
+_WORD = re.compile(r"\w+")
+_MARKER = re.compile(r"\[\d+\]")
 MAX_BOILERPLATE_SHARE = 0.5
 """Above this share of the text, repeated lines are the article, not boilerplate."""
 _BLOCKS = ("p", "head", "item", "quote", "code", "row")
@@ -76,19 +82,45 @@ def extract_page(
     """
     if len(body) > MAX_PAGE_BYTES:
         raise PageExtractError(f"page too large to extract ({len(body) // 1_000_000} MB)")
+    try:
+        return _extract(body, url, content_type, hint_title, hint_text, boilerplate)
+    except PageExtractError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a hostile page must not break the caller
+        raise PageExtractError(f"could not extract the article ({type(error).__name__})") from None
+
+
+def _extract(
+    body: bytes,
+    url: str,
+    content_type: str,
+    hint_title: str,
+    hint_text: str,
+    boilerplate: frozenset[str],
+) -> PageExtraction:
+    """:func:`extract_page`, which wraps any failure of this into a PageExtractError."""
     page = decode_page(body, content_type)
-    if len(page) > MAX_PAGE_CHARS or not page.strip():
-        raise PageExtractError("no article text found on the page")
-    tree = parse_page(page)
+    if len(page) > MAX_PAGE_CHARS:
+        raise PageExtractError("page too large to extract")
+    tree = parse_page(page) if page.strip() else None
     document = _best_document(tree, url, hint_title, hint_text) if tree is not None else None
-    if document is None:
-        raise PageExtractError("no article text found on the page")
+    if document is None or document.body is None:
+        raise PageExtractError(_NO_ARTICLE)
     _drop_paragraphs(document.body, boilerplate, hint_title or document.title or "")
     html = sanitize_html(_serialise(document.body), base_url=url)
     text, links = html_to_text(html, base_url=url)
-    if not text.strip():
-        raise PageExtractError("no article text found on the page")
-    return page_metadata(document, page, url, html=html, text=text, links=tuple(links))
+    if len(_WORD.findall(_MARKER.sub("", text))) < MIN_ARTICLE_WORDS:
+        raise PageExtractError(_NO_ARTICLE)
+    return page_metadata(
+        document,
+        page,
+        url,
+        html=html,
+        text=text,
+        links=tuple(links),
+        canonical=canonical_link(tree),
+        stamp=published_meta(tree),
+    )
 
 
 def _best_document(

@@ -38,23 +38,66 @@ _LANG_META = re.compile(
     re.I,
 )
 _HEAD = 65_536
+_DAY = 86_400 + 14 * 3600
+"""A date (midnight, zone unknown) and a time of the same day differ by less than this."""
+_PUBLISHED = (
+    "//meta[@property='article:published_time' or @name='article:published_time'"
+    " or @property='og:published_time' or @itemprop='datePublished'][@content]/@content"
+    " | //time[@itemprop='datePublished'][@datetime]/@datetime"
+)
+_CANONICAL = (
+    "//link[@href][contains(concat(' ', translate(normalize-space(@rel),"
+    " 'ACDEILMNOPRTU', 'acdeilmnoprtu'), ' '), ' canonical ')]/@href",
+    "//meta[@property='og:url' or @name='og:url'][@content]/@content",
+)
 
 
 def page_metadata(
-    document: Any, page: str, url: str, *, html: str, text: str, links: tuple[str, ...]
+    document: Any,
+    page: str,
+    url: str,
+    *,
+    html: str,
+    text: str,
+    links: tuple[str, ...],
+    canonical: str = "",
+    stamp: str = "",
 ) -> PageExtraction:
-    """The :class:`PageExtraction` of ``document`` (trafilatura's) for ``page`` at ``url``."""
+    """The :class:`PageExtraction` of ``document`` (trafilatura's) for ``page`` at ``url``.
+
+    ``canonical`` is the page's own ``<link rel=canonical>`` or ``og:url``
+    (:func:`canonical_link`); trafilatura's URL is used when the page names none, unless it
+    is only ``url`` given back. ``stamp`` is the page's own published-time meta
+    (:func:`published_meta`): it gives the time of day to htmldate's date when both name
+    the same day (htmldate prefers a date in the URL, which has no time).
+    """
     return PageExtraction(
         html=html,
         text=text,
         links=links,
         title=_line(document.title, MAX_TITLE),
         author=_author(document.author),
-        published=_published(document.date),
+        published=_published(document.date, stamp),
         site_name=_site_name(document.sitename, url),
-        canonical_url=_canonical(document.url, url),
+        canonical_url=_canonical(canonical or _not_url(document.url, url), url),
         language=language(page),
     )
+
+
+def canonical_link(tree: Any) -> str:
+    """The page's ``<link rel=canonical href>``, else its ``og:url``, as written ("" if none)."""
+    for xpath in _CANONICAL:
+        try:
+            found = tree.xpath(xpath)
+        except Exception:  # noqa: BLE001 - an odd tree is a page without one
+            return ""
+        if found:
+            return str(found[0])
+    return ""
+
+
+def _not_url(value: object, url: str) -> object:
+    return "" if value == url else value
 
 
 def language(page: str) -> str:
@@ -79,8 +122,16 @@ def _author(value: object) -> str:
     return "; ".join(name for name in names.values() if name)[:MAX_NAME]
 
 
-def _published(value: object) -> float | None:
+def _published(value: object, stamp: str = "") -> float | None:
     """htmldate's date (ISO, maybe with a time and zone) as UTC epoch seconds."""
+    found = _iso(value)
+    timed = dates.bounded(dates.parse_lenient(stamp)) if stamp else None
+    if timed is not None and (found is None or abs(timed - found) < _DAY):
+        return timed
+    return found
+
+
+def _iso(value: object) -> float | None:
     if not isinstance(value, str) or not value.strip() or len(value) > 40:
         return None
     try:
@@ -90,6 +141,15 @@ def _published(value: object) -> float | None:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     return dates.bounded(stamp.timestamp())
+
+
+def published_meta(tree: Any) -> str:
+    """The page's published-time meta (``article:published_time`` and kin), "" if none."""
+    try:
+        found = tree.xpath(_PUBLISHED)
+    except Exception:  # noqa: BLE001 - an odd tree is a page without one
+        return ""
+    return str(found[0])[:100] if found else ""
 
 
 def _site_name(value: object, url: str) -> str:

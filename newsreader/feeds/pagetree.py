@@ -16,21 +16,40 @@ import re
 
 from lxml import etree, html
 
+from newsreader import safety
+
 MAX_HIDDEN_SHARE = 0.8
 """A hidden element with more of the body's text than this is revealed by script."""
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN = "//body//*[@hidden or @aria-hidden='true' or @style]"
 _KEEP = frozenset(("html", "head", "body"))
+_CONTROL_REF = re.compile(r"&#(?:0*(\d{1,7})|[xX]0*([0-9a-fA-F]{1,6}));?")
 
 
 def parse_page(page: str) -> html.HtmlElement | None:
-    """The page as an lxml.html document, hidden elements removed; None if unparsable."""
+    """The page as an lxml.html document, hidden elements removed; None if unparsable.
+
+    Control characters go first, written as they are or as character references: the
+    terminal must never see them, and trafilatura gives up on a tree holding them (lxml
+    refuses them in the XML it builds). A reference is decoded before the cleaning, so an
+    escape sequence written as "&#27;[31m" goes whole.
+    """
+    page = safety.clean_text(_CONTROL_REF.sub(_control, page), multiline=True)
     try:
         tree = html.document_fromstring(page.encode("utf-8", "surrogatepass"), parser=_parser())
     except (etree.LxmlError, ValueError, UnicodeError):
         return None
     drop_hidden(tree)
     return tree
+
+
+def _control(match: re.Match[str]) -> str:
+    """A character reference to a control character as that character; others unchanged."""
+    decimal, hexadecimal = match.groups()
+    code = int(decimal) if decimal else int(hexadecimal, 16)
+    if code < 0x20 and code not in (0x09, 0x0A, 0x0D) or 0x7F <= code <= 0x9F:
+        return chr(code)
+    return match.group(0)
 
 
 def _parser() -> html.HTMLParser:

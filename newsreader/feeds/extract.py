@@ -47,10 +47,10 @@ MAX_PAGE_BYTES = 10_000_000
 """Larger pages are refused (a news article's page is rarely above 2 MB)."""
 MAX_PAGE_CHARS = 10_000_000
 MIN_ARTICLE_WORDS = 20
-"""Fewer words than this is a menu or a cookie notice left over, not an article."""
+MAX_MENU_LINK_SHARE = 0.5
+"""Fewer words than MIN_ARTICLE_WORDS, more than this share of them in links: a menu."""
 _NO_ARTICLE = "no article text found on the page"
 _WORD = re.compile(r"\w+")
-_MARKER = re.compile(r"\[\d+\]")
 MAX_BOILERPLATE_SHARE = 0.5
 """Above this share of the text, repeated lines are the article, not boilerplate."""
 _BLOCKS = ("p", "head", "item", "quote", "code", "row")
@@ -107,9 +107,11 @@ def _extract(
     if document is None or document.body is None:
         raise PageExtractError(_NO_ARTICLE)
     _drop_paragraphs(document.body, boilerplate, hint_title or document.title or "")
+    if _is_menu(document.body, tree):
+        raise PageExtractError(_NO_ARTICLE)
     html = sanitize_html(_serialise(document.body), base_url=url)
     text, links = html_to_text(html, base_url=url)
-    if len(_WORD.findall(_MARKER.sub("", text))) < MIN_ARTICLE_WORDS:
+    if not _WORD.search(text):
         raise PageExtractError(_NO_ARTICLE)
     return page_metadata(
         document,
@@ -121,6 +123,18 @@ def _extract(
         canonical=canonical_link(tree),
         stamp=published_meta(tree),
     )
+
+
+def _is_menu(body: etree._Element, tree: etree._Element) -> bool:
+    """True for a few words that are mostly the page's link texts: a menu, not an article.
+
+    trafilatura turns a menu into a plain paragraph, so the links are read on the page.
+    """
+    words = [word.casefold() for word in _WORD.findall(" ".join(body.itertext()))]
+    if len(words) >= MIN_ARTICLE_WORDS:
+        return False
+    linked = {w.casefold() for link in tree.iter("a") for w in _WORD.findall(link.text_content())}
+    return sum(1 for word in words if word in linked) > MAX_MENU_LINK_SHARE * len(words)
 
 
 def _best_document(

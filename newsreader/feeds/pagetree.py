@@ -23,24 +23,47 @@ MAX_HIDDEN_SHARE = 0.8
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN = "//body//*[@hidden or @aria-hidden='true' or @style]"
 _KEEP = frozenset(("html", "head", "body"))
+_ANY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_REF = re.compile(r"&#(?:0*(\d{1,7})|[xX]0*([0-9a-fA-F]{1,6}));?")
 
 
 def parse_page(page: str) -> html.HtmlElement | None:
     """The page as an lxml.html document, hidden elements removed; None if unparsable.
 
-    Control characters go first, written as they are or as character references: the
-    terminal must never see them, and trafilatura gives up on a tree holding them (lxml
-    refuses them in the XML it builds). A reference is decoded before the cleaning, so an
-    escape sequence written as "&#27;[31m" goes whole.
+    Control characters are removed from the tree, written as they are or as character
+    references: the terminal must never see them, and trafilatura gives up on a tree
+    holding them (lxml refuses them in the XML it builds). A reference is decoded before
+    the cleaning, so an escape sequence written as "&#27;[31m" goes whole.
     """
-    page = safety.clean_text(_CONTROL_REF.sub(_control, page), multiline=True)
+    page = _CONTROL_REF.sub(_control, page)
     try:
-        tree = html.document_fromstring(page.encode("utf-8", "surrogatepass"), parser=_parser())
+        tree = html.document_fromstring(page.encode("utf-8", "replace"), parser=_parser())
     except (etree.LxmlError, ValueError, UnicodeError):
         return None
+    if _ANY_CONTROL.search(page):
+        clean_controls(tree)
     drop_hidden(tree)
     return tree
+
+
+def clean_controls(tree: etree._Element) -> None:
+    """Remove escape sequences and control characters from every text and attribute.
+
+    Node by node, so that a sequence left open (a lone DCS introducer) swallows the rest
+    of its text at most, never the markup after it.
+    """
+    for element in tree.iter():
+        if element.text:
+            element.text = _clean(element.text)
+        if element.tail:
+            element.tail = _clean(element.tail)
+        for name, value in element.attrib.items():
+            if _ANY_CONTROL.search(value):
+                element.set(name, _clean(value))
+
+
+def _clean(text: str) -> str:
+    return safety.clean_text(text, multiline=True) if _ANY_CONTROL.search(text) else text
 
 
 def _control(match: re.Match[str]) -> str:

@@ -143,7 +143,7 @@ def test_hostile_page_nothing_active_or_control_reaches_html_or_text() -> None:
         b"<div>" * 300 + b"deep" + b"</div>" * 300,
         "<p>\ud800</p>".encode("utf-8", "surrogatepass"),
         b"\xff\xfe<\x00p\x00>\x00",
-        b"<?xml version='1.0' encoding='utf-16'?><html><body><p>x</p></body></html>",
+        b"<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></body></html>",
     ],
 )
 def test_junk_raises_page_extract_error_only_and_prints_nothing(

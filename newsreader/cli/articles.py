@@ -46,6 +46,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("show", parents=[common], help="print an article as the reader shows it")
     p.add_argument("article", type=int, metavar="ARTICLE")
+    p.add_argument("--json", action="store_true", help="one JSON object (text and summary too)")
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("stats", parents=[common], help="count feeds and articles in the store")
@@ -111,8 +112,30 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     article = get_article(ctx.conn, args.article)
     if article is None:
         raise CliError(f"no article with id {args.article}")
+    if args.json:
+        json.dump(show_json(article), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
     sys.stdout.write(render_article(article))
     return 0
+
+
+def show_json(article: Article) -> dict[str, object]:
+    """``show --json``: the article with its text, the feed's summary, where the text came
+    from ("feed" or "page") and when its page was fetched (null: never)."""
+    return {
+        "id": article.id,
+        "feed_id": article.feed_id,
+        "title": article.title,
+        "url": article.url,
+        "author": article.author,
+        "published": iso_time(article.published),
+        "text": article.text,
+        "summary": article.summary,
+        "text_source": article.text_source,
+        "fetched": iso_time(article.page_fetched),
+        "page_error": article.page_error,
+    }
 
 
 def render_article(article: Article) -> str:
@@ -124,6 +147,10 @@ def render_article(article: Article) -> str:
     parts = [article.title or "(untitled)", byline]
     if article.url:
         parts.append(article.url)
+    if article.text_source == "page":
+        parts.append(f"full text from the page, fetched {format_time(article.page_fetched)}")
+    elif article.page_error:
+        parts.append(f"page not used: {article.page_error}")
     parts += ["", article.text.rstrip()]
     if article.links:
         parts += ["", "References"]

@@ -21,6 +21,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("add", parents=[common], help="subscribe to a feed, page URL or file")
     p.add_argument("target", help="feed URL, web page URL (autodiscovery) or local file path")
     p.add_argument("--folder", default="", help="put the feed in this folder")
+    p.add_argument(
+        "--full-text",
+        choices=("auto", "always", "never", "default"),
+        default="default",
+        metavar="MODE",
+        help="fetch articles' pages: auto (for teasers), always, never, default (config.toml)",
+    )
     p.set_defaults(handler=cmd_add)
 
     p = sub.add_parser("import-opml", parents=[common], help="subscribe to the feeds of OPML")
@@ -58,6 +65,13 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from exc
     verb = "subscribed to" if result.created else "already subscribed to"
     print(f"{verb} [{result.feed_id}] {result.title or result.url} <{result.url}>")
+    if args.full_text != "default":
+        from newsreader.store.db import transaction
+        from newsreader.store.feeds import set_full_text
+
+        with transaction(ctx.conn):
+            set_full_text(ctx.conn, result.feed_id, args.full_text)
+        print(f"full text: {args.full_text}")
     if result.problem:
         print(f"newsreader: warning: {result.problem}", file=sys.stderr)
     for note in result.notes():

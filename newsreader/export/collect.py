@@ -24,6 +24,7 @@ from newsreader.annotations.mentions import (
 from newsreader.models import Actor, Annotation, Note, Snapshot
 from newsreader.store import actors as actor_store
 from newsreader.store import annotations as annotation_store
+from newsreader.store.pages import page_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,10 @@ class ArticleInfo:
     date_kind: str = ""
     """What ``published`` is: "published", "updated" (the feed gave only a last-updated
     date) or "" (none, or a snapshot kept before the kind was)."""
+    page_fetched: float | None = None
+    """When the article's page (its snapshot, the source of its full text) was fetched."""
+    page_url: str = ""
+    """The URL that page answered from."""
 
 
 @dataclass(slots=True)
@@ -112,15 +117,19 @@ def _notes(conn: sqlite3.Connection, scope: Scope) -> list[Note]:
 
 
 def _articles(conn: sqlite3.Connection, ids: set[int]) -> dict[int, ArticleInfo]:
+    pages = page_sources(conn, sorted(ids))
     return {
-        article_id: _snapshot_info(snapshot, article_id)
+        article_id: _snapshot_info(snapshot, article_id, pages.get(article_id))
         for article_id, snapshot in annotation_store.article_snapshots(conn, ids).items()
     }
 
 
-def _snapshot_info(snapshot: Snapshot, article_id: int | None = None) -> ArticleInfo:
-    """An article as an export describes it: the stored article's (``article_id``) or,
-    when it left the store, the snapshot its annotations kept."""
+def _snapshot_info(
+    snapshot: Snapshot, article_id: int | None = None, page: tuple[float, str] | None = None
+) -> ArticleInfo:
+    """An article as an export describes it: the stored article's (``article_id``, with
+    its ``page``: when and from where its snapshot was fetched) or, when it left the
+    store, the snapshot its annotations kept."""
     return ArticleInfo(
         export_id(snapshot.url, snapshot.feed_title, snapshot.title),
         article_id,
@@ -130,6 +139,7 @@ def _snapshot_info(snapshot: Snapshot, article_id: int | None = None) -> Article
         snapshot.author,
         snapshot.published,
         snapshot.date_kind,
+        *(page or ()),
     )
 
 

@@ -4,11 +4,11 @@ Three kinds of page:
 
 - an article page: YAML front matter (``id``, ``title``, ``url``, ``feed``, ``author``,
   ``published`` -- ``updated`` instead when the feed gave only a last-updated date --,
-  ``exported``, ``modified``, ``actors``, ``tags``), then the article's
-  notes, its claims in text order as block quotes with speaker, status, the actors they
-  are about, a link back to the article and the note; highlights; mentions grouped per
-  actor; orphaned annotations (their text no longer matches the article) in their own
-  section;
+  ``fetched`` and ``source`` when its page was fetched (the snapshot), ``exported``,
+  ``modified``, ``actors``, ``tags``), then the article's notes, its claims in text
+  order as block quotes with speaker, status, the actors they are about, a link back to
+  the article and the note; highlights; mentions grouped per actor; orphaned annotations
+  (their text no longer matches the article) in their own section;
 - an actor dossier: every claim by and about the actor across articles, oldest first,
   and the articles that mention them;
 - an index of the article and actor pages.
@@ -95,6 +95,14 @@ class Style:
 
 def _front_matter(lines: list[str]) -> str:
     return "\n".join(["---", *lines, "---"])
+
+
+def _page_source(info: ArticleInfo) -> list[str]:
+    """``fetched:`` and ``source:``, the time and URL of the article's page (the snapshot
+    its full text came from), for an article that has one."""
+    if info.page_fetched is None:
+        return []
+    return [_time_field("fetched", info.page_fetched), f"source: {yaml_str(info.page_url)}"]
 
 
 def _time_field(key: str, ts: float | None) -> str:
@@ -226,6 +234,7 @@ def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style, now: f
             f"feed: {yaml_str(info.feed)}",
             f"author: {yaml_str(info.author)}",
             _article_date(info),
+            *_page_source(info),
             *_dates(now, bundle.modified),
             yaml_list("actors", [shown for _, shown in sorted(actors.values())]),
             yaml_list("tags", ["newsreader", *sorted(tags)]),

@@ -47,6 +47,7 @@ from newsreader.export.files import (
 from newsreader.export.markdown import Style, actor_page, actor_roles, article_page, index_page
 from newsreader.store.actors import get_actor
 from newsreader.store.articles import get_article
+from newsreader.store.pages import page_fetched
 
 ARTICLES = "articles"
 ACTORS = "actors"
@@ -86,6 +87,7 @@ def _article_bundle(conn: sqlite3.Connection, article_id: int, data: ExportData)
         article.author,
         article.published,
         article.date_kind,
+        *(page_fetched(conn, article.id) or ()),
     )
     return ArticleBundle(info)
 

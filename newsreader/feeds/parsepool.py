@@ -20,11 +20,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
 
 from newsreader.config import FetchSettings
 from newsreader.feeds.errors import FeedParseError
 from newsreader.models import ParsedFeed
 from newsreader.safety import clean_line
+
+T = TypeVar("T")
 
 PARSE_TIMEOUT = 20.0
 """Seconds a parser process may spend on one feed before it is killed."""
@@ -86,8 +89,16 @@ class _Worker:
     conn: Connection
 
 
-_Task = tuple[Future[ParsedFeed], tuple[bytes, str, str]]
-"""A body to parse (body, url, content type) and the Future its result goes to."""
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """One call to run in a worker, and the Future its result goes to."""
+
+    future: Future[Any]
+    call: Callable[..., object] | None
+    """The function to run (importable by name); None: the pool's ``target``."""
+    args: tuple[object, ...]
+    result_type: type
+    """What the call must answer (a worker answering anything else has a bug)."""
 
 
 class ParsePool:
@@ -97,7 +108,9 @@ class ParsePool:
     everything answers 304 starts none, or at once by :meth:`start_workers` when bodies are
     sure to come. A process that spends more than ``timeout`` seconds on one feed is
     killed, one that dies is replaced: either way only that feed fails.
-    ``target(body, url, content_type)`` must be importable by name in a child process.
+    ``target(body, url, content_type)`` must be importable by name in a child process;
+    :meth:`call` runs any other such function in the same processes (page extraction for
+    full text shares the feed parsers' processes and their deadline).
     """
 
     def __init__(
@@ -131,10 +144,20 @@ class ParsePool:
     def submit(self, body: bytes, url: str, content_type: str) -> Future[ParsedFeed]:
         """Queue one body; the Future gives a ParsedFeed or raises FeedParseError/ParseFailed."""
         future: Future[ParsedFeed] = Future()
-        self._tasks.put((future, (body, url, content_type)))
+        self._queue(_Task(future, None, (body, url, content_type), ParsedFeed))
+        return future
+
+    def call(self, function: Callable[..., T], result_type: type[T], *args: object) -> Future[T]:
+        """Queue ``function(*args)`` (a top-level function: it is sent by name); the Future
+        gives its result, or raises FeedParseError (bad input) or ParseFailed."""
+        future: Future[T] = Future()
+        self._queue(_Task(future, function, args, result_type))
+        return future
+
+    def _queue(self, task: _Task) -> None:
+        self._tasks.put(task)
         if len(self._threads) < max(1, self.processes):
             self._add_slot(warm=False)
-        return future
 
     def start_workers(self) -> None:
         """Start every worker process now, in the background, instead of on first use.
@@ -175,14 +198,15 @@ class ParsePool:
                 worker = self._start()
             except Exception:  # whatever it is: tried again on first use, where it fails
                 worker = None  # that body's future (a dead slot would hang the refresh)
-        while (item := self._tasks.get()) is not None:
-            future, task = item
+        while (task := self._tasks.get()) is not None:
+            future = task.future
             if self._killed or not future.set_running_or_notify_cancel():
                 future.cancel()
                 continue
             try:
                 if not self.processes:
-                    result = self.target(*task)
+                    function: Callable[..., object] = task.call or self.target
+                    result = function(*task.args)
                 else:
                     worker = worker or self._start()
                     result = self._ask(worker, task)
@@ -210,9 +234,9 @@ class ParsePool:
         theirs.close()
         return _Worker(process, ours)
 
-    def _ask(self, worker: _Worker, task: tuple[bytes, str, str]) -> ParsedFeed:
+    def _ask(self, worker: _Worker, task: _Task) -> object:
         try:
-            worker.conn.send(task)
+            worker.conn.send((task.call, task.args))
             if not worker.conn.poll(self.timeout):
                 raise ParseFailed(f"parsing took longer than {self.timeout:g} s")
             kind, value = worker.conn.recv()
@@ -222,7 +246,7 @@ class ParsePool:
             raise FeedParseError(value)
         if kind != "ok":
             raise ParseFailed(f"parser failed: {value}")
-        if not isinstance(value, ParsedFeed):
+        if not isinstance(value, task.result_type):
             raise ParseFailed(f"the parser process answered {type(value).__name__}")
         return value
 
@@ -256,8 +280,9 @@ def _worker_main(conn: Connection, target: Callable[[bytes, str, str], ParsedFee
             return
         if task is None:
             return
+        call, args = task
         try:
-            reply: tuple[str, object] = ("ok", target(*task))
+            reply: tuple[str, object] = ("ok", (call or target)(*args))
         except FeedParseError as exc:
             reply = ("feed-error", str(exc))
         except Exception as exc:

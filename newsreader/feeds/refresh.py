@@ -34,6 +34,7 @@ from pathlib import Path
 from newsreader.config import FetchSettings
 from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.fetch import Fetcher
+from newsreader.feeds.fulltext import FullTextSummary, PageStage
 from newsreader.feeds.ingest import merge_into, parse_for_store, store_feed
 from newsreader.feeds.limits import HostQueue
 from newsreader.feeds.parsepool import ParseFailed, ParsePool, describe, parse_processes
@@ -84,6 +85,8 @@ class RefreshSummary:
     partial: list[tuple[int, str, str]] = field(default_factory=list)
     """(feed id, url, message) for feeds stored "ok" that were not read whole (entries
     past the limit: ``ParsedFeed.notice``)."""
+    full_text: FullTextSummary | None = None
+    """The full-text stage over the new articles, when it ran."""
     merged: list[tuple[int, int, str, int, int]] = field(default_factory=list)
     """(feed id, id of the subscription it moved to, its url, articles moved, duplicates
     joined) for each feed that moved permanently to a url already subscribed: it was
@@ -126,7 +129,18 @@ class RefreshSummary:
             f"articles, {self.feeds_updated} updated, {self.unchanged} unchanged, "
             f"{self.skipped} skipped, {len(self.errors)} failed{recovered}{left}; "
             f"{plural(self.new_articles, 'new article')}, "
-            f"{plural(self.updated, 'article')} updated"
+            f"{plural(self.updated, 'article')} updated{self._pages()}"
+        )
+
+    def _pages(self) -> str:
+        """ "; full text: 9 of 12 pages, 3 failed" when pages were fetched."""
+        pages = self.full_text
+        if pages is None or not pages.attempted:
+            return ""
+        failed = f", {len(pages.errors)} failed" if pages.errors else ""
+        left = f", {pages.not_done} not done" if pages.not_done else ""
+        return (
+            f"; full text from {pages.fetched} of {plural(pages.attempted, 'page')}{failed}{left}"
         )
 
 
@@ -190,6 +204,8 @@ class _Run:
         self.now = now
         self.summary = RefreshSummary(feeds=total)
         self.done = 0
+        self.new_ids: list[int] = []
+        """Articles this refresh brought: their pages are the full-text stage's work."""
         if on_progress:
             on_progress(RefreshProgress(0, total, 0, 0))
 
@@ -251,6 +267,22 @@ class _Run:
                 if remaining:
                     stage.stop()
                     pool.kill()
+            if self.new_ids and not cancelled():
+                self.full_text(fetcher, pool, cancelled)
+
+    def full_text(self, fetcher: Fetcher, pool: ParsePool, cancelled: Callable[[], bool]) -> None:
+        """The pages of the new articles, by their feeds' modes (the feeds' items are all
+        stored by now: the list shows them while their pages come)."""
+        pages = PageStage(
+            self.conn,
+            fetcher,
+            pool,
+            self.settings,
+            on_progress=self.on_progress,
+            new_articles=self.summary.new_articles,
+        )
+        self.summary.full_text = pages.summary
+        pages.run_ids(self.new_ids, cancelled)
 
     def store(self, outcome: _Outcome) -> None:
         """Store one feed's outcome; a failure here is that feed's error, nothing more."""
@@ -323,6 +355,7 @@ class _Run:
             )
         self.summary.new_articles += stored.new
         self.summary.updated += stored.updated
+        self.new_ids.extend(stored.new_ids)
         if parsed.problem:
             self.summary.recovered += bool(parsed.entries)
             self.report(feed, "error", parsed.problem)

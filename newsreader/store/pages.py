@@ -180,3 +180,24 @@ def pages_wanted(
         clauses.append("a.text_source = 'feed'")
     sql = f"{_WANTED_SQL} WHERE {' AND '.join(clauses)} ORDER BY a.id"
     return [PageWanted(*row) for row in conn.execute(sql, params)]
+
+
+def site_texts(conn: sqlite3.Connection, feed_id: int, limit: int = 12) -> list[str]:
+    """The texts of a feed's latest articles taken from their pages: what a site's
+    boilerplate is learnt from (lines repeated across them)."""
+    rows = conn.execute(
+        """SELECT text FROM articles WHERE feed_id = ? AND text_source = 'page'
+           ORDER BY page_fetched DESC LIMIT ?""",
+        (feed_id, limit),
+    )
+    return [row[0] for row in rows]
+
+
+def page_sources(conn: sqlite3.Connection, article_ids: list[int]) -> dict[int, tuple[float, str]]:
+    """(when fetched, final url) of the snapshots of these articles, for exports."""
+    rows = conn.execute(
+        "SELECT article_id, fetched, final_url FROM pages"
+        " WHERE article_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(article_ids),),
+    )
+    return {row[0]: (float(row[1]), str(row[2])) for row in rows}

@@ -142,6 +142,14 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("remove_feed", "d", "pane.remove_feed", "Remove this feed or saved search", ("feeds",)),
     Command(
+        "feed_settings",
+        "comma",
+        "pane.feed_settings",
+        "Feed settings: full text (fetch the articles' pages)",
+        ("feeds",),
+        "Settings",
+    ),
+    Command(
         "mark_all_read",
         "A",
         "pane.mark_all_read",
@@ -311,6 +319,13 @@ COMMANDS: tuple[Command, ...] = (
         palette=False,
     ),
     # reader: annotations
+    Command(
+        "full_text",
+        "F",
+        "pane.full_text",
+        "Fetch the article's page now: its full text (annotations follow)",
+        ("reader",),
+    ),
     Command(
         "claim",
         "c",

@@ -244,6 +244,14 @@ class MainScreen(Screen[None]):
         """The pane of a scope ("feeds", "articles", "reader"; "panel" is the reader's)."""
         return cast(Pane, getattr(self, f"{'reader' if name == 'panel' else name}_pane"))
 
+    @on(ReaderPane.FullTextWanted)
+    def _full_text_wanted(self, message: ReaderPane.FullTextWanted) -> None:
+        if self.refresher.fetch_pages([message.article_id]):
+            self.reader_pane.say("Fetching the page…  esc cancels")
+        else:
+            self.reader_pane.say("A refresh is running: F again once it is done.", "warning")
+        self.refresh_bindings()
+
     @on(ReaderPane.OpenAt)
     def _open_at(self, message: ReaderPane.OpenAt) -> None:
         self.open_article(message.article_id, message.offset)

@@ -14,6 +14,7 @@ from newsreader.store.views import FeedRow, Source
 from newsreader.tui.marks import ArticleMarks
 
 if TYPE_CHECKING:  # imported by the workers that need them, when they run
+    from newsreader.feeds.fulltext import FullTextSummary
     from newsreader.feeds.refresh import RefreshSummary
     from newsreader.feeds.subscribe import SubscribeResult
 
@@ -49,9 +50,9 @@ class RefreshProgressed(Message):
 
 @dataclass
 class RefreshFinished(Message):
-    """A refresh ended (also when cancelled)."""
+    """A refresh, or a full-text run (``F``), ended (also when cancelled)."""
 
-    summary: RefreshSummary | None
+    summary: RefreshSummary | FullTextSummary | None
     """What the refresh did, or None when it failed."""
     error: str = ""
     """Why it failed (when ``summary`` is None)."""

@@ -39,8 +39,15 @@ ENTITY_BOMB = b"""<?xml version="1.0"?>
 
 
 def settings(**overrides: object) -> FetchSettings:
-    """Small timeouts so slow cases end fast; parse in-thread unless a test asks otherwise."""
-    values = {"connect_timeout": 1.0, "total_timeout": 1.0, "parse_workers": 1, **overrides}
+    """Small timeouts so slow cases end fast; parse in-thread unless a test asks otherwise;
+    no full text (the pages of these feeds' links are not served) unless asked for."""
+    values = {
+        "connect_timeout": 1.0,
+        "total_timeout": 1.0,
+        "parse_workers": 1,
+        "full_text": "never",
+        **overrides,
+    }
     return FetchSettings(**values)  # type: ignore[arg-type]
 
 

@@ -17,13 +17,14 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from newsreader.models import Feed
 from newsreader.safety import clean_line
-from newsreader.store import connect, views
+from newsreader.store import connect, transaction, views
 from newsreader.store import feeds as feed_store
 from newsreader.tui import commands
 from newsreader.tui.messages import FeedSubscribed, SearchCounts, StoreChanged
 from newsreader.tui.panes.base import Pane, mark_read_in_worker
-from newsreader.tui.screens.dialogs import AddFeedScreen, ConfirmScreen
+from newsreader.tui.screens.dialogs import AddFeedScreen, ConfirmScreen, FeedSettingsScreen
 from newsreader.tui.widgets.feed_list import FeedList
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.wording import plural
@@ -271,6 +272,27 @@ class FeedsPane(Pane):
             conn.close()
         self.post_message(StoreChanged(f"Removed {label}", select_key="all"))
 
+    def action_feed_settings(self) -> None:
+        """,: the selected feed's settings (its full-text mode)."""
+        row = self.current
+        feed = None
+        if row is not None and row.source.feed_id is not None and row.source.kind == "feed":
+            feed = feed_store.get_feed(self.news.conn, row.source.feed_id)
+        if feed is None:
+            self.say("Settings are a feed's: select a feed.", "warning")
+            return
+        default = self.news.settings.fetch.full_text
+        screen = FeedSettingsScreen(clean_line(feed.title or feed.url), feed.full_text, default)
+        self.app.push_screen(screen, lambda mode: self._set_full_text(feed, mode))
+
+    def _set_full_text(self, feed: Feed, mode: str | None) -> None:
+        if mode is None or mode == feed.full_text:
+            return
+        with transaction(self.news.conn):
+            feed_store.set_full_text(self.news.conn, feed.id, mode)
+        shown = mode or f"default ({self.news.settings.fetch.full_text})"
+        self.say(f"Full text for {clean_line(feed.title or feed.url)}: {shown}")
+
     def action_mark_all_read(self) -> None:
         """A: mark everything in the selected feed read."""
         row = self.current
@@ -279,6 +301,9 @@ class FeedsPane(Pane):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim removing when the row is not a feed or saved search."""
+        if action == "feed_settings":
+            row = self.current
+            return True if row is not None and row.source.kind == "feed" else None
         if action == "remove_feed":
             row = self.current
             return True if row is not None and row.source.kind in ("feed", "search") else None

@@ -46,6 +46,7 @@ NEEDS_ARTICLE = frozenset(
         "previous_annotation",
         "delete_annotation",
         "export_article",
+        "full_text",
     }
 )
 """Actions on the open article (dimmed while none is open)."""
@@ -67,6 +68,12 @@ class ReaderPane(Pane):
         """m s o n p in the reader: that action on the open article."""
 
         name: str
+        article_id: int
+
+    @dataclass
+    class FullTextWanted(Message):
+        """F: fetch the open article's page now."""
+
         article_id: int
 
     @dataclass
@@ -391,6 +398,16 @@ class ReaderPane(Pane):
     def action_undo_delete(self) -> None:
         """ctrl+z: bring back the last deleted annotation or note."""
         self.annotator.undo()
+
+    def action_full_text(self) -> None:
+        """F: fetch the open article's page for its full text (a worker; esc cancels)."""
+        article = self.article
+        if article is None or self.view.article_id != article.id:
+            return
+        if not article.url.startswith(("http://", "https://")):
+            self.say("This article has no web page to fetch.", "warning")
+            return
+        self.post_message(self.FullTextWanted(article.id))
 
     def action_export_article(self) -> None:
         """e: export this article's notes page (the folder asked)."""

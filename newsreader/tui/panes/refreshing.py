@@ -1,6 +1,8 @@
 """The refresh, owned by the bar that shows it: one at a time, in a worker, with the
 progress in the bar and escape to cancel. It says when new articles arrived (every
-second at most, so the list can show them) and when it is done.
+second at most, so the list can show them) and when it is done. The refresh fetches the
+new articles' pages for their full text after their feeds' items are stored ("full text
+34/120" in the bar); ``F`` runs the same for the open article alone (:meth:`fetch_pages`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from newsreader.tui.widgets.bars import RefreshBar
 from newsreader.wording import plural
 
 if TYPE_CHECKING:  # the refresh itself is imported by its worker, when it runs
+    from newsreader.feeds.fulltext import FullTextSummary
     from newsreader.feeds.refresh import RefreshSummary
 
 RELOAD_EVERY = 1.0
@@ -37,8 +40,8 @@ class Refresher(RefreshBar):
     class Done(Message):
         """The refresh ended (finished, cancelled or failed)."""
 
-        summary: RefreshSummary | None
-        """What the refresh did, or None when it failed."""
+        summary: RefreshSummary | FullTextSummary | None
+        """What the refresh (or the full-text run) did, or None when it failed."""
 
     def __init__(self) -> None:
         super().__init__(id="refresh-bar")
@@ -64,6 +67,38 @@ class Refresher(RefreshBar):
         self._new_seen, self._reloaded_at = 0, time.monotonic()
         self.start(total)
         self._refresh_worker(feed_ids)
+
+    def fetch_pages(self, article_ids: list[int]) -> bool:
+        """Fetch these articles' pages now (their full text); False if a refresh runs."""
+        if self.running:
+            return False
+        self.running, self._cancelled = True, False
+        self._new_seen, self._reloaded_at = 0, time.monotonic()
+        self.start(len(article_ids), "Fetching the page…")
+        self._pages_worker(article_ids)
+        return True
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False, description="Pages")
+    def _pages_worker(self, article_ids: list[int]) -> None:
+        from newsreader.feeds.fulltext import fetch_full_text
+
+        worker = get_current_worker()
+
+        def progressed(progress: RefreshProgress) -> None:
+            self.post_message(RefreshProgressed(progress))
+
+        try:
+            summary = fetch_full_text(
+                self.news.db_path,
+                article_ids,
+                settings=self.news.settings.fetch,
+                on_progress=progressed,
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except Exception as exc:  # reported to the user; the UI must go on
+            self.post_message(RefreshFinished(None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(RefreshFinished(summary))
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False, description="Refresh")
     def _refresh_worker(self, feed_ids: list[int] | None) -> None:
@@ -95,7 +130,8 @@ class Refresher(RefreshBar):
         progress = message.progress
         self.show_progress(progress)
         now = time.monotonic()
-        if progress.new_articles > self._new_seen and now - self._reloaded_at >= RELOAD_EVERY:
+        due = now - self._reloaded_at >= RELOAD_EVERY or progress.stage == "full text"
+        if progress.new_articles > self._new_seen and due:  # every item stored: show them
             self._new_seen, self._reloaded_at = progress.new_articles, now
             self.post_message(self.Arrived())
 
@@ -108,21 +144,40 @@ class Refresher(RefreshBar):
         if summary is None:
             self.news.notify_text(f"The refresh failed: {message.error}", "error")
             return
+        from newsreader.feeds.fulltext import FullTextSummary
+
+        if isinstance(summary, FullTextSummary):
+            self._say_pages(summary)
+            return
         done = "Refresh cancelled" if summary.cancelled else "Refreshed"
         text = (
             f"{done}: {plural(summary.feeds, 'feed')}, "
             f"{plural(summary.new_articles, 'new article')}"
         )
+        pages = summary.full_text
+        if pages is not None and pages.attempted:
+            text += f", full text for {pages.fetched} of {plural(pages.attempted, 'page')}"
         if summary.errors:
-            failed = "; ".join(
-                f"{clean_line(url)}: {clean_line(error)}" for _id, url, error in summary.errors[:3]
-            )
-            more = f" (+{len(summary.errors) - 3} more)" if len(summary.errors) > 3 else ""
-            self.news.notify_text(
-                f"{text}. {len(summary.errors)} failed: {failed}{more}", "warning"
-            )
+            self.news.notify_text(f"{text}. {_failures(summary.errors)}", "warning")
+        elif pages is not None and pages.errors:
+            self.news.notify_text(f"{text}. Pages: {_failures(pages.errors)}", "warning")
         else:
             self.news.notify_text(text)
+
+    def _say_pages(self, summary: FullTextSummary) -> None:
+        """What ``F`` did: the page's text is shown now, or why not."""
+        if summary.cancelled:
+            self.news.notify_text("Fetching the page was cancelled.")
+        elif summary.errors:
+            _id, _url, error = summary.errors[0]
+            self.news.notify_text(
+                f"The page gave no full text: {clean_line(error)}. The feed's text stays.",
+                "warning",
+            )
+        elif summary.fetched:
+            self.news.notify_text("Full text from the page; annotations re-anchored onto it.")
+        else:
+            self.news.notify_text("The page has no more than the feed's text: kept the feed's.")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A refresh worker that crashed ends the refresh, and says why."""
@@ -144,3 +199,10 @@ class Refresher(RefreshBar):
         self.stop()
         self.news.notify_text("Cancelling the refresh…")
         return True
+
+
+def _failures(errors: list[tuple[int, str, str]]) -> str:
+    """ "2 failed: <url>: <why>; …" for a notification (the first three)."""
+    shown = "; ".join(f"{clean_line(url)}: {clean_line(error)}" for _id, url, error in errors[:3])
+    more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+    return f"{len(errors)} failed: {shown}{more}"

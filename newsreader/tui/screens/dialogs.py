@@ -1,4 +1,5 @@
-"""Small modal dialogs: add a feed, confirm a removal, name something (a saved search)."""
+"""Small modal dialogs: add a feed, confirm a removal, name something (a saved search),
+a feed's settings (its full-text mode)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from newsreader.tui import commands
 from newsreader.tui.widgets.key_bar import KeyBar
@@ -86,6 +88,54 @@ class NameScreen(ModalScreen[str | None]):
         """Return the name typed."""
         event.stop()
         self.dismiss(event.value.strip())
+
+    def action_close(self) -> None:
+        """Cancel."""
+        self.dismiss(None)
+
+
+FULL_TEXT_CHOICES = (
+    ("", "default: follow config.toml ({default})"),
+    ("auto", "auto: fetch the page when the feed gives only a teaser"),
+    ("always", "always: fetch every article's page"),
+    ("never", "never: keep the feed's text"),
+)
+
+
+class FeedSettingsScreen(ModalScreen[str | None]):
+    """A feed's settings: its full-text mode. Returns the mode chosen ("" = follow the
+    config), or None when cancelled."""
+
+    BINDINGS = commands.bindings("dialog")
+
+    def __init__(self, feed_title: str, mode: str, default: str) -> None:
+        super().__init__()
+        self.feed_title, self.mode, self.default = feed_title, mode, default
+
+    def compose(self) -> ComposeResult:
+        """The feed's name, the full-text choices (the current one highlighted), a hint."""
+        options = [
+            Option(Text(label.format(default=self.default)), id=mode or "default")
+            for mode, label in FULL_TEXT_CHOICES
+        ]
+        with Vertical(classes="dialog"):
+            yield Static(
+                Text(f"Settings of {self.feed_title}", style="bold"), classes="dialog-title"
+            )
+            yield Static(Text("Full text of new articles:"), classes="dialog-hint")
+            yield OptionList(*options, id="full-text-modes", compact=True)
+            yield Static(Text("enter saves · esc cancels"), classes="dialog-hint")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        """Start on the feed's current mode."""
+        modes = [mode for mode, _ in FULL_TEXT_CHOICES]
+        self.query_one(OptionList).highlighted = modes.index(self.mode) if self.mode in modes else 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Return the mode chosen."""
+        event.stop()
+        self.dismiss(FULL_TEXT_CHOICES[event.option_index][0])
 
     def action_close(self) -> None:
         """Cancel."""

@@ -30,20 +30,21 @@ class RefreshBar(Horizontal):
         yield ProgressBar(total=1, show_eta=False, id="refresh-progress")
         yield Static(id="refresh-figures")
 
-    def start(self, total: int) -> None:
-        """Show the bar at 0 % of a refresh of ``total`` feeds."""
+    def start(self, total: int, label: str = "Refreshing…") -> None:
+        """Show the bar at 0 % of a refresh of ``total`` feeds (or pages)."""
         self.query_one(ProgressBar).update(total=max(total, 1), progress=0)
-        self.query_one("#refresh-figures", Static).update(Text("Refreshing…  esc cancels"))
+        self.query_one("#refresh-figures", Static).update(Text(f"{label}  esc cancels"))
         self.display = True
 
     def show_progress(self, progress: RefreshProgress) -> None:
         """Move the bar and update the figures."""
         self.query_one(ProgressBar).update(total=max(progress.total, 1), progress=progress.done)
         errors = f" · {progress.errors} failed" if progress.errors else ""
-        figures = (
-            f"{progress.done}/{progress.total} feeds · {progress.new_articles} new"
-            f"{errors}  esc cancels"
-        )
+        if progress.stage == "full text":
+            counted = f"full text {progress.done}/{progress.total}"
+        else:
+            counted = f"{progress.done}/{progress.total} feeds"
+        figures = f"{counted} · {progress.new_articles} new{errors}  esc cancels"
         self.query_one("#refresh-figures", Static).update(Text(figures))
 
     def stop(self) -> None:

@@ -124,12 +124,12 @@ def improve(
     if block is not None:
         found = run(block, url, with_metadata=False, recall=True)
         if found is not None and _better(found, document, hint):
-            return _with_metadata(found, document)
+            return with_metadata(found, document)
     if document is not None and len(document.text or "") >= SHORT_ARTICLE:
         return document
     recalled = run(page, url, with_metadata=True, recall=True)
     if recalled is not None and _better(recalled, document, hint):
-        return _with_metadata(recalled, document)
+        return with_metadata(recalled, document)
     return document
 
 
@@ -229,7 +229,7 @@ def _alone(block: etree._Element) -> etree._Element:
 _METADATA = ("title", "author", "url", "hostname", "description", "sitename", "date")
 
 
-def _with_metadata(document: D, donor: D | None) -> D:
+def with_metadata(document: D, donor: D | None) -> D:
     """``document`` with the metadata it lacks taken from ``donor``."""
     if donor is not None and donor is not document:
         for name in _METADATA:

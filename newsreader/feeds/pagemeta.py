@@ -38,6 +38,9 @@ _LANG_META = re.compile(
     re.I,
 )
 _HEAD = 65_536
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[-_])"
+)
 _DAY = 86_400 + 14 * 3600
 """A date (midnight, zone unknown) and a time of the same day differ by less than this."""
 _PUBLISHED = (
@@ -77,7 +80,7 @@ def page_metadata(
         links=links,
         title=_line(document.title, MAX_TITLE),
         author=_author(document.author),
-        published=_published(document.date, stamp),
+        published=_published(document.date, stamp) or _url_date(canonical or url),
         site_name=_site_name(document.sitename, url),
         canonical_url=_canonical(canonical or _not_url(document.url, url), url),
         language=language(page),
@@ -94,6 +97,21 @@ def canonical_link(tree: Any) -> str:
         if found:
             return str(found[0])
     return ""
+
+
+def base_url(tree: Any, url: str) -> str:
+    """The base of the page's relative links: its ``<base href>`` if http(s), else ``url``."""
+    try:
+        found = tree.xpath("//head/base[@href]/@href")
+    except Exception:  # noqa: BLE001 - an odd tree is a page without one
+        return url
+    if not found:
+        return url
+    try:
+        resolved = urljoin(url, safety.clean_url(str(found[0])))
+    except ValueError:
+        return url
+    return resolved if safety.is_safe_link(resolved) and len(resolved) <= MAX_URL else url
 
 
 def _not_url(value: object, url: str) -> object:
@@ -140,6 +158,18 @@ def _iso(value: object) -> float | None:
         return None
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
+    return dates.bounded(stamp.timestamp())
+
+
+def _url_date(url: str) -> float | None:
+    """A date written in the article's URL path ("/2026/03/14/"), at midnight UTC."""
+    match = _URL_DATE.search(urlsplit(url).path) if url else None
+    if match is None:
+        return None
+    try:
+        stamp = datetime(*(int(part) for part in match.groups()), tzinfo=UTC)
+    except ValueError:
+        return None
     return dates.bounded(stamp.timestamp())
 
 

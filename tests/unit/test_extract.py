@@ -306,3 +306,33 @@ def test_real_pages_match_readability(name: str, floor: float) -> None:
         "text/html; charset=utf-8",
     )
     assert _f1(result.text, reference) >= floor
+
+
+_BODY = (
+    "<p>The harbour master said the ferry would run again from Monday, after two weeks of"
+    " repairs to its engine and a new inspection of the hull by the port's engineers.</p>"
+    "<p>Passengers with tickets for the cancelled crossings can ask for a refund at the"
+    ' office on the quay, or <a href="refunds/form">online</a>, until the end of the month.</p>'
+)
+
+
+def test_relative_links_resolve_against_the_pages_base_element() -> None:
+    body = (
+        f'<html><head><base href="/archive/"></head><body><article>{_BODY}</article></body></html>'
+    )
+    result = extract_page(body.encode(), "https://news.example/2026/ferry")
+    assert result.links == ("https://news.example/archive/refunds/form",)
+    assert 'href="https://news.example/archive/refunds/form"' in result.html
+
+
+def test_a_javascript_base_element_is_ignored() -> None:
+    head = '<head><base href="javascript:alert(1)//"></head>'
+    body = f"<html>{head}<body><article>{_BODY}</article></body></html>"
+    result = extract_page(body.encode(), "https://news.example/2026/ferry")
+    assert result.links == ("https://news.example/2026/refunds/form",)
+
+
+def test_a_date_only_in_the_url_is_the_published_date() -> None:
+    body = f"<html><body><article>{_BODY}</article></body></html>".encode()
+    assert extract_page(body, "https://news.example/2026/03/14/ferry").published == 1773446400.0
+    assert extract_page(body, "https://news.example/ferry").published is None

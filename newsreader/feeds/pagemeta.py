@@ -167,7 +167,8 @@ def _url_date(url: str) -> float | None:
     if match is None:
         return None
     try:
-        stamp = datetime(*(int(part) for part in match.groups()), tzinfo=UTC)
+        year, month, day = (int(part) for part in match.groups())
+        stamp = datetime(year, month, day, tzinfo=UTC)
     except ValueError:
         return None
     return dates.bounded(stamp.timestamp())

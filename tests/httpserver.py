@@ -77,9 +77,14 @@ class Route:
 
 
 class LoopbackServer:
-    """A threaded HTTP/1.1 server on 127.0.0.1 with a route table; unknown paths get 404."""
+    """A threaded HTTP/1.1 server on 127.0.0.1 with a route table; unknown paths get 404.
 
-    def __init__(self) -> None:
+    ``host`` binds another loopback address instead (Linux answers on all of 127/8): a
+    second host, for tests of which hosts a page may reach.
+    """
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[Seen] = []
         self.inflight = 0
@@ -88,7 +93,7 @@ class LoopbackServer:
         """TCP connections accepted (a client reusing its connections keeps this low)."""
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._httpd = _QuietServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = _QuietServer((host, 0), _make_handler(self))
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -100,7 +105,7 @@ class LoopbackServer:
 
     def url(self, path: str = "/") -> str:
         """The absolute URL of ``path`` on this server."""
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def route(self, path: str, **answer: object) -> Route:
         """Answer ``path`` with a :class:`Route` built from ``answer``; returns it."""

@@ -15,16 +15,24 @@ the socket is shut down by a timer, and what was read by then is a timeout, neve
 even without a Content-Length to show it is short); a compressed body must reach the end of
 its stream (a truncated gzip is an error, not a shorter feed); bodies over ``max_body_mb``
 (decompressed) are an error, refused early when Content-Length says so.
+
+Article pages (:meth:`Fetcher.fetch_page`) go through the same hops and limits, with the
+rules a link from a hostile feed needs on top: every hop's address is checked
+(:mod:`newsreader.feeds.addresses`) and the connection pinned to it
+(:mod:`newsreader.feeds.pinned`); only an HTML page is read
+(:mod:`newsreader.feeds.pageguard`), within a smaller body cap; one host is asked for a
+page at most every ``page_delay`` seconds.
 """
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import zlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
-from email.utils import parsedate_to_datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
@@ -32,6 +40,8 @@ from urllib.request import url2pathname
 import httpx
 
 from newsreader.config import FetchSettings
+from newsreader.feeds.addresses import AddressPolicy, Resolver, resolve
+from newsreader.feeds.httperrors import describe_error, http_error, retry_after
 from newsreader.feeds.limits import (
     BodyTooLarge,
     BoundedDecoder,
@@ -40,8 +50,15 @@ from newsreader.feeds.limits import (
     SocketDeadline,
     host_key,
 )
+from newsreader.feeds.pageguard import (
+    PAGE_ACCEPT,
+    PAGE_MAX_MB,
+    HostSpacing,
+    accept_page,
+    checked_page,
+)
+from newsreader.feeds.pinned import PinnedTransport, Pins
 from newsreader.models import FetchResult
-from newsreader.safety import clean_line
 
 __all__ = [
     "Fetcher",
@@ -60,7 +77,6 @@ REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT = (301, 308)
 LOCATION = "x-newsreader-location"
 DRAIN_BYTES = 64 * 1024
-MAX_RETRY_AFTER = 7 * 24 * 3600.0
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9,"
     " application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
@@ -80,24 +96,38 @@ def local_path(url: str) -> Path:
 
 
 class Fetcher:
-    """Fetches feeds over one shared connection pool; safe to use from many threads."""
+    """Fetches feeds (and article pages) over shared connection pools; thread-safe.
 
-    def __init__(self, settings: FetchSettings | None = None) -> None:
+    ``resolver`` is how page hosts are looked up (tests give a fixed answer to show that
+    the connection goes where the check looked).
+    """
+
+    def __init__(self, settings: FetchSettings | None = None, resolver: Resolver = resolve) -> None:
         self.settings = settings or FetchSettings()
         self.max_bytes = int(self.settings.max_body_mb * 1024 * 1024)
         self._slots = threading.BoundedSemaphore(max(1, self.settings.max_connections))
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
         self._hosts_lock = threading.Lock()
-        self._client = httpx.Client(
+        self._client = self._new_client(ACCEPT)
+        self._feed_hops = _Hops(self._client, self.settings.max_body_mb)
+        self._resolver = resolver
+        self._pins = Pins()
+        self._spacing = HostSpacing(self.settings.page_delay)
+        self._page_client: httpx.Client | None = None
+        self._page_lock = threading.Lock()
+
+    def _new_client(self, accept: str, pins: Pins | None = None) -> httpx.Client:
+        """A client that follows no redirect itself; with ``pins``, on a pinned transport."""
+        most = max(1, self.settings.max_connections)
+        limits = httpx.Limits(max_connections=most, max_keepalive_connections=most)
+        return httpx.Client(
             follow_redirects=False,
-            limits=httpx.Limits(
-                max_connections=max(1, self.settings.max_connections),
-                max_keepalive_connections=max(1, self.settings.max_connections),
-            ),
+            limits=limits,
+            transport=None if pins is None else PinnedTransport(pins, limits),
             event_hooks={"response": [_stash_location]},
             headers={
                 "User-Agent": self.settings.user_agent,
-                "Accept": ACCEPT,
+                "Accept": accept,
                 "Accept-Encoding": "gzip, deflate",
             },
         )
@@ -111,6 +141,9 @@ class Fetcher:
     def close(self) -> None:
         """Close every pooled connection."""
         self._client.close()
+        with self._page_lock:
+            if self._page_client is not None:
+                self._page_client.close()
 
     def fetch(
         self, url: str, etag: str | None = None, last_modified: str | None = None
@@ -130,8 +163,48 @@ class Fetcher:
             return FetchResult(url=url, status=0, error="invalid URL")
         if scheme not in ("http", "https"):
             return FetchResult(url=url, status=0, error=f"unsupported URL scheme {scheme!r}")
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
         with self._host_slot(url), self._slots:
-            return self._fetch_http(url, etag, last_modified)
+            return self._fetch_http(url, headers, self._feed_hops)
+
+    def fetch_page(self, url: str, *, feed_url: str) -> FetchResult:
+        """Fetch the web page of an article from the feed at ``feed_url``; never raises.
+
+        A feed's limits, and on top: http(s) only; every hop's address checked (no
+        private address unless it is the feed's own host) with the connection pinned to
+        it; only an HTML page, of at most ``PAGE_MAX_MB`` (or ``max_body_mb`` if smaller);
+        ``page_delay`` seconds between two page fetches to one host. Only the page itself
+        is fetched; no validators are sent. Problems come back as ``error`` (one line).
+        """
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:
+            return FetchResult(url=url, status=0, error="invalid URL")
+        if scheme not in ("http", "https"):
+            error = f"unsupported URL scheme {scheme!r}: a page must be http(s)"
+            return FetchResult(url=url, status=0, error=error if scheme else "invalid URL")
+        hops = self._page_hops(AddressPolicy(feed_url, self._resolver))
+        with self._host_slot(url):
+            self._spacing.wait_turn(host_key(url))
+            with self._slots:
+                return checked_page(self._fetch_http(url, {}, hops))
+
+    def _page_hops(self, policy: AddressPolicy) -> _Hops:
+        with self._page_lock:
+            if self._page_client is None:
+                self._page_client = self._new_client(PAGE_ACCEPT, self._pins)
+            client = self._page_client
+        limit = min(self.settings.max_body_mb, PAGE_MAX_MB)
+        return _Hops(client, limit, partial(self._pin_hop, policy), partial(accept_page, policy))
+
+    def _pin_hop(self, policy: AddressPolicy, url: str) -> AbstractContextManager[None]:
+        """Check the hop's address (FetchError if refused); connect only to what was checked."""
+        host, port, addresses = policy.addresses(url)
+        return self._pins.pinned(host, port, addresses)
 
     def _host_slot(self, url: str) -> threading.BoundedSemaphore:
         host = host_key(url)
@@ -148,28 +221,20 @@ class Fetcher:
         except OSError as exc:
             return FetchResult(url=url, status=0, error=f"cannot read {path}: {exc.strerror}")
         if len(body) > self.max_bytes:
-            return FetchResult(url=url, status=0, error=self._too_large())
+            return FetchResult(url=url, status=0, error=_too_large(self.settings.max_body_mb))
         return FetchResult(url=url, status=200, body=body)
-
-    def _too_large(self) -> str:
-        return f"body larger than {self.settings.max_body_mb:g} MB"
 
     def _timed_out(self) -> str:
         return f"timed out after {self.settings.total_timeout:g} s"
 
-    def _fetch_http(self, url: str, etag: str | None, last_modified: str | None) -> FetchResult:
+    def _fetch_http(self, url: str, headers: dict[str, str], hops: _Hops) -> FetchResult:
         deadline = time.monotonic() + self.settings.total_timeout
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
         seen = {url}
         permanent: str | None = None
         still_permanent = True
         for _hop in range(MAX_REDIRECTS + 1):
             try:
-                result = self._one_hop(url, headers, deadline)
+                result = self._one_hop(url, headers, deadline, hops)
             except FetchError as exc:
                 return FetchResult(url=url, status=0, error=str(exc))
             if not isinstance(result, _Redirect):
@@ -186,15 +251,18 @@ class Fetcher:
         return FetchResult(url=url, status=0, error="too many redirects")
 
     def _one_hop(
-        self, url: str, headers: dict[str, str], deadline: float
+        self, url: str, headers: dict[str, str], deadline: float, hops: _Hops
     ) -> FetchResult | _Redirect:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(self._timed_out())
         timeout = httpx.Timeout(remaining, connect=min(self.settings.connect_timeout, remaining))
         try:
-            with self._client.stream("GET", url, headers=headers, timeout=timeout) as response:
-                return self._answer(url, response, deadline)
+            with (
+                hops.enter(url),
+                hops.client.stream("GET", url, headers=headers, timeout=timeout) as response,
+            ):
+                return self._answer(url, response, deadline, hops)
         except httpx.ConnectTimeout as exc:
             raise FetchError(
                 f"connection timed out after {self.settings.connect_timeout:g} s"
@@ -209,14 +277,15 @@ class Fetcher:
             raise FetchError(describe_error(exc)) from exc
 
     def _answer(
-        self, url: str, response: httpx.Response, deadline: float
+        self, url: str, response: httpx.Response, deadline: float, hops: _Hops
     ) -> FetchResult | _Redirect:
         status = response.status_code
+        hops.accept(url, response)
         if 200 <= status < 300:
             return FetchResult(
                 url=url,
                 status=status,
-                body=self._read_body(response, deadline),
+                body=self._read_body(response, deadline, hops.max_mb),
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
                 content_type=response.headers.get("content-type", ""),
@@ -241,11 +310,12 @@ class Fetcher:
         _drain(response, deadline)
         return answer
 
-    def _read_body(self, response: httpx.Response, deadline: float) -> bytes:
+    def _read_body(self, response: httpx.Response, deadline: float, max_mb: float) -> bytes:
+        limit = int(max_mb * 1024 * 1024)
         length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) > self.max_bytes:
-            raise FetchError(self._too_large())
-        decoder = BoundedDecoder(response.headers.get("content-encoding", ""), self.max_bytes)
+        if length.isdigit() and int(length) > limit:
+            raise FetchError(_too_large(max_mb))
+        decoder = BoundedDecoder(response.headers.get("content-encoding", ""), limit)
         watchdog = SocketDeadline(response, deadline)
         try:
             for chunk in response.iter_raw():
@@ -257,9 +327,28 @@ class Fetcher:
                 raise FetchError(self._timed_out())
             return decoder.finish()
         except BodyTooLarge as exc:
-            raise FetchError(self._too_large()) from exc
+            raise FetchError(_too_large(max_mb)) from exc
         finally:
             watchdog.cancel()
+
+
+def _too_large(max_mb: float) -> str:
+    return f"body larger than {max_mb:g} MB"
+
+
+def _no_check(url: str, response: httpx.Response) -> None:
+    """A feed's answers need no check of their own."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Hops:
+    """How one fetch makes its hops: its client and body cap; ``enter(url)`` wraps each
+    request (it may refuse the hop: FetchError); ``accept`` checks each answer's headers."""
+
+    client: httpx.Client
+    max_mb: float
+    enter: Callable[[str], AbstractContextManager[object]] = lambda url: nullcontext()
+    accept: Callable[[str, httpx.Response], None] = _no_check
 
 
 def _drain(response: httpx.Response, deadline: float) -> None:
@@ -311,47 +400,3 @@ def _redirect(url: str, response: httpx.Response) -> _Redirect:
 
 def _with_redirect(result: FetchResult, permanent: str | None) -> FetchResult:
     return result if permanent is None else replace(result, permanent_redirect=permanent)
-
-
-def http_error(status: int, response: httpx.Response) -> str:
-    """'HTTP 404 Not Found', plus the wait a 429/503 asked for."""
-    reason = httpx.codes.get_reason_phrase(status) or clean_line(response.reason_phrase)[:60]
-    text = f"HTTP {status} {reason}".strip()
-    wait = retry_after(response.headers.get("retry-after"))
-    return f"{text} (retry after {wait:.0f} s)" if wait else text
-
-
-def retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds a Retry-After header asks us to wait (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
-    try:
-        when = parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    wait = when - (time.time() if now is None else now)
-    return min(max(wait, 0.0), MAX_RETRY_AFTER) or None
-
-
-def describe_error(exc: BaseException) -> str:
-    """A one-line description of a network error ("connection refused", ...)."""
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and len(chain) < 8:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return "connection refused"
-    if any(isinstance(e, ConnectionResetError) for e in chain):
-        return "connection reset by the server"
-    if any(isinstance(e, socket.gaierror) for e in chain) or "Name or service" in str(exc):
-        return "host not found"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"server broke the protocol: {clean_line(exc)[:120]}"
-    if isinstance(exc, zlib.error):
-        return "corrupt compressed body"
-    text = clean_line(exc)[:160] or type(exc).__name__
-    return text

@@ -29,7 +29,9 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -117,33 +119,38 @@ def ours(page: Page, boilerplate: frozenset[str] = frozenset(), *, unhinted: boo
         return ""
 
 
-def theirs(page: Page) -> str:
-    return trafilatura.extract(page.source.decode("utf-8", "replace"), url=page.url) or ""
+def theirs(page: Page, *, comments: bool = True) -> str:
+    """trafilatura.extract with its defaults (comments included), or without comments."""
+    source = page.source.decode("utf-8", "replace")
+    return trafilatura.extract(source, url=page.url, include_comments=comments) or ""
 
 
-def timed(function: object, *args: object) -> tuple[str, float]:
+def timed(function: Callable[[], str]) -> tuple[str, float]:
     start = time.perf_counter()
-    text = function(*args)  # type: ignore[operator]
+    text = function()
     return text, (time.perf_counter() - start) * 1000
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=Path, default=PAGES)
-    parser.add_argument("--show", type=int, default=10, help="list the N pages differing most")
-    args = parser.parse_args()
-    folders = sorted(p for p in args.pages.iterdir() if (p / "expected.html").is_file())
-    if not folders:
-        print(f"no pages in {args.pages}", file=sys.stderr)
-        return 1
-    pages = [load(folder) for folder in folders]
+@dataclass
+class Row:
+    page: Page
+    ours: float
+    theirs: float
+    no_comments: float
+    unguided: float
+    ours_ms: float
+    theirs_ms: float
+    boilerplate: int
+
+
+def measure(pages: list[Page]) -> list[Row]:
+    """Every page through every extractor, in the same run (timed one after the other)."""
     ours(pages[0]), theirs(pages[0])  # warm-up: imports, trafilatura's caches
-    plain: dict[str, str] = {page.name: ours(page) for page in pages}
+    plain = {page.name: ours(page, unhinted=True) for page in pages}
     by_host: dict[str, list[Page]] = defaultdict(list)
     for page in pages:
         by_host[page.host].append(page)
     rows = []
-    unguided: list[float] = []
     for page in pages:
         others = [plain[other.name] for other in by_host[page.host] if other is not page]
         boilerplate = (
@@ -151,53 +158,82 @@ def main() -> int:
             if len(others) >= 2
             else frozenset()
         )
-        their_text, their_ms = timed(theirs, page)
-        our_text, our_ms = timed(ours, page, boilerplate)
+        their_text, their_ms = timed(partial(theirs, page))
+        our_text, our_ms = timed(partial(ours, page, boilerplate))
         rows.append(
-            (
+            Row(
                 page,
                 f1(our_text, page.reference),
                 f1(their_text, page.reference),
+                f1(theirs(page, comments=False), page.reference),
+                f1(plain[page.name], page.reference),
                 our_ms,
                 their_ms,
                 len(boilerplate),
             )
         )
-        unguided.append(
-            f1(plain[page.name] if not page.teaser else ours(page, unhinted=True), page.reference)
-        )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=PAGES)
+    parser.add_argument("--show", type=int, default=10, help="list the N pages differing most")
+    parser.add_argument("--tsv", type=Path, help="write every page's figures to this file")
+    args = parser.parse_args()
+    folders = sorted(p for p in args.pages.iterdir() if (p / "expected.html").is_file())
+    if not folders:
+        print(f"no pages in {args.pages}", file=sys.stderr)
+        return 1
+    rows = measure([load(folder) for folder in folders])
     report(rows, args.show)
-    print(
-        f"extract_page without teaser or boilerplate: F1 mean {statistics.mean(unguided):.3f}"
-        f" median {statistics.median(unguided):.3f}"
-    )
+    if args.tsv:
+        lines = ["page\tours\ttrafilatura\tno_comments\tunguided\tours_ms\ttrafilatura_ms"]
+        lines += [
+            f"{r.page.name}\t{r.ours:.3f}\t{r.theirs:.3f}\t{r.no_comments:.3f}\t{r.unguided:.3f}"
+            f"\t{r.ours_ms:.1f}\t{r.theirs_ms:.1f}"
+            for r in rows
+        ]
+        args.tsv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 
-def report(rows: list[tuple[Page, float, float, float, float, int]], show: int) -> None:
-    ours_f1 = [row[1] for row in rows]
-    theirs_f1 = [row[2] for row in rows]
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def report(rows: list[Row], show: int) -> None:
+    teasers = sum(1 for row in rows if row.page.teaser)
+    shared = sum(1 for row in rows if row.boilerplate)
     print(
-        f"{len(rows)} pages, {sum(1 for r in rows if r[0].teaser)} with a description as teaser, "
-        f"{sum(1 for r in rows if r[5])} with boilerplate from pages of the same host"
+        f"{len(rows)} pages, {teasers} with a description as teaser, "
+        f"{shared} with boilerplate from other pages of the same host"
     )
-    print(f"{'':24} {'F1 mean':>8} {'median':>8} {'ms median':>10} {'p95':>8}")
+    print(f"{'':44} {'F1 mean':>8} {'median':>8} {'ms median':>10} {'p95':>8}")
     for label, scores, times in (
-        ("trafilatura defaults", theirs_f1, [row[4] for row in rows]),
-        ("extract_page", ours_f1, [row[3] for row in rows]),
+        (
+            "(a) trafilatura.extract, defaults",
+            [r.theirs for r in rows],
+            [r.theirs_ms for r in rows],
+        ),
+        ("(b) extract_page", [r.ours for r in rows], [r.ours_ms for r in rows]),
+        ("    trafilatura, include_comments=False", [r.no_comments for r in rows], None),
+        ("    extract_page, no teaser, no boilerplate", [r.unguided for r in rows], None),
     ):
-        ordered = sorted(times)
-        p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        timing = f"{statistics.median(times):10.1f} {_p95(times):8.1f}" if times else ""
         print(
-            f"{label:24} {statistics.mean(scores):8.3f} {statistics.median(scores):8.3f} "
-            f"{statistics.median(times):10.1f} {p95:8.1f}"
+            f"{label:44} {statistics.mean(scores):8.3f} {statistics.median(scores):8.3f} {timing}"
         )
-    worse = [row for row in rows if row[1] < row[2] - 0.05]
-    better = [row for row in rows if row[1] > row[2] + 0.05]
-    print(f"ours worse by > 0.05 on {len(worse)} pages, better by > 0.05 on {len(better)}")
-    print(f"\nthe {show} pages differing most (ours - trafilatura):")
-    for page, mine, their, *_ in sorted(rows, key=lambda row: -abs(row[1] - row[2]))[:show]:
-        print(f"  {page.name:40} ours {mine:.3f}  trafilatura {their:.3f}  {mine - their:+.3f}")
+    worse = sum(1 for row in rows if row.ours < row.theirs - 0.05)
+    better = sum(1 for row in rows if row.ours > row.theirs + 0.05)
+    print(f"(b) worse than (a) by > 0.05 on {worse} pages, better by > 0.05 on {better}")
+    print(f"\nthe {show} pages differing most, (b) - (a):")
+    for row in sorted(rows, key=lambda row: -abs(row.ours - row.theirs))[:show]:
+        print(
+            f"  {row.page.name:40} (b) {row.ours:.3f}  (a) {row.theirs:.3f}"
+            f"  {row.ours - row.theirs:+.3f}  (no comments {row.no_comments:.3f})"
+        )
 
 
 if __name__ == "__main__":

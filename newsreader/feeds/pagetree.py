@@ -23,6 +23,7 @@ MAX_HIDDEN_SHARE = 0.8
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN = "//body//*[@hidden or @aria-hidden='true' or @style]"
 _KEEP = frozenset(("html", "head", "body"))
+_FORMATTING = frozenset(("em", "i", "b", "strong", "u", "mark", "small", "sub", "sup"))
 _ANY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_REF = re.compile(r"&#(?:0*(\d{1,7})|[xX]0*([0-9a-fA-F]{1,6}));?")
 
@@ -43,7 +44,21 @@ def parse_page(page: str) -> html.HtmlElement | None:
     if _ANY_CONTROL.search(page):
         clean_controls(tree)
     drop_hidden(tree)
+    unwrap_link_formatting(tree)
     return tree
+
+
+def unwrap_link_formatting(tree: etree._Element) -> None:
+    """``<a><em>words</em></a>`` becomes ``<a>words</a>``.
+
+    trafilatura (2.3, with links and formatting kept) loses such a link, or the space
+    after it: "streaming on <a><em>Netflix</em></a> <em>and</em>" came out as
+    "Netflixand". Without the formatting inside, it keeps both; the link's text loses
+    only its italics.
+    """
+    for link in tree.iter("a"):
+        if len(link) and not (link.text or "").strip() and link[0].tag in _FORMATTING:
+            etree.strip_tags(link, *_FORMATTING)
 
 
 def clean_controls(tree: etree._Element) -> None:

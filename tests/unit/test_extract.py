@@ -336,3 +336,15 @@ def test_a_date_only_in_the_url_is_the_published_date() -> None:
     body = f"<html><body><article>{_BODY}</article></body></html>".encode()
     assert extract_page(body, "https://news.example/2026/03/14/ferry").published == 1773446400.0
     assert extract_page(body, "https://news.example/ferry").published is None
+
+
+def test_a_link_around_italics_keeps_the_space_after_it() -> None:
+    """trafilatura alone writes "Netflixand" for this markup (a real page: videos-1)."""
+    sentence = (
+        '<p>The film is <a href="https://n.example/watch"><em>streaming on Netflix</em></a>'
+        " <em>and available</em> to rent on <a href='https://g.example/'><i>Google Play</i></a>"
+        " <em>and</em> elsewhere, the critics wrote in their long review of the week.</p>"
+    )
+    body = f"<html><body><article>{sentence}{_BODY}</article></body></html>".encode()
+    text = extract_page(body, URL).text
+    assert "streaming on Netflix [1] and available to rent on Google Play [2] and elsewhere" in text

@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench"
 NAME = "newsreader"
-CONFIG = "[fetch]\nmax_connections = 16\nmax_per_host = 16\n"
+CONFIG = '[fetch]\nmax_connections = 16\nmax_per_host = 16\nfull_text = "never"\n'
+"""newsboat fetches no pages: neither does newsreader here (benchmarks/fulltext.py times that)."""
 TARGETS = {"cold_ratio": 0.5, "warm_s": 1.5, "rss_mb": 150.0}
 
 

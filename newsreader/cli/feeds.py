@@ -72,6 +72,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         with transaction(ctx.conn):
             set_full_text(ctx.conn, result.feed_id, args.full_text)
         print(f"full text: {args.full_text}")
+    _first_pages(ctx, result.feed_id)
     if result.problem:
         print(f"newsreader: warning: {result.problem}", file=sys.stderr)
     for note in result.notes():
@@ -79,6 +80,29 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     for other in result.alternatives:
         print(f"  also found: {other}")
     return 0
+
+
+def _first_pages(ctx: Context, feed_id: int) -> None:
+    """The full text of a new feed's articles, by its mode (as a refresh does for new ones)."""
+    from newsreader.cli.progress import run_with_progress
+    from newsreader.feeds.fulltext import fetch_full_text
+
+    pages = run_with_progress(
+        ctx,
+        lambda progress, cancelled: fetch_full_text(
+            ctx.db_path,
+            feed_id=feed_id,
+            by_mode=True,
+            settings=ctx.settings.fetch,
+            on_progress=progress,
+            cancelled=cancelled,
+        ),
+        quiet=False,
+    )
+    if pages.attempted:
+        for article_id, url, message in pages.errors:
+            print(f"newsreader: article {article_id} <{url}>: {message}", file=sys.stderr)
+        print(pages.line())
 
 
 def cmd_import_opml(ctx: Context, args: argparse.Namespace) -> int:

@@ -142,17 +142,19 @@ def fetch_full_text(
     *,
     feed_id: int | None = None,
     missing: bool = False,
+    by_mode: bool = False,
     settings: FetchSettings,
     on_progress: Callable[[RefreshProgress], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> FullTextSummary:
     """Fetch the pages of these articles, or of a feed's, whatever their feeds' modes;
-    with neither, of every article the modes want whose page was never fetched.
-    ``missing``: only articles whose text is not yet their page's (failed ones retried).
+    with neither (or with ``by_mode``: a feed just subscribed to), of every article the
+    modes want whose page was never fetched. ``missing``: only articles whose text is not
+    yet their page's (failed ones retried).
     """
     conn = connect(db_path)
     try:
-        named = article_ids is not None or feed_id is not None
+        named = (article_ids is not None or feed_id is not None) and not by_mode
         wanted = pages_wanted(conn, article_ids, feed_id=feed_id, missing=missing)
         if not named and not missing:
             wanted = [w for w in wanted if w.page_fetched is None]

@@ -145,7 +145,7 @@ COMMANDS: tuple[Command, ...] = (
         "feed_settings",
         "comma",
         "pane.feed_settings",
-        "Feed settings: full text (fetch the articles' pages)",
+        "Feed settings (full text: fetch its pages)",
         ("feeds",),
         "Settings",
     ),
@@ -323,7 +323,7 @@ COMMANDS: tuple[Command, ...] = (
         "full_text",
         "F",
         "pane.full_text",
-        "Fetch the article's page now: its full text (annotations follow)",
+        "Fetch the page now: the full text",
         ("reader",),
     ),
     Command(

@@ -212,9 +212,9 @@ class MainScreen(Screen[None]):
         self.articles_pane.reload()
 
     @on(Refresher.Done)
-    def _refreshed(self) -> None:
+    def _refreshed(self, message: Refresher.Done) -> None:
         self.articles_pane.reload()
-        if self.reader_pane.follow_open_article():
+        if self.reader_pane.follow_open_article() and not message.pages_only:  # F says it
             self.reader_pane.say("The open article changed; its annotations were re-anchored.")
         self.refresh_bindings()
 
@@ -244,11 +244,14 @@ class MainScreen(Screen[None]):
         """The pane of a scope ("feeds", "articles", "reader"; "panel" is the reader's)."""
         return cast(Pane, getattr(self, f"{'reader' if name == 'panel' else name}_pane"))
 
+    @on(FeedsPane.Subscribed)
+    def _subscribed(self, message: FeedsPane.Subscribed) -> None:
+        self.refresher.fetch_pages(None, message.feed_id)  # not while a refresh runs
+        self.refresh_bindings()
+
     @on(ReaderPane.FullTextWanted)
     def _full_text_wanted(self, message: ReaderPane.FullTextWanted) -> None:
-        if self.refresher.fetch_pages([message.article_id]):
-            self.reader_pane.say("Fetching the page…  esc cancels")
-        else:
+        if not self.refresher.fetch_pages([message.article_id]):  # the bar shows it
             self.reader_pane.say("A refresh is running: F again once it is done.", "warning")
         self.refresh_bindings()
 

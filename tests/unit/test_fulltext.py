@@ -271,3 +271,54 @@ def test_fetch_full_text_missing_and_cancel(db_path: Path, http_server: Loopback
     rest = fetch_full_text(db_path, missing=True, settings=settings(full_text="always"))
     assert (rest.articles, rest.fetched) == (2, 2)
     assert "full text for 2 articles: 2 fetched" in rest.line()
+
+
+def test_a_redirect_to_a_private_host_is_refused_per_article(
+    db_path: Path, http_server: LoopbackServer
+) -> None:
+    url = serve(http_server, 2)
+    with LoopbackServer(host="127.0.0.2") as inside:
+        inside.route("/secret", body=page(0), content_type="text/html")
+        http_server.route("/s/0", status=302, headers={"Location": inside.url("/secret")})
+        subscribe_all(db_path, [url])
+        summary = refresh(db_path, settings=settings())
+        assert inside.count("/secret") == 0  # never asked
+    pages = summary.full_text
+    assert pages is not None and pages.fetched == 1
+    ((article_id, _, error),) = pages.errors
+    assert error.startswith("refused:") and "127.0.0.2" in error
+    conn = connect(db_path)
+    try:
+        article = get_article(conn, article_id)
+        assert article is not None and article.text_source == "feed"
+        assert article.page_error == error
+    finally:
+        conn.close()
+
+
+def test_hostile_and_oversized_pages(db_path: Path, http_server: LoopbackServer) -> None:
+    url = serve(http_server, 2)
+    hostile = page(
+        0,
+        extra='<script>alert("x")</script><p onclick="evil()">Click '
+        '<a href="javascript:alert(1)">here</a>\x1b[31m red</p>',
+    )
+    http_server.route("/s/0", body=hostile, content_type="text/html")
+    http_server.route(
+        "/s/1", body=page(1, extra="<p>" + "word " * 2_300_000 + "</p>"), content_type="text/html"
+    )
+    subscribe_all(db_path, [url])
+    summary = refresh(db_path, settings=settings(max_body_mb=5.0))
+    pages = summary.full_text
+    assert pages is not None and pages.fetched == 1
+    ((_, _, error),) = pages.errors
+    assert "larger than" in error
+    conn = connect(db_path)
+    try:
+        article = get_article(conn, 1)
+        assert article is not None and article.text_source == "page"
+        for bad in ("alert", "evil", "javascript:", "\x1b", "<script"):
+            assert bad not in article.text and bad not in article.html
+        assert get_page(conn, 1).body == hostile  # type: ignore[union-attr]  # kept as sent
+    finally:
+        conn.close()

@@ -47,6 +47,12 @@ class FeedsPane(Pane):
         """Enter on a feed: go to its articles."""
 
     @dataclass
+    class Subscribed(Message):
+        """A feed was added (its items stored): fetch the pages its mode wants."""
+
+        feed_id: int
+
+    @dataclass
     class RowsRead(Message):
         """The rows a :meth:`reselect` read (handled by the pane itself)."""
 
@@ -241,6 +247,8 @@ class FeedsPane(Pane):
         extra = f" ({plural(others, 'other feed')} found on that page)" if others else ""
         self.say(f"{verb} {result.title or result.url}{extra}")
         self.post_message(StoreChanged("", select_key=f"feed:{result.feed_id}"))
+        if result.created:
+            self.post_message(self.Subscribed(result.feed_id))
 
     def action_remove_feed(self) -> None:
         """d: remove the selected feed (or saved search), after asking."""

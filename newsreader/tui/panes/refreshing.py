@@ -43,6 +43,11 @@ class Refresher(RefreshBar):
         summary: RefreshSummary | FullTextSummary | None
         """What the refresh (or the full-text run) did, or None when it failed."""
 
+        @property
+        def pages_only(self) -> bool:
+            """Was it a full-text run alone (``F``, a new feed's pages), not a refresh?"""
+            return self.summary is not None and not hasattr(self.summary, "feeds_with_new")
+
     def __init__(self) -> None:
         super().__init__(id="refresh-bar")
         self.running = False
@@ -68,18 +73,19 @@ class Refresher(RefreshBar):
         self.start(total)
         self._refresh_worker(feed_ids)
 
-    def fetch_pages(self, article_ids: list[int]) -> bool:
-        """Fetch these articles' pages now (their full text); False if a refresh runs."""
+    def fetch_pages(self, article_ids: list[int] | None, feed_id: int | None = None) -> bool:
+        """Fetch these articles' pages now (their full text), or those a new feed's mode
+        wants (``feed_id``); False if a refresh runs."""
         if self.running:
             return False
         self.running, self._cancelled = True, False
         self._new_seen, self._reloaded_at = 0, time.monotonic()
-        self.start(len(article_ids), "Fetching the page…")
-        self._pages_worker(article_ids)
+        self.start(len(article_ids or ()), "Fetching pages…")
+        self._pages_worker(article_ids, feed_id)
         return True
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False, description="Pages")
-    def _pages_worker(self, article_ids: list[int]) -> None:
+    def _pages_worker(self, article_ids: list[int] | None, feed_id: int | None) -> None:
         from newsreader.feeds.fulltext import fetch_full_text
 
         worker = get_current_worker()
@@ -91,6 +97,8 @@ class Refresher(RefreshBar):
             summary = fetch_full_text(
                 self.news.db_path,
                 article_ids,
+                feed_id=feed_id,
+                by_mode=feed_id is not None,
                 settings=self.news.settings.fetch,
                 on_progress=progressed,
                 cancelled=lambda: worker.is_cancelled,
@@ -165,7 +173,14 @@ class Refresher(RefreshBar):
             self.news.notify_text(text)
 
     def _say_pages(self, summary: FullTextSummary) -> None:
-        """What ``F`` did: the page's text is shown now, or why not."""
+        """What ``F`` did (the page's text is shown now, or why not), or a new feed's
+        pages."""
+        if summary.articles != 1 or not summary.attempted:  # a new feed's, by its mode
+            if summary.attempted:
+                text = f"Full text for {summary.fetched} of {plural(summary.attempted, 'page')}"
+                failed = f". {_failures(summary.errors)}" if summary.errors else ""
+                self.news.notify_text(text + failed, "warning" if failed else "information")
+            return
         if summary.cancelled:
             self.news.notify_text("Fetching the page was cancelled.")
         elif summary.errors:

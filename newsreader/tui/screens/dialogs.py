@@ -122,7 +122,7 @@ class FeedSettingsScreen(ModalScreen[str | None]):
             yield Static(
                 Text(f"Settings of {self.feed_title}", style="bold"), classes="dialog-title"
             )
-            yield Static(Text("Full text of new articles:"), classes="dialog-hint")
+            yield Static(Text("Full text of new articles (fetch their pages):"))
             yield OptionList(*options, id="full-text-modes", compact=True)
             yield Static(Text("enter saves · esc cancels"), classes="dialog-hint")
         yield KeyBar()

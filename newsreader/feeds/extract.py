@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -52,6 +53,12 @@ __all__ = ["PageExtractError", "boilerplate_lines", "extract_page", "paragraph_k
 MAX_PAGE_BYTES = 10_000_000
 """Larger pages are refused (a news article's page is rarely above 2 MB)."""
 MAX_PAGE_CHARS = 10_000_000
+MAX_TEXT_CHARS = 3_000_000
+"""Nor more text than this (a 9 MB paragraph takes trafilatura 5 s; no article is that long)."""
+MAX_ELEMENTS = 30_000
+"""Pages with more elements are refused: trafilatura's time grows with them (the largest
+page of the benchmark, a long Wikipedia article, has 9,500 and takes 0.9 s; 60,000
+paragraphs take 6 s), and a feed's link must not tie up a parse worker for long."""
 SHORT_ANSWER = 1000
 """A fast answer shorter than this (characters) is checked by a full run."""
 CUT_SHORT_SHARE = 0.3
@@ -113,6 +120,10 @@ def _extract(
     if len(page) > MAX_PAGE_CHARS:
         raise PageExtractError("page too large to extract")
     tree = parse_page(page) if page.strip() else None
+    if tree is not None and _too_many_elements(tree):
+        raise PageExtractError(f"page too large to extract (over {MAX_ELEMENTS:,} elements)")
+    if tree is not None and _too_much_text(tree):
+        raise PageExtractError(f"page too large to extract (over {MAX_TEXT_CHARS:,} characters)")
     document = _best_document(tree, url, hint_title, hint_text) if tree is not None else None
     if document is None or document.body is None:
         raise PageExtractError(_NO_ARTICLE)
@@ -134,6 +145,21 @@ def _extract(
         canonical=canonical_link(tree),
         stamp=published_meta(tree),
     )
+
+
+def _too_many_elements(tree: etree._Element) -> bool:
+    """True past MAX_ELEMENTS (counted no further: the count itself is bounded)."""
+    return sum(1 for _ in islice(tree.iter(), MAX_ELEMENTS + 1)) > MAX_ELEMENTS
+
+
+def _too_much_text(tree: etree._Element) -> bool:
+    """True when the body holds more than MAX_TEXT_CHARS of text (scripts included)."""
+    total = 0
+    for piece in tree.itertext():
+        total += len(piece)
+        if total > MAX_TEXT_CHARS:
+            return True
+    return False
 
 
 def _is_menu(body: etree._Element, tree: etree._Element) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import pickle
 import re
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from newsreader.feeds.boilerplate import boilerplate_lines, paragraph_key
 from newsreader.feeds.errors import PageExtractError
-from newsreader.feeds.extract import MAX_PAGE_BYTES, extract_page
+from newsreader.feeds.extract import MAX_ELEMENTS, MAX_PAGE_BYTES, MAX_TEXT_CHARS, extract_page
 from newsreader.feeds.pagedecode import decode_page
 from newsreader.feeds.text import html_to_text
 from newsreader.models import PageExtraction
@@ -170,6 +171,24 @@ def test_page_over_the_size_cap_raises() -> None:
     assert len(body) > MAX_PAGE_BYTES
     with pytest.raises(PageExtractError, match="too large"):
         extract_page(body, URL)
+
+
+@pytest.mark.parametrize(
+    ("body", "what"),
+    [
+        (b"<html><body>" + b"<p>w</p>" * (MAX_ELEMENTS + 10) + b"</body></html>", "elements"),
+        (
+            b"<html><body><p>" + b"word " * (MAX_TEXT_CHARS // 5 + 10) + b"</p></body></html>",
+            "characters",
+        ),
+    ],
+)
+def test_pages_too_big_to_extract_quickly_are_refused(body: bytes, what: str) -> None:
+    """trafilatura's time grows with the page: a feed's link must not hold a worker long."""
+    started = time.perf_counter()
+    with pytest.raises(PageExtractError, match=f"too large.*{what}"):
+        extract_page(body, URL)
+    assert time.perf_counter() - started < 2
 
 
 def test_extraction_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:

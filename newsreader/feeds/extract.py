@@ -1,21 +1,26 @@
 """A web page -> its article: sanitised HTML, reader text and the page's metadata.
 
-trafilatura finds the article body (no fetching: it is given the page's text; no images,
-no comments). Then what only a feed reader knows makes it better:
+trafilatura finds the article body (no fetching: it is given the parsed page; no images,
+no comments), on a tree cleaned first (:mod:`newsreader.feeds.pagetree`: no hidden
+elements, no control characters). Its fast mode runs first; its full one, with its
+fallback extractors, only when the fast answer is short or cut short. Then what only a
+feed reader knows makes it better:
 
-- the feed's own teaser (``hint_text``) and title (``hint_title``) say what the article
-  is. When trafilatura's text does not hold the teaser but the page does, the extraction
-  is tried again in recall mode, and then on the page block around the teaser;
-- a leading paragraph that only repeats the title is dropped (the reader shows the title
-  above the text);
+- the feed's own teaser (``hint_text``) says what the article is. When trafilatura's text
+  does not hold the teaser but the page does, the page block around the teaser is
+  extracted again, and the whole page in recall mode when the first answer was short
+  (:mod:`newsreader.feeds.pagehints`);
+- a leading paragraph that only repeats the title (``hint_title``, else the page's) is
+  dropped (the reader shows the title above the text);
 - paragraphs that repeat across pages of the same site (``boilerplate``, made by
   :func:`newsreader.feeds.boilerplate.boilerplate_lines`) are dropped.
 
 The HTML goes through the same sanitiser as a feed's, and the reader text is made from it
-by :func:`newsreader.feeds.text.html_to_text`, so it follows the canonical text rules.
-:func:`extract_page` is a plain top-level function of picklable arguments: it runs in the
-parse worker processes, and writes nothing to stdout or stderr (trafilatura's loggers are
-silenced at import).
+by :func:`newsreader.feeds.text.html_to_text`, so it follows the canonical text rules;
+links resolve against the page's ``<base href>``, else its URL. :func:`extract_page` is a
+plain top-level function of picklable arguments: it runs in the parse worker processes,
+raises nothing but :class:`PageExtractError`, and writes nothing to stdout or stderr
+(trafilatura's loggers are silenced at import). ``benchmarks/extraction.py`` measures it.
 """
 
 from __future__ import annotations

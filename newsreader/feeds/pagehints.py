@@ -2,8 +2,10 @@
 
 A lone extractor guesses where the article is; a feed reader has been told what it starts
 with. When trafilatura's text does not hold the feed's teaser but the page does, the
-extraction missed (part of) the article: :func:`improve` tries trafilatura again in recall
-mode, then on the page block around the teaser, and keeps the best result that holds it.
+extraction may have missed part of the article: :func:`improve` tries trafilatura again on
+the page block around the teaser (without the class names that made it drop the block),
+then, if the first answer was short, on the whole page in recall mode, and keeps the best
+result that holds the teaser and most of the first answer.
 
 Matching is by word 3-grams, case-folded, so markup, punctuation and a teaser cut off with
 "…" or "Read more" still match; a teaser counts as found when most of its 3-grams are.

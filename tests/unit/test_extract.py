@@ -19,6 +19,7 @@ from newsreader.feeds.boilerplate import boilerplate_lines, paragraph_key
 from newsreader.feeds.errors import PageExtractError
 from newsreader.feeds.extract import MAX_ELEMENTS, MAX_PAGE_BYTES, MAX_TEXT_CHARS, extract_page
 from newsreader.feeds.pagedecode import decode_page
+from newsreader.feeds.pagehints import Hint, plain
 from newsreader.feeds.text import html_to_text
 from newsreader.models import PageExtraction
 from tests.conftest import SHARED
@@ -367,3 +368,24 @@ def test_a_link_around_italics_keeps_the_space_after_it() -> None:
     body = f"<html><body><article>{sentence}{_BODY}</article></body></html>".encode()
     text = extract_page(body, URL).text
     assert "streaming on Netflix [1] and available to rent on Google Play [2] and elsewhere" in text
+
+
+# --- the teaser as a hint --------------------------------------------------------------------
+
+
+def test_a_teaser_cut_off_with_an_ellipsis_or_read_more_is_still_found() -> None:
+    text = "The city council voted on Tuesday night to close the old river bridge to cars."
+    for teaser in (
+        "The city council voted on Tuesday night to close the old riv…",
+        "The city council voted on Tuesday night to close the... Read more",
+        "<p>The <b>city council</b> voted on Tuesday night [&hellip;]</p>",
+    ):
+        hint = Hint(plain(teaser), "")
+        assert hint and hint.found_in(text), teaser
+        assert not hint.found_in("The mayor opened a new library on Tuesday morning.")
+
+
+def test_a_teaser_of_a_few_words_is_no_hint() -> None:
+    assert not Hint(plain("Read more…"), "")
+    assert not Hint("Tuesday, 3 March", "Title")
+    assert Hint("", "Title").found_in("anything")  # nothing to look for

@@ -125,9 +125,9 @@ def _extract(
     if len(page) > MAX_PAGE_CHARS:
         raise PageExtractError("page too large to extract")
     tree = parse_page(page) if page.strip() else None
-    if tree is not None and _too_many_elements(tree):
+    if tree is not None and page.count("<") > MAX_ELEMENTS and _too_many_elements(tree):
         raise PageExtractError(f"page too large to extract (over {MAX_ELEMENTS:,} elements)")
-    if tree is not None and _too_much_text(tree):
+    if tree is not None and len(page) > MAX_TEXT_CHARS and _too_much_text(tree):
         raise PageExtractError(f"page too large to extract (over {MAX_TEXT_CHARS:,} characters)")
     document = _best_document(tree, url, hint_title, hint_text) if tree is not None else None
     if document is None or document.body is None:
@@ -252,20 +252,19 @@ def _drop_paragraphs(body: etree._Element, boilerplate: frozenset[str], title: s
     When the site's repeated lines would take most of the text, the article itself is
     what repeats (a page fetched again, a re-post): then nothing is dropped as boilerplate.
     """
+    blocks = list(body.iter(*_BLOCKS))
+    if boilerplate:
+        keys = [paragraph_key(" ".join(element.itertext())) for element in blocks]
+        repeated = sum(len(key) for key in keys if key in boilerplate)
+        if repeated <= MAX_BOILERPLATE_SHARE * sum(len(key) for key in keys):
+            for element, key in zip(blocks, keys, strict=True):
+                if key in boilerplate:
+                    _remove(element)
     title_key = paragraph_key(title)
-    blocks = [
-        (element, paragraph_key(" ".join(element.itertext()))) for element in body.iter(*_BLOCKS)
-    ]
-    total = sum(len(key) for _, key in blocks)
-    repeated = sum(len(key) for _, key in blocks if key in boilerplate)
-    keep_boilerplate = repeated > MAX_BOILERPLATE_SHARE * total
-    for index, (element, key) in enumerate(blocks):
-        if element.getparent() is None:
-            continue
-        if (key in boilerplate and not keep_boilerplate) or (
-            index == 0 and title_key and key == title_key
-        ):
-            _remove(element)
+    first = blocks[0] if blocks else None
+    if first is not None and first.getparent() is not None and title_key:
+        if paragraph_key(" ".join(first.itertext())) == title_key:
+            _remove(first)
 
 
 def _remove(element: etree._Element) -> None:

@@ -21,7 +21,12 @@ from newsreader import safety
 MAX_HIDDEN_SHARE = 0.8
 """A hidden element with more of the body's text than this is revealed by script."""
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_HIDDEN = "//body//*[@hidden or @aria-hidden='true' or @style]"
+_STYLE = "translate(@style, 'ABDEHILNOPSTVY ', 'abdehilnopstvy')"
+_HIDDEN = (
+    f"//body//*[@hidden or @aria-hidden='true' or contains({_STYLE}, 'display:none')"
+    f" or contains({_STYLE}, 'visibility:hidden')]"
+)
+"""Candidates (upper case and spaces in the style ignored), confirmed by _is_hidden."""
 _KEEP = frozenset(("html", "head", "body"))
 _FORMATTING = frozenset(("em", "i", "b", "strong", "u", "mark", "small", "sub", "sup"))
 _ANY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -389,3 +389,28 @@ def test_a_teaser_of_a_few_words_is_no_hint() -> None:
     assert not Hint(plain("Read more…"), "")
     assert not Hint("Tuesday, 3 March", "Title")
     assert Hint("", "Title").found_in("anything")  # nothing to look for
+
+
+# --- what the page hides -----------------------------------------------------------------------
+
+_HIDDEN_PAGE = "<html><body><article>{body}</article></body></html>"
+
+
+def test_text_the_page_hides_is_not_the_article() -> None:
+    hidden = (
+        "<p hidden>HIDDEN-ATTRIBUTE paragraph of a collapsed menu.</p>"
+        '<p aria-hidden="true">ARIA-HIDDEN paragraph for screen readers to skip.</p>'
+        '<div style="DISPLAY : None;"><p>DISPLAY-NONE paragraph, a template.</p></div>'
+        '<p style="color: red; visibility:hidden">VISIBILITY-HIDDEN paragraph.</p>'
+    )
+    body = _HIDDEN_PAGE.format(body=_BODY + hidden).encode()
+    text = extract_page(body, URL).text
+    assert "The harbour master said" in text
+    for marker in ("HIDDEN-ATTRIBUTE", "ARIA-HIDDEN", "DISPLAY-NONE", "VISIBILITY-HIDDEN"):
+        assert marker not in text
+
+
+def test_a_hidden_wrapper_of_the_whole_article_is_kept() -> None:
+    """Pages that reveal their content by script hide it all at first: it is the article."""
+    body = _HIDDEN_PAGE.format(body=f'<div id="app" style="display:none">{_BODY}</div>').encode()
+    assert "The harbour master said" in extract_page(body, URL).text

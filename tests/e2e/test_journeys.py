@@ -17,10 +17,10 @@ DEMO = "Trump and Petro"
 QUOTE = "US President Donald Trump and Colombian President Gustavo Petro spoke by phone"
 
 
-def wire(*titles: str) -> bytes:
-    """An RSS feed with one item per title, newest first."""
+def wire(*titles: str, pages: str = "https://wire.example") -> bytes:
+    """An RSS feed with one item per title, newest first, linking to ``pages``/N."""
     items = "".join(
-        f"<item><guid>wire-{n}</guid><title>{title}</title><link>https://wire.example/{n}"
+        f"<item><guid>wire-{n}</guid><title>{title}</title><link>{pages}/{n}"
         f"</link><pubDate>Mon, {10 + n:02d} Nov 2026 10:00:00 +0000</pubDate>"
         f"<description>{title}: the full story.</description></item>"
         for n, title in enumerate(reversed(titles))
@@ -64,18 +64,25 @@ def test_first_run_shows_the_demo_and_q_quits(launch: Launch, db: Path) -> None:
 def test_R_stores_new_articles_from_the_server_and_lists_them(
     launch: Launch, home: Path, db: Path, http_server: LoopbackServer
 ) -> None:
-    http_server.route("/wire.xml", body=wire("Morning brief"))
+    from tests.unit.test_fulltext import page
+
+    site = http_server.url("/story")
+    for n in range(3):  # the items are teasers: their pages are fetched for the full text
+        http_server.route(f"/story/{n}", body=page(n), content_type="text/html")
+    (home / "config.toml").write_text("[fetch]\npage_delay = 0\n", encoding="utf-8")
+    http_server.route("/wire.xml", body=wire("Morning brief", pages=site))
     added = cli(home, db, "add", http_server.url("/wire.xml"))
     assert added.returncode == 0, added.stderr
     with launch() as term:
         assert term.wait_for("Morning brief", timeout=30), term.text()
         term.settle()
         http_server.route(
-            "/wire.xml", body=wire("Morning brief", "Evening exclusive", "Late correction")
+            "/wire.xml",
+            body=wire("Morning brief", "Evening exclusive", "Late correction", pages=site),
         )
         term.press("R")
         assert term.wait_for("Evening exclusive"), term.text()
-        assert term.wait_for("2 new articles"), term.text()  # the toast
+        assert term.wait_for("2 new articles"), term.text()  # the toast (and "full text…")
         screen = term.text()
         assert "failed" not in screen and "!" not in screen.split("Loopback Wire")[0][-3:]
         assert term.quit() == 0
@@ -83,12 +90,16 @@ def test_R_stores_new_articles_from_the_server_and_lists_them(
         row[0]: row[1]
         for row in query(
             db,
-            "SELECT a.title, f.last_status FROM articles a JOIN feeds f ON f.id = a.feed_id "
-            "WHERE f.url = ?",
+            "SELECT a.title, f.last_status || ' ' || a.text_source FROM articles a"
+            " JOIN feeds f ON f.id = a.feed_id WHERE f.url = ?",
             http_server.url("/wire.xml"),
         )
     }
-    assert stored == {"Morning brief": "ok", "Evening exclusive": "ok", "Late correction": "ok"}
+    assert stored == {
+        "Morning brief": "ok page",  # its page fetched when the feed was added
+        "Evening exclusive": "ok page",
+        "Late correction": "ok page",
+    }
 
 
 def test_mark_up_the_demo_then_find_everything_again(launch: Launch, home: Path, db: Path) -> None:
@@ -167,3 +178,31 @@ def test_the_narrow_layout_at_80x24(launch: Launch) -> None:
         assert term.wait_for("Phone call signals"), term.text()
         assert term.wait_for(lambda screen: screen == opened), term.text()  # its place kept
         assert term.quit() == 0
+
+
+def test_F_reads_a_teaser_feed_in_full_and_a_claim_follows(
+    launch: Launch, home: Path, db: Path, http_server: LoopbackServer
+) -> None:
+    from tests.unit.test_fulltext import serve
+
+    (home / "config.toml").write_text("[fetch]\npage_delay = 0\n", encoding="utf-8")
+    added = cli(home, db, "add", serve(http_server, 1), "--full-text", "never")
+    assert added.returncode == 0, added.stderr
+    marked = cli(home, db, "annotate", "1", "--quote", "voted on Tuesday night")
+    assert marked.returncode == 0, marked.stderr
+    with launch() as term:
+        assert term.wait_for("Bridge story 0", timeout=30), term.text()
+        term.settle()
+        term.press("enter")
+        assert term.wait_for(lambda s: "c Claim" in s and "Engineers" not in s), term.text()
+        term.press("F")
+        assert term.wait_for("Engineers had warned"), term.text()  # the page's text, shown
+        assert term.wait_for("Full text from the page"), term.text()
+        assert term.quit() == 0
+    assert query(db, "SELECT text_source FROM articles") == [("page",)]
+    ((start, end, exact, orphaned),) = query(
+        db, "SELECT start, end, exact, orphaned FROM annotations"
+    )
+    text = query(db, "SELECT text FROM articles")[0][0]
+    assert exact == "voted on Tuesday night" and not orphaned
+    assert text[start:end] == exact  # type: ignore[index]

@@ -19,6 +19,9 @@ from newsreader.store.db import transaction
 
 MAX_ERROR = 300
 """Longest page error kept (one line)."""
+SNAPSHOT_LEVEL = 3
+"""zlib level of the snapshots: on 130 real pages 1.7 ms a page for 5.4x smaller (level 6:
+3.5 ms for 6.1x) -- written by the one writer thread while pages arrive."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,7 @@ def _keep_snapshot(conn: sqlite3.Connection, article_id: int, page: PageSnapshot
             page.content_type,
             page.fetched,
             len(page.body),
-            zlib.compress(page.body, 6),
+            zlib.compress(page.body, SNAPSHOT_LEVEL),
             page.site_name,
             page.canonical_url,
             page.language,

@@ -113,7 +113,23 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     if article is None:
         raise CliError(f"no article with id {args.article}")
     if args.json:
-        json.dump(show_json(article), sys.stdout, ensure_ascii=False, indent=2)
+        from newsreader.store.pages import get_page
+
+        data = show_json(article)
+        page = get_page(ctx.conn, article.id)
+        data["page"] = (
+            None
+            if page is None
+            else {
+                "url": page.final_url,
+                "status": page.status,
+                "site_name": page.site_name,
+                "canonical_url": page.canonical_url,
+                "language": page.language,
+                "size": len(page.body),
+            }
+        )
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     sys.stdout.write(render_article(article))

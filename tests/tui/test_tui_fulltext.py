@@ -129,3 +129,32 @@ async def test_feed_settings_dialog_sets_the_full_text_mode(
     feed = get_feed(conn, feed_id)
     conn.close()
     assert feed is not None and feed.full_text == "never"
+
+
+async def test_escape_cancels_the_full_text_stage(
+    db_path: Path, tmp_path: Path, server: LoopbackServer
+) -> None:
+    import time
+
+    from newsreader.store.feeds import add_feed
+
+    url = serve(server, 2)
+    for n in range(2):
+        server.route(f"/s/{n}", body=page(n), content_type="text/html", delay=6.0)
+    conn = connect(db_path)
+    add_feed(conn, url, "Gazette")
+    conn.close()
+    app = make_app(db_path, tmp_path, page_settings())
+    async with started(app) as pilot:
+        await pilot.press("R")
+        assert await wait_for(pilot, lambda: "full text 0/2" in flat(screen_text(app)))
+        began = time.monotonic()
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: not app.main.refresher.running, timeout=5)
+        assert time.monotonic() - began < 3
+        assert await wait_for(pilot, lambda: "Refresh cancelled" in flat(screen_text(app)))
+        assert "Bridge story" in widget_text(app, "#articles")  # the items stay stored
+    conn = connect(db_path)
+    article = get_article(conn, 1)
+    conn.close()
+    assert article is not None and article.text_source == "feed"

@@ -1,4 +1,5 @@
-"""The reader's header: the open article's title, feed, author, date and link."""
+"""The reader's header: the open article's title, feed, author, date and link, and where
+its text came from (the page, when full text replaced the feed's teaser)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ class ArticleHeader(Static):
         when = format_time(article.published or article.updated)
         if when and (article.date_kind == "updated" or article.published is None):
             when = "updated " + when  # the feed gave no publication date
-        meta = [clean_line(article.feed_title), clean_line(article.author), when]
+        source = "full text" if article.text_source == "page" else ""
+        meta = [clean_line(article.feed_title), clean_line(article.author), when, source]
         text.append("\n" + " · ".join(part for part in meta if part), style="italic")
         url = clean_url(article.url)
         if url:

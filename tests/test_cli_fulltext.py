@@ -93,9 +93,11 @@ def test_feed_set_and_refresh_fetch_pages(tmp_path: Path, subscribed: LoopbackSe
     subscribed.route(
         "/s.xml", body=subscribed.routes["/s.xml"].body.replace(b"s-0", b"s-new")
     )  # one new item: the refresh fetches its page (auto: the feed gives a teaser)
+    subscribed.route("/s/0", status=403, body=b"paywall", content_type="text/html")
     refreshed = run(tmp_path, "refresh")
-    assert refreshed.returncode == 0, refreshed.stderr
-    assert "full text from 1 of 1 page" in refreshed.stdout
+    assert refreshed.returncode == 0, refreshed.stderr  # a page error is not a feed's
+    assert "full text from 0 of 1 page, 1 failed" in refreshed.stdout
+    assert "newsreader: article 4 <" in refreshed.stderr and "HTTP 403" in refreshed.stderr
     listed = json.loads(run(tmp_path, "feeds", "--json").stdout)
     assert listed[0]["id"] == 1
 

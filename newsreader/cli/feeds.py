@@ -204,6 +204,8 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     summary = run_refresh(ctx, ids, quiet=args.quiet)
     for feed_id, url, message in summary.errors:
         print(f"newsreader: feed {feed_id} <{url}>: {message}", file=sys.stderr)
+    for article_id, url, message in summary.full_text.errors if summary.full_text else ():
+        print(f"newsreader: article {article_id} <{url}>: {message}", file=sys.stderr)
     for notice in summary.notices():
         print(notice)
     print(summary.line())

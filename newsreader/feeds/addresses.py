@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -95,6 +96,40 @@ def resolve(host: str, port: int = 0) -> list[IPAddress]:
     return found
 
 
+class LookupTimeout(OSError):
+    """A name lookup took longer than it may."""
+
+
+def bounded(resolver: Resolver, seconds: float) -> Resolver:
+    """``resolver``, given at most ``seconds``: ``getaddrinfo`` has no timeout of its own,
+    and a stuck lookup must not outlast a page's deadline. The lookup runs in a daemon
+    thread, left behind (it ends with the system's own timeout) when it takes too long.
+    """
+
+    def lookup(host: str, port: int = 0) -> list[IPAddress]:
+        answer: list[list[IPAddress] | BaseException] = []
+        thread = threading.Thread(
+            target=lambda: answer.append(_try(resolver, host, port)), daemon=True
+        )
+        thread.start()
+        thread.join(seconds)
+        if not answer:
+            raise LookupTimeout(f"looking up {host} took longer than {seconds:g} s")
+        result = answer[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    return lookup
+
+
+def _try(resolver: Resolver, host: str, port: int) -> list[IPAddress] | BaseException:
+    try:
+        return resolver(host, port)
+    except Exception as exc:  # re-raised on the caller's thread
+        return exc
+
+
 def web_target(url: str) -> tuple[str, int]:
     """The (ASCII host, port) httpx connects to for ``url``; ports are explicit.
 
@@ -133,6 +168,8 @@ class AddressPolicy:
         host, port = web_target(url)
         try:
             found = self.resolver(host, port)
+        except LookupTimeout as exc:
+            raise FetchError(clean_line(exc)[:200]) from exc
         except (OSError, UnicodeError, ValueError) as exc:
             raise FetchError(f"host not found ({clean_line(host)[:80]})") from exc
         if not found:

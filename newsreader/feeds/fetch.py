@@ -40,7 +40,7 @@ from urllib.request import url2pathname
 import httpx
 
 from newsreader.config import FetchSettings
-from newsreader.feeds.addresses import AddressPolicy, Resolver, resolve
+from newsreader.feeds.addresses import AddressPolicy, Resolver, bounded, resolve
 from newsreader.feeds.httperrors import describe_error, http_error, retry_after
 from newsreader.feeds.limits import (
     BodyTooLarge,
@@ -99,7 +99,8 @@ class Fetcher:
     """Fetches feeds (and article pages) over shared connection pools; thread-safe.
 
     ``resolver`` is how page hosts are looked up (tests give a fixed answer to show that
-    the connection goes where the check looked).
+    the connection goes where the check looked); a lookup may take at most the connect
+    timeout.
     """
 
     def __init__(self, settings: FetchSettings | None = None, resolver: Resolver = resolve) -> None:
@@ -110,7 +111,7 @@ class Fetcher:
         self._hosts_lock = threading.Lock()
         self._client = self._new_client(ACCEPT)
         self._feed_hops = _Hops(self._client, self.settings.max_body_mb)
-        self._resolver = resolver
+        self._resolver = bounded(resolver, self.settings.connect_timeout)
         self._pins = Pins()
         self._spacing = HostSpacing(self.settings.page_delay)
         self._page_client: httpx.Client | None = None

@@ -402,3 +402,17 @@ def test_pages_share_the_per_host_slots(http_server: LoopbackServer) -> None:
     with fetcher(max_per_host=1) as f:
         fetch_in_threads(f, [http_server.url("/a")] * 3, http_server.url("/feed"))
     assert (http_server.count("/a"), http_server.max_inflight) == (3, 1)
+
+
+def test_a_stuck_name_lookup_ends_at_the_connect_timeout() -> None:
+    def stuck(host: str, port: int = 0) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+        time.sleep(5)
+        return [ipaddress.ip_address("93.184.216.34")]
+
+    settings = FetchSettings(page_delay=0, connect_timeout=0.3, total_timeout=1.0)
+    began = time.monotonic()
+    with Fetcher(settings, resolver=stuck) as fetcher:
+        result = fetcher.fetch_page("http://slow-dns.example/a", feed_url="http://x.example/f")
+    assert time.monotonic() - began < 2
+    assert result.status == 0
+    assert result.error == "looking up slow-dns.example took longer than 0.3 s"

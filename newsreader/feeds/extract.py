@@ -42,7 +42,7 @@ from newsreader.feeds.pagemeta import (
     page_metadata,
     published_meta,
 )
-from newsreader.feeds.pagetree import parse_page
+from newsreader.feeds.pagetree import parse_page, remove_keeping_tail
 from newsreader.feeds.sanitize import sanitize_html
 from newsreader.feeds.text import html_to_text
 from newsreader.models import PageExtraction
@@ -262,26 +262,12 @@ def _drop_paragraphs(body: etree._Element, boilerplate: frozenset[str], title: s
         if repeated <= MAX_BOILERPLATE_SHARE * sum(len(key) for key in keys):
             for element, key in zip(blocks, keys, strict=True):
                 if key in boilerplate:
-                    _remove(element)
+                    remove_keeping_tail(element)
     title_key = paragraph_key(title)
     first = blocks[0] if blocks else None
     if first is not None and first.getparent() is not None and title_key:
         if paragraph_key(" ".join(first.itertext())) == title_key:
-            _remove(first)
-
-
-def _remove(element: etree._Element) -> None:
-    """Remove an element but keep its tail text."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    if element.tail and element.tail.strip():
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + element.tail
-        else:
-            parent.text = (parent.text or "") + element.tail
-    parent.remove(element)
+            remove_keeping_tail(first)
 
 
 def _serialise(body: etree._Element) -> str:

@@ -119,7 +119,7 @@ def drop_hidden(tree: etree._Element) -> None:
         if any(ancestor in found for ancestor in element.iterancestors()):
             continue  # goes with its hidden ancestor
         if len("".join(element.itertext())) <= MAX_HIDDEN_SHARE * total:
-            _remove(element)
+            remove_keeping_tail(element)
 
 
 def _is_hidden(element: etree._Element) -> bool:
@@ -134,7 +134,7 @@ def _is_hidden(element: etree._Element) -> bool:
     return bool(_HIDDEN_STYLE.search(element.get("style") or ""))
 
 
-def _remove(element: etree._Element) -> None:
+def remove_keeping_tail(element: etree._Element) -> None:
     """Remove an element, keeping its tail text in place."""
     parent = element.getparent()
     if parent is None:

@@ -8,6 +8,7 @@ new articles' pages for their full text after their feeds' items are stored ("fu
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -88,21 +89,33 @@ class Refresher(RefreshBar):
     def _pages_worker(self, article_ids: list[int] | None, feed_id: int | None) -> None:
         from newsreader.feeds.fulltext import fetch_full_text
 
-        worker = get_current_worker()
-
-        def progressed(progress: RefreshProgress) -> None:
-            self.post_message(RefreshProgressed(progress))
-
-        try:
-            summary = fetch_full_text(
+        self._run_reporting(
+            lambda progressed, cancelled: fetch_full_text(
                 self.news.db_path,
                 article_ids,
                 feed_id=feed_id,
                 by_mode=feed_id is not None,
                 settings=self.news.settings.fetch,
                 on_progress=progressed,
-                cancelled=lambda: worker.is_cancelled,
+                cancelled=cancelled,
             )
+        )
+
+    def _run_reporting(
+        self,
+        run: Callable[
+            [Callable[[RefreshProgress], None], Callable[[], bool]],
+            RefreshSummary | FullTextSummary,
+        ],
+    ) -> None:
+        """On a worker: ``run(on_progress, cancelled)``, its progress and its end posted."""
+        worker = get_current_worker()
+
+        def progressed(progress: RefreshProgress) -> None:
+            self.post_message(RefreshProgressed(progress))
+
+        try:
+            summary = run(progressed, lambda: worker.is_cancelled)
         except Exception as exc:  # reported to the user; the UI must go on
             self.post_message(RefreshFinished(None, f"{type(exc).__name__}: {exc}"))
             return
@@ -112,23 +125,15 @@ class Refresher(RefreshBar):
     def _refresh_worker(self, feed_ids: list[int] | None) -> None:
         from newsreader.feeds.refresh import refresh
 
-        worker = get_current_worker()
-
-        def progressed(progress: RefreshProgress) -> None:
-            self.post_message(RefreshProgressed(progress))
-
-        try:
-            summary = refresh(
+        self._run_reporting(
+            lambda progressed, cancelled: refresh(
                 self.news.db_path,
                 feed_ids,
                 settings=self.news.settings.fetch,
                 on_progress=progressed,
-                cancelled=lambda: worker.is_cancelled,
+                cancelled=cancelled,
             )
-        except Exception as exc:  # reported to the user; the UI must go on
-            self.post_message(RefreshFinished(None, f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(RefreshFinished(summary))
+        )
 
     def on_refresh_progressed(self, message: RefreshProgressed) -> None:
         """Move the bar; say now and then that articles arrived."""

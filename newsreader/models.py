@@ -68,6 +68,10 @@ class Article:
     """When the article's page was last fetched for its full text (None: never)."""
     page_error: str = ""
     """Why the last full-text fetch failed, in one line ("" when it did not)."""
+    labels: tuple[str, ...] = ()
+    """The article's labels, by name (filled in with the text, by ``get_article``)."""
+    in_later: bool = False
+    """Whether the article is in the Later queue (filled in with the text)."""
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from newsreader.cli.context import CliError, Context
 from newsreader.cli.parser import build_parser
+from newsreader.cli.triage import spell_removals
 
 _FILE_SYSTEM_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 
@@ -21,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     have rolled back what was unfinished.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(spell_removals(sys.argv[1:] if argv is None else argv))
     ctx: Context | None = None
     try:
         ctx = Context.from_args(args)

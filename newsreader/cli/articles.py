@@ -34,6 +34,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--starred", action="store_true", help="only starred articles")
     p.add_argument("--annotated", action="store_true", help="only articles with annotations")
     p.add_argument("--feed", type=int, metavar="ID", help="only this feed")
+    p.add_argument("--label", default="", metavar="NAME", help="only articles with this label")
+    p.add_argument("--later", action="store_true", help="only articles in the Later queue")
     p.add_argument(
         "--search",
         default="",
@@ -64,6 +66,7 @@ def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
     """List articles matching the filters."""
     from newsreader.store.articles import ArticleFilter, list_articles
     from newsreader.store.feeds import get_feed
+    from newsreader.store.labels import labels_by_article
     from newsreader.store.search import QueryError
 
     if args.feed is not None and get_feed(ctx.conn, args.feed) is None:
@@ -74,13 +77,17 @@ def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
         starred=args.starred,
         annotated=args.annotated,
         search=args.search,
+        label=" ".join(args.label.split()),
+        later=args.later,
     )
     try:
         found = list_articles(ctx.conn, flt, limit=args.limit)
     except QueryError as exc:
         raise CliError(str(exc)) from exc
     if args.json:
-        json.dump([article_json(a) for a in found], sys.stdout, ensure_ascii=False, indent=2)
+        labels = labels_by_article(ctx.conn, [a.id for a in found])
+        data = [{**article_json(a), "labels": labels.get(a.id, [])} for a in found]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     rows = [
@@ -151,6 +158,8 @@ def show_json(article: Article) -> dict[str, object]:
         "text_source": article.text_source,
         "fetched": iso_time(article.page_fetched),
         "page_error": article.page_error,
+        "labels": list(article.labels),
+        "later": article.in_later,
     }
 
 
@@ -167,6 +176,11 @@ def render_article(article: Article) -> str:
         parts.append(f"full text from the page, fetched {format_time(article.page_fetched)}")
     elif article.page_error:
         parts.append(f"page not used: {article.page_error}")
+    triage = [f"labels: {', '.join(article.labels)}"] if article.labels else []
+    if article.in_later:
+        triage.append("in Later")
+    if triage:
+        parts.append(" · ".join(triage))
     parts += ["", article.text.rstrip()]
     if article.links:
         parts += ["", "References"]
@@ -184,6 +198,6 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     print(
         f"{plural(feeds, 'feed')}, {plural(totals['all'], 'article')}, "
         f"{totals['unread']} unread, {totals['starred']} starred, "
-        f"{totals['annotated']} annotated"
+        f"{totals['annotated']} annotated, {totals['later']} in Later"
     )
     return 0

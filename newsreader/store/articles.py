@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from newsreader.models import Article, ParsedEntry
 from newsreader.store.db import transaction
-from newsreader.store.search import ANNOTATED_SQL, compile_query
+from newsreader.store.search import ANNOTATED_SQL, LABEL_SQL, LATER_SQL, compile_query
 
 _LIST_COLUMNS = (
     "a.id, a.feed_id, f.title AS feed_title, a.key, a.guid, a.url, a.title, a.author,"
@@ -19,6 +19,14 @@ _LIST_COLUMNS = (
     " a.page_fetched, a.page_error"
 )
 
+
+_TRIAGE_COLUMNS = (
+    "(SELECT json_group_array(name) FROM (SELECT l.name FROM article_labels al"
+    " JOIN labels l ON l.id = al.label_id WHERE al.article_id = a.id"
+    " ORDER BY l.name COLLATE NOCASE)) AS labels,"
+    " EXISTS (SELECT 1 FROM later q WHERE q.article_id = a.id) AS in_later"
+)
+"""An article's labels (a JSON list) and whether it is in the Later queue."""
 
 _Row = tuple[object, ...]
 """The SQL parameters of one article row."""
@@ -183,6 +191,10 @@ class ArticleFilter:
     annotated: bool = False
     search: str = ""
     """A search query (see :mod:`newsreader.store.search`)."""
+    label: str = ""
+    """Only articles with this label."""
+    later: bool = False
+    """Only articles in the Later queue."""
 
 
 def _article(row: sqlite3.Row, full: bool = False) -> Article:
@@ -207,6 +219,8 @@ def _article(row: sqlite3.Row, full: bool = False) -> Article:
         summary=row["summary"] if full else "",
         page_fetched=row["page_fetched"],
         page_error=row["page_error"],
+        labels=tuple(json.loads(row["labels"])) if full else (),
+        in_later=bool(row["in_later"]) if full else False,
     )
 
 
@@ -223,6 +237,11 @@ def filter_sql(flt: ArticleFilter) -> tuple[str, list[object]]:
         clauses.append("a.is_starred = 1")
     if flt.annotated:
         clauses.append(ANNOTATED_SQL)
+    if flt.later:
+        clauses.append(LATER_SQL)
+    if flt.label:
+        clauses.append(LABEL_SQL)
+        params.append(flt.label)
     if flt.search.strip():
         sql, extra = compile_query(flt.search)
         clauses.append(sql)
@@ -270,7 +289,8 @@ def articles_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, A
 def get_article(conn: sqlite3.Connection, article_id: int) -> Article | None:
     """One article with its text, html and link references, or None."""
     row = conn.execute(
-        f"SELECT {_LIST_COLUMNS}, a.text, a.html, a.links, a.summary FROM articles a"
+        f"SELECT {_LIST_COLUMNS}, a.text, a.html, a.links, a.summary, {_TRIAGE_COLUMNS}"
+        " FROM articles a"
         " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
@@ -333,7 +353,7 @@ def mark_feed_read(conn: sqlite3.Connection, feed_id: int | None = None) -> int:
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Totals for the virtual feeds: all, unread, starred, annotated.
+    """Totals for the virtual feeds: all, unread, starred, annotated, later.
 
     One query per figure, so each is answered from an index, never by reading article rows.
     """
@@ -345,6 +365,7 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
         "all": one("SELECT count(*) FROM articles"),
         "unread": one("SELECT count(*) FROM articles WHERE is_read = 0"),
         "starred": one("SELECT count(*) FROM articles WHERE is_starred = 1"),
+        "later": one("SELECT count(*) FROM later"),
         "annotated": one(
             """SELECT count(*) FROM (
                    SELECT article_id FROM annotations

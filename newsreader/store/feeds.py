@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from newsreader.models import Feed
 from newsreader.store.db import transaction
+from newsreader.store.labels import carry_over
 from newsreader.store.state import get_state, set_state
 from newsreader.urls import normalise_url
 
@@ -214,8 +215,8 @@ def merge_feeds(conn: sqlite3.Connection, source_id: int, target_id: int) -> Mer
 
     An article both feeds hold (same key, or same url) stays once, in the target: it takes
     the duplicate's annotations and notes, and is read or starred when either copy was.
-    The source's other articles move to the target; then the source is removed. Nothing
-    annotated is lost.
+    It keeps the duplicate's labels and Later entry too. The source's other articles move
+    to the target; then the source is removed. Nothing annotated or labelled is lost.
     """
     pairs = conn.execute(
         """SELECT s.id AS source, coalesce(
@@ -229,6 +230,7 @@ def merge_feeds(conn: sqlite3.Connection, source_id: int, target_id: int) -> Mer
     for source, target in joined:
         conn.execute("UPDATE annotations SET article_id = ? WHERE article_id = ?", (target, source))
         conn.execute("UPDATE notes SET article_id = ? WHERE article_id = ?", (target, source))
+        carry_over(conn, source, target)
         conn.execute(
             """UPDATE articles SET
                    is_read = max(is_read, (SELECT is_read FROM articles WHERE id = :s)),

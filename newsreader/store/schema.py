@@ -307,7 +307,30 @@ CREATE TABLE pages (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+_V10 = """
+-- Labels: free-form names the user gives articles, several per article (case-insensitive:
+-- "Brief" and "brief" are one label, spelt as first given).
+CREATE TABLE labels (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created REAL NOT NULL DEFAULT (unixepoch())
+);
+CREATE TABLE article_labels (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    label_id   INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+    added      REAL NOT NULL DEFAULT (unixepoch()),
+    PRIMARY KEY (article_id, label_id)
+) WITHOUT ROWID;
+CREATE INDEX article_labels_by_label ON article_labels (label_id, article_id);
+-- The Later queue: an article is in it once, ordered by when it was put there.
+CREATE TABLE later (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    added      REAL NOT NULL
+);
+CREATE INDEX later_by_added ON later (added DESC, article_id DESC);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

@@ -1,7 +1,7 @@
 """The search language, compiled to SQL over the FTS5 index.
 
     petro "white house" -maduro feed:inter is:unread is:starred is:annotated
-    author:franz after:2026-01-01 before:2026-02-01
+    author:franz after:2026-01-01 before:2026-02-01 label:brief is:later is:labelled
 
 Words and quoted phrases must all occur (title, author or text); ``-word`` must not;
 ``word*`` is a prefix. Every term is quoted before it reaches FTS5, so no query can
@@ -30,12 +30,13 @@ class ParsedQuery:
     excluded: list[str] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
     after: float | None = None
     before: float | None = None
 
 
-_FLAGS = {"unread", "read", "starred", "annotated"}
+_FLAGS = {"unread", "read", "starred", "annotated", "later", "labelled", "labeled"}
 
 ANNOTATED_SQL = (
     "(EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND n.deleted IS NULL)"
@@ -68,6 +69,8 @@ def _take(parsed: ParsedQuery, token: str) -> None:
         parsed.feeds.append(value)
     elif sep and value and name == "author":
         parsed.authors.append(value)
+    elif sep and value and name == "label":
+        parsed.labels.append(" ".join(value.split()))
     elif sep and value and name in ("after", "before"):
         setattr(parsed, name, _date(value))
     elif token.startswith("-") and len(token) > 1:
@@ -137,6 +140,9 @@ def compile_query(query: str) -> tuple[str, list[object]]:
             " OR CAST(id AS TEXT) = ?)"
         )
         params.extend([f"%{feed}%", f"%{feed}%", feed])
+    for label in q.labels:
+        clauses.append(LABEL_SQL)
+        params.append(label)
     clauses.extend(_flag_sql(q.flags))
     if q.after is not None:
         clauses.append("a.sort_time >= ?")
@@ -147,11 +153,23 @@ def compile_query(query: str) -> tuple[str, list[object]]:
     return ("(" + " AND ".join(clauses) + ")") if clauses else "1", params
 
 
+LABEL_SQL = (
+    "a.id IN (SELECT al.article_id FROM article_labels al"
+    " WHERE al.label_id = (SELECT id FROM labels WHERE name = ?))"
+)
+"""``label:NAME``: the article has the label (names compare without case)."""
+LATER_SQL = "a.id IN (SELECT article_id FROM later)"
+LABELLED_SQL = "a.id IN (SELECT article_id FROM article_labels)"
+
+
 def _flag_sql(flags: set[str]) -> list[str]:
     sql = {
         "unread": "a.is_read = 0",
         "read": "a.is_read = 1",
         "starred": "a.is_starred = 1",
         "annotated": ANNOTATED_SQL,
+        "later": LATER_SQL,
+        "labelled": LABELLED_SQL,
+        "labeled": LABELLED_SQL,
     }
-    return [sql[f] for f in sorted(flags)]
+    return list(dict.fromkeys(sql[f] for f in sorted(flags)))

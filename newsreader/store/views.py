@@ -16,10 +16,17 @@ from urllib.parse import urlsplit
 from newsreader.models import SavedSearch
 from newsreader.store.articles import ArticleFilter, counts, filter_sql
 from newsreader.store.db import transaction
+from newsreader.store.labels import list_labels
 from newsreader.store.search import QueryError
 
-VIRTUAL_KINDS = ("all", "unread", "starred", "annotated")
-VIRTUAL_LABELS = {"all": "All", "unread": "Unread", "starred": "Starred", "annotated": "Annotated"}
+VIRTUAL_KINDS = ("all", "unread", "starred", "annotated", "later")
+VIRTUAL_LABELS = {
+    "all": "All",
+    "unread": "Unread",
+    "starred": "Starred",
+    "annotated": "Annotated",
+    "later": "Later",
+}
 FAILED_STATUSES = ("error", "dead")
 
 
@@ -27,14 +34,16 @@ FAILED_STATUSES = ("error", "dead")
 class Source:
     """What the article list shows.
 
-    ``kind`` is one of all, unread, starred, annotated (virtual feeds), feed, folder or
-    search (a saved or typed query).
+    ``kind`` is one of all, unread, starred, annotated, later (virtual feeds), label (the
+    articles with one label), feed, folder or search (a saved or typed query). Later lists
+    its articles by when they were put there; the others newest first.
     """
 
     kind: str
     feed_id: int | None = None
     folder: str = ""
     query: str = ""
+    label: str = ""
 
     @property
     def key(self) -> str:
@@ -45,6 +54,8 @@ class Source:
             return f"folder:{self.folder}"
         if self.kind == "search":
             return f"search:{self.query}"
+        if self.kind == "label":
+            return f"label:{self.label}"
         return self.kind
 
 
@@ -72,6 +83,7 @@ def _source_filter(source: Source, unread_only: bool) -> tuple[str, list[object]
         starred=source.kind == "starred",
         annotated=source.kind == "annotated",
         search=source.query if source.kind == "search" else "",
+        label=source.label if source.kind == "label" else "",
     )
     where, params = filter_sql(flt)
     if source.kind == "folder":
@@ -80,6 +92,14 @@ def _source_filter(source: Source, unread_only: bool) -> tuple[str, list[object]
         )
         params += [source.folder, len(source.folder) + 1, source.folder + "/"]
     return where, params
+
+
+def _ordering(source: Source) -> tuple[str, str]:
+    """The tables a source's query reads (``articles a`` among them) and the column its
+    list is ordered by: the Later queue by when articles were added, the rest by time."""
+    if source.kind == "later":
+        return "later q JOIN articles a ON a.id = q.article_id", "q.added"
+    return "articles a", "a.sort_time"
 
 
 def article_ids(
@@ -92,7 +112,8 @@ def article_ids(
         newsreader.store.search.QueryError: a search source with a bad query.
     """
     where, params = _source_filter(source, unread_only)
-    sql = f"SELECT a.id FROM articles a WHERE {where} ORDER BY a.sort_time DESC, a.id DESC"
+    table, key = _ordering(source)
+    sql = f"SELECT a.id FROM {table} WHERE {where} ORDER BY {key} DESC, a.id DESC"
     if limit is not None:
         sql += " LIMIT ?"
         params = [*params, limit]
@@ -107,17 +128,15 @@ def neighbour_unread(
     With ``current_id`` None, the newest (forward) or oldest unread article.
     """
     where, params = _source_filter(source, True)
+    table, key = _ordering(source)
     order = "DESC" if forward else "ASC"
     if current_id is not None:
-        row = conn.execute("SELECT sort_time FROM articles WHERE id = ?", (current_id,)).fetchone()
+        row = conn.execute(f"SELECT {key} FROM {table} WHERE a.id = ?", (current_id,)).fetchone()
         if row is not None:
             op = "<" if forward else ">"
-            where += f" AND (a.sort_time, a.id) {op} (?, ?)"
+            where += f" AND ({key}, a.id) {op} (?, ?)"
             params += [row[0], current_id]
-    sql = (
-        f"SELECT a.id FROM articles a WHERE {where}"
-        f" ORDER BY a.sort_time {order}, a.id {order} LIMIT 1"
-    )
+    sql = f"SELECT a.id FROM {table} WHERE {where} ORDER BY {key} {order}, a.id {order} LIMIT 1"
     found = conn.execute(sql, params).fetchone()
     return int(found[0]) if found else None
 
@@ -134,7 +153,8 @@ def mark_source_read(conn: sqlite3.Connection, source: Source) -> int:
 
 
 def virtual_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Counts for the virtual feeds: unread for all/unread, totals for starred/annotated."""
+    """Counts for the virtual feeds: unread for all/unread, totals for starred, annotated
+    and later."""
     totals = counts(conn)
     return {**totals, "all": totals["unread"]}
 
@@ -152,7 +172,7 @@ def unread_by_feed(conn: sqlite3.Connection) -> dict[int, int]:
 
 
 def feed_rows(conn: sqlite3.Connection, *, search_counts: bool = False) -> list[FeedRow]:
-    """The feeds pane: virtual feeds, saved searches, then folders with their feeds.
+    """The feeds pane: virtual feeds, labels, saved searches, then folders with their feeds.
 
     Feeds sharing a title are told apart by where they come from (see :func:`feed_labels`).
     A saved search's count (its unread matches) is filled in only with ``search_counts``:
@@ -160,6 +180,10 @@ def feed_rows(conn: sqlite3.Connection, *, search_counts: bool = False) -> list[
     """
     counts = virtual_counts(conn)
     rows = [FeedRow(Source(kind), VIRTUAL_LABELS[kind], counts[kind]) for kind in VIRTUAL_KINDS]
+    rows += [
+        FeedRow(Source("label", label=label.name), label.name, label.articles)
+        for label in list_labels(conn)
+    ]
     searches = list_saved_searches(conn)
     found = saved_search_counts(conn, searches) if search_counts else {}
     rows += [

@@ -132,6 +132,8 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
     conn.execute("ALTER TABLE feeds DROP COLUMN full_text")
     for column in ("text_source", "summary", "page_fetched", "page_error"):
         conn.execute(f"ALTER TABLE articles DROP COLUMN {column}")
+    for table in ("later", "article_labels", "labels"):  # migration 10's
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 3")
     assert migrate(conn) == len(MIGRATIONS)
     assert {r[0] for r in conn.execute("SELECT article_author FROM annotations")} == {"FRANZ AG"}

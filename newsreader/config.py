@@ -122,6 +122,16 @@ class ExportSettings:
 
 
 @dataclass
+class RetentionSettings:
+    """[retention]: how long read articles stay in the store."""
+
+    keep_days: int = _number(0, Range(0, 36500, unit="days"))
+    """Read articles older than this many days (by their date) are pruned after a refresh
+    and by `newsreader prune`, unless starred, labelled, in Later or annotated; 0 keeps
+    everything."""
+
+
+@dataclass
 class Settings:
     """All settings; ``warnings`` lists problems found while reading the file."""
 
@@ -129,6 +139,7 @@ class Settings:
     reader: ReaderSettings = field(default_factory=ReaderSettings)
     ui: UISettings = field(default_factory=UISettings)
     export: ExportSettings = field(default_factory=ExportSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys (comma separated), e.g. ``next_unread = "n,J"``."""
     warnings: list[str] = field(default_factory=list)
@@ -139,6 +150,7 @@ _SECTIONS = {
     "reader": ReaderSettings,
     "ui": UISettings,
     "export": ExportSettings,
+    "retention": RetentionSettings,
 }
 
 

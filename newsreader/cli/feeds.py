@@ -197,8 +197,10 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
-    """Fetch feeds concurrently; exit 1 only when no feed refreshed (:func:`none_refreshed`)."""
+    """Fetch feeds concurrently, then prune by [retention] keep_days; exit 1 only when no
+    feed refreshed (:func:`none_refreshed`)."""
     from newsreader.cli.progress import run_refresh
+    from newsreader.cli.retention import prune_after_refresh
 
     ids = resolve_feeds(ctx, args.feeds) if args.feeds else None
     summary = run_refresh(ctx, ids, quiet=args.quiet)
@@ -209,6 +211,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     for notice in summary.notices():
         print(notice)
     print(summary.line())
+    prune_after_refresh(ctx)
     if none_refreshed(summary):
         raise CliError("no feed refreshed: every feed failed")
     return 0

@@ -72,6 +72,8 @@ def upsert_entries(
 ) -> UpsertResult:
     """Insert new entries and update changed ones in place, keeping read/star state.
 
+    An entry whose article retention pruned is left out (it is old and was read).
+
     Runs as one transaction: the feed's articles are stored whole or not at all. New
     articles enter the full-text index here, in one statement (migration 3 removed the
     per-row trigger: it cost more than the indexing itself); updates and deletes are kept
@@ -96,7 +98,10 @@ def upsert_entries(
                 (feed_id,),
             )
         }
-        inserts, updates, changed = _sort_out(feed_id, entries, digests, known, now)
+        pruned = {
+            row[0] for row in conn.execute("SELECT key FROM pruned WHERE feed_id = ?", (feed_id,))
+        }
+        inserts, updates, changed = _sort_out(feed_id, entries, digests, known, pruned, now)
         new_ids = _insert(conn, inserts)
         conn.executemany(
             """UPDATE articles SET guid = ?1, url = ?2, title = ?3, author = ?4,
@@ -116,9 +121,11 @@ def _sort_out(
     entries: Sequence[ParsedEntry],
     digests: Sequence[str],
     known: dict[str, tuple[int, str, str | None]],
+    pruned: set[str],
     now: float,
 ) -> tuple[list[_Row], list[_Row], list[int]]:
-    """(rows to insert, rows to update, ids whose text changed); repeated keys count once."""
+    """(rows to insert, rows to update, ids whose text changed); repeated keys count once,
+    and a key retention pruned (:mod:`newsreader.store.retention`) is not stored again."""
     inserts: list[_Row] = []
     updates: list[_Row] = []
     changed: list[int] = []
@@ -128,6 +135,8 @@ def _sort_out(
             continue
         seen.add(entry.key)
         old = known.get(entry.key)
+        if old is None and entry.key in pruned:
+            continue
         if old is None:
             inserts.append(_row(feed_id, entry, digest, now))
         elif old[1] != digest:

@@ -75,8 +75,10 @@ def _configure(conn: sqlite3.Connection, migrate_schema: bool) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
-        # Only a new (empty) store can choose its page size, and only before WAL mode.
+        # Only a new (empty) store can choose its page size, and only before WAL mode;
+        # its vacuum mode only before the first table (pruning then gives space back).
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")

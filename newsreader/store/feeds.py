@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from newsreader.models import Feed
 from newsreader.store.db import transaction
 from newsreader.store.labels import carry_over
+from newsreader.store.retention import carry_tombstones
 from newsreader.store.state import get_state, set_state
 from newsreader.urls import normalise_url
 
@@ -215,7 +216,8 @@ def merge_feeds(conn: sqlite3.Connection, source_id: int, target_id: int) -> Mer
 
     An article both feeds hold (same key, or same url) stays once, in the target: it takes
     the duplicate's annotations and notes, and is read or starred when either copy was.
-    It keeps the duplicate's labels and Later entry too. The source's other articles move
+    It keeps the duplicate's labels and Later entry too, and the source's tombstones
+    (articles retention pruned stay pruned). The source's other articles move
     to the target; then the source is removed. Nothing annotated or labelled is lost.
     """
     pairs = conn.execute(
@@ -247,6 +249,7 @@ def merge_feeds(conn: sqlite3.Connection, source_id: int, target_id: int) -> Mer
            WHERE id = :t AND folder = ''""",
         {"s": source_id, "t": target_id},
     )
+    carry_tombstones(conn, source_id, target_id)
     conn.execute("DELETE FROM feeds WHERE id = ?", (source_id,))
     return MergeResult(moved, sorted({target for _, target in joined}))
 

@@ -330,7 +330,19 @@ CREATE TABLE later (
 CREATE INDEX later_by_added ON later (added DESC, article_id DESC);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+_V11 = """
+-- Retention: the articles pruned from the store (newsreader.store.retention), by feed and
+-- key, so an old item still in its feed's document is not stored again as new and unread.
+-- Removing a feed forgets its tombstones.
+CREATE TABLE pruned (
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key     TEXT NOT NULL,
+    pruned  REAL NOT NULL,
+    PRIMARY KEY (feed_id, key)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

@@ -76,6 +76,10 @@ def test_version_and_help_on_every_command(run: Run) -> None:
         "articles",
         "show",
         "stats",
+        "label",
+        "labels",
+        "later",
+        "prune",
     ):
         result = run(command, "--help", db_option=False)
         assert result.returncode == 0, command
@@ -109,6 +113,7 @@ def test_add_local_feed_then_list_show_and_search(run: Run) -> None:
             "date_kind",
             "is_read",
             "is_starred",
+            "labels",
         }
     ] * 2
     sample = next(a for a in listed if a["author"] == "FRANZ AG")

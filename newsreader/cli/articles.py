@@ -24,7 +24,8 @@ JSON_KEYS = (
     "is_read",
     "is_starred",
 )
-"""The stable keys of ``articles --json`` (a documented contract for scripts)."""
+"""The stable keys of ``articles --json`` (a documented contract for scripts), with
+``labels`` (the article's labels, by name)."""
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -175,6 +175,20 @@ COMMANDS: tuple[Command, ...] = (
     Command("toggle_read", "m", "pane.on_article('toggle_read')", "Toggle read", _ITEMS),
     Command("toggle_star", "s", "pane.on_article('toggle_star')", "Toggle star", _ITEMS, "Star"),
     Command(
+        "toggle_later",
+        "L",
+        "pane.on_article('toggle_later')",
+        "Put in the Later queue, or take out of it",
+        _ITEMS,
+    ),
+    Command(
+        "labels",
+        "number_sign",
+        "pane.on_article('labels')",
+        "Labels: add or take off (with completion)",
+        _ITEMS,
+    ),
+    Command(
         "open_browser",
         "o",
         "pane.on_article('open_in_browser')",

@@ -174,6 +174,10 @@ class MainScreen(Screen[None]):
         if message.starred:
             self.feeds_pane.adjust_starred(message.starred)
 
+    @on(ArticlesPane.TriageChanged)
+    def _triage_changed(self, message: ArticlesPane.TriageChanged) -> None:
+        self.reader_pane.show_triage(message.article_id)
+
     @on(ArticlesPane.Exhausted)
     def _exhausted(self, message: ArticlesPane.Exhausted) -> None:
         source = self.feeds_pane.next_with_unread(message.forward)

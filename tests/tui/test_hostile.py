@@ -109,7 +109,7 @@ async def test_reader_shows_markup_literally_and_controls_visibly(hostile: Path,
 async def test_notifications_dialogs_status_and_help_stay_literal(hostile: Path, tmp_path: Path):
     app = make_app(hostile, tmp_path)
     async with started(app) as pilot:
-        await pilot.press("shift+tab", "j", "j", "j", "j")  # the first hostile feed
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # the first hostile feed
         await settle(pilot, app)
         await pilot.press("A")
         assert await wait_for(

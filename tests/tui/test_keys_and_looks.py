@@ -133,7 +133,7 @@ async def test_narrow_terminal_shows_one_pane_at_a_time(app: NewsReaderApp):
         await pilot.pause()
         shown = screen_text(app)
         assert "Annotated" in shown and "Colombia braces" not in shown
-        await pilot.press("j", "j", "j", "j", "j", "enter")  # Inter Bellum's articles
+        await pilot.press("j", "j", "j", "j", "j", "j", "enter")  # Inter Bellum's articles
         await settle(pilot, app)
         shown = screen_text(app)
         assert "Maduro responds" in shown and "Colombia braces" not in shown

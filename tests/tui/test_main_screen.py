@@ -89,9 +89,9 @@ async def test_m_and_s_toggle_read_and_star_in_the_store(app: NewsReaderApp, sto
 
 async def test_next_unread_continues_in_the_next_feed(app: NewsReaderApp, store: Path):
     async with started(app) as pilot:
-        await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # feeds: Inter Bellum
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j", "j")  # feeds: Inter Bellum
         await settle(pilot, app)
-        assert "Inter Bellum" in widget_text(app, "#feeds").splitlines()[5]
+        assert "Inter Bellum" in widget_text(app, "#feeds").splitlines()[6]
         await pilot.press("enter", "n")  # to the articles; ib3 -> ib2
         await settle(pilot, app)
         assert article_key(store, app.main.articles_pane.list.current_id) == "ib2"
@@ -123,7 +123,7 @@ async def test_unread_only_filter(app: NewsReaderApp):
 async def test_failed_feed_shows_its_error_when_selected(app: NewsReaderApp):
     async with started(app) as pilot:
         assert "Last refresh failed" not in screen_text(app)
-        await pilot.press("shift+tab", "j", "j", "j", "j")
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j")
         await settle(pilot, app)
         assert "Last refresh failed: HTTP 500 from server" in flat(screen_text(app))
         assert "No articles here." in widget_text(app, "#articles")
@@ -131,7 +131,7 @@ async def test_failed_feed_shows_its_error_when_selected(app: NewsReaderApp):
 
 async def test_mark_feed_read_from_the_feeds_pane(app: NewsReaderApp, store: Path):
     async with started(app) as pilot:
-        await pilot.press("shift+tab", "j", "j", "j", "j", "j", "A")
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j", "j", "A")
         await settle(pilot, app)
         assert article_flags(store, "ib2") == (1, 0)
         assert article_flags(store, "ib3") == (1, 0)

@@ -145,7 +145,7 @@ async def test_a_failing_worker_becomes_a_notification(store: Path, tmp_path: Pa
     conn.close()
     app = make_app(store, tmp_path)
     async with started(app) as pilot:
-        await pilot.press("shift+tab", "j", "j", "j", "j")  # the saved search
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # the saved search
         await settle(pilot, app)
         assert app.main.feeds_pane.list.current.label == "Bad"
         assert await wait_for(

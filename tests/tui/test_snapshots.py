@@ -313,3 +313,19 @@ def test_command_palette(store: Path, tmp_path: Path, snap_compare: SnapCompare)
         terminal_size=(120, 30),
         run_before=_shot(("ctrl+p",), tuple("star"), until="Toggle star"),
     )
+
+
+def test_labels_dialog(store: Path, tmp_path: Path, snap_compare: SnapCompare) -> None:
+    """``#`` on an article that has a label, another label being typed and completed."""
+    from newsreader.store import connect
+    from newsreader.store.labels import change_labels
+
+    conn = connect(store)
+    change_labels(conn, [1], add=["Briefing"])
+    change_labels(conn, [2], add=["to check"])
+    conn.close()
+    assert snap_compare(
+        make_app(store, tmp_path),
+        terminal_size=(120, 30),
+        run_before=_shot(("number_sign",), tuple("to"), until="in use:"),
+    )

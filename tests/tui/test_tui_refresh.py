@@ -124,7 +124,7 @@ async def test_r_refreshes_only_the_selected_feed(
     seed_served(db_path, server, ["/a.xml", "/b.xml"])
     app = make_app(db_path, tmp_path, local_settings())
     async with started(app) as pilot:
-        await pilot.press("shift+tab", "j", "j", "j", "j", "j")  # Feed /b.xml
+        await pilot.press("shift+tab", "j", "j", "j", "j", "j", "j")  # Feed /b.xml
         await settle(pilot, app)
         assert app.main.feeds_pane.list.current.label == "Feed /b.xml"
         await pilot.press("r")

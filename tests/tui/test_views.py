@@ -55,12 +55,13 @@ def test_feed_rows_virtual_feeds_then_loose_feeds_then_folders(conn):
         ("unread", "Unread", 4, 0),
         ("starred", "Starred", 0, 0),
         ("annotated", "Annotated", 0, 0),
+        ("later", "Later", 0, 0),
         ("feed", "Broken Feed", 0, 0),
         ("feed", "Inter Bellum", 2, 0),
         ("folder", "World", 2, 0),
         ("feed", "World Desk", 2, 1),
     ]
-    broken = rows[4]
+    broken = rows[5]
     assert broken.failed and broken.error == "HTTP 500 from server"
 
 
@@ -68,7 +69,7 @@ def test_article_ids_per_source_newest_first(conn):
     assert keys(conn, article_ids(conn, Source("all"))) == ["ib3", "wd2", "ib2", "ib1", "wd1"]
     assert keys(conn, article_ids(conn, Source("unread"))) == ["ib3", "wd2", "ib2", "wd1"]
     assert keys(conn, article_ids(conn, Source("folder", folder="World"))) == ["wd2", "wd1"]
-    inter = feed_rows(conn)[5].source
+    inter = feed_rows(conn)[6].source
     assert keys(conn, article_ids(conn, inter, unread_only=True)) == ["ib3", "ib2"]
     assert keys(conn, article_ids(conn, Source("search", query="petro"))) == ["ib3", "ib1"]
     with pytest.raises(QueryError):
@@ -105,7 +106,13 @@ def test_mark_source_read_and_counts(conn):
         int(conn.execute("SELECT id FROM feeds WHERE title = 'Inter Bellum'").fetchone()[0]): 2
     }
     assert mark_source_read(conn, Source("all")) == 2
-    assert virtual_counts(conn) == {"all": 0, "unread": 0, "starred": 0, "annotated": 0}
+    assert virtual_counts(conn) == {
+        "all": 0,
+        "unread": 0,
+        "starred": 0,
+        "annotated": 0,
+        "later": 0,
+    }
 
 
 def test_saved_searches_are_kept_once_per_query(conn):
@@ -113,7 +120,7 @@ def test_saved_searches_are_kept_once_per_query(conn):
     assert save_search(conn, " petro is:unread ", name="Petro") == first
     assert [(s.name, s.query) for s in list_saved_searches(conn)] == [("Petro", "petro is:unread")]
     rows = feed_rows(conn)
-    assert rows[4].label == "Petro" and rows[4].source == Source("search", query="petro is:unread")
+    assert rows[5].label == "Petro" and rows[5].source == Source("search", query="petro is:unread")
     with pytest.raises(ValueError):
         save_search(conn, "  ")
     assert delete_saved_search(conn, first) and not list_saved_searches(conn)
@@ -122,7 +129,7 @@ def test_saved_searches_are_kept_once_per_query(conn):
 def test_saved_searches_count_their_unread_matches_when_asked(conn):
     petro = save_search(conn, "petro", name="Petro")  # ib3 (unread), ib1 (read)
     world = save_search(conn, "feed:world")
-    assert feed_rows(conn)[4].count is None  # not counted unless asked (it may be slow)
+    assert feed_rows(conn)[5].count is None  # not counted unless asked (it may be slow)
     rows = {r.label: r.count for r in feed_rows(conn, search_counts=True)}
     assert (rows["Petro"], rows["feed:world"]) == (1, 2)
     assert saved_search_counts(conn) == {petro: 1, world: 2}

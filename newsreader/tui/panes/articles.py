@@ -23,20 +23,25 @@ from textual.worker import Worker, get_current_worker
 from newsreader.models import Article
 from newsreader.safety import clean_line
 from newsreader.store import articles as article_store
-from newsreader.store import connect, views
+from newsreader.store import connect, labels, views
 from newsreader.store.search import QueryError, compile_query
 from newsreader.tui import commands
 from newsreader.tui.messages import ListLoaded, StoreChanged
 from newsreader.tui.panes.base import Pane, mark_read_in_worker
 from newsreader.tui.screens.dialogs import NameScreen
+from newsreader.tui.screens.labels import LabelScreen
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.bars import SearchBar
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.wrap import fit
 from newsreader.wording import plural
 
-ON_AN_ARTICLE = frozenset({"toggle_read", "toggle_star", "open_in_browser"})
+ON_AN_ARTICLE = frozenset(
+    {"toggle_read", "toggle_star", "open_in_browser", "toggle_later", "labels"}
+)
 """Article actions that need an article to act on (next / previous unread do not)."""
+Labels = builtins.list[str] | None
+"""What the labels dialog returns: the article's labels, or None (cancelled)."""
 FIRST_PAGE = 200
 """Results a new search shows before the rest (a few screens of the article list)."""
 
@@ -67,6 +72,12 @@ class ArticlesPane(Pane):
         feed_id: int
         unread: int = 0
         starred: int = 0
+
+    @dataclass
+    class TriageChanged(Message):
+        """An article's labels or Later state changed (the reader's header shows them)."""
+
+        article_id: int
 
     @dataclass
     class Exhausted(Message):
@@ -372,6 +383,45 @@ class ArticlesPane(Pane):
         self.list.patch(row.id, is_starred=not row.is_starred)
         self.post_message(self.FlagsChanged(row.feed_id, starred=-1 if row.is_starred else 1))
 
+    def toggle_later(self, article_id: int | None) -> None:
+        """L: put the article in the Later queue, or take it out."""
+        if article_id is None or not article_store.article_exists(self.news.conn, article_id):
+            return
+        queued = not labels.in_later(self.news.conn, article_id)
+        labels.set_later(self.news.conn, [article_id], queued)
+        self.say("Put in Later (L takes it out)." if queued else "Taken out of Later.")
+        self._triage_changed(article_id)
+
+    def edit_labels(self, article_id: int | None) -> None:
+        """#: the article's labels in a dialog, completed from the labels in use."""
+        row = self.row(article_id)
+        if row is None:
+            return
+        now = labels.labels_of(self.news.conn, row.id)
+        screen = LabelScreen(
+            clean_line(row.title) or "(untitled)", now, labels.label_names(self.news.conn)
+        )
+        self.app.push_screen(screen, lambda chosen: self._set_labels(row.id, now, chosen))
+
+    def _set_labels(self, article_id: int, before: builtins.list[str], after: Labels) -> None:
+        if after is None:
+            return
+        kept = {name.casefold() for name in after}
+        gone = [name for name in before if name.casefold() not in kept]
+        had = {name.casefold() for name in before}
+        new = [name for name in after if name.casefold() not in had]
+        if not gone and not new:
+            return
+        labels.change_labels(self.news.conn, [article_id], add=new, remove=gone)
+        words = [f"+{n}" for n in new] + [f"-{n}" for n in gone]
+        self.say("Labels: " + " ".join(words))
+        self._triage_changed(article_id)
+
+    def _triage_changed(self, article_id: int) -> None:
+        """Show the change: counts and label feeds (a reload), the reader's header."""
+        self.reload()
+        self.post_message(self.TriageChanged(article_id))
+
     def action_toggle_unread_only(self) -> None:
         """u: show only unread articles, or everything again."""
         shown = self.list
@@ -426,6 +476,10 @@ class ArticlesPane(Pane):
             self.toggle_star(article_id)
         elif name == "open_in_browser" and (row := self.row(article_id)) is not None:
             self.news.open_link(row.url)
+        elif name == "toggle_later":
+            self.toggle_later(article_id)
+        elif name == "labels":
+            self.edit_labels(article_id)
         elif name in ("next_unread", "previous_unread"):
             self.step_unread(name == "next_unread", article_id, opening)
 

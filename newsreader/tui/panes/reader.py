@@ -147,6 +147,15 @@ class ReaderPane(Pane):
         self.refresh_bindings()
         return article
 
+    def show_triage(self, article_id: int) -> None:
+        """The open article's labels or Later state changed: show them in the header."""
+        if self.article is None or self.article.id != article_id:
+            return
+        now = article_store.get_article(self.news.conn, article_id)
+        if now is not None:
+            self.article = now
+            self.query_one(ArticleHeader).show_article(now)
+
     def forget_gone_article(self) -> None:
         """Empty the reader when its article left the store (its feed was removed)."""
         shown = self.view.article_id

@@ -1,5 +1,6 @@
-"""The reader's header: the open article's title, feed, author, date and link, and where
-its text came from (the page, when full text replaced the feed's teaser)."""
+"""The reader's header: the open article's title, feed, author, date and link, where its
+text came from (the page, when full text replaced the feed's teaser), whether it is in the
+Later queue, and its labels."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ class ArticleHeader(Static):
         source = "full text" if article.text_source == "page" else ""
         meta = [clean_line(article.feed_title), clean_line(article.author), when, source]
         text.append("\n" + " · ".join(part for part in meta if part), style="italic")
+        triage = ["in Later"] if article.in_later else []
+        if article.labels:
+            triage.append("labels: " + ", ".join(clean_line(n) for n in article.labels))
+        if triage:
+            text.append("\n" + " · ".join(triage), style="bold")
         url = clean_url(article.url)
         if url:
             note = "" if is_safe_link(url) else "  (not an http(s) link: o will not open it)"

@@ -8,12 +8,12 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 
 from newsreader.safety import clean_line
-from newsreader.store.views import FeedRow, Source
+from newsreader.store.views import VIRTUAL_KINDS, FeedRow, Source
 from newsreader.tui import commands
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.tui.widgets.wrap import fit
 
-_ICONS = {"search": "⌕ ", "folder": "▾ "}
+_ICONS = {"search": "⌕ ", "folder": "▾ ", "label": "# "}
 
 
 class FeedList(LineList):
@@ -102,9 +102,7 @@ class FeedList(LineList):
     def render_row(self, index: int, width: int, cursor: bool) -> list[Segment]:
         """Indent, icon or failure mark, label, count on the right."""
         row = self.rows[index]
-        strong = row.source.kind in ("all", "unread", "starred", "annotated", "folder") or bool(
-            row.count
-        )
+        strong = row.source.kind in VIRTUAL_KINDS or row.source.kind == "folder" or bool(row.count)
         style = self.style_of("strong" if strong else "dim")
         mark_style = self.style_of("error") if row.failed else style
         if cursor:

@@ -104,9 +104,11 @@ def _export_json(ctx: Context, args: argparse.Namespace) -> int:
     if args.out.is_dir():
         raise CliError(f"{args.out} is a folder; a JSON export is one file")
     changed = write_json(args.out, document)
-    items = plural(document["total"], "annotation or note", "annotations and notes")
+    tagged = sum(1 for i in document["first"]["items"] if i["motivation"] == "tagging")
+    items = plural(document["total"] - tagged, "annotation or note", "annotations and notes")
+    labelled = f", labels of {plural(tagged, 'article')}" if tagged else ""
     actors = plural(len(document["newsreader:actors"]), "actor")
-    print(f"{'wrote' if changed else 'unchanged:'} {args.out} ({items}, {actors})")
+    print(f"{'wrote' if changed else 'unchanged:'} {args.out} ({items}{labelled}, {actors})")
     return 0
 
 
@@ -178,5 +180,12 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         print(
             f"{report.orphaned} orphaned: the article's text no longer holds"
             f" {'its' if report.orphaned == 1 else 'their'} quote"
+        )
+    if report.labelled:
+        print(f"labels restored on {plural(report.labelled, 'article')}")
+    if report.unlabelled:
+        print(
+            f"labels of {plural(report.unlabelled, 'article')} not restored: not in the store"
+            " (subscribe and refresh, then import again)"
         )
     return 0

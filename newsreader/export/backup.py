@@ -32,6 +32,7 @@ from newsreader.export.jsonread import (
 from newsreader.export.webannotation import FORMAT
 from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES, DATE_KINDS, Snapshot
 from newsreader.safety import clean_line, clean_text, clean_url
+from newsreader.store.labels import LabelError, clean_label
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +80,23 @@ class NoteRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class LabelsRecord:
+    """An article's labels as exported."""
+
+    uid: str
+    labels: tuple[tuple[str, float], ...]
+    """Each label's name and when it was given."""
+    snapshot: Snapshot
+
+
+@dataclass(frozen=True, slots=True)
 class Backup:
     """Everything a file holds, validated."""
 
     actors: tuple[ActorRecord, ...]
     annotations: tuple[AnnotationRecord, ...]
     notes: tuple[NoteRecord, ...]
+    labels: tuple[LabelsRecord, ...] = ()
 
 
 def snapshot(obj: Obj) -> Snapshot:
@@ -210,15 +222,31 @@ def _roles(data: Obj, kind: str) -> tuple[str | None, str | None, tuple[str, ...
     return actor, speaker, about, status
 
 
-def item(value: object, where: str) -> AnnotationRecord | NoteRecord:
-    """One annotation or article note of the file."""
+def _labels(data: Obj, uid: str, snap: Snapshot) -> LabelsRecord:
+    """An article's labels, each checked as the store checks a label's name."""
+    labels = []
+    for index, value in enumerate(data.items("labels", required=True)):
+        label = Obj(value, f"{data.where}.labels[{index}]")
+        added = label.time("added")
+        assert added is not None
+        try:
+            labels.append((clean_label(label.string("name", MAX_LINE) or ""), added))
+        except LabelError as exc:
+            raise label.fail("name", str(exc)) from None
+    return LabelsRecord(uid, tuple(labels), snap)
+
+
+def item(value: object, where: str) -> AnnotationRecord | NoteRecord | LabelsRecord:
+    """One annotation, article note or article's labels of the file."""
     obj = Obj(value, where)
     uid = uid_of(obj)
     if "newsreader:data" not in obj.value:
         raise obj.fail("newsreader:data", "missing: only newsreader's own exports can be imported")
     data = obj.obj("newsreader:data")
-    kind = data.choice("kind", (*ANNOTATION_KINDS, "note"))
+    kind = data.choice("kind", (*ANNOTATION_KINDS, "note", "labels"))
     snap = snapshot(data.obj("snapshot"))
+    if kind == "labels":
+        return _labels(data, uid, snap)
     created, modified = obj.time("created"), obj.time("modified")
     assert kind is not None and created is not None and modified is not None
     note = note_text(obj, where)
@@ -275,6 +303,7 @@ def parse_backup(document: object) -> Backup:
         check_format(top)
     annotations: list[AnnotationRecord] = []
     notes: list[NoteRecord] = []
+    labels: list[LabelsRecord] = []
     seen: set[str] = set()
     for index, value in enumerate(values):
         record = item(value, f"{label}[{index}]")
@@ -283,9 +312,12 @@ def parse_backup(document: object) -> Backup:
         seen.add(record.uid)
         if isinstance(record, NoteRecord):
             notes.append(record)
+        elif isinstance(record, LabelsRecord):
+            labels.append(record)
         else:
             annotations.append(record)
-    return Backup(actors(top) if top is not None else (), tuple(annotations), tuple(notes))
+    found = actors(top) if top is not None else ()
+    return Backup(found, tuple(annotations), tuple(notes), tuple(labels))
 
 
 def read_backup(path: Path) -> Backup:

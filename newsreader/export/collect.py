@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsreader.annotations.mentions import (
     ArticleMentions,
@@ -24,6 +24,7 @@ from newsreader.annotations.mentions import (
 from newsreader.models import Actor, Annotation, Note, Snapshot
 from newsreader.store import actors as actor_store
 from newsreader.store import annotations as annotation_store
+from newsreader.store.labels import Labelled, labelled_articles, labels_by_article
 from newsreader.store.pages import page_sources
 
 
@@ -53,6 +54,8 @@ class ArticleInfo:
     """When the article's page (its snapshot, the source of its full text) was fetched."""
     page_url: str = ""
     """The URL that page answered from."""
+    labels: tuple[str, ...] = ()
+    """The stored article's labels."""
 
 
 @dataclass(slots=True)
@@ -70,6 +73,14 @@ class ArticleBundle:
         return max(times, default=None)
 
 
+@dataclass(frozen=True, slots=True)
+class LabelledArticle:
+    """A stored article's labels with the snapshot that finds it again on import."""
+
+    snapshot: Snapshot
+    labels: Labelled
+
+
 @dataclass(slots=True)
 class ExportData:
     """Bundles (by export id), the whole actor registry and claims' status histories."""
@@ -80,6 +91,8 @@ class ExportData:
     counts: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     """Actor id -> (claims by, claims about, mentions) over the whole store; mentions are
     places, tagged or found by name (:mod:`newsreader.annotations.mentions`)."""
+    labelled: list[LabelledArticle] = field(default_factory=list)
+    """The labelled articles in scope (all, or the one article; none for an actor)."""
     mentions: dict[int, list[ArticleMentions]] = field(default_factory=dict)
     """Actor id -> their places in each article still in the store (tagged or found by
     name), for the dossiers of an actor or of all (not for one article's page)."""
@@ -118,10 +131,22 @@ def _notes(conn: sqlite3.Connection, scope: Scope) -> list[Note]:
 
 def _articles(conn: sqlite3.Connection, ids: set[int]) -> dict[int, ArticleInfo]:
     pages = page_sources(conn, sorted(ids))
+    labels = labels_by_article(conn, ids)
     return {
-        article_id: _snapshot_info(snapshot, article_id, pages.get(article_id))
+        article_id: replace(
+            _snapshot_info(snapshot, article_id, pages.get(article_id)),
+            labels=tuple(labels.get(article_id, ())),
+        )
         for article_id, snapshot in annotation_store.article_snapshots(conn, ids).items()
     }
+
+
+def _labelled(conn: sqlite3.Connection, scope: Scope) -> list[LabelledArticle]:
+    if scope.actor_id is not None:
+        return []
+    found = labelled_articles(conn, scope.article_id)
+    snapshots = annotation_store.article_snapshots(conn, [x.article_id for x in found])
+    return [LabelledArticle(snapshots[x.article_id], x) for x in found if x.article_id in snapshots]
 
 
 def _snapshot_info(
@@ -179,6 +204,7 @@ def load(conn: sqlite3.Connection, scope: Scope | None = None) -> ExportData:
     ids = {a.article_id for a in annotations if a.article_id is not None}
     ids |= {n.article_id for n in notes if n.article_id is not None}
     data = ExportData(_bundles(_articles(conn, ids), annotations, notes), {}, _history(conn, scope))
+    data.labelled = _labelled(conn, scope)
     if scope.article_id is None:  # dossiers: the names found in text count too
         refresh_name_matches(conn)
     if scope == Scope():  # the index shows counts; pages of one article or actor do not

@@ -15,11 +15,15 @@
   Without its article it is kept with ``article_id`` NULL and its snapshot, and
   :func:`newsreader.annotations.reattach.reattach_orphans` attaches it when the article
   arrives.
+- An article's labels are added to the stored article's own (none is taken off); labels
+  of an article not in the store are counted and skipped: unlike annotations, they have
+  nowhere to wait.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +32,7 @@ from newsreader.export.backup import (
     ActorRecord,
     AnnotationRecord,
     Backup,
+    LabelsRecord,
     NoteRecord,
     read_backup,
 )
@@ -37,6 +42,7 @@ from newsreader.store.actors import ActorError
 from newsreader.store.annotations import insert_annotation, insert_note, known_uids
 from newsreader.store.articles import article_text, article_with_key, articles_at_urls
 from newsreader.store.db import transaction
+from newsreader.store.labels import restore_labels
 
 
 @dataclass(slots=True)
@@ -56,11 +62,16 @@ class ImportReport:
     """Annotations and notes added without their article (not in the store yet)."""
     orphaned: int = 0
     """Annotations added to their article whose quote is not in its text."""
+    labelled: int = 0
+    """Articles that got labels they did not have."""
+    unlabelled: int = 0
+    """Articles whose labels were not restored: they are not in the store (labels cannot
+    wait for their article as annotations do)."""
 
     @property
     def changed(self) -> bool:
         """Whether the import wrote anything."""
-        return bool(self.annotations or self.notes or self.actors_added)
+        return bool(self.annotations or self.notes or self.actors_added or self.labelled)
 
 
 class _Actors:
@@ -218,6 +229,19 @@ def _add_note(
     report.waiting += article_id is None
 
 
+def _add_labels(
+    conn: sqlite3.Connection, records: Sequence[LabelsRecord], report: ImportReport
+) -> None:
+    """Give each found article the labels of the file (merged with its own)."""
+    articles = _Articles(conn, {r.snapshot.url for r in records})
+    for record in records:
+        article_id = articles.find(record.snapshot)
+        if article_id is None:
+            report.unlabelled += 1
+        elif restore_labels(conn, article_id, record.labels):
+            report.labelled += 1
+
+
 def import_backup(conn: sqlite3.Connection, backup: Backup) -> ImportReport:
     """Write a validated backup into the store, in one transaction."""
     report = ImportReport()
@@ -236,6 +260,7 @@ def import_backup(conn: sqlite3.Connection, backup: Backup) -> ImportReport:
             _add_annotation(conn, record, actors, articles, budget, report)
         for note in notes:
             _add_note(conn, note, articles, report)
+        _add_labels(conn, backup.labels, report)
     return report
 
 

@@ -5,10 +5,11 @@ Three kinds of page:
 - an article page: YAML front matter (``id``, ``title``, ``url``, ``feed``, ``author``,
   ``published`` -- ``updated`` instead when the feed gave only a last-updated date --,
   ``fetched`` and ``source`` when its page was fetched (the snapshot), ``exported``,
-  ``modified``, ``actors``, ``tags``), then the article's notes, its claims in text
-  order as block quotes with speaker, status, the actors they are about, a link back to
-  the article and the note; highlights; mentions grouped per actor; orphaned annotations
-  (their text no longer matches the article) in their own section;
+  ``modified``, ``actors``, ``tags``: the kinds of its marks and its labels), then the
+  article's notes, its claims in text order as block quotes with speaker, status, the
+  actors they are about, a link back to the article and the note; highlights; mentions
+  grouped per actor; orphaned annotations (their text no longer matches the article) in
+  their own section;
 - an actor dossier: every claim by and about the actor across articles, oldest first,
   and the articles that mention them;
 - an index of the article and actor pages.
@@ -225,6 +226,7 @@ def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style, now: f
     tags |= {f"status/{a.status}" for a in bundle.annotations if a.status}
     tags |= {"note"} if bundle.notes else set()
     tags |= {"orphaned"} if any(a.orphaned for a in bundle.annotations) else set()
+    tags |= {label_tag(name) for name in info.labels}
     url = info.url if link_target(info.url) is not None else ""
     return _front_matter(
         [
@@ -240,6 +242,12 @@ def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style, now: f
             yaml_list("tags", ["newsreader", *sorted(tags)]),
         ]
     )
+
+
+def label_tag(name: str) -> str:
+    """A label as a front-matter tag: spaces become hyphens (a tag is one word in Obsidian
+    and most Markdown tools)."""
+    return "-".join(name.split())
 
 
 def _byline(info: ArticleInfo) -> str:

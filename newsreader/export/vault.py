@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsreader.export.collect import (
@@ -89,7 +89,7 @@ def _article_bundle(conn: sqlite3.Connection, article_id: int, data: ExportData)
         article.date_kind,
         *(page_fetched(conn, article.id) or ()),
     )
-    return ArticleBundle(info)
+    return ArticleBundle(replace(info, labels=article.labels))
 
 
 def article_markdown(

@@ -8,7 +8,9 @@ annotation, and every article note, as an ``Annotation``:
 - ``id``: ``urn:uuid:`` + the annotation's uid; ``created`` / ``modified`` in UTC;
 - ``creator``: a ``Person`` (newsreader knows no names of its users); ``generator``: the
   ``Software`` newsreader;
-- ``motivation``: assessing (claim), identifying (mention), highlighting, commenting (note);
+- ``motivation``: assessing (claim), identifying (mention), highlighting, commenting (note),
+  tagging (an article's labels: one annotation on the whole article, a ``tagging`` body
+  for each label, ``newsreader:data`` kind "labels");
 - ``target``: ``source`` = the article's url (``urn:newsreader:article:<export id>`` when
   it has none) and, except for notes, a ``TextQuoteSelector`` (exact, prefix, suffix) and a
   ``TextPositionSelector`` (start, end) into the article's canonical text;
@@ -38,7 +40,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsreader.export.collect import ExportData, Scope, export_id, load, referenced_actors
+from newsreader.export.collect import (
+    ExportData,
+    LabelledArticle,
+    Scope,
+    export_id,
+    load,
+    referenced_actors,
+)
 from newsreader.export.files import write_if_changed
 from newsreader.export.mdtext import iso_time
 from newsreader.models import Actor, Annotation, Note, Snapshot
@@ -189,6 +198,28 @@ def note_item(note: Note) -> dict[str, Any]:
     }
 
 
+def labels_item(entry: LabelledArticle) -> dict[str, Any]:
+    """An article's labels as one Web Annotation on the whole article (motivation
+    tagging, a tag body a label, in the user's own words: language ``und``); its id is
+    the article's, so a re-export keeps it."""
+    snap = entry.snapshot
+    article = export_id(snap.url, snap.feed_title, snap.title)
+    uid = str(uuid.uuid5(uuid.NAMESPACE_URL, NAMESPACE + "labels:" + article))
+    bodies = [{**_tag_body(name), "language": NOTE_LANGUAGE} for name in entry.labels.names]
+    return {
+        **_head(uid, "tagging", entry.labels.first, entry.labels.last),
+        "body": bodies,
+        "target": {"source": _source(snap)},
+        "newsreader:data": {
+            "kind": "labels",
+            "labels": [
+                {"name": name, "added": iso_time(added)} for name, added in entry.labels.labels
+            ],
+            "snapshot": _snapshot(snap),
+        },
+    }
+
+
 def actor_item(actor: Actor) -> dict[str, Any]:
     """An actor of the registry."""
     return {
@@ -229,15 +260,21 @@ def to_document(data: ExportData, *, all_actors: bool) -> dict[str, Any]:
     keyed += [
         (_order(n.snapshot, _SORT_NOTES_FIRST, 0, n.created, n.uid), note_item(n)) for n in notes
     ]
+    tagged = [labels_item(entry) for entry in data.labelled]
+    keyed += [
+        (_order(e.snapshot, _SORT_NOTES_FIRST - 1, 0, e.labels.first, item["id"]), item)
+        for e, item in zip(data.labelled, tagged, strict=True)
+    ]
     items = [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
     wanted = None if all_actors else referenced_actors(annotations)
     actors = sorted(
         (a for a in data.actors.values() if wanted is None or a.id in wanted),
         key=lambda a: (a.name.casefold(), a.name),
     )
-    uids = sorted([a.uid for a in annotations] + [n.uid for n in notes])
+    uids = sorted([a.uid for a in annotations] + [n.uid for n in notes] + [t["id"] for t in tagged])
     collection = uuid.uuid5(uuid.NAMESPACE_URL, NAMESPACE + "collection:" + ",".join(uids))
     times = [a.modified for a in annotations] + [n.modified for n in notes]
+    times += [e.labels.last for e in data.labelled]
     document: dict[str, Any] = {
         "@context": CONTEXT,
         "id": f"urn:uuid:{collection}",

@@ -80,7 +80,7 @@ def change_labels(
     removing = [clean_label(n) for n in remove]
     ids = json.dumps(list(article_ids))
     added = removed = 0
-    now = time.time()
+    now = round(time.time(), 6)  # to the microsecond, as exports write it
     with transaction(conn):
         for name in adding:
             conn.execute(
@@ -192,3 +192,62 @@ def carry_over(conn: sqlite3.Connection, source_id: int, target_id: int) -> None
         " SELECT ?, added FROM later WHERE article_id = ?",
         (target_id, source_id),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """An article's labels for an export: each name with when it was given."""
+
+    article_id: int
+    labels: tuple[tuple[str, float], ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The label names."""
+        return tuple(name for name, _ in self.labels)
+
+    @property
+    def first(self) -> float:
+        """When the first label was given."""
+        return min(added for _, added in self.labels)
+
+    @property
+    def last(self) -> float:
+        """When the last label was given."""
+        return max(added for _, added in self.labels)
+
+
+def labelled_articles(conn: sqlite3.Connection, article_id: int | None = None) -> list[Labelled]:
+    """Every labelled article (or just ``article_id``) with its labels by name, by id."""
+    rows = conn.execute(
+        """SELECT al.article_id, l.name, al.added FROM article_labels al
+           JOIN labels l ON l.id = al.label_id
+           WHERE ?1 IS NULL OR al.article_id = ?1
+           ORDER BY al.article_id, l.name COLLATE NOCASE, l.name""",
+        (article_id,),
+    )
+    found: dict[int, list[tuple[str, float]]] = {}
+    for found_id, name, added in rows:
+        found.setdefault(int(found_id), []).append((str(name), float(added)))
+    return [Labelled(i, tuple(labels)) for i, labels in found.items()]
+
+
+def restore_labels(
+    conn: sqlite3.Connection, article_id: int, labels: Sequence[tuple[str, float]]
+) -> int:
+    """Give an article labels as they were given (an import: each with its time); one it
+    has already keeps its own. Returns how many it did not have."""
+    added = 0
+    with transaction(conn):
+        for name, when in labels:
+            name = clean_label(name)
+            conn.execute(
+                "INSERT INTO labels (name, created) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (name, when),
+            )
+            added += conn.execute(
+                """INSERT OR IGNORE INTO article_labels (article_id, label_id, added)
+                   VALUES (?, (SELECT id FROM labels WHERE name = ?), ?)""",
+                (article_id, name, when),
+            ).rowcount
+    return added

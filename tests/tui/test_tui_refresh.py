@@ -223,3 +223,35 @@ async def test_the_open_article_follows_its_new_text_after_a_refresh(
         claims = [s for s in reader.spans.spans if s.kind == "claim"]
         assert [reader.text[s.start : s.end] for s in claims] == [quote]
         assert "open article changed" in flat(screen_text(app))
+
+
+async def test_a_refresh_prunes_by_retention_and_says_so(
+    db_path: Path, tmp_path: Path, server: LoopbackServer
+):
+    """[retention] keep_days: after R, the old read articles that nothing keeps are gone
+    from the store and the list; a labelled one stays; a notice says how many went."""
+    from newsreader.store.labels import change_labels
+
+    server.route("/a.xml", body=rss("Alpha", [("a1", "Alpha fresh", 10)]))
+    seed_served(db_path, server, ["/a.xml"])
+    conn = connect(db_path)
+    conn.execute("UPDATE articles SET is_read = 1 WHERE key LIKE 'older%'")
+    kept = conn.execute("SELECT id FROM articles WHERE key = 'older5'").fetchone()[0]
+    change_labels(conn, [kept], add=["keep"])
+    conn.close()
+    settings = local_settings()
+    settings.retention.keep_days = 30  # BASE is 2026-01-01: everything seeded is older
+    app = make_app(db_path, tmp_path, settings)
+    async with started(app) as pilot:
+        await pilot.press("R")
+        assert await wait_for(pilot, lambda: not app.main.refresher.running)
+        assert await wait_for(
+            pilot,
+            lambda: "Pruned 59 articles read and older than 30 days" in flat(screen_text(app)),
+        )
+        await settle(pilot, app)
+        assert "Older 7" not in widget_text(app, "#articles")
+    conn = connect(db_path)
+    left = {r[0] for r in conn.execute("SELECT key FROM articles WHERE key LIKE 'older%'")}
+    conn.close()
+    assert left == {"older5"}

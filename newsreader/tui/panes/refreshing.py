@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from newsreader.models import RefreshProgress
 from newsreader.safety import clean_line
 from newsreader.tui.context import NewsApp
-from newsreader.tui.messages import RefreshFinished, RefreshProgressed
+from newsreader.tui.messages import RefreshFinished, RefreshProgressed, StoreChanged
 from newsreader.tui.widgets.bars import RefreshBar
 from newsreader.wording import plural
 
@@ -125,15 +125,38 @@ class Refresher(RefreshBar):
     def _refresh_worker(self, feed_ids: list[int] | None) -> None:
         from newsreader.feeds.refresh import refresh
 
-        self._run_reporting(
-            lambda progressed, cancelled: refresh(
+        def run(
+            progressed: Callable[[RefreshProgress], None], cancelled: Callable[[], bool]
+        ) -> RefreshSummary:
+            summary = refresh(
                 self.news.db_path,
                 feed_ids,
                 settings=self.news.settings.fetch,
                 on_progress=progressed,
                 cancelled=cancelled,
             )
-        )
+            if not summary.cancelled:
+                self._prune()
+            return summary
+
+        self._run_reporting(run)
+
+    def _prune(self) -> None:
+        """After a refresh, on its worker: remove what ``[retention] keep_days`` lets go,
+        and say so (the lists reload; an open article that went empties the reader)."""
+        keep = self.news.settings.retention.keep_days
+        if keep <= 0:
+            return
+        from newsreader.store import connect
+        from newsreader.store.retention import prune
+
+        conn = connect(self.news.db_path, migrate_schema=False)
+        try:
+            result = prune(conn, keep)
+        finally:
+            conn.close()
+        if result.removed:
+            self.post_message(StoreChanged(result.line(keep).capitalize() + "."))
 
     def on_refresh_progressed(self, message: RefreshProgressed) -> None:
         """Move the bar; say now and then that articles arrived."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from newsreader.pipes import Command, CommandError, parse_commands
+
 
 class ConfigError(Exception):
     """The config file cannot be read or has a value of the wrong type or out of range."""
@@ -142,6 +144,9 @@ class Settings:
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys (comma separated), e.g. ``next_unread = "n,J"``."""
+    commands: list[Command] = field(default_factory=list)
+    """[commands]: what ``|`` pipes the open article to, in the file's order (name ->
+    command line, or ``{ run = "…", input = "url"|"text"|"none", timeout = s }``)."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -169,12 +174,17 @@ def load_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     for key, value in data.items():
-        if key not in _SECTIONS and key != "keymap":
+        if key not in _SECTIONS and key not in ("keymap", "commands"):
             settings.warnings.append(f"{path}: unknown key {key!r}")
         elif not isinstance(value, dict):
             raise ConfigError(f"{path}: {key} must be a table ([{key}]), got {value!r}")
         elif key == "keymap":
             settings.keymap = _keymap(value, f"{path}: [keymap]")
+        elif key == "commands":
+            try:
+                settings.commands = parse_commands(value)
+            except CommandError as exc:
+                raise ConfigError(f"{path}: [commands] {exc}") from exc
         else:
             _apply(getattr(settings, key), value, f"{path}: [{key}]", settings.warnings)
     return settings

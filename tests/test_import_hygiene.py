@@ -20,6 +20,7 @@ DOMAIN_MODULES = (
     "browser",
     "wording",
     "urls",
+    "pipes",
 )
 """The domain: these packages (every module in them) and top-level modules."""
 

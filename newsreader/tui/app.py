@@ -21,7 +21,7 @@ from newsreader.browser import open_in_browser
 from newsreader.config import Settings, save_theme
 from newsreader.feeds.parsepool import start_helpers
 from newsreader.resources import data_dir
-from newsreader.safety import clean_text, is_safe_link
+from newsreader.safety import clean_line, clean_text, is_safe_link
 from newsreader.store import connect
 from newsreader.tui import commands
 from newsreader.tui.actor_cache import ActorCache
@@ -139,6 +139,24 @@ class NewsReaderApp(App[None]):
                 command.title,
                 f"{keys} · {where}" if keys else where,
                 partial(self._run_from_palette, node, action),
+            )
+        yield from self._pipe_commands(screen)
+
+    def _pipe_commands(self, screen: MainScreen) -> Iterable[SystemCommand]:
+        """The palette's "Pipe to NAME", one per ``[commands]`` entry, on the article in the
+        reader (when it has the focus) or under the list's cursor; none without one."""
+        reader, articles = screen.reader_pane, screen.articles_pane
+        article_id = reader.view.article_id if reader.has_focus_within else None
+        if article_id is None:
+            article_id = articles.list.current_id
+        if article_id is None:
+            return
+        keys = self.key_names(self.settings.keymap.get("pipe", commands.command("pipe").keys))
+        for command in self.settings.commands:
+            yield SystemCommand(
+                f"Pipe to {command.name}",
+                f"{keys} picks · {clean_line(command.run)}",
+                partial(articles.piper.run, command.name, article_id),
             )
 
     @staticmethod

@@ -189,6 +189,13 @@ COMMANDS: tuple[Command, ...] = (
         _ITEMS,
     ),
     Command(
+        "pipe",
+        "vertical_line",
+        "pane.on_article('pipe')",
+        "Pipe the article to a command ([commands])",
+        _ITEMS,
+    ),
+    Command(
         "open_browser",
         "o",
         "pane.on_article('open_in_browser')",

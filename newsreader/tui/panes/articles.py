@@ -28,6 +28,7 @@ from newsreader.store.search import QueryError, compile_query
 from newsreader.tui import commands
 from newsreader.tui.messages import ListLoaded, StoreChanged
 from newsreader.tui.panes.base import Pane, mark_read_in_worker
+from newsreader.tui.panes.piping import Piper
 from newsreader.tui.screens.dialogs import NameScreen
 from newsreader.tui.screens.labels import LabelScreen
 from newsreader.tui.widgets.article_list import ArticleList
@@ -37,7 +38,7 @@ from newsreader.tui.widgets.wrap import fit
 from newsreader.wording import plural
 
 ON_AN_ARTICLE = frozenset(
-    {"toggle_read", "toggle_star", "open_in_browser", "toggle_later", "labels"}
+    {"toggle_read", "toggle_star", "open_in_browser", "toggle_later", "labels", "pipe"}
 )
 """Article actions that need an article to act on (next / previous unread do not)."""
 Labels = builtins.list[str] | None
@@ -96,6 +97,8 @@ class ArticlesPane(Pane):
         """The list load whose answer closes the search prompt (the search submitted)."""
         self._feed_names: dict[int, tuple[str, str]] = {}
         self._saved_names: dict[views.Source, str] = {}
+        self.piper = Piper(self)
+        """Runs ``|``'s commands on an article."""
 
     def compose(self) -> ComposeResult:
         """The search prompt (hidden) above the list."""
@@ -468,8 +471,9 @@ class ArticlesPane(Pane):
         self.act(name, self.list.current_id, opening=False)
 
     def act(self, name: str, article_id: int | None, *, opening: bool) -> None:
-        """``name`` (toggle_read, toggle_star, open_in_browser, next_unread,
-        previous_unread) on ``article_id``; ``opening``: a next one opens in the reader."""
+        """``name`` (toggle_read, toggle_star, open_in_browser, toggle_later, labels, pipe,
+        next_unread, previous_unread) on ``article_id``; ``opening``: a next one opens in
+        the reader."""
         if name == "toggle_read":
             self.toggle_read(article_id)
         elif name == "toggle_star":
@@ -480,6 +484,8 @@ class ArticlesPane(Pane):
             self.toggle_later(article_id)
         elif name == "labels":
             self.edit_labels(article_id)
+        elif name == "pipe":
+            self.piper.pick(article_id)
         elif name in ("next_unread", "previous_unread"):
             self.step_unread(name == "next_unread", article_id, opening)
 

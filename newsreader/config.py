@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.pipes import Command, CommandError, parse_commands
+from newsreader.rulespec import Rule, parse_rules
 
 
 class ConfigError(Exception):
@@ -147,6 +148,9 @@ class Settings:
     commands: list[Command] = field(default_factory=list)
     """[commands]: what ``|`` pipes the open article to, in the file's order (name ->
     command line, or ``{ run = "…", input = "url"|"text"|"none", timeout = s }``)."""
+    rules: list[Rule] = field(default_factory=list)
+    """[[rules]]: queries and what to do with the articles they match, in the file's
+    order (a rule that cannot be used is left out, with a warning naming it)."""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -174,7 +178,10 @@ def load_settings(path: Path) -> Settings:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     for key, value in data.items():
-        if key not in _SECTIONS and key not in ("keymap", "commands"):
+        if key == "rules":
+            settings.rules, found = parse_rules(value, f"{path}: [[rules]]")
+            settings.warnings += found
+        elif key not in _SECTIONS and key not in ("keymap", "commands"):
             settings.warnings.append(f"{path}: unknown key {key!r}")
         elif not isinstance(value, dict):
             raise ConfigError(f"{path}: {key} must be a table ([{key}]), got {value!r}")

@@ -21,6 +21,7 @@ DOMAIN_MODULES = (
     "wording",
     "urls",
     "pipes",
+    "rulespec",
 )
 """The domain: these packages (every module in them) and top-level modules."""
 

@@ -60,7 +60,9 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
     with Fetcher(ctx.settings.fetch) as fetcher:
         try:
-            result = subscribe(ctx.conn, args.target, fetcher, folder=args.folder)
+            result = subscribe(
+                ctx.conn, args.target, fetcher, folder=args.folder, rules=ctx.settings.rules
+            )
         except SubscribeError as exc:
             raise CliError(str(exc)) from exc
     verb = "subscribed to" if result.created else "already subscribed to"
@@ -208,9 +210,13 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         print(f"newsreader: feed {feed_id} <{url}>: {message}", file=sys.stderr)
     for article_id, url, message in summary.full_text.errors if summary.full_text else ():
         print(f"newsreader: article {article_id} <{url}>: {message}", file=sys.stderr)
+    for problem in summary.rules.problems:
+        print(f"newsreader: {problem}", file=sys.stderr)
     for notice in summary.notices():
         print(notice)
     print(summary.line())
+    if ruled := summary.rules.line():
+        print(ruled)
     prune_after_refresh(ctx)
     if none_refreshed(summary):
         raise CliError("no feed refreshed: every feed failed")

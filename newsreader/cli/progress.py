@@ -28,6 +28,7 @@ def run_refresh(ctx: Context, feed_ids: list[int] | None, *, quiet: bool) -> Any
             settings=ctx.settings.fetch,
             on_progress=progress,
             cancelled=cancelled,
+            rules=ctx.settings.rules,
         ),
         quiet=quiet,
     )

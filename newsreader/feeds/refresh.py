@@ -26,7 +26,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,7 +38,9 @@ from newsreader.feeds.fulltext import FullTextSummary, PageStage
 from newsreader.feeds.ingest import merge_into, parse_for_store, store_feed
 from newsreader.feeds.limits import HostQueue
 from newsreader.feeds.parsepool import ParseFailed, ParsePool, describe, parse_processes
+from newsreader.feeds.rules import CompiledRule, RulesReport, apply_rules, compile_rules
 from newsreader.models import Feed, FetchResult, ParsedFeed, RefreshProgress
+from newsreader.rulespec import Rule
 from newsreader.safety import clean_line
 from newsreader.store import connect, transaction
 from newsreader.store.db import store_fault
@@ -87,6 +89,8 @@ class RefreshSummary:
     past the limit: ``ParsedFeed.notice``)."""
     full_text: FullTextSummary | None = None
     """The full-text stage over the new articles, when it ran."""
+    rules: RulesReport = field(default_factory=RulesReport)
+    """What the rules did to the new articles (and which rules could not be used)."""
     merged: list[tuple[int, int, str, int, int]] = field(default_factory=list)
     """(feed id, id of the subscription it moved to, its url, articles moved, duplicates
     joined) for each feed that moved permanently to a url already subscribed: it was
@@ -152,8 +156,10 @@ def refresh(
     on_progress: Callable[[RefreshProgress], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
     now: float | None = None,
+    rules: Sequence[Rule] = (),
 ) -> RefreshSummary:
-    """Fetch, parse and store ``feed_ids`` (every feed when None).
+    """Fetch, parse and store ``feed_ids`` (every feed when None); ``rules`` are applied
+    to each feed's new articles as it is stored.
 
     Feeds whose next allowed fetch is in the future are skipped, and dead (410) feeds too
     unless named in ``feed_ids``. ``on_progress`` is called on this thread after each feed.
@@ -166,6 +172,7 @@ def refresh(
             feed_ids = all_feed_ids(conn)
         feeds = feeds_by_ids(conn, feed_ids)
         run = _Run(conn, settings, on_progress, now, total=len(feeds))
+        run.rules, run.summary.rules.problems = compile_rules(rules)
         todo = run.skip_unready(feeds, named=named)
         if todo and not cancelled():
             run.pipeline(todo, cancelled)
@@ -206,6 +213,7 @@ class _Run:
         self.done = 0
         self.new_ids: list[int] = []
         """Articles this refresh brought: their pages are the full-text stage's work."""
+        self.rules: list[CompiledRule] = []
         if on_progress:
             on_progress(RefreshProgress(0, total, 0, 0))
 
@@ -353,9 +361,13 @@ class _Run:
             stored = store_feed(
                 self.conn, feed_id, parsed, replace(result, permanent_redirect=None), now=self.now
             )
+            ruled = apply_rules(self.conn, self.rules, stored.new_ids) if self.rules else None
+        deleted = set(ruled.deleted) if ruled is not None else set()
+        if ruled is not None:
+            self.summary.rules.add(ruled)
         self.summary.new_articles += stored.new
         self.summary.updated += stored.updated
-        self.new_ids.extend(stored.new_ids)
+        self.new_ids.extend(i for i in stored.new_ids if i not in deleted)
         if parsed.problem:
             self.summary.recovered += bool(parsed.entries)
             self.report(feed, "error", parsed.problem)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,7 +24,9 @@ from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.fetch import Fetcher, is_local, local_path
 from newsreader.feeds.ingest import store_feed
 from newsreader.feeds.parse import parse_feed
+from newsreader.feeds.rules import RulesReport, apply_rules, compile_rules
 from newsreader.models import FetchResult, ParsedFeed
+from newsreader.rulespec import Rule
 from newsreader.safety import clean_line, clean_url
 from newsreader.store import transaction
 from newsreader.store.feeds import add_feed, get_feed
@@ -61,6 +64,8 @@ class SubscribeResult:
     not a feed...)."""
     notice: str = ""
     """See ``ParsedFeed.notice`` (entries past the limit, not read)."""
+    ruled: tuple[str, ...] = ()
+    """What the rules did to its articles, and the rules that could not be used."""
 
     def notes(self) -> list[str]:
         """What the user should be told besides "subscribed": one line each."""
@@ -79,7 +84,7 @@ class SubscribeResult:
             )
         if self.notice:
             lines.append(self.notice)
-        return lines
+        return lines + list(self.ruled)
 
 
 @dataclass(frozen=True)
@@ -92,9 +97,13 @@ class _Found:
 
 
 def subscribe(
-    conn: sqlite3.Connection, target: str, fetcher: Fetcher, folder: str = ""
+    conn: sqlite3.Connection,
+    target: str,
+    fetcher: Fetcher,
+    folder: str = "",
+    rules: Sequence[Rule] = (),
 ) -> SubscribeResult:
-    """Subscribe to ``target`` and store its current articles.
+    """Subscribe to ``target`` and store its current articles, ``rules`` applied to them.
 
     Args:
         target: a feed URL, a web page announcing feeds, or a local feed file path.
@@ -110,9 +119,13 @@ def subscribe(
         found = _local_feed(address, fetcher)
     else:
         found, alternatives = _discover(address, fetcher)
+    compiled, problems = compile_rules(rules)
     with transaction(conn):
         feed_id, created = add_feed(conn, found.url, "", folder)
-        store_feed(conn, feed_id, found.parsed, replace(found.fetched, permanent_redirect=None))
+        stored = store_feed(
+            conn, feed_id, found.parsed, replace(found.fetched, permanent_redirect=None)
+        )
+        report = apply_rules(conn, compiled, stored.new_ids) if compiled else RulesReport()
     feed = get_feed(conn, feed_id)
     title = feed.title if feed else ""
     return SubscribeResult(
@@ -125,6 +138,7 @@ def subscribe(
         found.guessed,
         list(found.failed_links),
         found.parsed.notice,
+        tuple(problems) + ((report.line(),) if report.line() else ()),
     )
 
 

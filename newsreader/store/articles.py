@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from newsreader.models import Article, ParsedEntry
 from newsreader.store.db import transaction
-from newsreader.store.search import ANNOTATED_SQL, LABEL_SQL, LATER_SQL, compile_query
+from newsreader.store.search import (
+    ANNOTATED_SQL,
+    LABEL_SQL,
+    LATER_SQL,
+    NOT_HIDDEN_SQL,
+    compile_query,
+)
 
 _LIST_COLUMNS = (
     "a.id, a.feed_id, f.title AS feed_title, a.key, a.guid, a.url, a.title, a.author,"
@@ -252,9 +258,11 @@ def filter_sql(flt: ArticleFilter) -> tuple[str, list[object]]:
         clauses.append(LABEL_SQL)
         params.append(flt.label)
     if flt.search.strip():
-        sql, extra = compile_query(flt.search)
+        sql, extra = compile_query(flt.search)  # it leaves hidden articles out itself
         clauses.append(sql)
         params.extend(extra)
+    else:
+        clauses.append(NOT_HIDDEN_SQL)
     return " AND ".join(clauses), params
 
 

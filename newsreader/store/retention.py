@@ -27,11 +27,14 @@ DAY = 86_400.0
 BATCH = 500
 """Articles deleted per transaction: short enough not to hold up a reader for long."""
 
-_PRUNABLE = """a.is_read = 1 AND a.is_starred = 0 AND a.sort_time < :cutoff
+UNHELD_SQL = """a.is_starred = 0
     AND NOT EXISTS (SELECT 1 FROM article_labels al WHERE al.article_id = a.id)
     AND NOT EXISTS (SELECT 1 FROM later q WHERE q.article_id = a.id)
     AND NOT EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id)
     AND NOT EXISTS (SELECT 1 FROM notes o WHERE o.article_id = a.id)"""
+"""Articles (``articles a``) nothing of the user's holds: not starred, no label, not in
+Later, no annotation (deleted ones too) or note: the only ones that may be deleted."""
+_PRUNABLE = "a.is_read = 1 AND a.sort_time < :cutoff AND " + UNHELD_SQL
 """The articles retention may remove, over ``articles a`` (read and older than the cutoff:
 the range of the ``articles_unread`` index; each other test is an index probe)."""
 
@@ -128,15 +131,21 @@ def prune(
                 f"SELECT a.id, a.feed_id, a.key FROM articles a WHERE {_PRUNABLE} LIMIT :limit",
                 params,
             ).fetchall()
-            conn.executemany(
-                "INSERT OR REPLACE INTO pruned (feed_id, key, pruned) VALUES (?, ?, ?)",
-                [(r[1], r[2], now) for r in rows],
-            )
-            conn.executemany("DELETE FROM articles WHERE id = ?", [(r[0],) for r in rows])
+            bury(conn, rows, now)
         removed += len(rows)
         if len(rows) < batch:
             break
     return PruneResult(removed, _give_back(conn) if removed else False)
+
+
+def bury(conn: sqlite3.Connection, rows: list[sqlite3.Row], now: float) -> None:
+    """Delete articles given as (id, feed_id, key) rows, each leaving its tombstone, in
+    the caller's transaction."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO pruned (feed_id, key, pruned) VALUES (?, ?, ?)",
+        [(r[1], r[2], now) for r in rows],
+    )
+    conn.executemany("DELETE FROM articles WHERE id = ?", [(r[0],) for r in rows])
 
 
 def _give_back(conn: sqlite3.Connection) -> bool:

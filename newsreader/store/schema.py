@@ -342,7 +342,29 @@ CREATE TABLE pruned (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
+_V12 = """
+-- Articles a rule hid: kept, and out of every list unless a search asks for is:hidden.
+CREATE TABLE hidden (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    rule       TEXT NOT NULL DEFAULT '',
+    hidden     REAL NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    _V6,
+    _V7,
+    _V8,
+    _V9,
+    _V10,
+    _V11,
+    _V12,
+)
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 
 

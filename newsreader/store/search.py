@@ -2,9 +2,14 @@
 
     petro "white house" -maduro feed:inter is:unread is:starred is:annotated
     author:franz after:2026-01-01 before:2026-02-01 label:brief is:later is:labelled
+    title:petro url:/world/ actor:"Gustavo Petro" has:claims is:hidden
 
 Words and quoted phrases must all occur (title, author or text); ``-word`` must not;
-``word*`` is a prefix. Every term is quoted before it reaches FTS5, so no query can
+``word*`` is a prefix; ``title:`` words must be in the title, ``url:`` text in the
+article's URL. ``actor:NAME`` finds the articles that mention a registered actor (by name
+or alias, in the title or text, or tagged there); ``has:claims`` (``mentions``,
+``highlights``, ``notes``) those carrying one. Articles a rule hid are left out unless the
+query says ``is:hidden``. Every term is quoted before it reaches FTS5, so no query can
 inject FTS syntax.
 """
 
@@ -31,12 +36,17 @@ class ParsedQuery:
     feeds: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    has: set[str] = field(default_factory=set)
     flags: set[str] = field(default_factory=set)
     after: float | None = None
     before: float | None = None
 
 
-_FLAGS = {"unread", "read", "starred", "annotated", "later", "labelled", "labeled"}
+_FLAGS = {"unread", "read", "starred", "annotated", "later", "labelled", "labeled", "hidden"}
+_HAS = {"claims", "mentions", "highlights", "notes"}
 
 ANNOTATED_SQL = (
     "(EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND n.deleted IS NULL)"
@@ -71,6 +81,16 @@ def _take(parsed: ParsedQuery, token: str) -> None:
         parsed.authors.append(value)
     elif sep and value and name == "label":
         parsed.labels.append(" ".join(value.split()))
+    elif sep and value and name == "title":
+        parsed.titles.append(value)
+    elif sep and value and name == "url":
+        parsed.urls.append(value)
+    elif sep and value and name == "actor":
+        parsed.actors.append(" ".join(value.split()))
+    elif sep and value and name == "has":
+        if value.lower() not in _HAS:
+            raise QueryError(f"has: takes {', '.join(sorted(_HAS))} (not {value})")
+        parsed.has.add(value.lower())
     elif sep and value and name in ("after", "before"):
         setattr(parsed, name, _date(value))
     elif token.startswith("-") and len(token) > 1:
@@ -115,8 +135,17 @@ def author_filter(name: str) -> str | None:
     return "author : (" + " AND ".join(fts_phrase(w + "*") for w in words) + ")"
 
 
-def compile_query(query: str) -> tuple[str, list[object]]:
-    """SQL (over ``articles a``) and parameters for a search query."""
+FTS_TABLE = "articles_fts"
+
+
+def compile_query(query: str, *, index: str = FTS_TABLE) -> tuple[str, list[object]]:
+    """SQL (over ``articles a``) and parameters for a search query.
+
+    ``index`` is the full-text table its words are looked up in: the store's, or a
+    temporary one holding just the articles a rule is tested on (see
+    :class:`newsreader.store.rules.Batch`): the name only, never text of the query, is
+    put into the SQL.
+    """
     q = parse_query(query)
     clauses: list[str] = []
     params: list[object] = []
@@ -128,6 +157,7 @@ def compile_query(query: str) -> tuple[str, list[object]]:
             clauses.append("0")
         else:
             matches.append(fts)
+    matches += [f"title : {fts_phrase(t)}" for t in q.titles if t.strip("*").strip()]
     if matches:
         clauses.append(_FTS_PROBED)
         params.append(" AND ".join(matches))
@@ -143,14 +173,24 @@ def compile_query(query: str) -> tuple[str, list[object]]:
     for label in q.labels:
         clauses.append(LABEL_SQL)
         params.append(label)
+    for url in q.urls:
+        clauses.append(r"a.url LIKE ? ESCAPE '\'")
+        params.append("%" + re.sub(r"([\\%_])", r"\\\1", url) + "%")
+    for actor in q.actors:
+        clauses.append(ACTOR_SQL)
+        params.extend([actor, actor] * 3)
+    clauses.extend(HAS_SQL[kind] for kind in sorted(q.has))
     clauses.extend(_flag_sql(q.flags))
+    if "hidden" not in q.flags:
+        clauses.append(NOT_HIDDEN_SQL)
     if q.after is not None:
         clauses.append("a.sort_time >= ?")
         params.append(q.after)
     if q.before is not None:
         clauses.append("a.sort_time < ?")
         params.append(q.before)
-    return ("(" + " AND ".join(clauses) + ")") if clauses else "1", params
+    sql = ("(" + " AND ".join(clauses) + ")") if clauses else "1"
+    return (sql if index == FTS_TABLE else sql.replace(FTS_TABLE, index)), params
 
 
 LABEL_SQL = (
@@ -159,6 +199,36 @@ LABEL_SQL = (
 )
 """``label:NAME``: the article has the label (names compare without case)."""
 LATER_SQL = "a.id IN (SELECT article_id FROM later)"
+HIDDEN_SQL = "a.id IN (SELECT article_id FROM hidden)"
+NOT_HIDDEN_SQL = "a.id NOT IN (SELECT article_id FROM hidden)"
+"""Every list leaves out what a rule hid (``is:hidden`` shows it)."""
+_ACTOR_IDS = (
+    "SELECT id FROM actors WHERE name = ? UNION"
+    " SELECT actor_id FROM actor_aliases WHERE alias = ? COLLATE NOCASE"
+)
+ACTOR_SQL = (
+    "(a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH coalesce("
+    "(SELECT '{title text} : (' || group_concat('\"' || replace(n, '\"', '\"\"') || '\"',"
+    " ' OR ') || ')' FROM (SELECT name AS n FROM actors WHERE id IN (" + _ACTOR_IDS + ")"
+    " UNION SELECT alias FROM actor_aliases WHERE actor_id IN (" + _ACTOR_IDS + "))),"
+    " '\"\"'))"
+    " OR a.id IN (SELECT article_id FROM annotations WHERE kind = 'mention'"
+    " AND deleted IS NULL AND actor_id IN (" + _ACTOR_IDS + ")))"
+)
+"""``actor:NAME`` (NAME given six times): the actor's name or an alias is in the title or
+the text (a phrase of the full-text index), or the actor is tagged there. Nothing matches
+when no actor has that name."""
+_MARK = (
+    "EXISTS (SELECT 1 FROM annotations n WHERE n.article_id = a.id AND n.deleted IS NULL"
+    " AND n.kind = '{}')"
+)
+HAS_SQL = {
+    "claims": _MARK.format("claim"),
+    "mentions": _MARK.format("mention"),
+    "highlights": _MARK.format("highlight"),
+    "notes": "EXISTS (SELECT 1 FROM notes o WHERE o.article_id = a.id)",
+}
+"""``has:KIND``: the article carries a claim, mention or highlight (not deleted), or a note."""
 LABELLED_SQL = "a.id IN (SELECT article_id FROM article_labels)"
 
 
@@ -171,5 +241,6 @@ def _flag_sql(flags: set[str]) -> list[str]:
         "later": LATER_SQL,
         "labelled": LABELLED_SQL,
         "labeled": LABELLED_SQL,
+        "hidden": HIDDEN_SQL,
     }
     return list(dict.fromkeys(sql[f] for f in sorted(flags)))

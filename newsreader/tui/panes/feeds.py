@@ -230,7 +230,7 @@ class FeedsPane(Pane):
         conn = connect(self.news.db_path, migrate_schema=False)
         try:
             with Fetcher(self.news.settings.fetch) as fetcher:
-                result = subscribe(conn, target, fetcher)
+                result = subscribe(conn, target, fetcher, rules=self.news.settings.rules)
         except SubscribeError as exc:
             self.say(f"Could not add the feed: {exc}", "error")  # names it
             return

@@ -134,6 +134,7 @@ class Refresher(RefreshBar):
                 settings=self.news.settings.fetch,
                 on_progress=progressed,
                 cancelled=cancelled,
+                rules=self.news.settings.rules,
             )
             if not summary.cancelled:
                 self._prune()
@@ -193,6 +194,10 @@ class Refresher(RefreshBar):
         pages = summary.full_text
         if pages is not None and pages.attempted:
             text += f", full text for {pages.fetched} of {plural(pages.attempted, 'page')}"
+        if ruled := summary.rules.line():
+            text += f"; {ruled}"
+        for problem in summary.rules.problems:
+            self.news.notify_text(problem[:1].upper() + problem[1:], "warning")
         if summary.errors:
             self.news.notify_text(f"{text}. {_failures(summary.errors)}", "warning")
         elif pages is not None and pages.errors:

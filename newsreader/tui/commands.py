@@ -11,7 +11,18 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-SCOPES = ("feeds", "articles", "reader", "panel", "global", "dialog", "help", "confirm", "editor")
+SCOPES = (
+    "feeds",
+    "articles",
+    "reader",
+    "panel",
+    "global",
+    "dialog",
+    "help",
+    "confirm",
+    "editor",
+    "rules",
+)
 """Where commands apply: a pane (bound on that pane's widget), the reader's annotations
 panel, everywhere (the main screen), any dialog, a yes/no question, or a dialog that saves."""
 
@@ -25,6 +36,7 @@ SCOPE_TITLES = {
     "help": "Help",
     "confirm": "Questions",
     "editor": "Editors",
+    "rules": "Rules",
 }
 
 
@@ -109,6 +121,13 @@ COMMANDS: tuple[Command, ...] = (
         "Actors: every claim and mention, by actor",
         ("global",),
         "Actors",
+    ),
+    Command(
+        "rules",
+        "ctrl+r",
+        "screen.rules",
+        "Rules: what each matches, apply them now",
+        ("global",),
     ),
     Command(
         "export_all", "", "screen.to_pane('reader', 'export_all')", "Export all notes…", ("global",)
@@ -455,6 +474,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("confirm_yes", "y", "answer(True)", "Yes", ("confirm",), "Yes", palette=False),
     Command("confirm_no", "n", "answer(False)", "No", ("confirm",), "No", palette=False),
     Command("dialog_save", "ctrl+s", "save", "Save", ("editor",), "Save", palette=False),
+    Command(
+        "rules_apply",
+        "A",
+        "apply_rules",
+        "Apply every rule to every article now",
+        ("rules",),
+        "Apply all",
+        palette=False,
+    ),
 )
 
 _BY_ID = {command.id: command for command in COMMANDS}

@@ -5,14 +5,16 @@ the pane it concerns, and does the little that spans panes (opening an article, 
 
 from __future__ import annotations
 
-from typing import cast
+import sqlite3
+from typing import TYPE_CHECKING, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
 
+from newsreader.store import views
 from newsreader.tui import commands, session
 from newsreader.tui.messages import StoreChanged
 from newsreader.tui.panes.articles import ArticlesPane
@@ -22,6 +24,9 @@ from newsreader.tui.panes.reader import ReaderPane
 from newsreader.tui.panes.refreshing import Refresher
 from newsreader.tui.screens.help import help_for
 from newsreader.tui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from newsreader.tui.screens.rules import RulesChoice
 
 PANES = ("feeds", "articles", "reader")
 
@@ -239,6 +244,44 @@ class MainScreen(Screen[None]):
         total = self.feeds_pane.feed_count() if targets is None else len(targets)
         self.refresher.begin(targets, total)
         self.refresh_bindings()
+
+    def action_rules(self) -> None:
+        """ctrl+r: the rules, with their matches; list one's matches or apply them all."""
+        from newsreader.feeds.rules import compile_rules
+        from newsreader.tui.screens.rules import RulesScreen
+
+        _compiled, problems = compile_rules(self.reader_pane.news.settings.rules)
+        screen = RulesScreen(self.reader_pane.news, problems)
+        self.app.push_screen(screen, self._rules_chosen)
+
+    def _rules_chosen(self, choice: RulesChoice | None) -> None:
+        if choice is None:
+            return
+        if choice.query:
+            source = views.Source("search", query=choice.query)
+            self.articles_pane.load_list(source, False)
+            self.focus_pane("articles")
+            return
+        self.articles_pane.say("Applying the rules to every article…")
+        self._apply_rules()
+
+    @work(thread=True, group="write", exit_on_error=False, description="Applying rules")
+    def _apply_rules(self) -> None:
+        from newsreader.feeds.rules import apply_rules, compile_rules
+        from newsreader.store import connect, transaction
+
+        news = self.reader_pane.news
+        compiled, _problems = compile_rules(news.settings.rules)
+        conn = connect(news.db_path, migrate_schema=False)
+        try:
+            with transaction(conn):
+                report = apply_rules(conn, compiled, None)
+        except sqlite3.Error as exc:  # a full disk: nothing was changed
+            self.post_message(StoreChanged(f"Applying the rules failed: {exc}"))
+            return
+        finally:
+            conn.close()
+        self.post_message(StoreChanged((report.line() or "rules: nothing changed").capitalize()))
 
     async def action_to_pane(self, pane: str, action: str) -> None:
         """A global key whose work is one pane's (/ search, a add feed, @ actors…)."""

@@ -351,6 +351,24 @@ CREATE TABLE hidden (
 );
 """
 
+_V13 = """
+-- A feed's own refresh schedule: every interval_minutes (NULL: [fetch] interval_minutes),
+-- and the shortest interval the feed itself asks for (<ttl>, sy:updatePeriod/Frequency,
+-- Cache-Control max-age), in minutes, NULL when it asks for none.
+ALTER TABLE feeds ADD COLUMN interval_minutes INTEGER;
+ALTER TABLE feeds ADD COLUMN ttl_minutes INTEGER;
+-- Podcasts and videos: an entry's enclosures (RSS <enclosure>, Atom rel="enclosure",
+-- JSON Feed attachments) in the feed's order.
+CREATE TABLE enclosures (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,
+    url        TEXT NOT NULL,
+    type       TEXT NOT NULL DEFAULT '',
+    length     INTEGER,
+    PRIMARY KEY (article_id, position)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -364,6 +382,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V10,
     _V11,
     _V12,
+    _V13,
 )
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 

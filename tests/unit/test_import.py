@@ -136,6 +136,9 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP TABLE pruned")  # migration 11's
     conn.execute("DROP TABLE hidden")  # migration 12's
+    conn.execute("DROP TABLE enclosures")  # migration 13's
+    for column in ("interval_minutes", "ttl_minutes"):
+        conn.execute(f"ALTER TABLE feeds DROP COLUMN {column}")
     conn.execute("PRAGMA user_version = 3")
     assert migrate(conn) == len(MIGRATIONS)
     assert {r[0] for r in conn.execute("SELECT article_author FROM annotations")} == {"FRANZ AG"}

@@ -74,6 +74,18 @@ class Article:
     """Whether the article is in the Later queue (filled in with the text)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A podcast's audio, a video or another file attached to an entry (RSS
+    ``<enclosure>``, Atom ``rel="enclosure"``, JSON Feed ``attachments``), as cleaned
+    at parse time: an http(s) URL, a one-line MIME type ("" when none was given) and the
+    length in bytes the feed claims (None when it gave none, or nothing usable)."""
+
+    url: str
+    type: str = ""
+    length: int | None = None
+
+
 @dataclass(slots=True)
 class ParsedEntry:
     """One entry as parsed from a feed document, before it is stored.
@@ -95,6 +107,8 @@ class ParsedEntry:
     links: list[str] = field(default_factory=list)
     date_kind: str = ""
     """"published", "updated" (``published`` was filled from the updated date) or ""."""
+    enclosures: tuple[Enclosure, ...] = ()
+    """Its podcasts and videos, in the feed's order (see :class:`Enclosure`)."""
 
 
 @dataclass(slots=True)

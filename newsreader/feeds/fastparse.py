@@ -100,7 +100,8 @@ def _children(parent: etree._Element, known: dict[str, str]) -> dict[str, etree.
     """Map each known child by role; decline on unknown, repeated or nested ones.
 
     ``known`` maps a tag to a role; the role "ignore" accepts repeats but no children;
-    the role "link" collects every link (Atom) under the key "link:N".
+    the roles "link" (Atom) and "enclosure" (RSS) collect every such element, under the
+    keys "link:N" and "enclosure:N" in document order.
     """
     found: dict[str, etree._Element] = {}
     for child in parent:
@@ -112,8 +113,8 @@ def _children(parent: etree._Element, known: dict[str, str]) -> dict[str, etree.
             raise Decline
         if role == "ignore":
             continue
-        if role == "link":
-            found[f"link:{len(found)}"] = child
+        if role in ("link", "enclosure"):
+            found[f"{role}:{len(found)}"] = child
             continue
         if tag in found:
             raise Decline
@@ -159,7 +160,7 @@ _RSS_ITEM = {
     CONTENT: "text",
     "category": "ignore",
     "comments": "ignore",
-    "enclosure": "ignore",
+    "enclosure": "enclosure",
     "source": "ignore",
     MEDIA + "content": "ignore",
     MEDIA + "thumbnail": "ignore",
@@ -249,7 +250,21 @@ def _rss_item(item: etree._Element, base: str) -> RawEntry:
     content = fp_text(f[CONTENT].text) if CONTENT in f else ""
     summary = fp_text(f["description"].text) if "description" in f else ""
     entry.body = content or summary
+    entry.enclosures = [_rss_enclosure(el) for k, el in f.items() if k.startswith("enclosure:")]
     return entry
+
+
+def _rss_enclosure(element: etree._Element) -> tuple[str, str, str]:
+    """(url, type, length) of an RSS ``<enclosure>`` as feedparser keeps them: the URL
+    not resolved, the type in lower case (other attributes decline: feedparser would
+    read ``href`` or ``uri`` as the URL)."""
+    if set(element.attrib) - {"url", "type", "length"}:
+        raise Decline
+    return (
+        element.get("url", ""),
+        element.get("type", "").lower(),
+        element.get("length", ""),
+    )
 
 
 # -- RSS 1.0 (RDF) ----------------------------------------------------------------------
@@ -368,13 +383,29 @@ def _alternate(link: etree._Element, base: str) -> list[str]:
         or set(link.attrib) - {"rel", "href", "type", "hreflang", "title", "length"}
     ):
         raise Decline
-    rel = link.get("rel", "alternate")
+    rel, kind = _rel_type(link)
+    if rel == "alternate" and kind in HTML_TYPES:
+        return [resolve(base, href)]
+    return []
+
+
+def _rel_type(link: etree._Element) -> tuple[str, str]:
+    """An Atom link's rel and type as feedparser reads them: in lower case, defaulted."""
+    rel = link.get("rel", "alternate").lower()
     kind = link.get("type")
     if kind is None:
         kind = "application/atom+xml" if rel == "self" else "text/html"
-    if rel == "alternate" and kind.lower() in HTML_TYPES:
-        return [resolve(base, href)]
-    return []
+    return rel, kind.lower()
+
+
+def _atom_enclosures(links: list[etree._Element], base: str) -> list[tuple[str, str, str]]:
+    """(href, type, length) of the ``rel="enclosure"`` links, the href resolved."""
+    found = []
+    for link in links:
+        rel, kind = _rel_type(link)
+        if rel == "enclosure":
+            found.append((resolve(base, link.get("href", "")), kind, link.get("length", "")))
+    return found
 
 
 def _atom_entry(element: etree._Element, base: str) -> RawEntry:
@@ -391,12 +422,8 @@ def _atom_entry(element: etree._Element, base: str) -> RawEntry:
     entry.title, entry.title_html = _atom_title(f.get(ATOM + "title"))
     if ATOM + "id" in f:
         entry.guid = fp_resolved(f[ATOM + "id"].text, base)
-    alternates = [
-        href
-        for key, link in f.items()
-        if key.startswith("link:")
-        for href in _alternate(link, base)
-    ]
+    links = [link for key, link in f.items() if key.startswith("link:")]
+    alternates = [href for link in links for href in _alternate(link, base)]
     if len(alternates) > 1:
         raise Decline
     if alternates:
@@ -410,6 +437,7 @@ def _atom_entry(element: etree._Element, base: str) -> RawEntry:
     content = _atom_text(f.get(ATOM + "content"))
     summary = _atom_text(f.get(ATOM + "summary"))
     entry.body, entry.body_html = content if content[0] else summary
+    entry.enclosures = _atom_enclosures(links, base)
     return entry
 
 

@@ -17,6 +17,8 @@ from newsreader.feeds.raw import RawEntry, RawFeed
 MAX_ITEMS = 25_000
 """Items past this many are not read (``RawFeed.dropped`` says how many); as
 ``parse.MAX_ENTRIES``."""
+MAX_ATTACHMENTS = 200
+"""An item's attachments looked at, at most (``parse`` keeps the first 20 usable)."""
 _VERSION_PREFIX = "https://jsonfeed.org/version/"
 
 
@@ -79,7 +81,23 @@ def _entry(item: dict[str, Any], base: str, feed_author: str) -> RawEntry:
         entry.body, entry.body_html = html, True
     else:
         entry.body, entry.body_html = (text if text.strip() else summary), False
+    entry.enclosures = _attachments(item.get("attachments"))
     return entry
+
+
+def _attachments(value: object) -> list[tuple[str, str, str]]:
+    """(url, mime_type, size_in_bytes as text) of an item's ``attachments``; an entry
+    that is not an object is skipped, a size that is not a whole number is left out."""
+    if not isinstance(value, list):
+        return []
+    found = []
+    for attachment in value[:MAX_ATTACHMENTS]:
+        if not isinstance(attachment, dict):
+            continue
+        size = attachment.get("size_in_bytes")
+        length = str(size) if isinstance(size, int) and not isinstance(size, bool) else ""
+        found.append((_string(attachment.get("url")), _string(attachment.get("mime_type")), length))
+    return found
 
 
 def _authors(holder: dict[str, Any]) -> str:

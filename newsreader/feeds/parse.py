@@ -12,7 +12,8 @@ The pipeline, for every document:
    of the bytes (never a URL or a path, so it never fetches or opens anything), with its
    HTML sanitiser and URI resolution off, at most ``MAX_ENTRIES`` entries.
 3. **Normalisation**, identical for every path: titles to one line of plain text, links
-   kept only when http(s), dates bounded (:mod:`newsreader.feeds.dates`), every string
+   kept only when http(s) (enclosures too: each a URL, a one-line type and a length in
+   bytes or None), dates bounded (:mod:`newsreader.feeds.dates`), every string
    through :mod:`newsreader.safety`, the body sanitised and turned into canonical text by
    :mod:`newsreader.feeds.text`, both from one lxml parse of the body.
 4. **Problems**: a document that had to be repaired still gives its entries, with
@@ -48,7 +49,7 @@ from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.raw import RawEntry, RawFeed
 from newsreader.feeds.sanitize import sanitize_tree
 from newsreader.feeds.text import PLAIN_HTTP_URL, html_to_text, plain_text, tree_to_text
-from newsreader.models import ParsedEntry, ParsedFeed
+from newsreader.models import Enclosure, ParsedEntry, ParsedFeed
 
 MAX_BODY_BYTES = 32 * 1024 * 1024
 """Documents larger than this are refused (the fetcher's own cap is lower by default)."""
@@ -70,6 +71,11 @@ MAX_GUID_KEY = 256
 """GUIDs longer than this are kept in the key as a digest."""
 MAX_HTML = 2_000_000
 """Characters of body HTML kept per entry."""
+MAX_ENCLOSURES = 20
+"""Enclosures kept per entry (the first, in the feed's order; a repeated URL counts once)."""
+MAX_ENCLOSURE_TYPE = 100
+MAX_ENCLOSURE_LENGTH = 2**53
+"""Bytes: a larger claimed length (or one that is not a plain number) is kept as None."""
 
 
 def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
@@ -204,6 +210,12 @@ def _fp_entry(entry: dict[str, Any], version: str, url: str) -> RawEntry:
             raw.body_html = part.get("type", "text/html") in fastparse.HTML_TYPES
             raw.base = _text(part.get("base")) or url
             break
+    # feedparser's "enclosures" are its links with rel="enclosure" (RSS <enclosure> too).
+    for item in entry.get("enclosures") or []:
+        if isinstance(item, dict):
+            raw.enclosures.append(
+                (_text(item.get("href")), _text(item.get("type")), _text(item.get("length")))
+            )
     return raw
 
 
@@ -342,10 +354,33 @@ def _entry(raw: RawEntry, now: float, not_links: set[str]) -> ParsedEntry | None
         published=published if published is not None else updated,
         updated=updated,
         date_kind=kind,
+        enclosures=_enclosures(raw.enclosures) if raw.enclosures else (),
     )
     entry.html, entry.text, entry.links = _body(raw, entry.url)
     entry.key = _key(entry)
     return entry if entry.key else None
+
+
+def _enclosures(found: list[tuple[str, str, str]]) -> tuple[Enclosure, ...]:
+    """An entry's enclosures, cleaned: http(s) URLs only, each once, a one-line type in
+    lower case, a believable length or None; at most :data:`MAX_ENCLOSURES`."""
+    kept: dict[str, Enclosure] = {}
+    for url, kind, length in found[: MAX_ENCLOSURES * 10]:
+        link = _link(url)
+        if link and link not in kept:
+            kept[link] = Enclosure(link, _line(kind, MAX_ENCLOSURE_TYPE).lower(), _length(length))
+            if len(kept) == MAX_ENCLOSURES:
+                break
+    return tuple(kept.values())
+
+
+def _length(value: str) -> int | None:
+    """A length in bytes from its text ("12345"); None for anything else or too large."""
+    text = value.strip()
+    if not (0 < len(text) <= 16 and text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ENCLOSURE_LENGTH else None
 
 
 def _body(raw: RawEntry, url: str) -> tuple[str, str, list[str]]:

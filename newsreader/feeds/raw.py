@@ -28,6 +28,9 @@ class RawEntry:
     body_html: bool = True
     base: str = ""
     """The URL relative links in the body resolve against."""
+    enclosures: list[tuple[str, str, str]] = field(default_factory=list)
+    """(URL, type, length) of each enclosure as the document gives them, in its order;
+    cleaned and bounded by the shared normalisation."""
 
 
 @dataclass(slots=True)

@@ -8,9 +8,11 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from newsreader.models import Article, ParsedEntry
 from newsreader.store.db import transaction
+from newsreader.store.enclosures import Stored, store_enclosures
 from newsreader.store.search import (
     ANNOTATED_SQL,
     LABEL_SQL,
@@ -64,6 +66,8 @@ def content_hash(entry: ParsedEntry) -> str:
     )
     if entry.date_kind == "updated":  # only these: every other digest stays as it was
         parts += (entry.date_kind,)
+    for enclosure in entry.enclosures:  # likewise: only an entry with enclosures
+        parts += (enclosure.url, enclosure.type, str(enclosure.length))
     joined = "\x1f".join(parts).encode("utf-8", "replace")
     return hashlib.blake2b(joined, digest_size=16).hexdigest()
 
@@ -119,7 +123,31 @@ def upsert_entries(
                    content_hash = ?12, fetched = ?13 WHERE id = ?14""",
             updates,
         )
+        store_enclosures(conn, *_enclosures(entries, inserts, new_ids, updates, known))
     return UpsertResult(len(inserts), len(updates), tuple(changed), new_ids)
+
+
+def _enclosures(
+    entries: Sequence[ParsedEntry],
+    inserts: list[_Row],
+    new_ids: tuple[int, ...],
+    updates: list[_Row],
+    known: dict[str, tuple[int, str, str | None]],
+) -> tuple[list[Stored], list[int]]:
+    """(the stored articles' enclosures, the updated articles whose rows are replaced)."""
+    replaced = [cast(int, row[-1]) for row in updates]
+    if not replaced and not any(entry.enclosures for entry in entries):
+        return [], []
+    ids = {cast(str, row[1]): article_id for row, article_id in zip(inserts, new_ids, strict=True)}
+    if replaced:
+        wanted = set(replaced)
+        ids.update((key, old[0]) for key, old in known.items() if old[0] in wanted)
+    stored: list[Stored] = []
+    for entry in entries:
+        article_id = ids.pop(entry.key, None)  # a repeated key: its first entry, as stored
+        if article_id is not None and entry.enclosures:
+            stored.append((article_id, entry.enclosures))
+    return stored, replaced
 
 
 def _sort_out(

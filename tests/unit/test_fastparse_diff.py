@@ -3,7 +3,7 @@ same articles as feedparser (issue 2: a fast path is only acceptable with this p
 
 Both sides go through the same normalisation (``parse_feed`` vs ``parse_feed_reference``),
 and every field of every entry is compared: key, guid, url, title, author, dates, HTML,
-text and links, plus the feed's title and site URL.
+text, links and enclosures, plus the feed's title and site URL.
 """
 
 from __future__ import annotations
@@ -149,6 +149,19 @@ LINKS = st.sampled_from(
         "HTTP://UP.example//x",
     ]
 )
+TYPES = st.sampled_from(["", ' type="audio/mpeg"', ' type="Video/MP4"', ' type="a\tb"', ' type=""'])
+LENGTHS = st.sampled_from(
+    [
+        "",
+        ' length="123"',
+        ' length=" 45 "',
+        ' length="-1"',
+        ' length="abc"',
+        ' length="1e3"',
+        ' length="99999999999999999999"',
+        ' length=""',
+    ]
+)
 AUTHORS = st.sampled_from(
     [
         "Anna Schmidt",
@@ -195,6 +208,9 @@ def rss_item(draw: st.DrawFn, text: st.SearchStrategy[str]) -> str:
         parts.append(f"<description>{escape(draw(text))}</description>")
     if draw(st.booleans()):
         parts.append(f"<content:encoded><![CDATA[<p>{draw(text)}</p>]]></content:encoded>")
+    for _ in range(draw(st.integers(0, 2))):
+        url = draw(st.sampled_from(["", f" url={quoteattr(draw(LINKS))}"]))
+        parts.append(f"<enclosure{url}{draw(TYPES)}{draw(LENGTHS)}/>")
     return "<item>" + "".join(draw(st.permutations(parts))) + "</item>"
 
 
@@ -204,9 +220,14 @@ def atom_entry(draw: st.DrawFn, text: st.SearchStrategy[str]) -> str:
     kind = draw(st.sampled_from(["text", "html"]))
     parts.append(f'<title type="{kind}">{escape(draw(text))}</title>')
     for _ in range(draw(st.integers(0, 2))):
-        rel = draw(st.sampled_from(["", ' rel="alternate"', ' rel="self"', ' rel="enclosure"']))
+        rel = draw(
+            st.sampled_from(
+                ["", ' rel="alternate"', ' rel="self"', ' rel="enclosure"', ' rel="Enclosure"']
+            )
+        )
         kind = draw(st.sampled_from(["", ' type="text/html"', ' type="audio/mpeg"']))
-        parts.append(f"<link{rel}{kind} href={quoteattr(draw(LINKS))}/>")
+        length = draw(LENGTHS)
+        parts.append(f"<link{rel}{kind}{length} href={quoteattr(draw(LINKS))}/>")
     for tag in ("published", "updated"):
         if draw(st.booleans()):
             when = iso(draw(WHEN), draw(OFFSETS), draw(st.integers(0, 2)))

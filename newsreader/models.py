@@ -72,6 +72,10 @@ class Article:
     """The article's labels, by name (filled in with the text, by ``get_article``)."""
     in_later: bool = False
     """Whether the article is in the Later queue (filled in with the text)."""
+    also_in: tuple[str, ...] = ()
+    """The other feeds the same story came from (see :mod:`newsreader.feeds.duplicates`)."""
+    copy_annotated: bool = False
+    """Whether a copy of it (itself included) carries an annotation or a note."""
 
 
 @dataclass(frozen=True, slots=True)

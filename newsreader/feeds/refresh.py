@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsreader.config import FetchSettings
+from newsreader.feeds.duplicates import detect
 from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.fetch import Fetcher
 from newsreader.feeds.fulltext import FullTextSummary, PageStage
@@ -361,6 +362,7 @@ class _Run:
             stored = store_feed(
                 self.conn, feed_id, parsed, replace(result, permanent_redirect=None), now=self.now
             )
+            detect(self.conn, stored.new_ids)
             ruled = apply_rules(self.conn, self.rules, stored.new_ids) if self.rules else None
         deleted = set(ruled.deleted) if ruled is not None else set()
         if ruled is not None:

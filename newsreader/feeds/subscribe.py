@@ -20,6 +20,7 @@ from newsreader.feeds.discover import (
     looks_like_feed,
     looks_like_html,
 )
+from newsreader.feeds.duplicates import detect
 from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.fetch import Fetcher, is_local, local_path
 from newsreader.feeds.ingest import store_feed
@@ -125,6 +126,7 @@ def subscribe(
         stored = store_feed(
             conn, feed_id, found.parsed, replace(found.fetched, permanent_redirect=None)
         )
+        detect(conn, stored.new_ids)
         report = apply_rules(conn, compiled, stored.new_ids) if compiled else RulesReport()
     feed = get_feed(conn, feed_id)
     title = feed.title if feed else ""

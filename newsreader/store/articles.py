@@ -7,11 +7,12 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from newsreader.models import Article, ParsedEntry
 from newsreader.store.db import transaction
+from newsreader.store.duplicates import also_in, annotated_copies, copies_of
 from newsreader.store.enclosures import Stored, store_enclosures
 from newsreader.store.search import (
     ANNOTATED_SQL,
@@ -317,7 +318,7 @@ def list_articles(
 
 
 def articles_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Article]:
-    """Articles (without bodies) keyed by id."""
+    """Articles (without bodies) keyed by id, with the other feeds their story came from."""
     ids = list(ids)
     found: dict[int, Article] = {}
     for start in range(0, len(ids), 500):
@@ -328,6 +329,20 @@ def articles_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, A
             f" WHERE a.id IN ({marks})"
         )
         found.update((r["id"], _article(r)) for r in conn.execute(sql, chunk))
+    return _with_copies(conn, found)
+
+
+def _with_copies(conn: sqlite3.Connection, found: dict[int, Article]) -> dict[int, Article]:
+    """``found`` with ``also_in`` and ``copy_annotated`` filled in for articles that have
+    copies."""
+    feeds = also_in(conn, found)
+    if not feeds:
+        return found
+    marked = annotated_copies(conn, feeds)
+    for article_id, names in feeds.items():
+        found[article_id] = replace(
+            found[article_id], also_in=names, copy_annotated=article_id in marked
+        )
     return found
 
 
@@ -339,7 +354,7 @@ def get_article(conn: sqlite3.Connection, article_id: int) -> Article | None:
         " JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
-    return _article(row, full=True) if row else None
+    return _with_copies(conn, {article_id: _article(row, full=True)})[article_id] if row else None
 
 
 def article_exists(conn: sqlite3.Connection, article_id: int) -> bool:
@@ -374,12 +389,25 @@ def article_with_key(conn: sqlite3.Connection, feed_url: str, key: str) -> int |
     return None if row is None else int(row[0])
 
 
-def set_read(conn: sqlite3.Connection, ids: Iterable[int], read: bool = True) -> None:
-    """Mark articles read or unread."""
+def set_read(conn: sqlite3.Connection, ids: Iterable[int], read: bool = True) -> list[int]:
+    """Mark articles read or unread, with their copies from other feeds (a story is one
+    row: its copies share its state); returns the copies changed besides ``ids``."""
+    ids = list(ids)
     with transaction(conn):
+        every = copies_of(conn, ids)
+        others = set(every) - set(ids)
+        changed = [
+            int(r[0])
+            for r in conn.execute(
+                "SELECT id FROM articles WHERE is_read != ? AND id IN"
+                " (SELECT value FROM json_each(?))",
+                (int(read), json.dumps(sorted(others))),
+            )
+        ]
         conn.executemany(
-            "UPDATE articles SET is_read = ? WHERE id = ?", [(int(read), i) for i in ids]
+            "UPDATE articles SET is_read = ? WHERE id = ?", [(int(read), i) for i in every]
         )
+    return changed
 
 
 def set_starred(conn: sqlite3.Connection, article_id: int, starred: bool) -> None:

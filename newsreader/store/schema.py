@@ -369,6 +369,34 @@ CREATE TABLE enclosures (
 ) WITHOUT ROWID;
 """
 
+_V14 = """
+-- Duplicates: the same story from several feeds (newsreader.feeds.duplicates). Each new
+-- article's print: its canonical URL, title fingerprint and the normalised beginning of
+-- its text, so candidates are compared without reading article rows; and its keys (the
+-- URL's and title's hashes, the smallest hashes of its text's word shingles), indexed so
+-- a new article finds its candidates by lookups, never by scanning.
+CREATE TABLE dup_prints (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    feed_id    INTEGER NOT NULL,
+    sort_time  REAL NOT NULL,
+    url_key    TEXT NOT NULL DEFAULT '',
+    title_key  TEXT NOT NULL DEFAULT '',
+    head       TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE dup_keys (
+    key        INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES dup_prints(article_id) ON DELETE CASCADE,
+    PRIMARY KEY (key, article_id)
+) WITHOUT ROWID;
+CREATE INDEX dup_keys_by_article ON dup_keys (article_id);
+-- The groups of two or more copies of one story; group_id is the id of its first member.
+CREATE TABLE articles_dup (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    group_id   INTEGER NOT NULL
+);
+CREATE INDEX articles_dup_by_group ON articles_dup (group_id, article_id);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -383,6 +411,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V11,
     _V12,
     _V13,
+    _V14,
 )
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 

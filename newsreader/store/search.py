@@ -2,15 +2,15 @@
 
     petro "white house" -maduro feed:inter is:unread is:starred is:annotated
     author:franz after:2026-01-01 before:2026-02-01 label:brief is:later is:labelled
-    title:petro url:/world/ actor:"Gustavo Petro" has:claims is:hidden
+    title:petro url:/world/ actor:"Gustavo Petro" has:claims is:hidden is:duplicate
 
 Words and quoted phrases must all occur (title, author or text); ``-word`` must not;
 ``word*`` is a prefix; ``title:`` words must be in the title, ``url:`` text in the
 article's URL. ``actor:NAME`` finds the articles that mention a registered actor (by name
 or alias, in the title or text, or tagged there); ``has:claims`` (``mentions``,
 ``highlights``, ``notes``) those carrying one. Articles a rule hid are left out unless the
-query says ``is:hidden``. Every term is quoted before it reaches FTS5, so no query can
-inject FTS syntax.
+query says ``is:hidden``; ``is:duplicate`` finds the stories stored from several feeds.
+Every term is quoted before it reaches FTS5, so no query can inject FTS syntax.
 """
 
 from __future__ import annotations
@@ -45,7 +45,17 @@ class ParsedQuery:
     before: float | None = None
 
 
-_FLAGS = {"unread", "read", "starred", "annotated", "later", "labelled", "labeled", "hidden"}
+_FLAGS = {
+    "unread",
+    "read",
+    "starred",
+    "annotated",
+    "later",
+    "labelled",
+    "labeled",
+    "hidden",
+    "duplicate",
+}
 _HAS = {"claims", "mentions", "highlights", "notes"}
 
 ANNOTATED_SQL = (
@@ -230,6 +240,12 @@ HAS_SQL = {
 }
 """``has:KIND``: the article carries a claim, mention or highlight (not deleted), or a note."""
 LABELLED_SQL = "a.id IN (SELECT article_id FROM article_labels)"
+DUPLICATE_SQL = (
+    "a.id IN (SELECT d.article_id FROM articles_dup d WHERE EXISTS (SELECT 1 FROM"
+    " articles_dup o WHERE o.group_id = d.group_id AND o.article_id != d.article_id))"
+)
+"""``is:duplicate``: another copy of the story is stored (see
+:mod:`newsreader.feeds.duplicates`)."""
 
 
 def _flag_sql(flags: set[str]) -> list[str]:
@@ -242,5 +258,6 @@ def _flag_sql(flags: set[str]) -> list[str]:
         "labelled": LABELLED_SQL,
         "labeled": LABELLED_SQL,
         "hidden": HIDDEN_SQL,
+        "duplicate": DUPLICATE_SQL,
     }
     return list(dict.fromkeys(sql[f] for f in sorted(flags)))

@@ -7,6 +7,7 @@ article rows carry large bodies and reading a column stored after them walks ove
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from array import array
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 from newsreader.models import SavedSearch
 from newsreader.store.articles import ArticleFilter, counts, filter_sql
 from newsreader.store.db import transaction
+from newsreader.store.duplicates import collapse, copies_of, shown_elsewhere
 from newsreader.store.labels import list_labels
 from newsreader.store.search import QueryError
 
@@ -106,7 +108,8 @@ def article_ids(
     conn: sqlite3.Connection, source: Source, unread_only: bool = False, limit: int | None = None
 ) -> array[int]:
     """Ids of the source's articles (the newest ``limit``), newest first, as a compact
-    ``array('q')``.
+    ``array('q')``. A story stored from several feeds is one row, its first copy listed
+    (each feed's own list shows its copy).
 
     Raises:
         newsreader.store.search.QueryError: a search source with a bad query.
@@ -117,7 +120,11 @@ def article_ids(
     if limit is not None:
         sql += " LIMIT ?"
         params = [*params, limit]
-    return array("q", (row[0] for row in conn.execute(sql, params)))
+    ids = array("q", (row[0] for row in conn.execute(sql, params)))
+    if source.kind == "feed":
+        return ids
+    fewer = collapse(conn, ids)
+    return ids if fewer is None else array("q", fewer)
 
 
 def neighbour_unread(
@@ -129,6 +136,7 @@ def neighbour_unread(
     """
     where, params = _source_filter(source, True)
     table, key = _ordering(source)
+    listed = (table, where, list(params))
     order = "DESC" if forward else "ASC"
     if current_id is not None:
         row = conn.execute(f"SELECT {key} FROM {table} WHERE a.id = ?", (current_id,)).fetchone()
@@ -138,18 +146,33 @@ def neighbour_unread(
             params += [row[0], current_id]
     sql = f"SELECT a.id FROM {table} WHERE {where} ORDER BY {key} {order}, a.id {order} LIMIT 1"
     found = conn.execute(sql, params).fetchone()
+    if found is not None and source.kind != "feed" and shown_elsewhere(conn, found[0], *listed):
+        return neighbour_unread(conn, source, int(found[0]), forward)  # a copy not listed
     return int(found[0]) if found else None
 
 
 def mark_source_read(conn: sqlite3.Connection, source: Source) -> int:
-    """Mark every unread article of ``source`` read; returns how many changed."""
+    """Mark every unread article of ``source`` read, and their copies from other feeds
+    (one story is read once); returns how many changed."""
     where, params = _source_filter(source, True)
     with transaction(conn):
-        return conn.execute(
+        grouped = conn.execute(
+            f"SELECT a.id FROM articles a WHERE {where}"
+            " AND a.id IN (SELECT article_id FROM articles_dup)",
+            params,
+        ).fetchall()
+        changed = conn.execute(
             f"UPDATE articles SET is_read = 1 WHERE id IN (SELECT a.id FROM articles a"
             f" WHERE {where})",
             params,
         ).rowcount
+        if grouped:
+            changed += conn.execute(
+                "UPDATE articles SET is_read = 1 WHERE is_read = 0"
+                " AND id IN (SELECT value FROM json_each(?))",
+                (json.dumps(copies_of(conn, [r[0] for r in grouped])),),
+            ).rowcount
+        return changed
 
 
 def virtual_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -367,9 +367,10 @@ class ArticlesPane(Pane):
         row = self.row(article_id)
         if row is None or row.is_read == read:
             return
-        article_store.set_read(self.news.conn, [article_id], read)
-        self.list.patch(article_id, is_read=read)
-        self.post_message(self.FlagsChanged(row.feed_id, unread=-1 if read else 1))
+        copies = article_store.set_read(self.news.conn, [article_id], read)
+        for changed in [row, *article_store.articles_by_ids(self.news.conn, copies).values()]:
+            self.list.patch(changed.id, is_read=read)  # a story's copies are read together
+            self.post_message(self.FlagsChanged(changed.feed_id, unread=-1 if read else 1))
 
     def toggle_read(self, article_id: int | None) -> None:
         """m: toggle read."""

@@ -1,6 +1,6 @@
 """The reader's header: the open article's title, feed, author, date and link, where its
 text came from (the page, when full text replaced the feed's teaser), whether it is in the
-Later queue, and its labels."""
+Later queue, its labels, and the other feeds the same story came from."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ class ArticleHeader(Static):
         meta = [clean_line(article.feed_title), clean_line(article.author), when, source]
         text.append("\n" + " · ".join(part for part in meta if part), style="italic")
         triage = ["in Later"] if article.in_later else []
+        if article.also_in:
+            triage.append("also in: " + ", ".join(clean_line(n) for n in article.also_in))
         if article.labels:
             triage.append("labels: " + ", ".join(clean_line(n) for n in article.labels))
         if triage:

@@ -36,6 +36,15 @@ def format_day(timestamp: float | None) -> str:
         return ""
 
 
+def _copies(article: Article) -> str:
+    """After the title of a story stored from several feeds: where else it is, and
+    whether a copy carries annotations ("" for an article without copies)."""
+    if not article.also_in:
+        return ""
+    where = "  · also in: " + ", ".join(clean_line(name) for name in article.also_in)
+    return where + (" · annotated" if article.copy_annotated else "")
+
+
 class ArticleList(LineList):
     """Newest first; ``●`` unread, ``★`` starred; feed and date on the right."""
 
@@ -155,7 +164,7 @@ class ArticleList(LineList):
         show_feed = width >= 50 and not (self.source and self.source.kind == "feed")
         feed_width = min(22, width // 4) if show_feed else 0
         title_width = max(1, width - 3 - len(date) - 1 - (feed_width + 2 if feed_width else 0))
-        title = fit(clean_line(article.title) or "(untitled)", title_width)
+        title = fit((clean_line(article.title) or "(untitled)") + _copies(article), title_width)
         segments = [
             Segment(" " if article.is_read else "●", mark_style),
             Segment("★" if article.is_starred else " ", mark_style),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.pipes import Command, CommandError, parse_commands
+from newsreader.player import player_command
 from newsreader.rulespec import Rule, parse_rules
 
 
@@ -104,6 +105,9 @@ class ReaderSettings:
 
     mark_read_on_open: bool = True
     """Opening an article marks it read."""
+    player: str = _text("", one_line=True)
+    """What P plays an article's podcast or video with, e.g. "mpv {url}" (no shell; the
+    URL is added at the end when the line has no {url}); "" opens it in the browser."""
 
 
 @dataclass
@@ -194,6 +198,11 @@ def load_settings(path: Path) -> Settings:
                 raise ConfigError(f"{path}: [commands] {exc}") from exc
         else:
             _apply(getattr(settings, key), value, f"{path}: [{key}]", settings.warnings)
+    if settings.reader.player.strip():
+        try:
+            player_command(settings.reader.player)
+        except CommandError as exc:
+            raise ConfigError(f"{path}: [reader] {exc}") from exc
     return settings
 
 

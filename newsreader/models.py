@@ -36,6 +36,12 @@ class Feed:
     unread_count: int = 0
     full_text: str = ""
     """Full-text mode: "auto", "always", "never", or "" (follow ``[fetch] full_text``)."""
+    failures: int = 0
+    """Fetches that failed in a row (0 after one that worked)."""
+    interval_minutes: int | None = None
+    """How often it is refreshed (None: ``[fetch] interval_minutes``)."""
+    ttl_minutes: int | None = None
+    """The shortest interval the feed asks for (<ttl>, sy:update*, Cache-Control), if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +155,8 @@ class FetchResult:
     """The new URL when a 301/308 chain moved the feed for good."""
     retry_after: float | None = None
     """Seconds to wait before the next fetch (429/503 Retry-After)."""
+    max_age: float | None = None
+    """Seconds the answer may be cached (Cache-Control max-age): no refresh before."""
     error: str = ""
     """A one-line error; empty on success or 304."""
 

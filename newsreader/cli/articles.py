@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from newsreader.cli.context import CliError, Context
 from newsreader.cli.output import format_time, iso_time, print_table
-from newsreader.models import Article
+from newsreader.models import Article, Enclosure
+from newsreader.player import describe
 from newsreader.wording import plural
 
 JSON_KEYS = (
@@ -114,16 +116,19 @@ def article_json(article: Article) -> dict[str, object]:
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
-    """Print one article: header, canonical text, numbered link references."""
+    """Print one article: header, canonical text, numbered link references, media."""
     from newsreader.store.articles import get_article
+    from newsreader.store.enclosures import enclosures_of
 
     article = get_article(ctx.conn, args.article)
     if article is None:
         raise CliError(f"no article with id {args.article}")
+    media = enclosures_of(ctx.conn, article.id)
     if args.json:
         from newsreader.store.pages import get_page
 
         data = show_json(article)
+        data["enclosures"] = [{"url": e.url, "type": e.type, "length": e.length} for e in media]
         page = get_page(ctx.conn, article.id)
         data["page"] = (
             None
@@ -140,7 +145,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    sys.stdout.write(render_article(article))
+    sys.stdout.write(render_article(article, media))
     return 0
 
 
@@ -164,8 +169,9 @@ def show_json(article: Article) -> dict[str, object]:
     }
 
 
-def render_article(article: Article) -> str:
-    """The article as plain text, the way the reader pane lays it out."""
+def render_article(article: Article, media: Sequence[Enclosure] = ()) -> str:
+    """The article as plain text, the way the reader pane lays it out (its podcasts and
+    videos in a "Media" block at the end)."""
     when = format_time(article.published)
     if article.date_kind == "updated" and when != "-":
         when = f"updated {when}"  # the feed gives no published date
@@ -186,6 +192,9 @@ def render_article(article: Article) -> str:
     if article.links:
         parts += ["", "References"]
         parts += [f"[{n}] {url}" for n, url in enumerate(article.links, 1)]
+    if media:
+        parts += ["", "Media"]
+        parts += [describe(enclosure) for enclosure in media]
     return "\n".join(parts) + "\n"
 
 

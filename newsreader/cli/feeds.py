@@ -14,6 +14,7 @@ from newsreader.wording import plural
 
 if TYPE_CHECKING:
     from newsreader.feeds.refresh import RefreshSummary
+    from newsreader.models import Feed
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -50,6 +51,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("refresh", parents=[common], help="fetch feeds now (all by default)")
     p.add_argument("feeds", nargs="*", metavar="FEED", help="feed ids or URLs (default: all)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help="only the feeds due by their schedule (interval, ttl, backoff): for cron",
+    )
     p.set_defaults(handler=cmd_refresh)
 
 
@@ -173,9 +179,13 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
             "last_status",
             "last_error",
             "last_fetched",
+            "full_text",
+            "interval_minutes",
+            "failures",
         )
+        every = ctx.settings.fetch.interval_minutes
         json.dump(
-            [{k: getattr(f, k) for k in keys} for f in feeds],
+            [{**{k: getattr(f, k) for k in keys}, "next_refresh": _next(f, every)} for f in feeds],
             sys.stdout,
             ensure_ascii=False,
             indent=2,
@@ -205,6 +215,11 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     from newsreader.cli.retention import prune_after_refresh
 
     ids = resolve_feeds(ctx, args.feeds) if args.feeds else None
+    if args.due:
+        ids = _due(ctx, ids)
+        if not ids:
+            print("no feed is due")
+            return 0
     summary = run_refresh(ctx, ids, quiet=args.quiet)
     for feed_id, url, message in summary.errors:
         print(f"newsreader: feed {feed_id} <{url}>: {message}", file=sys.stderr)
@@ -221,6 +236,25 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     if none_refreshed(summary):
         raise CliError("no feed refreshed: every feed failed")
     return 0
+
+
+def _next(feed: Feed, every: float) -> str | None:
+    """When the feed is next due by its schedule (ISO 8601), None when gone (410)."""
+    from newsreader.cli.output import iso_time
+    from newsreader.feeds.schedule import next_attempt
+
+    return iso_time(next_attempt(feed, every))
+
+
+def _due(ctx: Context, ids: list[int] | None) -> list[int]:
+    """The feeds (of ``ids``, else all) due now by their schedule."""
+    import time
+
+    from newsreader.feeds.schedule import due_feeds
+    from newsreader.store.feeds import all_feed_ids, feeds_by_ids
+
+    feeds = feeds_by_ids(ctx.conn, ids if ids is not None else all_feed_ids(ctx.conn))
+    return due_feeds(feeds, ctx.settings.fetch.interval_minutes, time.time())
 
 
 def none_refreshed(summary: RefreshSummary) -> bool:

@@ -47,12 +47,26 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("feed", metavar="FEED", help="feed id or URL")
     p.add_argument(
         "--full-text",
-        required=True,
         choices=MODES,
         metavar="MODE",
         help="auto (pages of teasers), always, never, or default (follow config.toml)",
     )
+    p.add_argument(
+        "--interval",
+        type=_interval,
+        metavar="MINUTES",
+        help="refresh it every MINUTES (1-10080), or default ([fetch] interval_minutes)",
+    )
     p.set_defaults(handler=cmd_feed_set)
+
+
+def _interval(value: str) -> int:
+    """MINUTES for --interval: 1 to a week, or "default" (0: follow the config)."""
+    if value == "default":
+        return 0
+    if not value.isdigit() or not 1 <= int(value) <= 10080:
+        raise argparse.ArgumentTypeError("minutes from 1 to 10080, or default")
+    return int(value)
 
 
 def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
@@ -111,15 +125,23 @@ def cmd_snapshot(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_feed_set(ctx: Context, args: argparse.Namespace) -> int:
-    """Set a feed's full-text mode."""
+    """Set a feed's full-text mode and/or its refresh interval."""
     from newsreader.cli.feeds import resolve_feeds
     from newsreader.store.db import transaction
-    from newsreader.store.feeds import set_full_text
+    from newsreader.store.feeds import set_full_text, set_interval
 
+    if args.full_text is None and args.interval is None:
+        raise CliError("say what to set: --full-text MODE and/or --interval MINUTES")
     feed_id = resolve_feeds(ctx, [args.feed])[0]
-    mode = "" if args.full_text == "default" else args.full_text
     with transaction(ctx.conn):
-        set_full_text(ctx.conn, feed_id, mode)
-    shown = mode or f"default ({ctx.settings.fetch.full_text}, from config.toml)"
-    print(f"feed {feed_id}: full text {shown}")
+        if args.full_text is not None:
+            mode = "" if args.full_text == "default" else args.full_text
+            set_full_text(ctx.conn, feed_id, mode)
+            shown = mode or f"default ({ctx.settings.fetch.full_text}, from config.toml)"
+            print(f"feed {feed_id}: full text {shown}")
+        if args.interval is not None:
+            set_interval(ctx.conn, feed_id, args.interval or None)
+            every = ctx.settings.fetch.interval_minutes
+            said = f"{args.interval} min" if args.interval else f"default ({every:g} min)"
+            print(f"feed {feed_id}: refreshed every {said}")
     return 0

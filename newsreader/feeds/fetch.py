@@ -41,7 +41,7 @@ import httpx
 
 from newsreader.config import FetchSettings
 from newsreader.feeds.addresses import AddressPolicy, Resolver, bounded, resolve
-from newsreader.feeds.httperrors import describe_error, http_error, retry_after
+from newsreader.feeds.httperrors import describe_error, http_error, max_age, retry_after
 from newsreader.feeds.limits import (
     BodyTooLarge,
     BoundedDecoder,
@@ -290,6 +290,7 @@ class Fetcher:
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
                 content_type=response.headers.get("content-type", ""),
+                max_age=max_age(response.headers.get("cache-control")),
             )
         answer: FetchResult | _Redirect
         if status in REDIRECTS:
@@ -300,6 +301,7 @@ class Fetcher:
                 status=304,
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
+                max_age=max_age(response.headers.get("cache-control")),
             )
         else:
             answer = FetchResult(

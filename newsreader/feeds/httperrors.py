@@ -6,6 +6,7 @@ about fetching.
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 import zlib
@@ -60,3 +61,17 @@ def describe_error(exc: BaseException) -> str:
         return "corrupt compressed body"
     text = clean_line(exc)[:160] or type(exc).__name__
     return text
+
+
+_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d{1,10})", re.IGNORECASE)
+MAX_TTL = 7 * 86_400.0
+"""The longest a feed may ask us to wait (a week): a typo on the server must not silence it."""
+
+
+def max_age(cache_control: str | None) -> float | None:
+    """Seconds a Cache-Control header lets the answer be reused (no-cache/no-store: None;
+    at most :data:`MAX_TTL`)."""
+    if not cache_control or re.search(r"no-(?:cache|store)", cache_control, re.IGNORECASE):
+        return None
+    found = _MAX_AGE.search(cache_control)
+    return min(float(found.group(1)), MAX_TTL) if found else None

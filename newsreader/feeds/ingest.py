@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
+from newsreader.feeds.schedule import asked_minutes
 from newsreader.models import FetchResult, ParsedEntry, ParsedFeed
 from newsreader.safety import clean_line, clean_url
 from newsreader.store import transaction
@@ -109,6 +110,7 @@ def store_feed(
                 http_status=fetched.status or None,
                 etag=fetched.etag,
                 last_modified=fetched.last_modified,
+                ttl_minutes=asked_minutes(fetched.max_age),
                 now=now,
             )
         if fetched.permanent_redirect:

@@ -40,6 +40,7 @@ from newsreader.feeds.ingest import merge_into, parse_for_store, store_feed
 from newsreader.feeds.limits import HostQueue
 from newsreader.feeds.parsepool import ParseFailed, ParsePool, describe, parse_processes
 from newsreader.feeds.rules import CompiledRule, RulesReport, apply_rules, compile_rules
+from newsreader.feeds.schedule import asked_minutes
 from newsreader.models import Feed, FetchResult, ParsedFeed, RefreshProgress
 from newsreader.rulespec import Rule
 from newsreader.safety import clean_line
@@ -320,7 +321,12 @@ class _Run:
             with transaction(self.conn):
                 feed_id = self._move(feed, result)
                 record_fetch(
-                    self.conn, feed_id, status="not-modified", http_status=304, now=self.now
+                    self.conn,
+                    feed_id,
+                    status="not-modified",
+                    http_status=304,
+                    ttl_minutes=asked_minutes(result.max_age),
+                    now=self.now,
                 )
             self.summary.not_modified += 1
             self.report(feed, "not-modified")

@@ -16,7 +16,8 @@ from newsreader.urls import normalise_url
 
 _FEED_COLUMNS = (
     "f.id, f.url, f.title, f.site_url, f.folder, f.etag, f.last_modified, f.last_fetched,"
-    " f.last_status, f.last_error, f.next_fetch_after, f.full_text"
+    " f.last_status, f.last_error, f.next_fetch_after, f.full_text, f.failures,"
+    " f.interval_minutes, f.ttl_minutes"
 )
 
 
@@ -36,6 +37,9 @@ def _feed(row: sqlite3.Row, article_count: int = 0, unread_count: int = 0) -> Fe
         article_count=article_count,
         unread_count=unread_count,
         full_text=row["full_text"],
+        failures=row["failures"],
+        interval_minutes=row["interval_minutes"],
+        ttl_minutes=row["ttl_minutes"],
     )
 
 
@@ -157,18 +161,25 @@ def record_fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     retry_after: float | None = None,
+    ttl_minutes: int | None = None,
     now: float | None = None,
 ) -> None:
-    """Record the outcome of one fetch. ``status``: ok, not-modified, error, dead, skipped."""
+    """Record the outcome of one fetch. ``status``: ok, not-modified, error, dead, skipped.
+
+    ``ttl_minutes`` (what the feed and its server ask for) is replaced by a document that
+    came ("ok"), and by a 304 that says one (Cache-Control); otherwise the last is kept.
+    """
     now = time.time() if now is None else now
     failed = status in ("error", "dead")
     next_after = now + retry_after if retry_after else None
+    answered = status == "ok" or (status == "not-modified" and ttl_minutes is not None)
     conn.execute(
         """UPDATE feeds SET last_fetched = ?, last_status = ?, last_error = ?,
                http_status = coalesce(?, http_status), next_fetch_after = ?,
                failures = CASE WHEN ? THEN failures + 1 ELSE 0 END,
                etag = CASE WHEN ? THEN ? ELSE etag END,
-               last_modified = CASE WHEN ? THEN ? ELSE last_modified END
+               last_modified = CASE WHEN ? THEN ? ELSE last_modified END,
+               ttl_minutes = CASE WHEN ? THEN ? ELSE ttl_minutes END
            WHERE id = ?""",
         (
             now,
@@ -181,8 +192,21 @@ def record_fetch(
             etag,
             status == "ok",
             last_modified,
+            answered,
+            ttl_minutes,
             feed_id,
         ),
+    )
+
+
+def set_interval(conn: sqlite3.Connection, feed_id: int, minutes: int | None) -> bool:
+    """A feed's own refresh interval in minutes (None: follow ``[fetch] interval_minutes``);
+    False when there is no such feed."""
+    return (
+        conn.execute(
+            "UPDATE feeds SET interval_minutes = ? WHERE id = ?", (minutes, feed_id)
+        ).rowcount
+        > 0
     )
 
 

@@ -206,3 +206,55 @@ def test_F_reads_a_teaser_feed_in_full_and_a_claim_follows(
     text = query(db, "SELECT text FROM articles")[0][0]
     assert exact == "voted on Tuesday night" and not orphaned
     assert text[start:end] == exact  # type: ignore[index]
+
+
+def test_triage_rules_labels_and_later(
+    launch: Launch, home: Path, db: Path, http_server: LoopbackServer
+) -> None:
+    """A rule in config.toml sorts a new feed as it is added (one story hidden, one
+    labelled); in the TUI `#` labels the open article with completion, `L` queues it, and
+    the feeds pane has the Later queue and a feed per label."""
+    (home / "config.toml").write_text(
+        "[fetch]\nfull_text = 'never'\n\n"
+        "[[rules]]\nname = 'corrections'\nquery = 'title:correction'\nactions = ['hide']\n\n"
+        "[[rules]]\nname = 'briefs'\nquery = 'title:brief'\nactions = ['label:briefing']\n",
+        encoding="utf-8",
+    )
+    http_server.route(
+        "/wire.xml", body=wire("Morning brief", "Evening exclusive", "Late correction")
+    )
+    added = cli(home, db, "add", http_server.url("/wire.xml"))
+    assert added.returncode == 0, added.stderr
+    assert "rules: 1 hidden, 1 labelled" in added.stderr
+    with launch() as term:
+        assert term.wait_for("Evening exclusive", timeout=30), term.text()
+        screen = term.settle()
+        assert "Late correction" not in screen and "# briefing" in screen
+        term.press("j", "enter")  # "Evening exclusive", under "Morning brief", in the reader
+        assert term.wait_for("the full story"), term.text()
+        term.press("#")
+        assert term.wait_for("in use: briefing"), term.text()
+        term.type("br")
+        term.press("right")  # completes "briefing"
+        term.type(", exclusive")
+        term.press("enter")
+        assert term.wait_for("labels: briefing, exclusive"), term.text()
+        term.press("L")
+        assert term.wait_for("in Later · labels: briefing, exclusive"), term.text()
+        screen = term.settle()
+        assert "# exclusive" in screen
+        assert term.quit() == 0
+    labelled = query(
+        db,
+        "SELECT a.title, l.name FROM article_labels al JOIN articles a ON a.id = al.article_id"
+        " JOIN labels l ON l.id = al.label_id ORDER BY a.title, l.name",
+    )
+    assert [tuple(r) for r in labelled] == [
+        ("Evening exclusive", "briefing"),
+        ("Evening exclusive", "exclusive"),
+        ("Morning brief", "briefing"),
+    ]
+    later = query(db, "SELECT a.title FROM later q JOIN articles a ON a.id = q.article_id")
+    assert [r[0] for r in later] == ["Evening exclusive"]
+    hidden = query(db, "SELECT a.title FROM hidden h JOIN articles a ON a.id = h.article_id")
+    assert [r[0] for r in hidden] == ["Late correction"]

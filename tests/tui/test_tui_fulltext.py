@@ -105,7 +105,7 @@ async def test_refresh_shows_the_full_text_stage_and_stores_pages(
         assert await wait_for(pilot, lambda: "full text for 2 of 2 pages" in flat(screen_text(app)))
 
 
-async def test_feed_settings_dialog_sets_the_full_text_mode(
+async def test_feed_settings_dialog_sets_full_text_and_interval(
     db_path: Path, tmp_path: Path, server: LoopbackServer
 ) -> None:
     from newsreader.store.feeds import add_feed
@@ -122,13 +122,22 @@ async def test_feed_settings_dialog_sets_the_full_text_mode(
         await settle(pilot, app)
         shown = flat(screen_text(app))
         assert "Settings of Gazette" in shown and "default: follow config.toml (auto)" in shown
-        await pilot.press("down", "down", "down", "enter")  # never
+        assert "Refresh every … minutes (empty: the default, 30)" in shown
+        await pilot.press("down", "down", "down", "tab", *"15", "enter")  # never, 15 min
         await settle(pilot, app)
-        assert "Full text for Gazette: never" in flat(screen_text(app))
+        assert "Gazette: full text never, refreshed every 15 min" in flat(screen_text(app))
+        await pilot.press("comma")
+        await settle(pilot, app)
+        await pilot.press("tab", "ctrl+u", *"99999", "enter")
+        await settle(pilot, app)
+        assert "minutes from 1 to 10080" in flat(screen_text(app))  # the dialog stays
+        await pilot.press("ctrl+u", "enter")  # empty: the default again
+        await settle(pilot, app)
+        assert "Gazette: refreshed every 30 min" in flat(screen_text(app))
     conn = connect(db_path)
     feed = get_feed(conn, feed_id)
     conn.close()
-    assert feed is not None and feed.full_text == "never"
+    assert feed is not None and feed.full_text == "never" and feed.interval_minutes is None
 
 
 async def test_escape_cancels_the_full_text_stage(

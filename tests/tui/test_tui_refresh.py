@@ -255,3 +255,37 @@ async def test_a_refresh_prunes_by_retention_and_says_so(
     left = {r[0] for r in conn.execute("SELECT key FROM articles WHERE key LIKE 'older%'")}
     conn.close()
     assert left == {"older5"}
+
+
+async def test_auto_refresh_fetches_only_due_feeds_and_keeps_the_place(
+    db_path: Path, tmp_path: Path, server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+):
+    """While the TUI runs, a feed whose interval has passed is refreshed by itself: its new
+    articles come into the list without moving the cursor, and a quiet notice says how
+    many; a feed fetched a minute ago is left alone, and so is a gone (410) one."""
+    from newsreader.tui.panes import refreshing
+
+    monkeypatch.setattr(refreshing, "CHECK_EVERY", 0.2)
+    server.route("/a.xml", body=rss("Alpha", [("a1", "Alpha fresh", 10)]))
+    server.route("/b.xml", body=rss("Beta", [("b1", "Beta fresh", 9)]))
+    server.route("/c.xml", body=rss("Gamma", [("c1", "Gamma fresh", 8)]))
+    seed_served(db_path, server, ["/a.xml", "/b.xml", "/c.xml"])
+    conn = connect(db_path)
+    now = time.time()
+    conn.execute("UPDATE feeds SET last_fetched = ?, last_status = 'ok'", (now - 3600,))
+    conn.execute("UPDATE feeds SET last_fetched = ? WHERE url LIKE '%/b.xml'", (now - 60,))
+    conn.execute("UPDATE feeds SET last_status = 'dead' WHERE url LIKE '%/c.xml'")
+    conn.close()
+    app = make_app(db_path, tmp_path, local_settings())
+    async with started(app) as pilot:
+        await pilot.press("j")  # the cursor on "Old two"
+        assert await wait_for(
+            pilot, lambda: "Auto-refresh: 1 new article (1 feed)" in flat(screen_text(app))
+        )
+        await settle(pilot, app)
+        shown = app.main.articles_pane.list
+        assert article_key(db_path, shown.current_id) == "old2"
+        assert str(article_key(db_path, shown.ids[0])).endswith("/a1")  # above the top row
+        assert "Old two" in widget_text(app, "#articles").splitlines()[1]  # same screen row
+    assert server.count("/a.xml") == 1
+    assert server.count("/b.xml") == 0 and server.count("/c.xml") == 0

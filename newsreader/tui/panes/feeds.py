@@ -8,6 +8,7 @@ removing and marking a feed read. Moving its cursor asks for that feed's article
 from __future__ import annotations
 
 import builtins
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from newsreader.feeds.schedule import next_attempt
 from newsreader.models import Feed
 from newsreader.safety import clean_line
 from newsreader.store import connect, transaction, views
@@ -24,7 +26,12 @@ from newsreader.store import feeds as feed_store
 from newsreader.tui import commands
 from newsreader.tui.messages import FeedSubscribed, SearchCounts, StoreChanged
 from newsreader.tui.panes.base import Pane, mark_read_in_worker
-from newsreader.tui.screens.dialogs import AddFeedScreen, ConfirmScreen, FeedSettingsScreen
+from newsreader.tui.screens.dialogs import (
+    AddFeedScreen,
+    ConfirmScreen,
+    FeedChoice,
+    FeedSettingsScreen,
+)
 from newsreader.tui.widgets.feed_list import FeedList
 from newsreader.tui.widgets.line_list import LineList
 from newsreader.wording import plural
@@ -129,12 +136,24 @@ class FeedsPane(Pane):
         row = self.current
         status = self.query_one("#feed-status", Static)
         if row is not None and row.failed:
-            status.update(
-                Text("Last refresh failed: " + (clean_line(row.error) or "unknown error"))
-            )
+            said = "Last refresh failed: " + (clean_line(row.error) or "unknown error")
+            status.update(Text(said + self._next_try(row.source.feed_id)))
             status.display = True
         else:
             status.display = False
+
+    def _next_try(self, feed_id: int | None) -> str:
+        """When auto-refresh tries the failed feed again (or that it waits for r)."""
+        feed = feed_store.get_feed(self.news.conn, feed_id) if feed_id is not None else None
+        if feed is None:
+            return ""
+        when = next_attempt(feed, self.news.settings.fetch.interval_minutes)
+        if when is None:
+            return ". Gone: it is not refreshed again until you refresh it (r)."
+        if not self.news.settings.fetch.auto_refresh:
+            return ""
+        at = time.strftime("%H:%M", time.localtime(max(when, time.time())))
+        return f". Next try at {at} (r: now)."
 
     def adjust_unread(self, feed_id: int, delta: int) -> None:
         """One article of ``feed_id`` was read (-1) or unread (+1)."""
@@ -281,7 +300,7 @@ class FeedsPane(Pane):
         self.post_message(StoreChanged(f"Removed {label}", select_key="all"))
 
     def action_feed_settings(self) -> None:
-        """,: the selected feed's settings (its full-text mode)."""
+        """,: the selected feed's settings (its full-text mode, its refresh interval)."""
         row = self.current
         feed = None
         if row is not None and row.source.feed_id is not None and row.source.kind == "feed":
@@ -289,17 +308,31 @@ class FeedsPane(Pane):
         if feed is None:
             self.say("Settings are a feed's: select a feed.", "warning")
             return
-        default = self.news.settings.fetch.full_text
-        screen = FeedSettingsScreen(clean_line(feed.title or feed.url), feed.full_text, default)
-        self.app.push_screen(screen, lambda mode: self._set_full_text(feed, mode))
+        fetch = self.news.settings.fetch
+        screen = FeedSettingsScreen(
+            clean_line(feed.title or feed.url),
+            feed.full_text,
+            fetch.full_text,
+            feed.interval_minutes,
+            fetch.interval_minutes,
+        )
+        self.app.push_screen(screen, lambda choice: self._set_feed(feed, choice))
 
-    def _set_full_text(self, feed: Feed, mode: str | None) -> None:
-        if mode is None or mode == feed.full_text:
+    def _set_feed(self, feed: Feed, choice: FeedChoice | None) -> None:
+        if choice is None:
             return
+        fetch, name = self.news.settings.fetch, clean_line(feed.title or feed.url)
+        said = []
         with transaction(self.news.conn):
-            feed_store.set_full_text(self.news.conn, feed.id, mode)
-        shown = mode or f"default ({self.news.settings.fetch.full_text})"
-        self.say(f"Full text for {clean_line(feed.title or feed.url)}: {shown}")
+            if choice.full_text != feed.full_text:
+                feed_store.set_full_text(self.news.conn, feed.id, choice.full_text)
+                said.append(f"full text {choice.full_text or f'default ({fetch.full_text})'}")
+            if choice.interval != feed.interval_minutes:
+                feed_store.set_interval(self.news.conn, feed.id, choice.interval)
+                every = choice.interval or fetch.interval_minutes
+                said.append(f"refreshed every {every:g} min")
+        if said:
+            self.say(f"{name}: {', '.join(said)}")
 
     def action_mark_all_read(self) -> None:
         """A: mark everything in the selected feed read."""

@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # the refresh itself is imported by its worker, when it runs
 
 RELOAD_EVERY = 1.0
 """Seconds between list reloads while a refresh brings new articles."""
+CHECK_EVERY = 60.0
+"""Seconds between two looks for feeds due by their schedule (auto-refresh)."""
 
 
 class Refresher(RefreshBar):
@@ -49,29 +51,66 @@ class Refresher(RefreshBar):
             """Was it a full-text run alone (``F``, a new feed's pages), not a refresh?"""
             return self.summary is not None and not hasattr(self.summary, "feeds_with_new")
 
+    @dataclass
+    class Due(Message):
+        """Feeds due by their schedule (auto-refresh)."""
+
+        feed_ids: list[int]
+
     def __init__(self) -> None:
         super().__init__(id="refresh-bar")
         self.running = False
+        self.automatic = False
+        """The running refresh was started by the schedule, not by the user."""
         self._cancelled = False
         self._reloaded_at = 0.0
         self._new_seen = 0
 
     def on_mount(self) -> None:
-        """Hidden until a refresh starts."""
+        """Hidden until a refresh starts; auto-refresh looks for due feeds every minute."""
         self.display = False
+        if self.news.settings.fetch.auto_refresh:
+            self.set_interval(CHECK_EVERY, self.check_due)
+
+    def check_due(self) -> None:
+        """Start an automatic refresh of the feeds due now, unless a refresh runs."""
+        if not self.running:
+            self._due_worker()
+
+    @work(thread=True, exclusive=True, group="due", exit_on_error=False, description="Schedule")
+    def _due_worker(self) -> None:
+        from newsreader.feeds.schedule import due_feeds
+        from newsreader.store import connect
+        from newsreader.store.feeds import all_feed_ids, feeds_by_ids
+
+        conn = connect(self.news.db_path, migrate_schema=False)
+        try:
+            feeds = feeds_by_ids(conn, all_feed_ids(conn))
+        finally:
+            conn.close()
+        due = due_feeds(feeds, self.news.settings.fetch.interval_minutes, time.time())
+        if due:
+            self.post_message(self.Due(due))
+
+    def on_refresher_due(self, message: Due) -> None:
+        """Refresh the due feeds quietly: the lists keep their place, a notice only when
+        something new came."""
+        message.stop()
+        if not self.running:
+            self.begin(message.feed_ids, len(message.feed_ids), automatic=True)
 
     @property
     def news(self) -> NewsApp:
         """The app's store and settings."""
         return cast(NewsApp, self.app)
 
-    def begin(self, feed_ids: list[int] | None, total: int) -> None:
+    def begin(self, feed_ids: list[int] | None, total: int, *, automatic: bool = False) -> None:
         """Refresh ``feed_ids`` (all: None, ``total`` of them) unless one runs already."""
         if self.running:
             return
-        self.running, self._cancelled = True, False
+        self.running, self._cancelled, self.automatic = True, False, automatic
         self._new_seen, self._reloaded_at = 0, time.monotonic()
-        self.start(total)
+        self.start(total, "Auto-refresh…" if automatic else "Refreshing…")
         self._refresh_worker(feed_ids)
 
     def fetch_pages(self, article_ids: list[int] | None, feed_id: int | None = None) -> bool:
@@ -79,7 +118,7 @@ class Refresher(RefreshBar):
         wants (``feed_id``); False if a refresh runs."""
         if self.running:
             return False
-        self.running, self._cancelled = True, False
+        self.running, self._cancelled, self.automatic = True, False, False
         self._new_seen, self._reloaded_at = 0, time.monotonic()
         self.start(len(article_ids or ()), "Fetching pages…")
         self._pages_worker(article_ids, feed_id)
@@ -185,6 +224,11 @@ class Refresher(RefreshBar):
 
         if isinstance(summary, FullTextSummary):
             self._say_pages(summary)
+            return
+        if self.automatic:
+            if summary.new_articles:
+                new = plural(summary.new_articles, "new article")
+                self.news.notify_text(f"Auto-refresh: {new} ({plural(summary.feeds, 'feed')})")
             return
         done = "Refresh cancelled" if summary.cancelled else "Refreshed"
         text = (

@@ -1,7 +1,9 @@
 """Small modal dialogs: add a feed, confirm a removal, name something (a saved search),
-a feed's settings (its full-text mode)."""
+a feed's settings (its full-text mode and refresh interval)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -94,6 +96,7 @@ class NameScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+FEED_HINT = "enter saves · tab to the interval · esc cancels"
 FULL_TEXT_CHOICES = (
     ("", "default: follow config.toml ({default})"),
     ("auto", "auto: fetch the page when the feed gives only a teaser"),
@@ -102,18 +105,31 @@ FULL_TEXT_CHOICES = (
 )
 
 
-class FeedSettingsScreen(ModalScreen[str | None]):
-    """A feed's settings: its full-text mode. Returns the mode chosen ("" = follow the
-    config), or None when cancelled."""
+@dataclass(frozen=True, slots=True)
+class FeedChoice:
+    """What the feed settings dialog saves: the full-text mode ("" = follow the config)
+    and the refresh interval in minutes (None = follow the config)."""
+
+    full_text: str
+    interval: int | None
+
+
+class FeedSettingsScreen(ModalScreen[FeedChoice | None]):
+    """A feed's settings: its full-text mode and how often it is refreshed. Returns the
+    choice, or None when cancelled."""
 
     BINDINGS = commands.bindings("dialog")
 
-    def __init__(self, feed_title: str, mode: str, default: str) -> None:
+    def __init__(
+        self, feed_title: str, mode: str, default: str, interval: int | None, every: float
+    ) -> None:
         super().__init__()
         self.feed_title, self.mode, self.default = feed_title, mode, default
+        self.interval, self.every = interval, every
 
     def compose(self) -> ComposeResult:
-        """The feed's name, the full-text choices (the current one highlighted), a hint."""
+        """The feed's name, the full-text choices (the current one highlighted), its
+        interval, a hint."""
         options = [
             Option(Text(label.format(default=self.default)), id=mode or "default")
             for mode, label in FULL_TEXT_CHOICES
@@ -124,7 +140,18 @@ class FeedSettingsScreen(ModalScreen[str | None]):
             )
             yield Static(Text("Full text of new articles (fetch their pages):"))
             yield OptionList(*options, id="full-text-modes", compact=True)
-            yield Static(Text("enter saves · esc cancels"), classes="dialog-hint")
+            yield Static(
+                Text(f"Refresh every … minutes (empty: the default, {self.every:g}):"),
+                id="feed-interval-label",
+            )
+            yield Input(
+                str(self.interval or ""),
+                placeholder=f"{self.every:g}",
+                id="feed-interval",
+                compact=True,
+                restrict=r"\d{0,5}",
+            )
+            yield Static(Text(FEED_HINT), classes="dialog-hint", id="feed-settings-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -133,9 +160,23 @@ class FeedSettingsScreen(ModalScreen[str | None]):
         self.query_one(OptionList).highlighted = modes.index(self.mode) if self.mode in modes else 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        """Return the mode chosen."""
+        """Save, with the mode chosen."""
         event.stop()
-        self.dismiss(FULL_TEXT_CHOICES[event.option_index][0])
+        self._save(FULL_TEXT_CHOICES[event.option_index][0])
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Save, with the mode highlighted."""
+        event.stop()
+        index = self.query_one(OptionList).highlighted or 0
+        self._save(FULL_TEXT_CHOICES[index][0])
+
+    def _save(self, mode: str) -> None:
+        typed = self.query_one("#feed-interval", Input).value.strip()
+        if typed and not 1 <= int(typed) <= 10080:
+            hint = self.query_one("#feed-settings-hint", Static)
+            hint.update(Text("minutes from 1 to 10080 (a week), or empty", style="bold red"))
+            return
+        self.dismiss(FeedChoice(mode, int(typed) if typed else None))
 
     def action_close(self) -> None:
         """Cancel."""

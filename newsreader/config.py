@@ -97,6 +97,8 @@ class FetchSettings:
     """Seconds between two page fetches (full text) from the same host: polite to sites."""
     interval_minutes: float = _number(30.0, Range(1, 10080, unit="min"))
     """How often a feed is refreshed while the TUI runs (a feed's own setting overrides it)."""
+    auto_refresh: bool = True
+    """Refresh each feed on its schedule while the TUI runs (false: only r / R)."""
 
 
 @dataclass

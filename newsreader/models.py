@@ -137,6 +137,9 @@ class ParsedFeed:
     notice: str = ""
     """Set when a document that read fine was not read whole (entries past the limit):
     stored as the feed's status text, with status "ok"."""
+    ttl_minutes: int | None = None
+    """How often the feed says it changes at most (<ttl>, sy:updatePeriod / Frequency),
+    in minutes; None when it does not say."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 MEDIA = "{http://search.yahoo.com/mrss/}"
+SY = "{http://purl.org/rss/1.0/modules/syndication/}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -190,7 +191,16 @@ def _read_rss(root: etree._Element, base: str, max_entries: int) -> RawFeed:
         site_url=link,
         entries=entries,
         dropped=_dropped(items, max_entries),
+        ttl=_child_text(channel, "ttl"),
+        update_period=_child_text(channel, SY + "updatePeriod"),
+        update_frequency=_child_text(channel, SY + "updateFrequency"),
     )
+
+
+def _child_text(parent: etree._Element, tag: str) -> str:
+    """The text of ``parent``'s first ``tag`` child ("" when none)."""
+    found = parent.find(tag)
+    return (found.text or "").strip() if found is not None else ""
 
 
 def _channel_head(channel: etree._Element, base: str) -> tuple[str, str]:
@@ -360,6 +370,8 @@ def _read_atom(root: etree._Element, base: str, max_entries: int) -> RawFeed:
         title=title,
         title_html=title_html,
         site_url=site,
+        update_period=_child_text(root, SY + "updatePeriod"),
+        update_frequency=_child_text(root, SY + "updateFrequency"),
         entries=entries,
         dropped=_dropped(elements, max_entries),
     )

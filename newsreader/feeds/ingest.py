@@ -110,12 +110,18 @@ def store_feed(
                 http_status=fetched.status or None,
                 etag=fetched.etag,
                 last_modified=fetched.last_modified,
-                ttl_minutes=asked_minutes(fetched.max_age),
+                ttl_minutes=_longest(asked_minutes(fetched.max_age), parsed.ttl_minutes),
                 now=now,
             )
         if fetched.permanent_redirect:
             move_feed(conn, feed_id, fetched.permanent_redirect)
     return stored
+
+
+def _longest(*minutes: int | None) -> int | None:
+    """The longest of the intervals asked for (None when none is)."""
+    asked = [m for m in minutes if m]
+    return max(asked) if asked else None
 
 
 def merge_into(conn: sqlite3.Connection, source_id: int, target_id: int) -> MergeResult:

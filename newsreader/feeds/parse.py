@@ -48,6 +48,7 @@ from newsreader.feeds.authors import author_name
 from newsreader.feeds.errors import FeedParseError
 from newsreader.feeds.raw import RawEntry, RawFeed
 from newsreader.feeds.sanitize import sanitize_tree
+from newsreader.feeds.schedule import asked_minutes
 from newsreader.feeds.text import PLAIN_HTTP_URL, html_to_text, plain_text, tree_to_text
 from newsreader.models import Enclosure, ParsedEntry, ParsedFeed
 
@@ -180,7 +181,13 @@ def _from_feedparser(result: dict[str, Any], url: str, limit: int) -> RawFeed:
     feed = result.get("feed") or {}
     title, title_html = _fp_title(feed, version)
     raw = RawFeed(
-        title=title, title_html=title_html, site_url=_text(feed.get("link")), is_feed=bool(version)
+        title=title,
+        title_html=title_html,
+        site_url=_text(feed.get("link")),
+        is_feed=bool(version),
+        ttl=_text(feed.get("ttl")).strip(),
+        update_period=_text(feed.get("sy_updateperiod")).strip(),
+        update_frequency=_text(feed.get("sy_updatefrequency")).strip(),
     )
     entries = result.get("entries") or []
     for entry in entries[:limit]:
@@ -283,7 +290,17 @@ def _normalise(raw: RawFeed, parser: str, url: str) -> ParsedFeed:
         entries=entries,
         parser=parser,
         notice=_dropped_notice(len(items) + raw.dropped, raw.dropped, timed_out),
+        ttl_minutes=_asked(raw),
     )
+
+
+def _asked(raw: RawFeed) -> int | None:
+    """The interval the document asks for, in minutes (a number it does not spell as one,
+    or one over a week, is bounded or ignored)."""
+    ttl = int(raw.ttl) if raw.ttl.isdigit() and len(raw.ttl) <= 7 else None
+    frequency = raw.update_frequency
+    times = int(frequency) if frequency.isdigit() and len(frequency) <= 7 else 1
+    return asked_minutes(None, ttl, raw.update_period, times)
 
 
 def _dropped_notice(total: int, dropped: int, timed_out: int) -> str:

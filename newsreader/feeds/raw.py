@@ -45,3 +45,8 @@ class RawFeed:
     """False when the document was not recognised as RSS, Atom or JSON Feed."""
     dropped: int = 0
     """Entries in the document past the entry limit, not extracted."""
+    ttl: str = ""
+    """RSS ``<ttl>`` (minutes), as written."""
+    update_period: str = ""
+    update_frequency: str = ""
+    """``sy:updatePeriod`` (hourly, daily…) and ``sy:updateFrequency`` (times a period)."""

@@ -50,7 +50,7 @@ def difference(body: bytes, url: str, content_type: str = "") -> tuple[bool, str
         return False, ""
     slow = asdict(parse_feed_reference(body, url, content_type))
     fast_dict = asdict(fast)
-    for key in ("title", "site_url"):
+    for key in ("title", "site_url", "ttl_minutes"):
         if fast_dict[key] != slow[key]:
             return True, f"feed {key}: {fast_dict[key]!r} != {slow[key]!r}"
     if len(fast_dict["entries"]) != len(slow["entries"]):

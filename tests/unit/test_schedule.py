@@ -93,3 +93,22 @@ def test_refresh_due_fetches_only_what_is_due(
     assert server.count("/a.xml") == 1 and server.count("/b.xml") == 0
     again = subprocess.run(argv, capture_output=True, text=True, timeout=60, env={**os.environ})
     assert again.stdout.strip() == "no feed is due"
+
+
+def test_a_feeds_ttl_and_sy_update_period_are_honoured(
+    server: LoopbackServer, db_path: Path
+) -> None:
+    body = rss("F").replace(
+        b"<channel>",
+        b'<channel xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><ttl>90</ttl>'
+        b"<sy:updatePeriod>hourly</sy:updatePeriod>",
+    )
+    server.route("/f.xml", body=body, headers={"Cache-Control": "max-age=60"})
+    (feed_id,) = subscribe_all(db_path, [server.url("/f.xml")])
+    refresh(db_path, settings=settings())
+    conn = connect(db_path)
+    try:
+        feed = get_feed(conn, feed_id)
+        assert feed is not None and feed.ttl_minutes == 90  # the longest of 90, 60 and 1
+    finally:
+        conn.close()

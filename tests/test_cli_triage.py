@@ -113,3 +113,19 @@ def test_label_labels_and_later(
     assert run(tmp_path, "later", "1", "--remove").stdout.strip() == "1 article taken out of Later"
     shown = run(tmp_path, "show", "2").stdout
     assert "labels: Brief, to check · in Later" in shown
+
+
+def test_pipe_hands_the_article_to_a_command(
+    tmp_path: Path, refreshed: subprocess.CompletedProcess[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    script = "import sys; print('got', sys.argv[1], sys.stdin.read().split()[0])"
+    command = f'{sys.executable} -c "{script}" {{title}}'
+    config.write_text(config.read_text() + f"\n[commands]\necho = '''{command}'''\n")
+    listed = run(tmp_path, "pipe", "1")
+    assert listed.stdout.startswith("echo  ")
+    piped = run(tmp_path, "pipe", "1", "echo")
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.strip() == "echo: got story 0 story"  # the title, then the text
+    unknown = run(tmp_path, "pipe", "1", "wallabag")
+    assert unknown.returncode == 1 and "no command named wallabag" in unknown.stderr

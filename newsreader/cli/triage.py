@@ -1,4 +1,4 @@
-"""Triage commands: label, labels, later."""
+"""Triage commands: label, labels, later, pipe."""
 
 from __future__ import annotations
 
@@ -40,6 +40,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--remove", action="store_true", help="take the articles out of the queue")
     p.add_argument("--json", action="store_true", help="one JSON document (listing)")
     p.set_defaults(handler=cmd_later)
+
+    p = sub.add_parser(
+        "pipe",
+        parents=[common],
+        help="hand an article to a command of [commands] (as | does in the TUI)",
+    )
+    p.add_argument("article", type=int, metavar="ARTICLE")
+    p.add_argument("command", nargs="?", metavar="NAME", help="the command (alone: list them)")
+    p.set_defaults(handler=cmd_pipe)
 
 
 def spell_removals(argv: Sequence[str]) -> list[str]:
@@ -161,4 +170,30 @@ def _list_later(ctx: Context, as_json: bool) -> int:
             for a, added in listed
         ],
     )
+    return 0
+
+
+def cmd_pipe(ctx: Context, args: argparse.Namespace) -> int:
+    """Run a [commands] command on an article; its output or failure in one line."""
+    from newsreader.pipes import run_command
+    from newsreader.store.articles import get_article
+
+    commands = {c.name: c for c in ctx.settings.commands}
+    if args.command is None:
+        if not commands:
+            print('No commands: add one to config.toml, e.g. [commands] say = "espeak-ng"')
+        for listed in commands.values():
+            print(f"{listed.name}  {listed.run}")
+        return 0
+    command = commands.get(args.command)
+    if command is None:
+        known = ", ".join(commands) or "none in config.toml"
+        raise CliError(f"no command named {args.command} ([commands]: {known})")
+    article = get_article(ctx.conn, args.article)
+    if article is None:
+        raise CliError(f"no article with id {args.article}")
+    result = run_command(command, article)
+    if not result.ok:
+        raise CliError(result.message(command.name))
+    print(result.message(command.name))
     return 0

@@ -129,3 +129,23 @@ def test_pipe_hands_the_article_to_a_command(
     assert piped.stdout.strip() == "echo: got story 0 story"  # the title, then the text
     unknown = run(tmp_path, "pipe", "1", "wallabag")
     assert unknown.returncode == 1 and "no command named wallabag" in unknown.stderr
+
+
+def test_labels_rename_delete_and_hide(
+    tmp_path: Path, refreshed: subprocess.CompletedProcess[str]
+) -> None:
+    run(tmp_path, "label", "1", "2", "+brief")
+    run(tmp_path, "label", "3", "+Briefing")
+    renamed = run(tmp_path, "labels", "--rename", "brief", "briefing")  # merges
+    assert renamed.returncode == 0 and "brief → briefing: 3 articles" in renamed.stdout
+    labels = json.loads(run(tmp_path, "labels", "--json").stdout)
+    assert {x["name"]: x["articles"] for x in labels} == {"Briefing": 3, "four": 1}
+    assert run(tmp_path, "labels", "--rename", "nothing", "x").returncode == 1
+    deleted = run(tmp_path, "labels", "--delete", "four")
+    assert "label four taken off 1 article" in deleted.stdout
+    assert run(tmp_path, "hide", "2").stdout.startswith("1 article hidden")
+    ids = [a["id"] for a in json.loads(run(tmp_path, "articles", "--json").stdout)]
+    assert 2 not in ids
+    assert run(tmp_path, "hide", "2", "6", "--undo").stdout.strip() == "2 articles shown again"
+    ids = [a["id"] for a in json.loads(run(tmp_path, "articles", "--json").stdout)]
+    assert 2 in ids and 6 in ids  # 6 ("story 5") was hidden by its rule

@@ -1,4 +1,4 @@
-"""Triage commands: label, labels, later, pipe."""
+"""Triage commands: label, labels, later, hide, pipe."""
 
 from __future__ import annotations
 
@@ -29,7 +29,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("labels", parents=[common], help="list the labels with their counts")
     p.add_argument("--json", action="store_true", help="one JSON document")
+    p.add_argument(
+        "--rename", nargs=2, metavar=("OLD", "NEW"), help="rename a label (merging into NEW)"
+    )
+    p.add_argument("--delete", metavar="NAME", help="take a label off every article")
     p.set_defaults(handler=cmd_labels)
+
+    p = sub.add_parser(
+        "hide", parents=[common], help="hide articles from every list (--undo: show them again)"
+    )
+    p.add_argument("articles", nargs="+", type=int, metavar="ARTICLE")
+    p.add_argument("--undo", action="store_true", help="show them again")
+    p.set_defaults(handler=cmd_hide)
 
     p = sub.add_parser(
         "later",
@@ -113,9 +124,25 @@ def cmd_label(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_labels(ctx: Context, args: argparse.Namespace) -> int:
-    """List the labels in use."""
-    from newsreader.store.labels import list_labels
+    """List the labels in use (or rename or delete one)."""
+    from newsreader.store.labels import LabelError, delete_label, list_labels, rename_label
 
+    if args.rename:
+        old, new = args.rename
+        try:
+            count = rename_label(ctx.conn, old, new)
+        except LabelError as exc:
+            raise CliError(str(exc)) from exc
+        if not count:
+            raise CliError(f"no label named {old}")
+        print(f"{old} → {new}: {plural(count, 'article')}")
+        return 0
+    if args.delete:
+        count = delete_label(ctx.conn, args.delete)
+        if not count:
+            raise CliError(f"no label named {args.delete}")
+        print(f"label {args.delete} taken off {plural(count, 'article')}")
+        return 0
     labels = list_labels(ctx.conn)
     if args.json:
         rows = [{"name": x.name, "articles": x.articles, "unread": x.unread} for x in labels]
@@ -196,4 +223,18 @@ def cmd_pipe(ctx: Context, args: argparse.Namespace) -> int:
     if not result.ok:
         raise CliError(result.message(command.name))
     print(result.message(command.name))
+    return 0
+
+
+def cmd_hide(ctx: Context, args: argparse.Namespace) -> int:
+    """Hide articles (as a rule's hide does) or show them again."""
+    from newsreader.store.rules import hide, unhide
+
+    ids = _article_ids(ctx, args.articles)
+    if args.undo:
+        print(f"{plural(unhide(ctx.conn, ids), 'article')} shown again")
+    else:
+        print(
+            f"{plural(hide(ctx.conn, ids), 'article')} hidden (newsreader hide --undo shows them)"
+        )
     return 0

@@ -251,3 +251,42 @@ def restore_labels(
                 (article_id, name, when),
             ).rowcount
     return added
+
+
+def rename_label(conn: sqlite3.Connection, old: str, new: str) -> int:
+    """Rename a label (into another one, when ``new`` is in use: they merge); returns the
+    articles that have it now (0 when ``old`` is not in use).
+
+    Raises:
+        LabelError: ``new`` is not a usable name.
+    """
+    new = clean_label(new)
+    with transaction(conn):
+        found = conn.execute("SELECT id FROM labels WHERE name = ?", (old,)).fetchone()
+        if found is None:
+            return 0
+        into = conn.execute("SELECT id FROM labels WHERE name = ?", (new,)).fetchone()
+        if into is None or into[0] == found[0]:
+            conn.execute("UPDATE labels SET name = ? WHERE id = ?", (new, found[0]))
+            target = found[0]
+        else:
+            target = into[0]
+            conn.execute(
+                "INSERT OR IGNORE INTO article_labels (article_id, label_id, added)"
+                " SELECT article_id, ?, added FROM article_labels WHERE label_id = ?",
+                (target, found[0]),
+            )
+            conn.execute("DELETE FROM labels WHERE id = ?", (found[0],))
+        row = conn.execute("SELECT count(*) FROM article_labels WHERE label_id = ?", (target,))
+        return int(row.fetchone()[0])
+
+
+def delete_label(conn: sqlite3.Connection, name: str) -> int:
+    """Take a label off every article (the articles stay); returns how many had it."""
+    with transaction(conn):
+        found = conn.execute("SELECT id FROM labels WHERE name = ?", (name,)).fetchone()
+        if found is None:
+            return 0
+        count = conn.execute("DELETE FROM article_labels WHERE label_id = ?", (found[0],)).rowcount
+        conn.execute("DELETE FROM labels WHERE id = ?", (found[0],))
+        return int(count)

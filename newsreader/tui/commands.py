@@ -215,6 +215,13 @@ COMMANDS: tuple[Command, ...] = (
         _ITEMS,
     ),
     Command(
+        "play",
+        "P",
+        "pane.on_article('play')",
+        "Play the article's podcast or video",
+        _ITEMS,
+    ),
+    Command(
         "open_browser",
         "o",
         "pane.on_article('open_in_browser')",

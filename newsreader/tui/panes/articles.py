@@ -29,6 +29,7 @@ from newsreader.tui import commands
 from newsreader.tui.messages import ListLoaded, StoreChanged
 from newsreader.tui.panes.base import Pane, mark_read_in_worker
 from newsreader.tui.panes.piping import Piper
+from newsreader.tui.panes.playing import MediaPlayer
 from newsreader.tui.screens.dialogs import NameScreen
 from newsreader.tui.screens.labels import LabelScreen
 from newsreader.tui.widgets.article_list import ArticleList
@@ -38,7 +39,7 @@ from newsreader.tui.widgets.wrap import fit
 from newsreader.wording import plural
 
 ON_AN_ARTICLE = frozenset(
-    {"toggle_read", "toggle_star", "open_in_browser", "toggle_later", "labels", "pipe"}
+    {"toggle_read", "toggle_star", "open_in_browser", "toggle_later", "labels", "pipe", "play"}
 )
 """Article actions that need an article to act on (next / previous unread do not)."""
 Labels = builtins.list[str] | None
@@ -99,6 +100,8 @@ class ArticlesPane(Pane):
         self._saved_names: dict[views.Source, str] = {}
         self.piper = Piper(self)
         """Runs ``|``'s commands on an article."""
+        self.media = MediaPlayer(self)
+        """Plays an article's podcast or video (``P``)."""
 
     def compose(self) -> ComposeResult:
         """The search prompt (hidden) above the list."""
@@ -472,7 +475,7 @@ class ArticlesPane(Pane):
         self.act(name, self.list.current_id, opening=False)
 
     def act(self, name: str, article_id: int | None, *, opening: bool) -> None:
-        """``name`` (toggle_read, toggle_star, open_in_browser, toggle_later, labels, pipe,
+        """``name`` (toggle_read, toggle_star, open_in_browser, toggle_later, labels, pipe, play,
         next_unread, previous_unread) on ``article_id``; ``opening``: a next one opens in
         the reader."""
         if name == "toggle_read":
@@ -487,6 +490,8 @@ class ArticlesPane(Pane):
             self.edit_labels(article_id)
         elif name == "pipe":
             self.piper.pick(article_id)
+        elif name == "play":
+            self.media.pick(article_id)
         elif name in ("next_unread", "previous_unread"):
             self.step_unread(name == "next_unread", article_id, opening)
 

@@ -23,6 +23,7 @@ from newsreader.models import Article
 from newsreader.store import annotations as annotation_store
 from newsreader.store import articles as article_store
 from newsreader.store import connect
+from newsreader.store.enclosures import enclosures_of
 from newsreader.tui import commands
 from newsreader.tui.marks import ArticleMarks, PanelRow, panel_rows, text_window
 from newsreader.tui.messages import MarksLoaded, NamesFound, StartupDone, StoreChanged
@@ -142,7 +143,8 @@ class ReaderPane(Pane):
             return None
         self.article = article
         self.query_one(ArticleHeader).show_article(article)
-        self.view.load(article.id, article.text, article.links, offset, cursor)
+        media = enclosures_of(self.news.conn, article.id)
+        self.view.load(article.id, article.text, article.links, offset, cursor, media=media)
         self.load_marks()
         self.refresh_bindings()
         return article
@@ -173,7 +175,10 @@ class ReaderPane(Pane):
         if shown is None or view.article_id != shown.id:
             return False
         now = article_store.get_article(self.news.conn, shown.id)
-        if now is None or (now.text, now.links) == (shown.text, shown.links):
+        if now is None or (
+            (now.text, now.links, enclosures_of(self.news.conn, now.id))
+            == (shown.text, shown.links, view.media)
+        ):
             return False
         self.open_article(
             shown.id,

@@ -20,6 +20,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from newsreader.models import Enclosure
+from newsreader.player import describe
 from newsreader.safety import clean_url, is_safe_link
 from newsreader.tui import commands
 from newsreader.tui.spans import Span, SpanIndex
@@ -74,6 +76,8 @@ class ArticleView(ReaderInput, can_focus=True):
         self.article_id: int | None = None
         self.text = ""
         self.links: tuple[str, ...] = ()
+        self.media: tuple[Enclosure, ...] = ()
+        """The article's podcasts and videos, listed under "Media" after the references."""
         self.cursor = 0
         """The text cursor: an offset into :attr:`text`."""
         self.selection_anchor: int | None = None
@@ -103,8 +107,9 @@ class ArticleView(ReaderInput, can_focus=True):
         links: tuple[str, ...] = (),
         offset: int | None = None,
         cursor: int | None = None,
+        media: tuple[Enclosure, ...] = (),
     ) -> None:
-        """Show ``text`` (canonical text) and its ``links``, top line at ``offset``.
+        """Show ``text`` (canonical text), its ``links`` and ``media``, top line at ``offset``.
 
         Without an ``offset`` the article opens where it was left this session (its top
         line and cursor, as when it was last shown), else at the top.
@@ -116,6 +121,7 @@ class ArticleView(ReaderInput, can_focus=True):
         self.article_id = article_id
         self.text = display_text(text)
         self.links = tuple(clean_url(link) for link in links)
+        self.media = media
         self.cursor = max(0, min(top if cursor is None else cursor, len(self.text)))
         self.selection_anchor, self.visual, self._goal = None, False, None
         self.spans = SpanIndex()
@@ -172,7 +178,7 @@ class ArticleView(ReaderInput, can_focus=True):
         self._cache.clear()
         self._lines = wrap(self.text, width) if self.text else []
         self._starts = [start for start, _ in self._lines]
-        self._trailer = self._reference_lines(width)
+        self._trailer = self._reference_lines(width) + self._media_lines(width)
         self.virtual_size = Size(0, len(self._lines) + len(self._trailer))
 
     def _reference_lines(self, width: int) -> list[tuple[str, str]]:
@@ -183,6 +189,16 @@ class ArticleView(ReaderInput, can_focus=True):
             entry = f"[{number}] {link}" if link else f"[{number}] (no link)"
             style = "ref" if is_safe_link(link) else "dim"
             lines += [(entry[s:e], style) for s, e in wrap(entry, width)]
+        return lines
+
+    def _media_lines(self, width: int) -> list[tuple[str, str]]:
+        """ "Media": one entry per enclosure, "▶ audio/mpeg · 24.1 MB  https://…"."""
+        if not self.media:
+            return []
+        lines = [("", "dim"), ("Media", "heading")]
+        for enclosure in self.media:
+            entry = describe(enclosure)
+            lines += [(entry[s:e], "ref") for s, e in wrap(entry, width)]
         return lines
 
     def on_resize(self) -> None:

@@ -13,6 +13,7 @@ from textual.actions import parse as parse_action
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
@@ -136,8 +137,8 @@ class NewsReaderApp(App[None]):
             keys = self.key_names(self.settings.keymap.get(command.id, command.keys))
             where = ", ".join(commands.SCOPE_TITLES[s] for s in command.scopes)
             yield SystemCommand(
-                command.title,
-                f"{keys} · {where}" if keys else where,
+                escape(command.title),  # the palette reads both as markup
+                escape(f"{keys} · {where}" if keys else where),
                 partial(self._run_from_palette, node, action),
             )
         yield from self._pipe_commands(screen)
@@ -155,7 +156,7 @@ class NewsReaderApp(App[None]):
         for command in self.settings.commands:
             yield SystemCommand(
                 f"Pipe to {command.name}",
-                f"{keys} picks · {clean_line(command.run)}",
+                escape(f"{keys} picks · {clean_line(command.run)}"),
                 partial(articles.piper.run, command.name, article_id),
             )
 

@@ -211,7 +211,7 @@ COMMANDS: tuple[Command, ...] = (
         "pipe",
         "vertical_line",
         "pane.on_article('pipe')",
-        "Pipe the article to a command ([commands])",
+        "Pipe the article to a command of config.toml",
         _ITEMS,
     ),
     Command(

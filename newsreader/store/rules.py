@@ -63,11 +63,10 @@ class Batch:
         )
 
     def matching(self, where: str, params: Sequence[object], gone: set[int]) -> list[int]:
-        """The batch's articles (not in ``gone``) that ``where`` matches: a query compiled
-        with ``index=BATCH_INDEX``."""
+        """The batch's articles (not in ``gone``) that ``where`` matches, by id (a query
+        compiled with ``index=BATCH_INDEX``)."""
         sql = (
-            "SELECT a.id FROM temp.rule_batch b CROSS JOIN articles a ON a.id = b.id"
-            f" WHERE {where} ORDER BY a.sort_time DESC, a.id DESC"
+            f"SELECT a.id FROM temp.rule_batch b CROSS JOIN articles a ON a.id = b.id WHERE {where}"
         )
         return [int(r[0]) for r in self.conn.execute(sql, list(params)) if r[0] not in gone]
 

@@ -114,6 +114,7 @@ def test_add_local_feed_then_list_show_and_search(run: Run) -> None:
             "is_read",
             "is_starred",
             "labels",
+            "also_in",
         }
     ] * 2
     sample = next(a for a in listed if a["author"] == "FRANZ AG")

@@ -27,7 +27,8 @@ JSON_KEYS = (
     "is_starred",
 )
 """The stable keys of ``articles --json`` (a documented contract for scripts), with
-``labels`` (the article's labels, by name)."""
+``labels`` (the article's labels, by name) and ``also_in`` (the titles of the other feeds
+the same story came from)."""
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -88,8 +89,18 @@ def cmd_articles(ctx: Context, args: argparse.Namespace) -> int:
     except QueryError as exc:
         raise CliError(str(exc)) from exc
     if args.json:
+        from newsreader.store.duplicates import also_in
+
         labels = labels_by_article(ctx.conn, [a.id for a in found])
-        data = [{**article_json(a), "labels": labels.get(a.id, [])} for a in found]
+        copies = also_in(ctx.conn, [a.id for a in found])
+        data = [
+            {
+                **article_json(a),
+                "labels": labels.get(a.id, []),
+                "also_in": list(copies.get(a.id, ())),
+            }
+            for a in found
+        ]
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
@@ -125,9 +136,11 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         raise CliError(f"no article with id {args.article}")
     media = enclosures_of(ctx.conn, article.id)
     if args.json:
+        from newsreader.store.duplicates import other_copies
         from newsreader.store.pages import get_page
 
         data = show_json(article)
+        data["duplicates"] = other_copies(ctx.conn, article.id)
         data["enclosures"] = [{"url": e.url, "type": e.type, "length": e.length} for e in media]
         page = get_page(ctx.conn, article.id)
         data["page"] = (

@@ -52,7 +52,7 @@ def new_articles(conn: sqlite3.Connection, ids: Sequence[int]) -> list[NewArticl
         " coalesce(nullif((SELECT p.canonical_url FROM pages p WHERE p.article_id = a.id), ''),"
         " a.url), a.title, substr(a.text, 1, ?) FROM articles a"
         " WHERE a.id IN (SELECT value FROM json_each(?))"
-        " AND a.id NOT IN (SELECT article_id FROM dup_prints) ORDER BY a.id",
+        " AND NOT EXISTS (SELECT 1 FROM dup_prints d WHERE d.article_id = a.id) ORDER BY a.id",
         (HEAD_CHARS, json.dumps(list(ids))),
     )
     return [NewArticle(int(r[0]), int(r[1]), float(r[2]), r[3], r[4], r[5]) for r in rows]
@@ -70,22 +70,26 @@ def save_prints(
     conn.executemany("INSERT OR IGNORE INTO dup_keys (key, article_id) VALUES (?, ?)", keys)
 
 
-def candidates(
-    conn: sqlite3.Connection, ids: Sequence[int], window: float
-) -> list[tuple[int, Print]]:
-    """(new article id, print of another article of another feed sharing a key with it,
-    within ``window`` seconds of it), each pair once."""
+def sharing(conn: sqlite3.Connection, keys: Iterable[int]) -> list[tuple[int, int, int, float]]:
+    """(key, article id, its feed id, its sort time) of the stored articles with one of
+    ``keys``, through the keys' index."""
     rows = conn.execute(
-        "SELECT DISTINCT n.article_id, o.article_id, o.feed_id, o.sort_time, o.url_key,"
-        " o.title_key, o.head"
-        " FROM dup_keys n JOIN dup_keys k ON k.key = n.key AND k.article_id != n.article_id"
-        " JOIN dup_prints np ON np.article_id = n.article_id"
-        " JOIN dup_prints o ON o.article_id = k.article_id"
-        " WHERE n.article_id IN (SELECT value FROM json_each(?)) AND o.feed_id != np.feed_id"
-        " AND abs(o.sort_time - np.sort_time) <= ?",
-        (json.dumps(list(ids)), window),
+        "SELECT k.key, k.article_id, p.feed_id, p.sort_time FROM dup_keys k"
+        " JOIN dup_prints p ON p.article_id = k.article_id"
+        " WHERE k.key IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(keys)),),
     )
-    return [(int(r[0]), Print(int(r[1]), int(r[2]), float(r[3]), r[4], r[5], r[6])) for r in rows]
+    return [(int(r[0]), int(r[1]), int(r[2]), float(r[3])) for r in rows]
+
+
+def prints(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Print]:
+    """The prints of these articles, by id."""
+    rows = conn.execute(
+        "SELECT article_id, feed_id, sort_time, url_key, title_key, head FROM dup_prints"
+        " WHERE article_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(ids))),),
+    )
+    return {int(r[0]): Print(int(r[0]), int(r[1]), float(r[2]), r[3], r[4], r[5]) for r in rows}
 
 
 def groups_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
@@ -98,32 +102,35 @@ def groups_of(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, int]:
     return {int(a): int(g) for a, g in rows}
 
 
-def join_groups(conn: sqlite3.Connection, members: Sequence[int], old_groups: Iterable[int]) -> int:
-    """Make ``members`` and every member of ``old_groups`` one group (in the caller's
-    transaction): its id is the smallest member's; a story someone read stays read, so
-    when any copy is read every copy is. Returns the group id."""
-    old = json.dumps(sorted(set(old_groups)))
-    everyone = {
-        int(r[0])
-        for r in conn.execute(
-            "SELECT article_id FROM articles_dup"
-            " WHERE group_id IN (SELECT value FROM json_each(?))",
-            (old,),
-        )
-    } | set(members)
-    group_id = min(everyone)
+def members_of(conn: sqlite3.Connection, group_ids: Iterable[int]) -> dict[int, int]:
+    """The group id of every member of these groups, by article id."""
+    rows = conn.execute(
+        "SELECT article_id, group_id FROM articles_dup"
+        " WHERE group_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(group_ids))),),
+    )
+    return {int(a): int(g) for a, g in rows}
+
+
+def save_groups(conn: sqlite3.Connection, groups: dict[int, int]) -> None:
+    """Put each article in its group (``{article id: group id}``), and make each of these
+    groups read when one of its copies is: a story someone read stays read (in the
+    caller's transaction)."""
     conn.executemany(
         "INSERT OR REPLACE INTO articles_dup (article_id, group_id) VALUES (?, ?)",
-        [(member, group_id) for member in sorted(everyone)],
+        sorted(groups.items()),
     )
-    ids = json.dumps(sorted(everyone))
+    read = conn.execute(
+        "SELECT json_group_array(DISTINCT d.group_id) FROM articles_dup d"
+        " JOIN articles r ON r.id = d.article_id WHERE +r.is_read = 1"
+        " AND d.group_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(groups.values()))),),
+    ).fetchone()[0]
     conn.execute(
-        "UPDATE articles SET is_read = 1 WHERE is_read = 0 AND id IN"
-        " (SELECT value FROM json_each(?)) AND EXISTS (SELECT 1 FROM articles r WHERE"
-        " r.is_read = 1 AND r.id IN (SELECT value FROM json_each(?)))",
-        (ids, ids),
+        "UPDATE articles SET is_read = 1 WHERE +is_read = 0 AND id IN (SELECT article_id"
+        " FROM articles_dup WHERE group_id IN (SELECT value FROM json_each(?)))",
+        (read,),
     )
-    return group_id
 
 
 def copies_of(conn: sqlite3.Connection, ids: Iterable[int]) -> list[int]:

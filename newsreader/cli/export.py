@@ -1,4 +1,5 @@
-"""Export and import: notes as Markdown, annotations as W3C Web Annotation JSON-LD."""
+"""Export and import: notes as Markdown, annotations as W3C Web Annotation JSON-LD, claims
+with a verdict as schema.org ClaimReview, annotated articles as CSL-JSON."""
 
 from __future__ import annotations
 
@@ -6,20 +7,30 @@ import argparse
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsreader.cli.context import CliError, Context
 from newsreader.wording import plural
 
+if TYPE_CHECKING:
+    from newsreader.export.collect import Scope
+
 EXPORT_HELP = """\
 what:     --article ID (one article's page), --actor NAME (a dossier of every claim by or
           about the actor, by date, and their mentions), --all (everything; the default)
---format: md (Markdown with YAML front matter) or json (W3C Web Annotation JSON-LD)
+--format: md (Markdown with YAML front matter), json (W3C Web Annotation JSON-LD),
+          claimreview (schema.org ClaimReview JSON-LD of the claims with a verdict:
+          unverified ones are left out) or csl (CSL-JSON of the annotated articles, for
+          Zotero and pandoc)
 --out:    md --all: a folder (index.md, articles/, actors/); md --article/--actor: a .md
-          file, or a folder whose articles/ or actors/ gets the page; json: a file.
-          Without --out, a single page or the JSON goes to stdout.
+          file, or a folder whose articles/ or actors/ gets the page; json, claimreview,
+          csl: a file. Without --out, a single page or the JSON goes to stdout (and what
+          claimreview and csl exported is said on stderr).
 Re-exporting updates files in place and leaves unchanged files untouched; text between
 <!-- newsreader:user-notes --> and <!-- /newsreader:user-notes --> in a page is kept."""
+
+
+FORMATS = ("md", "json", "claimreview", "csl")
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -35,7 +46,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     which.add_argument("--article", type=int, metavar="ID", help="one article's notes")
     which.add_argument("--actor", metavar="NAME", help="an actor's dossier")
     which.add_argument("--all", action="store_true", help="everything (the default)")
-    p.add_argument("--format", choices=("md", "json"), default="md", help="(md)")
+    p.add_argument("--format", choices=FORMATS, default="md", help="(md)")
     p.add_argument("--out", type=Path, metavar="PATH", help="file or folder (see below)")
     p.add_argument(
         "--no-wiki-links",
@@ -82,6 +93,8 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     try:
         if args.format == "json":
             return _export_json(ctx, args)
+        if args.format in ("claimreview", "csl"):
+            return _export_standard(ctx, args)
         return _export_markdown(ctx, args)
     except (ExportError, ExportPathError) as exc:
         raise CliError(str(exc)) from exc
@@ -90,14 +103,9 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _export_json(ctx: Context, args: argparse.Namespace) -> int:
-    from newsreader.export.collect import Scope
     from newsreader.export.webannotation import dumps, export_document, write_json
-    from newsreader.store.articles import article_exists
 
-    actor_id = _actor_id(ctx.conn, args.actor) if args.actor else None
-    if args.article is not None and not article_exists(ctx.conn, args.article):
-        raise CliError(f"no article with id {args.article}")
-    document = export_document(ctx.conn, Scope(args.article, actor_id))
+    document = export_document(ctx.conn, _scope(ctx, args))
     if args.out is None:
         sys.stdout.write(dumps(document))
         return 0
@@ -109,6 +117,44 @@ def _export_json(ctx: Context, args: argparse.Namespace) -> int:
     labelled = f", labels of {plural(tagged, 'article')}" if tagged else ""
     actors = plural(len(document["newsreader:actors"]), "actor")
     print(f"{'wrote' if changed else 'unchanged:'} {args.out} ({items}{labelled}, {actors})")
+    return 0
+
+
+def _scope(ctx: Context, args: argparse.Namespace) -> Scope:
+    """The export's scope from --article / --actor (checked: both must exist)."""
+    from newsreader.export.collect import Scope
+    from newsreader.store.articles import article_exists
+
+    actor_id = _actor_id(ctx.conn, args.actor) if args.actor else None
+    if args.article is not None and not article_exists(ctx.conn, args.article):
+        raise CliError(f"no article with id {args.article}")
+    return Scope(args.article, actor_id)
+
+
+def _export_standard(ctx: Context, args: argparse.Namespace) -> int:
+    """claimreview or csl: one JSON document to --out or stdout, and a line saying what."""
+    from newsreader.export import claimreview, csl
+    from newsreader.export.files import write_if_changed
+
+    scope = _scope(ctx, args)
+    if args.format == "claimreview":
+        reviews = claimreview.export_reviews(ctx.conn, scope)
+        text = claimreview.dumps(reviews.document)
+        said = plural(reviews.reviewed, "claim") + " reviewed"
+        if reviews.left_out:
+            said += f", {reviews.left_out} without a verdict left out"
+    else:
+        items = csl.export_items(ctx.conn, scope)
+        text = csl.dumps(items)
+        said = plural(len(items), "article")
+    if args.out is None:
+        sys.stdout.write(text)
+        print(said, file=sys.stderr)
+        return 0
+    if args.out.is_dir():
+        raise CliError(f"{args.out} is a folder; a {args.format} export is one file")
+    changed = write_if_changed(args.out, text)
+    print(f"{'wrote' if changed else 'unchanged:'} {args.out} ({said})")
     return 0
 
 

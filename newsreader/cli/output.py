@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -35,3 +37,9 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
 
 def _fit(cell: str, width: int) -> str:
     return cell.ljust(width) if len(cell) <= width else cell[: width - 1] + "…"
+
+
+def print_json(data: object, *, indent: int | None = 2) -> None:
+    """One JSON document on stdout (text as it is, not \\u-escaped), then a newline."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=indent)
+    print()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from newsreader.cli.context import CliError, Context
-from newsreader.cli.output import format_time, print_table
+from newsreader.cli.output import format_time, print_json, print_table
 from newsreader.wording import plural
 
 TEST_LIMIT = 20
@@ -46,8 +45,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     rules = ctx.settings.rules
     if args.json:
         rows = [{"name": r.name, "query": r.query, "actions": list(r.actions)} for r in rules]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(rows)
         return 0
     if not rules:
         print('No rules yet: add [[rules]] tables to config.toml (see "Rules" in the README).')
@@ -74,8 +72,7 @@ def cmd_test(ctx: Context, args: argparse.Namespace) -> int:
     shown = [a for i in found[: max(0, args.limit)] if (a := get_article(ctx.conn, i))]
     if args.json:
         rows = [{"id": a.id, "title": a.title, "why": explain(args.query, a)} for a in shown]
-        json.dump({"matches": len(found), "articles": rows}, sys.stdout, ensure_ascii=False)
-        print()
+        print_json({"matches": len(found), "articles": rows}, indent=None)
         return 0
     print(f"{plural(len(found), 'article')} match")
     for article in shown:

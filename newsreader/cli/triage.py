@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 from newsreader.cli.context import CliError, Context
-from newsreader.cli.output import format_time, iso_time, print_table
+from newsreader.cli.output import format_time, iso_time, print_json, print_table
 from newsreader.wording import plural
 
 
@@ -115,8 +113,7 @@ def cmd_label(ctx: Context, args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from exc
     found = labels_by_article(ctx.conn, ids)
     if args.json:
-        json.dump({str(i): found.get(i, []) for i in ids}, sys.stdout, ensure_ascii=False)
-        print()
+        print_json({str(i): found.get(i, []) for i in ids}, indent=None)
         return 0
     for article_id in ids:
         print(f"{article_id}  {', '.join(found.get(article_id, [])) or '(no labels)'}")
@@ -146,8 +143,7 @@ def cmd_labels(ctx: Context, args: argparse.Namespace) -> int:
     labels = list_labels(ctx.conn)
     if args.json:
         rows = [{"name": x.name, "articles": x.articles, "unread": x.unread} for x in labels]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(rows)
         return 0
     if not labels:
         print("No labels yet: newsreader label ARTICLE +NAME, or # in the TUI.")
@@ -184,8 +180,7 @@ def _list_later(ctx: Context, as_json: bool) -> int:
     listed = [(found[i], added) for i, added in queue if i in found]
     if as_json:
         rows = [{**article_json(a), "later_added": iso_time(added)} for a, added in listed]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(rows)
         return 0
     if not listed:
         print("The Later queue is empty: newsreader later ARTICLE, or L in the TUI.")

@@ -132,11 +132,25 @@ def neighbour_unread(
 ) -> int | None:
     """The next (older) or previous (newer) unread article of ``source`` after ``current_id``.
 
-    With ``current_id`` None, the newest (forward) or oldest unread article.
+    With ``current_id`` None, the newest (forward) or oldest unread article. A copy of a
+    story the list shows under another copy is stepped over.
     """
     where, params = _source_filter(source, True)
+    table, _key = _ordering(source)
+    found = _neighbour(conn, source, current_id, forward)
+    while found is not None and source.kind != "feed":
+        if not shown_elsewhere(conn, found, table, where, list(params)):
+            break
+        found = _neighbour(conn, source, found, forward)
+    return found
+
+
+def _neighbour(
+    conn: sqlite3.Connection, source: Source, current_id: int | None, forward: bool
+) -> int | None:
+    """:func:`neighbour_unread` without stepping over copies."""
+    where, params = _source_filter(source, True)
     table, key = _ordering(source)
-    listed = (table, where, list(params))
     order = "DESC" if forward else "ASC"
     if current_id is not None:
         row = conn.execute(f"SELECT {key} FROM {table} WHERE a.id = ?", (current_id,)).fetchone()
@@ -146,8 +160,6 @@ def neighbour_unread(
             params += [row[0], current_id]
     sql = f"SELECT a.id FROM {table} WHERE {where} ORDER BY {key} {order}, a.id {order} LIMIT 1"
     found = conn.execute(sql, params).fetchone()
-    if found is not None and source.kind != "feed" and shown_elsewhere(conn, found[0], *listed):
-        return neighbour_unread(conn, source, int(found[0]), forward)  # a copy not listed
     return int(found[0]) if found else None
 
 

@@ -196,3 +196,16 @@ def test_refresh_groups_copies_from_two_feeds(server: LoopbackServer, db_path: P
 def server() -> Iterator[LoopbackServer]:
     with LoopbackServer() as running:
         yield running
+
+
+def test_next_unread_steps_over_every_copy_not_listed(conn: sqlite3.Connection) -> None:
+    first = feed_with(conn, "A", entry("1", "Trump and Petro open channel", STORY))
+    later = [
+        feed_with(conn, name, entry("1", "Trump and Petro open channel", STORY, when=1e9 + n))[0]
+        for n, name in enumerate(("B", "C", "D"), start=1)
+    ]
+    detect(conn, first + later)
+    assert list(article_ids(conn, Source("all"))) == first
+    assert neighbour_unread(conn, Source("all"), None) == first[0]  # D, C, B stepped over
+    assert neighbour_unread(conn, Source("all"), None, forward=False) == first[0]
+    assert neighbour_unread(conn, Source("feed", feed_id=4), None) == later[-1]

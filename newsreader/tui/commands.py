@@ -208,6 +208,13 @@ COMMANDS: tuple[Command, ...] = (
         _ITEMS,
     ),
     Command(
+        "unhide",
+        "",
+        "pane.on_article('unhide')",
+        "Show a hidden article in the lists again (is:hidden finds them)",
+        _ITEMS,
+    ),
+    Command(
         "pipe",
         "vertical_line",
         "pane.on_article('pipe')",

@@ -69,3 +69,28 @@ async def test_without_rules_the_screen_says_how_to_write_one(app) -> None:  # t
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, RulesScreen)
+
+
+async def test_a_hidden_article_is_shown_again_from_the_palette(
+    store: Path, tmp_path: Path
+) -> None:
+    from newsreader.store.rules import hide, hidden_by
+
+    conn = connect(store)
+    (hidden,) = [r[0] for r in conn.execute("SELECT id FROM articles WHERE key = 'ib2'")]
+    hide(conn, [hidden], "test")
+    conn.close()
+    app = make_app(store, tmp_path)
+    async with started(app) as pilot:
+        assert "Maduro responds" not in widget_text(app, "#articles")
+        await pilot.press("slash", *"is:hidden", "enter")
+        assert await wait_for(pilot, lambda: "Maduro responds" in widget_text(app, "#articles"))
+        await pilot.press("ctrl+p", *"show a hidden")
+        await settle(pilot, app)
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: "Shown in the lists again." in flat(screen_text(app)))
+    conn = connect(store)
+    try:
+        assert hidden_by(conn, hidden) is None
+    finally:
+        conn.close()

@@ -24,6 +24,7 @@ from newsreader.models import Article
 from newsreader.safety import clean_line
 from newsreader.store import articles as article_store
 from newsreader.store import connect, labels, views
+from newsreader.store import rules as rule_store
 from newsreader.store.search import QueryError, compile_query
 from newsreader.tui import commands
 from newsreader.tui.messages import ListLoaded, StoreChanged
@@ -39,7 +40,16 @@ from newsreader.tui.widgets.wrap import fit
 from newsreader.wording import plural
 
 ON_AN_ARTICLE = frozenset(
-    {"toggle_read", "toggle_star", "open_in_browser", "toggle_later", "labels", "pipe", "play"}
+    {
+        "toggle_read",
+        "toggle_star",
+        "open_in_browser",
+        "toggle_later",
+        "labels",
+        "pipe",
+        "play",
+        "unhide",
+    }
 )
 """Article actions that need an article to act on (next / previous unread do not)."""
 Labels = builtins.list[str] | None
@@ -488,6 +498,10 @@ class ArticlesPane(Pane):
             self.toggle_later(article_id)
         elif name == "labels":
             self.edit_labels(article_id)
+        elif name == "unhide" and article_id is not None:
+            shown = rule_store.unhide(self.news.conn, [article_id])
+            self.say("Shown in the lists again." if shown else "That article is not hidden.")
+            self._triage_changed(article_id)
         elif name == "pipe":
             self.piper.pick(article_id)
         elif name == "play":

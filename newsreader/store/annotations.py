@@ -66,6 +66,8 @@ def insert_annotation(
 
     ``uid``, ``created`` and ``history`` restore one as it was (an import); by default it
     gets a new uid, is created ``now`` and a claim's history is its status, set when created.
+    It is made on its article's current text: its revision count and the quote are kept
+    (:func:`newsreader.store.revisions.edited_annotations`).
     """
     now = time.time() if now is None else now
     created = now if created is None else created
@@ -77,8 +79,9 @@ def insert_annotation(
             """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
                    orphaned, actor_id, speaker_id, status, note, article_url, article_title,
                    feed_title, article_published, article_author, feed_url, article_key,
-                   article_date_kind, uid, created, modified)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   article_date_kind, uid, created, modified, made_quote, made_on_revision)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                   (SELECT count(*) FROM revisions WHERE article_id = ?))""",
             (
                 new.article_id,
                 new.kind,
@@ -103,6 +106,8 @@ def insert_annotation(
                 uid or uuid.uuid4().hex,
                 created,
                 now,
+                new.exact,
+                new.article_id,
             ),
         ).lastrowid
         assert annotation_id is not None
@@ -379,10 +384,16 @@ def save_anchors(
 ) -> None:
     """Store new positions ``(id, start, end, exact, prefix, suffix)`` and mark orphans.
 
-    ``article_id`` also attaches them to that article (they were waiting for it).
+    ``article_id`` also attaches them to that article (they were waiting for it): they
+    count as made on its current text.
     """
-    attach = "" if article_id is None else "article_id = ?, "
-    first: tuple[int, ...] = () if article_id is None else (article_id,)
+    attach = (
+        ""
+        if article_id is None
+        else "article_id = ?, made_on_revision = (SELECT count(*) FROM revisions"
+        " WHERE article_id = ?), "
+    )
+    first: tuple[int, ...] = () if article_id is None else (article_id, article_id)
     with transaction(conn):
         conn.executemany(
             f"UPDATE annotations SET {attach}start = ?, end = ?, exact = ?,"

@@ -14,6 +14,7 @@ from newsreader.models import Article, ParsedEntry
 from newsreader.store.db import transaction
 from newsreader.store.duplicates import also_in, annotated_copies, copies_of
 from newsreader.store.enclosures import Stored, store_enclosures
+from newsreader.store.revisions import save_revisions
 from newsreader.store.search import (
     ANNOTATED_SQL,
     LABEL_SQL,
@@ -92,6 +93,7 @@ def upsert_entries(
 
     An article whose text came from its page (``text_source`` 'page') keeps that text
     and html: the feed's new text goes to its ``summary`` (the feed only has the teaser).
+    A changed text keeps the one it replaces as a revision (:mod:`newsreader.store.revisions`).
 
     Args:
         digests: ``content_hash`` of each entry, when already computed elsewhere (a parser
@@ -114,6 +116,11 @@ def upsert_entries(
         }
         inserts, updates, changed = _sort_out(feed_id, entries, digests, known, pruned, now)
         new_ids = _insert(conn, inserts)
+        if changed:  # their text as it was becomes a revision
+            wanted = set(changed)
+            save_revisions(
+                conn, [(v[0], v[2]) for v in known.values() if v[0] in wanted], "feed", now
+            )
         conn.executemany(
             """UPDATE articles SET guid = ?1, url = ?2, title = ?3, author = ?4,
                    published = ?5, updated = ?6, date_kind = ?7, sort_time = ?8,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from newsreader.models import PageExtraction, PageSnapshot
 from newsreader.store.db import transaction
+from newsreader.store.revisions import Source, save_revisions
 
 MAX_ERROR = 300
 """Longest page error kept (one line)."""
@@ -54,16 +55,22 @@ def save_page(
     metadata fills the author and date the feed left empty. One transaction.
 
     Without an extraction the snapshot is still kept and ``error`` says why the text is
-    the feed's. Returns whether the article's text changed (annotations re-anchor then).
+    the feed's. Returns whether the article's text changed (annotations re-anchor then);
+    the text it replaced is kept as a revision.
     """
     with transaction(conn):
-        before = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        before = conn.execute(
+            "SELECT text, text_source FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
         if before is None:
             return False
         _keep_snapshot(conn, article_id, page)
         if extraction is None or not extraction.text.strip():
             _mark_fetched(conn, article_id, page.fetched, error)
             return False
+        if before[0] != extraction.text:  # the text it replaces becomes a revision
+            source: Source = "page" if before[1] == "page" else "feed"
+            save_revisions(conn, [(article_id, before[0])], source, page.fetched)
         conn.execute(
             """UPDATE articles SET
                    summary = CASE WHEN text_source = 'feed' THEN text ELSE summary END,

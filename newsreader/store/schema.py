@@ -397,6 +397,27 @@ CREATE TABLE articles_dup (
 CREATE INDEX articles_dup_by_group ON articles_dup (group_id, article_id);
 """
 
+_V15 = """
+-- Revisions: the earlier texts of an article (newsreader.store.revisions). When its
+-- canonical text changes (a feed update, a page replacing or refreshing it) the text it
+-- had is kept here, zlib-compressed, numbered 1..n oldest first; the current text stays
+-- in articles.text (revision n + 1). source says where that earlier text came from.
+CREATE TABLE revisions (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    number     INTEGER NOT NULL,
+    saved      REAL NOT NULL,
+    source     TEXT NOT NULL CHECK (source IN ('feed', 'page')),
+    text       BLOB NOT NULL,
+    PRIMARY KEY (article_id, number)
+) WITHOUT ROWID;
+-- The version an annotation was made on (how many revisions its article had then) and its
+-- quote as made: re-anchoring moves exact with the text, this one stays, so an annotation
+-- whose quote was reworded later is told apart ("edited after you marked it").
+ALTER TABLE annotations ADD COLUMN made_on_revision INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE annotations ADD COLUMN made_quote TEXT;
+UPDATE annotations SET made_quote = exact;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -412,6 +433,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V12,
     _V13,
     _V14,
+    _V15,
 )
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 

@@ -1,0 +1,145 @@
+"""Revisions: every change of an article's text keeps the text it replaced (feed updates
+and pages), and an annotation whose quote was reworded afterwards is "edited after you
+marked it" (one whose quote still stands is not)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from newsreader.annotations import service
+from newsreader.feeds.ingest import follow_annotations
+from newsreader.models import PageExtraction, PageSnapshot, ParsedEntry
+from newsreader.store.articles import upsert_entries
+from newsreader.store.feeds import add_feed
+from newsreader.store.pages import save_page
+from newsreader.store.revisions import edited_annotations, revision_text, revisions_of
+
+FIRST = "Talks resumed on Monday.\n\nThe minister said the ceasefire holds for now."
+
+
+def entry(text: str, key: str = "a") -> ParsedEntry:
+    return ParsedEntry(
+        key=key, title="Talks", text=text, html=f"<p>{text}</p>", url=f"https://ex.org/{key}"
+    )
+
+
+def store(conn: sqlite3.Connection, feed_id: int, text: str, now: float) -> None:
+    """A refresh's storing step: upsert, then annotations follow the text."""
+    follow_annotations(conn, upsert_entries(conn, feed_id, [entry(text)], now=now))
+
+
+@pytest.fixture
+def feed(conn: sqlite3.Connection) -> int:
+    feed_id, _ = add_feed(conn, "http://127.0.0.1:1/feed.xml")
+    return feed_id
+
+
+def only_article(conn: sqlite3.Connection) -> int:
+    [article_id] = [r[0] for r in conn.execute("SELECT id FROM articles")]
+    return int(article_id)
+
+
+def test_an_article_edited_50_times_keeps_every_earlier_text(
+    conn: sqlite3.Connection, feed: int
+) -> None:
+    texts = [f"Version {i}: the text as it stood, word {i * 7}." for i in range(51)]
+    for i, text in enumerate(texts):
+        store(conn, feed, text, now=1000.0 + i)
+    article_id = only_article(conn)
+    revisions = revisions_of(conn, article_id)
+    assert [r.number for r in revisions] == list(range(1, 52))
+    assert [r.current for r in revisions] == [False] * 50 + [True]
+    assert [r.saved for r in revisions[:-1]] == [1001.0 + i for i in range(50)]
+    assert {r.source for r in revisions} == {"feed"}
+    assert [r.size for r in revisions] == [len(t) for t in texts]
+    assert [revision_text(conn, article_id, n) for n in range(1, 52)] == texts
+    assert revision_text(conn, article_id, 0) == texts[-1]
+    with pytest.raises(LookupError):
+        revision_text(conn, article_id, 52)
+    stored = conn.execute("SELECT text FROM revisions WHERE number = 1").fetchone()[0]
+    assert isinstance(stored, bytes) and texts[0].encode() not in stored  # compressed
+
+
+def test_an_unchanged_text_keeps_no_revision(conn: sqlite3.Connection, feed: int) -> None:
+    store(conn, feed, FIRST, now=1.0)
+    store(conn, feed, FIRST, now=2.0)
+    article_id = only_article(conn)
+    conn.execute("UPDATE articles SET content_hash = 'other' WHERE id = ?", (article_id,))
+    store(conn, feed, FIRST, now=3.0)  # the entry changed (its digest), not its text
+    assert [r.number for r in revisions_of(conn, article_id)] == [1]
+
+
+def test_a_page_replacing_the_text_keeps_the_feed_text(conn: sqlite3.Connection, feed: int) -> None:
+    store(conn, feed, "The teaser.", now=1.0)
+    article_id = only_article(conn)
+
+    def page(text: str, when: float) -> None:
+        snapshot = PageSnapshot(
+            article_id=article_id,
+            url="https://ex.org/a",
+            final_url="https://ex.org/a",
+            status=200,
+            content_type="text/html",
+            fetched=when,
+            body=b"<p>x</p>",
+        )
+        extraction = PageExtraction(html=f"<p>{text}</p>", text=text, links=())
+        save_page(conn, article_id, snapshot, extraction)
+
+    page("The whole story.", 50.0)
+    page("The whole story, corrected.", 60.0)
+    page("The whole story, corrected.", 70.0)  # the same text again: no revision
+    revisions = revisions_of(conn, article_id)
+    assert [(r.number, r.saved, r.source) for r in revisions[:-1]] == [
+        (1, 50.0, "feed"),
+        (2, 60.0, "page"),
+    ]
+    assert revisions[-1].source == "page" and revisions[-1].current
+    assert revision_text(conn, article_id, 1) == "The teaser."
+    assert revision_text(conn, article_id, 2) == "The whole story."
+    assert revision_text(conn, article_id, 3) == "The whole story, corrected."
+
+
+def test_a_claim_whose_quote_was_reworded_is_flagged(conn: sqlite3.Connection, feed: int) -> None:
+    store(conn, feed, FIRST, now=1.0)
+    article_id = only_article(conn)
+    claim = service.create_from_quote(conn, article_id, "the ceasefire holds for now", kind="claim")
+    other = service.create_from_quote(conn, article_id, "Talks resumed", kind="claim")
+    assert edited_annotations(conn) == {}
+
+    store(conn, feed, FIRST.replace("holds for now", "holds for the moment"), now=2.0)
+    assert edited_annotations(conn) == {claim.id: "the ceasefire holds for now"}
+    assert edited_annotations(conn, article_id) == {claim.id: "the ceasefire holds for now"}
+    assert other.id not in edited_annotations(conn)
+
+
+def test_a_change_elsewhere_does_not_flag_a_claim(conn: sqlite3.Connection, feed: int) -> None:
+    store(conn, feed, FIRST, now=1.0)
+    article_id = only_article(conn)
+    claim = service.create_from_quote(conn, article_id, "the ceasefire holds", kind="claim")
+    moved = "Talks resumed on Monday in Geneva, after a week.\n\n" + FIRST.split("\n\n")[1]
+    store(conn, feed, moved, now=2.0)
+    assert len(revisions_of(conn, article_id)) == 2
+    assert edited_annotations(conn) == {}
+    [row] = conn.execute("SELECT start FROM annotations WHERE id = ?", (claim.id,))
+    assert moved[row[0] :].startswith("the ceasefire holds")  # it moved with its quote
+
+
+def test_a_claim_made_on_the_newest_text_is_not_flagged(
+    conn: sqlite3.Connection, feed: int
+) -> None:
+    store(conn, feed, FIRST, now=1.0)
+    store(conn, feed, FIRST.replace("holds for now", "holds for the moment"), now=2.0)
+    article_id = only_article(conn)
+    service.create_from_quote(conn, article_id, "holds for the moment", kind="claim")
+    assert edited_annotations(conn) == {}
+
+
+def test_a_claim_whose_quote_is_gone_is_flagged(conn: sqlite3.Connection, feed: int) -> None:
+    store(conn, feed, FIRST, now=1.0)
+    article_id = only_article(conn)
+    claim = service.create_from_quote(conn, article_id, "the ceasefire holds", kind="claim")
+    store(conn, feed, "Talks resumed on Monday.\n\nNothing else was said.", now=2.0)
+    assert edited_annotations(conn) == {claim.id: "the ceasefire holds"}

@@ -135,6 +135,8 @@ def test_annotate_a_claim_and_list_it(store: Path) -> None:
         "status": "disputed",
         "note": "Readout only",
         "orphaned": False,
+        "edited_after_marked": False,
+        "quote_as_marked": CLAIM,
     }
     assert json.loads(ok(store, "claims", "--actor", "Petro", "--json"))[0]["id"] == 1
     assert json.loads(ok(store, "claims", "--status", "false", "--json")) == []

@@ -25,8 +25,13 @@ CLAIM_KEYS = (
     "status",
     "note",
     "orphaned",
+    "edited_after_marked",
+    "quote_as_marked",
 )
-"""The stable keys of ``claims --json`` (a documented contract for scripts)."""
+"""The stable keys of ``claims --json`` (a documented contract for scripts).
+``edited_after_marked``: the article's text changed after the claim was made and its
+quote is no longer there as it was; ``quote_as_marked`` is the quote as it was made
+(``exact`` follows the text)."""
 ACTOR_KEYS = (
     "id",
     "name",
@@ -361,8 +366,9 @@ def cmd_actor_show(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def claim_json(claim: Annotation) -> dict[str, object]:
-    """A claim as the stable JSON object of ``claims --json`` (keys: CLAIM_KEYS)."""
+def claim_json(claim: Annotation, as_marked: str | None = None) -> dict[str, object]:
+    """A claim as the stable JSON object of ``claims --json`` (keys: CLAIM_KEYS);
+    ``as_marked`` is its quote as made when it was edited after it was marked."""
     return {
         "id": claim.id,
         "article_id": claim.article_id,
@@ -373,6 +379,8 @@ def claim_json(claim: Annotation) -> dict[str, object]:
         "status": claim.status,
         "note": claim.note,
         "orphaned": claim.orphaned,
+        "edited_after_marked": as_marked is not None,
+        "quote_as_marked": claim.exact if as_marked is None else as_marked,
     }
 
 
@@ -380,6 +388,7 @@ def cmd_claims(ctx: Context, args: argparse.Namespace) -> int:
     """List claims, optionally by or about one actor and with one status."""
     from newsreader.annotations import service
     from newsreader.store.annotations import list_claims
+    from newsreader.store.revisions import edited_annotations
 
     actor_id = None
     if args.actor:
@@ -388,8 +397,9 @@ def cmd_claims(ctx: Context, args: argparse.Namespace) -> int:
         except service.USER_ERRORS as exc:
             raise CliError(str(exc)) from exc
     claims = list_claims(ctx.conn, actor_id, args.status)
+    edited = edited_annotations(ctx.conn)
     if args.json:
-        _dump([claim_json(c) for c in claims])
+        _dump([claim_json(c, edited.get(c.id)) for c in claims])
         return 0
     rows = [
         (
@@ -398,7 +408,9 @@ def cmd_claims(ctx: Context, args: argparse.Namespace) -> int:
             c.status or "",
             c.speaker_name or "-",
             ", ".join(n for _, n in c.about),
-            ("orphaned: " if c.orphaned else "") + _one_line(c.exact, 70),
+            ("orphaned: " if c.orphaned else "")
+            + ("edited after you marked it: " if c.id in edited else "")
+            + _one_line(c.exact, 70),
         )
         for c in claims
     ]

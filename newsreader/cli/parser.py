@@ -6,7 +6,17 @@ import argparse
 
 import newsreader.cli.annotations as annotation_commands
 from newsreader import __version__
-from newsreader.cli import articles, export, feeds, pages, retention, rules, triage, tui
+from newsreader.cli import (
+    articles,
+    export,
+    feeds,
+    pages,
+    retention,
+    revisions,
+    rules,
+    triage,
+    tui,
+)
 
 
 def _global_options(defaults: bool) -> argparse.ArgumentParser:
@@ -39,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=tui.run_tui)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     common = _global_options(False)
-    for module in (feeds, articles, triage, rules, pages, retention, annotation_commands, export):
+    for module in (
+        feeds,
+        articles,
+        triage,
+        rules,
+        pages,
+        retention,
+        revisions,
+        annotation_commands,
+        export,
+    ):
         module.register(sub, common)
     return parser

@@ -19,16 +19,21 @@ from newsreader.store.articles import ArticleFilter, counts, filter_sql
 from newsreader.store.db import transaction
 from newsreader.store.duplicates import collapse, copies_of, shown_elsewhere
 from newsreader.store.labels import list_labels
+from newsreader.store.revisions import CHANGED_SQL, changed_count
 from newsreader.store.search import QueryError
 
-VIRTUAL_KINDS = ("all", "unread", "starred", "annotated", "later")
+VIRTUAL_KINDS = ("all", "unread", "starred", "annotated", "later", "changed")
 VIRTUAL_LABELS = {
     "all": "All",
     "unread": "Unread",
     "starred": "Starred",
     "annotated": "Annotated",
     "later": "Later",
+    "changed": "Changed",
 }
+SHOWN_WHEN_EMPTY = frozenset(VIRTUAL_KINDS) - {"changed"}
+"""Virtual feeds listed even when empty; Changed (articles with an annotation edited after
+it was marked) only when it has some."""
 FAILED_STATUSES = ("error", "dead")
 
 
@@ -36,7 +41,7 @@ FAILED_STATUSES = ("error", "dead")
 class Source:
     """What the article list shows.
 
-    ``kind`` is one of all, unread, starred, annotated, later (virtual feeds), label (the
+    ``kind`` is one of all, unread, starred, annotated, later, changed (virtual feeds), label (the
     articles with one label), feed, folder or search (a saved or typed query). Later lists
     its articles by when they were put there; the others newest first.
     """
@@ -93,6 +98,8 @@ def _source_filter(source: Source, unread_only: bool) -> tuple[str, list[object]
             " AND a.feed_id IN (SELECT id FROM feeds WHERE folder = ? OR substr(folder, 1, ?) = ?)"
         )
         params += [source.folder, len(source.folder) + 1, source.folder + "/"]
+    elif source.kind == "changed":
+        where += f" AND {CHANGED_SQL}"
     return where, params
 
 
@@ -188,10 +195,10 @@ def mark_source_read(conn: sqlite3.Connection, source: Source) -> int:
 
 
 def virtual_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """Counts for the virtual feeds: unread for all/unread, totals for starred, annotated
-    and later."""
+    """Counts for the virtual feeds: unread for all/unread, totals for starred, annotated,
+    later and changed."""
     totals = counts(conn)
-    return {**totals, "all": totals["unread"]}
+    return {**totals, "all": totals["unread"], "changed": changed_count(conn)}
 
 
 def unread_by_feed(conn: sqlite3.Connection) -> dict[int, int]:
@@ -214,7 +221,11 @@ def feed_rows(conn: sqlite3.Connection, *, search_counts: bool = False) -> list[
     a full-text count can take tens of milliseconds, so the TUI asks for it from a worker.
     """
     counts = virtual_counts(conn)
-    rows = [FeedRow(Source(kind), VIRTUAL_LABELS[kind], counts[kind]) for kind in VIRTUAL_KINDS]
+    rows = [
+        FeedRow(Source(kind), VIRTUAL_LABELS[kind], counts[kind])
+        for kind in VIRTUAL_KINDS
+        if counts[kind] or kind in SHOWN_WHEN_EMPTY
+    ]
     rows += [
         FeedRow(Source("label", label=label.name), label.name, label.articles)
         for label in list_labels(conn)

@@ -112,6 +112,7 @@ def test_mark_source_read_and_counts(conn):
         "starred": 0,
         "annotated": 0,
         "later": 0,
+        "changed": 0,
     }
 
 

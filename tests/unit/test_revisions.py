@@ -15,6 +15,7 @@ from newsreader.store.articles import upsert_entries
 from newsreader.store.feeds import add_feed
 from newsreader.store.pages import save_page
 from newsreader.store.revisions import edited_annotations, revision_text, revisions_of
+from newsreader.store.views import Source, article_ids, count_articles, feed_rows
 
 FIRST = "Talks resumed on Monday.\n\nThe minister said the ceasefire holds for now."
 
@@ -143,3 +144,24 @@ def test_a_claim_whose_quote_is_gone_is_flagged(conn: sqlite3.Connection, feed: 
     claim = service.create_from_quote(conn, article_id, "the ceasefire holds", kind="claim")
     store(conn, feed, "Talks resumed on Monday.\n\nNothing else was said.", now=2.0)
     assert edited_annotations(conn) == {claim.id: "the ceasefire holds"}
+
+
+def test_the_changed_feed_lists_articles_with_an_edited_annotation(
+    conn: sqlite3.Connection, feed: int
+) -> None:
+    store(conn, feed, FIRST, now=1.0)
+    follow_annotations(conn, upsert_entries(conn, feed, [entry("Another story.", "b")], now=1.0))
+    article_id, other_id = (r[0] for r in conn.execute("SELECT id FROM articles ORDER BY id"))
+    service.create_from_quote(conn, article_id, "the ceasefire holds for now", kind="claim")
+    service.create_from_quote(conn, other_id, "Another story", kind="claim")
+    labels = [row.label for row in feed_rows(conn)]
+    assert "Changed" not in labels  # listed only when it has articles
+
+    store(conn, feed, FIRST.replace("holds for now", "holds for the moment"), now=2.0)
+    rows = feed_rows(conn)
+    virtual = [row.label for row in rows if row.source.kind in ("later", "changed")]
+    assert virtual == ["Later", "Changed"]
+    [changed] = [row for row in rows if row.source.kind == "changed"]
+    assert changed.count == 1
+    assert list(article_ids(conn, Source("changed"))) == [article_id]
+    assert count_articles(conn, Source("changed")) == 1

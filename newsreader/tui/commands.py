@@ -381,6 +381,13 @@ COMMANDS: tuple[Command, ...] = (
         ("reader",),
     ),
     Command(
+        "revisions",
+        "D",
+        "pane.revisions",
+        "Revisions of the text: what changed, word by word",
+        ("reader",),
+    ),
+    Command(
         "claim",
         "c",
         "pane.claim",

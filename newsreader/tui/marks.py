@@ -30,6 +30,9 @@ class ArticleMarks:
     """Names of the actors in ``found`` and of tagged mentions."""
     names: list[str] = field(default_factory=list)
     """Capitalised names in the text that are not actors yet (most frequent first)."""
+    edited: dict[int, str] = field(default_factory=dict)
+    """Annotations edited after they were marked (the text changed under their quote),
+    by id, with their quotes as marked."""
     _found_spans: list[Span] | None = field(default=None, init=False, repr=False)
     _index: SpanIndex | None = field(default=None, init=False, repr=False)
 
@@ -180,13 +183,15 @@ def panel_rows(marks: ArticleMarks | None) -> list[PanelRow]:
         return [PanelRow("hint", "Open an article to see its annotations.")]
     live = [a for a in marks.annotations if not a.orphaned]
     sections = [
-        ("Claims", [_claim_row(a) for a in live if a.kind == "claim"]),
+        ("Claims", [_claim_row(a, marks.edited.get(a.id)) for a in live if a.kind == "claim"]),
         (
             "Highlights",
             [
                 PanelRow(
                     "highlight",
-                    quote(a.exact) + (" ✎" if a.note else ""),
+                    edited_row(
+                        quote(a.exact) + (" ✎" if a.note else ""), a, marks.edited.get(a.id)
+                    ),
                     style="highlight",
                     annotation_id=a.id,
                     offset=a.start,
@@ -203,7 +208,13 @@ def panel_rows(marks: ArticleMarks | None) -> list[PanelRow]:
         (
             "Orphaned",
             [
-                PanelRow("orphan", f"{a.kind} {quote(a.exact)}", "?", "orphan", annotation_id=a.id)
+                PanelRow(
+                    "orphan",
+                    edited_row(f"{a.kind} {quote(a.exact)}", a, marks.edited.get(a.id)),
+                    "?",
+                    "orphan",
+                    annotation_id=a.id,
+                )
                 for a in marks.annotations
                 if a.orphaned
             ],
@@ -225,12 +236,25 @@ def panel_rows(marks: ArticleMarks | None) -> list[PanelRow]:
     return rows
 
 
-def _claim_row(a: Annotation) -> PanelRow:
+EDITED = "edited after you marked it"
+
+
+def edited_row(text: str, a: Annotation, as_marked: str | None) -> str:
+    """A row's text for an annotation edited after it was marked: the words first (rows
+    are cut to the panel's width), its quote as it was marked last when the row's quote
+    is another (``as_marked`` None: not edited, the text as it is)."""
+    if as_marked is None:
+        return text
+    was = "" if as_marked == a.exact else f" · was {quote(as_marked)}"
+    return f"{EDITED} · {text}{was}"
+
+
+def _claim_row(a: Annotation, as_marked: str | None = None) -> PanelRow:
     status = a.status or "unverified"
     speaker = f"{a.speaker_name}: " if a.speaker_name else ""
     return PanelRow(
         "claim",
-        speaker + quote(a.exact) + (" ✎" if a.note else ""),
+        edited_row(speaker + quote(a.exact) + (" ✎" if a.note else ""), a, as_marked),
         status,
         f"claim-{status}",
         annotation_id=a.id,

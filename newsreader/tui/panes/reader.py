@@ -20,10 +20,12 @@ from textual.worker import get_current_worker
 from newsreader.annotations import service
 from newsreader.annotations.actors import suggestions
 from newsreader.models import Article
+from newsreader.safety import clean_line
 from newsreader.store import annotations as annotation_store
 from newsreader.store import articles as article_store
 from newsreader.store import connect
 from newsreader.store.enclosures import enclosures_of
+from newsreader.store.revisions import edited_annotations, revisions_of
 from newsreader.tui import commands
 from newsreader.tui.marks import ArticleMarks, PanelRow, panel_rows, text_window
 from newsreader.tui.messages import MarksLoaded, NamesFound, StartupDone, StoreChanged
@@ -48,6 +50,7 @@ NEEDS_ARTICLE = frozenset(
         "delete_annotation",
         "export_article",
         "full_text",
+        "revisions",
     }
 )
 """Actions on the open article (dimmed while none is open)."""
@@ -249,6 +252,7 @@ class ReaderPane(Pane):
         conn = connect(self.news.db_path, migrate_schema=False)
         try:
             stored = service.list_for_article(conn, article_id)
+            edited = edited_annotations(conn, article_id)
             found = cache.matcher(conn).find(text)
             every = cache.names(conn)
             cache.rows(conn)  # the dialogs' list, rebuilt here after actors changed
@@ -261,6 +265,7 @@ class ReaderPane(Pane):
             stored.notes,
             found,
             {i: every[i] for i in ids if i in every},
+            edited=edited,
         )
         marks.span_index()  # built here, off the event loop
         if worker.is_cancelled:
@@ -422,6 +427,20 @@ class ReaderPane(Pane):
             self.say("This article has no web page to fetch.", "warning")
             return
         self.post_message(self.FullTextWanted(article.id))
+
+    def action_revisions(self) -> None:
+        """D: the open article's revisions and the word diff of one against its text."""
+        from newsreader.tui.screens.revisions import RevisionsScreen
+
+        article = self.article
+        if article is None or self.view.article_id != article.id:
+            return
+        revisions = revisions_of(self.news.conn, article.id)
+        if len(revisions) < 2:
+            self.say("This article's text has not changed since it was stored.")
+            return
+        title = clean_line(article.title) or "(untitled)"
+        self.app.push_screen(RevisionsScreen(self.news.db_path, article.id, title, revisions))
 
     def action_export_article(self) -> None:
         """e: export this article's notes page (the folder asked)."""

@@ -240,7 +240,7 @@ def _detect(conn: sqlite3.Connection, ids: Sequence[int], window: float) -> int:
     for article_id, f in features.items():
         for key in f.keys():
             by_key.setdefault(key, []).append(article_id)
-    stored = sharing(conn, by_key)  # before the new keys are: the stored articles only
+    stored = sharing(conn, by_key, MAX_SHARING)  # before the new keys are stored
     save_prints(
         conn,
         [f.print for f in features.values()],

@@ -70,14 +70,21 @@ def save_prints(
     conn.executemany("INSERT OR IGNORE INTO dup_keys (key, article_id) VALUES (?, ?)", keys)
 
 
-def sharing(conn: sqlite3.Connection, keys: Iterable[int]) -> list[tuple[int, int, int, float]]:
+def sharing(
+    conn: sqlite3.Connection, keys: Iterable[int], most: int
+) -> list[tuple[int, int, int, float]]:
     """(key, article id, its feed id, its sort time) of the stored articles with one of
-    ``keys``, through the keys' index."""
+    ``keys``, through the keys' index; a key more than ``most`` stored articles share (a
+    title word everyone uses) is left out unread: it can pair nothing, and reading its
+    thousands of rows for every batch was most of a refresh's detection time."""
     rows = conn.execute(
-        "SELECT k.key, k.article_id, p.feed_id, p.sort_time FROM dup_keys k"
-        " JOIN dup_prints p ON p.article_id = k.article_id"
-        " WHERE k.key IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(keys)),),
+        """WITH wanted (key) AS (SELECT value FROM json_each(?1)),
+                few (key) AS (SELECT w.key FROM wanted w WHERE (SELECT count(*) FROM
+                    (SELECT 1 FROM dup_keys k WHERE k.key = w.key LIMIT ?2 + 1)) <= ?2)
+           SELECT k.key, k.article_id, p.feed_id, p.sort_time FROM few
+           JOIN dup_keys k ON k.key = few.key
+           JOIN dup_prints p ON p.article_id = k.article_id""",
+        (json.dumps(list(keys)), most),
     )
     return [(int(r[0]), int(r[1]), int(r[2]), float(r[3])) for r in rows]
 

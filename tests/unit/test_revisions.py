@@ -165,3 +165,18 @@ def test_the_changed_feed_lists_articles_with_an_edited_annotation(
     assert changed.count == 1
     assert list(article_ids(conn, Source("changed"))) == [article_id]
     assert count_articles(conn, Source("changed")) == 1
+
+
+def test_offsets_past_wide_characters_are_compared_alike(
+    conn: sqlite3.Connection, feed: int
+) -> None:
+    """Annotation offsets count code points, as SQLite's substr does on text: a quote
+    after accents and an emoji is found in place, not flagged."""
+    text = "Café ☕ 🇨🇴 Bogotá.\n\nThe minister said the ceasefire holds for now."
+    store(conn, feed, text, now=1.0)
+    article_id = only_article(conn)
+    claim = service.create_from_quote(conn, article_id, "the ceasefire holds", kind="claim")
+    store(conn, feed, text.replace("Bogotá", "Bogotá, Colombia"), now=2.0)
+    assert edited_annotations(conn) == {}
+    store(conn, feed, text.replace("holds", "held"), now=3.0)
+    assert edited_annotations(conn) == {claim.id: "the ceasefire holds"}

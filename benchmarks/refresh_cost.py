@@ -47,7 +47,7 @@ def cold_refresh(feeds: list[Path], detecting: bool) -> float:
     """Seconds for one cold refresh of ``feeds`` into a fresh store."""
     detect = refreshing.detect
     if not detecting:
-        refreshing.detect = lambda conn, ids: 0
+        refreshing.detect = lambda conn, ids, **_: 0
     try:
         with LoopbackServer() as server, tempfile.TemporaryDirectory() as folder:
             for feed in feeds:

@@ -131,9 +131,12 @@ EDITED_ARTICLE_SQL = (
 )
 """The condition on ``articles a``: it has an annotation edited after it was made."""
 
-CHANGED_SQL = "a.id IN (SELECT article_id FROM revisions) AND " + EDITED_ARTICLE_SQL
+REVISED_SQL = "a.id IN (SELECT article_id FROM revisions)"
+"""The condition on ``articles a``: its text changed since it was stored (``is:revised``)."""
+
+CHANGED_SQL = f"({REVISED_SQL} AND {EDITED_ARTICLE_SQL})"
 """The same, looked up from the (few) articles that have revisions: the virtual feed
-"Changed" never walks every article."""
+"Changed" and ``is:changed`` never walk every article."""
 
 
 def changed_count(conn: sqlite3.Connection) -> int:

@@ -3,13 +3,16 @@
     petro "white house" -maduro feed:inter is:unread is:starred is:annotated
     author:franz after:2026-01-01 before:2026-02-01 label:brief is:later is:labelled
     title:petro url:/world/ actor:"Gustavo Petro" has:claims is:hidden is:duplicate
+    is:revised is:changed
 
 Words and quoted phrases must all occur (title, author or text); ``-word`` must not;
 ``word*`` is a prefix; ``title:`` words must be in the title, ``url:`` text in the
 article's URL. ``actor:NAME`` finds the articles that mention a registered actor (by name
 or alias, in the title or text, or tagged there); ``has:claims`` (``mentions``,
 ``highlights``, ``notes``) those carrying one. Articles a rule hid are left out unless the
-query says ``is:hidden``; ``is:duplicate`` finds the stories stored from several feeds.
+query says ``is:hidden``; ``is:duplicate`` finds the stories stored from several feeds;
+``is:revised`` the articles whose text changed (revisions kept), ``is:changed`` those with
+an annotation edited after it was marked (the virtual feed Changed).
 Every term is quoted before it reaches FTS5, so no query can inject FTS syntax.
 """
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from newsreader.safety import clean_line
+from newsreader.store.revisions import CHANGED_SQL, REVISED_SQL
 
 
 class QueryError(ValueError):
@@ -55,6 +59,8 @@ _FLAGS = {
     "labeled",
     "hidden",
     "duplicate",
+    "revised",
+    "changed",
 }
 _HAS = {"claims", "mentions", "highlights", "notes"}
 
@@ -259,5 +265,7 @@ def _flag_sql(flags: set[str]) -> list[str]:
         "labeled": LABELLED_SQL,
         "hidden": HIDDEN_SQL,
         "duplicate": DUPLICATE_SQL,
+        "revised": REVISED_SQL,
+        "changed": CHANGED_SQL,
     }
     return list(dict.fromkeys(sql[f] for f in sorted(flags)))

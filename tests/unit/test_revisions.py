@@ -165,6 +165,9 @@ def test_the_changed_feed_lists_articles_with_an_edited_annotation(
     assert changed.count == 1
     assert list(article_ids(conn, Source("changed"))) == [article_id]
     assert count_articles(conn, Source("changed")) == 1
+    assert list(article_ids(conn, Source("search", query="is:changed"))) == [article_id]
+    assert list(article_ids(conn, Source("search", query="is:revised"))) == [article_id]
+    assert list(article_ids(conn, Source("search", query="another is:changed"))) == []
 
 
 def test_offsets_past_wide_characters_are_compared_alike(

@@ -74,7 +74,7 @@ async def test_without_rules_the_screen_says_how_to_write_one(app) -> None:  # t
 async def test_a_hidden_article_is_shown_again_from_the_palette(
     store: Path, tmp_path: Path
 ) -> None:
-    from newsreader.store.rules import hide, hidden_by
+    from newsreader.store.rules import hidden_by, hide
 
     conn = connect(store)
     (hidden,) = [r[0] for r in conn.execute("SELECT id FROM articles WHERE key = 'ib2'")]

@@ -85,7 +85,7 @@ def test_revisions_lists_the_earlier_text_and_the_current(store: Path) -> None:
 def test_revisions_diff_shows_the_reworded_words(store: Path) -> None:
     out = ok(store, "revisions", "1", "--diff", "1", "0")
     assert "the ceasefire holds for [-now.-]{+the moment.+}" in out
-    assert "1 words deleted, 2 inserted" in out
+    assert "1 word deleted, 2 inserted" in out
     data = json.loads(ok(store, "revisions", "1", "--diff", "1", "2", "--json"))
     assert (data["from"], data["to"], data["deleted_words"], data["inserted_words"]) == (1, 2, 1, 2)
     assert "".join(p["text"] for p in data["pieces"] if p["op"] != "insert") == FIRST

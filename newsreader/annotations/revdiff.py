@@ -79,3 +79,16 @@ def changed_words(pieces: list[Piece]) -> tuple[int, int]:
     deleted = sum(len(text.split()) for op, text in pieces if op == "delete")
     inserted = sum(len(text.split()) for op, text in pieces if op == "insert")
     return deleted, inserted
+
+
+MARKS = {"delete": ("[-", "-]"), "insert": ("{+", "+}")}
+"""wdiff's markers around a deleted and an inserted piece, so a diff reads without colour."""
+
+
+def marked(op: str, text: str) -> tuple[str, str, str, str]:
+    """A piece as (opening marker, changed text, closing marker, trailing whitespace): the
+    markers are "" for equal text or a piece of whitespace only."""
+    body = text.rstrip()
+    if op not in MARKS or not body:
+        return "", text, "", ""
+    return MARKS[op][0], body, MARKS[op][1], text[len(body) :]

@@ -7,6 +7,7 @@ from typing import Any
 
 from newsreader.cli.context import CliError, Context
 from newsreader.cli.output import format_time, iso_time, print_json, print_table
+from newsreader.wording import plural
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -89,16 +90,12 @@ def _diff(ctx: Context, args: argparse.Namespace, count: int) -> int:
         )
         return 0
     print("".join(_marked(op, text) for op, text in pieces))
-    print(f"-- revision {a} → {b}: {deleted} words deleted, {inserted} inserted")
+    print(f"-- revision {a} → {b}: {plural(deleted, 'word')} deleted, {inserted} inserted")
     return 0
-
-
-_MARKS = {"delete": ("[-", "-]"), "insert": ("{+", "+}")}
 
 
 def _marked(op: str, text: str) -> str:
     """A piece as printed: a change in wdiff's markers, its trailing whitespace after them."""
-    if op not in _MARKS:
-        return text
-    body = text.rstrip()
-    return _MARKS[op][0] + body + _MARKS[op][1] + text[len(body) :] if body else text
+    from newsreader.annotations.revdiff import marked
+
+    return "".join(marked(op, text))

@@ -51,7 +51,7 @@ async def test_d_shows_the_revisions_and_the_panel_flags_the_claim(
         diff = app.screen.query_one("#revision-diff-text", Static)
         assert await wait_for(pilot, lambda: "moment" in str(diff.render()))
         rendered = flat(screen_text(app))
-        assert "1 words taken out, 2 put in" in rendered
+        assert "1 word taken out, 2 put in" in rendered
         assert "from the feed" in rendered
         await pilot.press("escape")
         assert await wait_for(pilot, lambda: not isinstance(app.screen, RevisionsScreen))
@@ -62,9 +62,16 @@ def test_the_diff_is_styled_text() -> None:
     from newsreader.tui.screens.revisions import diff_text
 
     text = diff_text(word_diff(FIRST, SECOND))
-    assert text.plain == FIRST.replace("now.", "now.the moment.")
+    assert text.plain == FIRST.replace("now.", "[-now.-]{+the moment.+}")  # reads uncoloured
     styles = {text.plain[s.start : s.end]: str(s.style) for s in text.spans}
-    assert styles == {"now.": "strike red", "the moment.": "bold green"}
+    assert styles == {
+        "now.": "strike red",
+        "the moment.": "bold green",
+        "[-": "dim",
+        "-]": "dim",
+        "{+": "dim",
+        "+}": "dim",
+    }
 
 
 def test_the_panel_row_keeps_the_quote_as_marked(db_path: Path) -> None:

@@ -18,23 +18,29 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.annotations.revdiff import Piece, changed_words, word_diff
+from newsreader.annotations.revdiff import Piece, changed_words, marked, word_diff
 from newsreader.store import connect
 from newsreader.store.revisions import Revision, revision_text
 from newsreader.tui import commands
 from newsreader.tui.widgets.article_header import format_time
 from newsreader.tui.widgets.key_bar import KeyBar
 from newsreader.tui.widgets.wrap import fit
+from newsreader.wording import plural
 
 STYLES = {"delete": "strike red", "insert": "bold green"}
 """How a diff's pieces look; equal text is plain."""
 
 
 def diff_text(pieces: list[Piece]) -> Text:
-    """A diff as styled text: deletions struck through in red, insertions green."""
+    """A diff as styled text: deletions struck through in red, insertions green, each in
+    wdiff's markers ([-…-] {+…+}) so it reads without colour too."""
     text = Text()
     for op, piece in pieces:
-        text.append(piece, style=STYLES.get(op, ""))
+        opening, body, closing, trailing = marked(op, piece)
+        text.append(opening, style="dim")
+        text.append(body, style=STYLES.get(op, ""))
+        text.append(closing, style="dim")
+        text.append(trailing)
     return text
 
 
@@ -72,7 +78,7 @@ class RevisionsScreen(ModalScreen[None]):
             with VerticalScroll(id="revision-diff"):
                 yield Static(Text(""), id="revision-diff-text")
             yield Static(
-                Text("j/k pick a revision · struck: taken out, green: put in · esc closes"),
+                Text("j/k pick a revision · [-taken out-] {+put in+} · esc closes"),
                 classes="dialog-hint",
             )
         yield KeyBar()
@@ -99,7 +105,7 @@ class RevisionsScreen(ModalScreen[None]):
         deleted, inserted = changed_words(pieces)
         summary = Text(
             f"revision {number} → {self.current} (current): "
-            f"{deleted} words taken out, {inserted} put in"
+            f"{plural(deleted, 'word')} taken out, {inserted} put in"
         )
         self.app.call_from_thread(self._show, summary, diff_text(pieces))
 

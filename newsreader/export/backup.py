@@ -66,6 +66,8 @@ class AnnotationRecord:
     snapshot: Snapshot
     created: float
     modified: float
+    made_quote: str | None = None
+    """The quote as first marked, when the article's wording changed since."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +277,14 @@ def item(value: object, where: str) -> AnnotationRecord | NoteRecord | LabelsRec
         snap,
         created,
         modified,
+        _quote_as_marked(data),
     )
+
+
+def _quote_as_marked(data: Obj) -> str | None:
+    """``quote_as_marked`` of an annotation's data, cleaned (None when absent)."""
+    value = data.string("quote_as_marked", MAX_EXACT, required=False)
+    return None if value is None else clean_text(value)
 
 
 def _page_items(document: object) -> tuple[Obj | None, list[Any], str]:

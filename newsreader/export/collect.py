@@ -91,6 +91,8 @@ class ExportData:
     counts: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     """Actor id -> (claims by, claims about, mentions) over the whole store; mentions are
     places, tagged or found by name (:mod:`newsreader.annotations.mentions`)."""
+    marked: dict[int, str] = field(default_factory=dict)
+    """The quote as first marked, by annotation id, where it has changed since."""
     labelled: list[LabelledArticle] = field(default_factory=list)
     """The labelled articles in scope (all, or the one article; none for an actor)."""
     mentions: dict[int, list[ArticleMentions]] = field(default_factory=dict)
@@ -205,6 +207,9 @@ def load(conn: sqlite3.Connection, scope: Scope | None = None) -> ExportData:
     ids |= {n.article_id for n in notes if n.article_id is not None}
     data = ExportData(_bundles(_articles(conn, ids), annotations, notes), {}, _history(conn, scope))
     data.labelled = _labelled(conn, scope)
+    data.marked = annotation_store.marked_quotes(
+        conn, article_id=scope.article_id, actor_id=scope.actor_id
+    )
     if scope.article_id is None:  # dossiers: the names found in text count too
         refresh_name_matches(conn)
     if scope == Scope():  # the index shows counts; pages of one article or actor do not

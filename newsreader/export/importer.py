@@ -205,7 +205,13 @@ def _add_annotation(
         orphaned=orphaned,
     )
     insert_annotation(
-        conn, new, record.modified, uid=record.uid, created=record.created, history=record.history
+        conn,
+        new,
+        record.modified,
+        uid=record.uid,
+        created=record.created,
+        history=record.history,
+        made_quote=record.made_quote,
     )
     report.annotations += 1
     report.waiting += article_id is None

@@ -156,8 +156,11 @@ def _head(uid: str, motivation: str, created: float, modified: float) -> dict[st
     }
 
 
-def annotation_item(a: Annotation, history: list[tuple[str, float]]) -> dict[str, Any]:
-    """One annotation as a Web Annotation."""
+def annotation_item(
+    a: Annotation, history: list[tuple[str, float]], marked: str | None = None
+) -> dict[str, Any]:
+    """One annotation as a Web Annotation (``marked``: its quote as first marked, when
+    the article's wording changed since: ``newsreader:data.quote_as_marked``)."""
     bodies = [_note_body(a.note)] if a.note else []
     bodies += [_tag_body(t) for t in _tags(a)]
     return {
@@ -183,6 +186,7 @@ def annotation_item(a: Annotation, history: list[tuple[str, float]]) -> dict[str
             "about": [name for _, name in a.about],
             "actor": a.actor_name,
             "orphaned": a.orphaned,
+            **({"quote_as_marked": marked} if marked is not None else {}),
             "snapshot": _snapshot(a.snapshot),
         },
     }
@@ -253,7 +257,7 @@ def to_document(data: ExportData, *, all_actors: bool) -> dict[str, Any]:
     keyed = [
         (
             _order(a.snapshot, a.start, a.end, a.created, a.uid),
-            annotation_item(a, data.history.get(a.id, [])),
+            annotation_item(a, data.history.get(a.id, []), data.marked.get(a.id)),
         )
         for a in annotations
     ]

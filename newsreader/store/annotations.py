@@ -61,11 +61,13 @@ def insert_annotation(
     uid: str | None = None,
     created: float | None = None,
     history: Sequence[tuple[str, float]] = (),
+    made_quote: str | None = None,
 ) -> int:
     """Store an annotation and a claim's status history; returns its id.
 
-    ``uid``, ``created`` and ``history`` restore one as it was (an import); by default it
-    gets a new uid, is created ``now`` and a claim's history is its status, set when created.
+    ``uid``, ``created``, ``history`` and ``made_quote`` (the quote as first marked)
+    restore one as it was (an import); by default it gets a new uid, is created ``now``,
+    its quote as marked is its quote and a claim's history is its status, set when created.
     It is made on its article's current text: its revision count and the quote are kept
     (:func:`newsreader.store.revisions.edited_annotations`).
     """
@@ -106,7 +108,7 @@ def insert_annotation(
                 uid or uuid.uuid4().hex,
                 created,
                 now,
-                new.exact,
+                new.exact if made_quote is None else made_quote,
                 new.article_id,
             ),
         ).lastrowid
@@ -296,6 +298,21 @@ def status_histories(
     ):
         found.setdefault(annotation_id, []).append((status, changed))
     return found
+
+
+def marked_quotes(
+    conn: sqlite3.Connection, *, article_id: int | None = None, actor_id: int | None = None
+) -> dict[int, str]:
+    """The quote as first marked, by annotation id, of the annotations
+    :func:`annotations_in` selects whose quote has changed since (re-anchored onto new
+    wording): what an export keeps so an import loses nothing."""
+    where, params = _scope(article_id, actor_id)
+    rows = conn.execute(
+        f"SELECT n.id, n.made_quote FROM annotations n WHERE n.deleted IS NULL AND {where}"
+        " AND n.made_quote IS NOT NULL AND n.made_quote IS NOT n.exact",
+        params,
+    )
+    return {int(r[0]): str(r[1]) for r in rows}
 
 
 def set_about(conn: sqlite3.Connection, annotation_id: int, actor_ids: Iterable[int]) -> None:

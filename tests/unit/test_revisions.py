@@ -183,3 +183,31 @@ def test_offsets_past_wide_characters_are_compared_alike(
     assert edited_annotations(conn) == {}
     store(conn, feed, text.replace("holds", "held"), now=3.0)
     assert edited_annotations(conn) == {claim.id: "the ceasefire holds"}
+
+
+def test_the_quote_as_marked_survives_the_json_backup(
+    conn: sqlite3.Connection, feed: int, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from newsreader.export.backup import parse_backup
+    from newsreader.export.importer import import_backup
+    from newsreader.export.webannotation import dumps, export_document, uid_to_id
+    from newsreader.store import connect
+
+    store(conn, feed, FIRST, now=1.0)
+    claim = service.create_from_quote(
+        conn, only_article(conn), "the ceasefire holds for now", kind="claim"
+    )
+    store(conn, feed, FIRST.replace("holds for now", "holds for the moment"), now=2.0)
+    first = dumps(export_document(conn))
+    [item] = [i for i in json.loads(first)["first"]["items"] if i["id"] == uid_to_id(claim.uid)]
+    assert item["newsreader:data"]["quote_as_marked"] == "the ceasefire holds for now"
+    other = connect(tmp_path / "other.db")
+    try:
+        other_feed, _ = add_feed(other, "http://127.0.0.1:1/feed.xml")
+        upsert_entries(other, other_feed, [entry(FIRST.replace("for now", "for the moment"))])
+        import_backup(other, parse_backup(json.loads(first)))
+        assert dumps(export_document(other)) == first  # nothing lost, byte for byte
+    finally:
+        other.close()

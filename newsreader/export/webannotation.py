@@ -19,7 +19,8 @@ annotation, and every article note, as an ``Annotation``:
   purpose tagging, language ``en``: newsreader's English vocabulary): the kind,
   ``status:S``, ``speaker:NAME``, ``about:NAME``, ``actor:NAME``;
 - ``newsreader:data``: what only newsreader knows, so an import loses nothing: kind,
-  status, status_history, speaker, about, actor, orphaned and the article snapshot (url,
+  status, status_history, speaker, about, actor, orphaned, quote_as_marked (only when the
+  article's wording changed under the annotation) and the article snapshot (url,
   title, feed, published, author, feed_url and key: they find an article that has no
   url, and date_kind: "published", "updated" when ``published`` is the only date the
   feed gave, a last-updated one, or "" when unknown).

@@ -21,7 +21,6 @@ from newsreader.rulespec import Rule
 from newsreader.store import rules as rule_store
 from newsreader.store.labels import LabelError, change_labels, clean_label
 from newsreader.store.search import QueryError, compile_query, parse_query
-from newsreader.wording import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +168,3 @@ def _fold(text: str) -> str:
 def describe(rule: Rule) -> str:
     """'title:football → read, label:sport, hide'."""
     return f"{rule.query} → {', '.join(rule.actions)}"
-
-
-def summary_line(report: RulesReport) -> str:
-    """What a dry run would do, per rule: 'sport: 12 articles'."""
-    return "; ".join(f"{name}: {plural(n, 'article')}" for name, n in report.matched.items())

@@ -83,10 +83,7 @@ def change_labels(
     now = round(time.time(), 6)  # to the microsecond, as exports write it
     with transaction(conn):
         for name in adding:
-            conn.execute(
-                "INSERT INTO labels (name, created) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (name, now),
-            )
+            _known(conn, name, now)
             added += conn.execute(
                 """INSERT OR IGNORE INTO article_labels (article_id, label_id, added)
                    SELECT a.id, (SELECT id FROM labels WHERE name = ?), ?
@@ -101,6 +98,13 @@ def change_labels(
             ).rowcount
         _forget_unused(conn)
     return LabelChange(added, removed)
+
+
+def _known(conn: sqlite3.Connection, name: str, when: float) -> None:
+    """Make sure a label of this name exists (the first spelling stays)."""
+    conn.execute(
+        "INSERT INTO labels (name, created) VALUES (?, ?) ON CONFLICT DO NOTHING", (name, when)
+    )
 
 
 def _forget_unused(conn: sqlite3.Connection) -> None:
@@ -241,10 +245,7 @@ def restore_labels(
     with transaction(conn):
         for name, when in labels:
             name = clean_label(name)
-            conn.execute(
-                "INSERT INTO labels (name, created) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                (name, when),
-            )
+            _known(conn, name, when)
             added += conn.execute(
                 """INSERT OR IGNORE INTO article_labels (article_id, label_id, added)
                    VALUES (?, (SELECT id FROM labels WHERE name = ?), ?)""",

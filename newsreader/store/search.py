@@ -86,23 +86,26 @@ def parse_query(query: str) -> ParsedQuery:
     return parsed
 
 
+_LISTED = {
+    "feed": ("feeds", False),
+    "author": ("authors", False),
+    "label": ("labels", True),
+    "title": ("titles", False),
+    "url": ("urls", False),
+    "actor": ("actors", True),
+}
+"""``name:VALUE`` filters kept in a list: the list's field, and whether runs of spaces in
+VALUE are one space (names are compared that way)."""
+
+
 def _take(parsed: ParsedQuery, token: str) -> None:
     name, sep, value = token.partition(":")
     name = name.lower()
     if sep and value and name == "is" and value.lower() in _FLAGS:
         parsed.flags.add(value.lower())
-    elif sep and value and name == "feed":
-        parsed.feeds.append(value)
-    elif sep and value and name == "author":
-        parsed.authors.append(value)
-    elif sep and value and name == "label":
-        parsed.labels.append(" ".join(value.split()))
-    elif sep and value and name == "title":
-        parsed.titles.append(value)
-    elif sep and value and name == "url":
-        parsed.urls.append(value)
-    elif sep and value and name == "actor":
-        parsed.actors.append(" ".join(value.split()))
+    elif sep and value and name in _LISTED:
+        field_name, spaces = _LISTED[name]
+        getattr(parsed, field_name).append(" ".join(value.split()) if spaces else value)
     elif sep and value and name == "has":
         if value.lower() not in _HAS:
             raise QueryError(f"has: takes {', '.join(sorted(_HAS))} (not {value})")

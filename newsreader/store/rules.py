@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 
 from newsreader.store.db import transaction
+from newsreader.store.duplicates import copies_of
 from newsreader.store.retention import UNHELD_SQL, bury
 
 
@@ -80,11 +81,7 @@ def hide(conn: sqlite3.Connection, ids: Sequence[int], rule: str = "") -> int:
             " SELECT id, ?, ? FROM articles WHERE id IN (SELECT value FROM json_each(?))",
             (rule, time.time(), marks),
         ).rowcount
-        conn.execute(
-            "UPDATE articles SET is_read = 1 WHERE +is_read = 0"
-            " AND id IN (SELECT value FROM json_each(?))",
-            (marks,),
-        )
+        mark_read(conn, ids)
     return hidden
 
 
@@ -103,16 +100,6 @@ def hidden_by(conn: sqlite3.Connection, article_id: int) -> str | None:
     return None if row is None else str(row[0])
 
 
-def deletable(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
-    """The ids among ``ids`` that nothing of the user's holds (they may be deleted)."""
-    rows = conn.execute(
-        f"SELECT a.id FROM articles a WHERE a.id IN (SELECT value FROM json_each(?))"
-        f" AND {UNHELD_SQL}",
-        (json.dumps(list(ids)),),
-    )
-    return [int(r[0]) for r in rows]
-
-
 def delete_unheld(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
     """Delete those of ``ids`` that nothing holds, each leaving its tombstone, in one
     transaction; returns the ids deleted."""
@@ -127,13 +114,17 @@ def delete_unheld(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
 
 
 def mark_read(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
-    """Mark articles read; returns how many were unread."""
+    """Mark articles read, with their copies from other feeds (a story has one state, as
+    :func:`newsreader.store.articles.set_read` keeps it); returns how many of ``ids``
+    were unread."""
+    update = (
+        "UPDATE articles SET is_read = 1 WHERE +is_read = 0"  # + : by id, not all unread
+        " AND id IN (SELECT value FROM json_each(?))"
+    )
     with transaction(conn):
-        return conn.execute(
-            "UPDATE articles SET is_read = 1 WHERE +is_read = 0"  # + : by id, not all unread
-            " AND id IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(ids)),),
-        ).rowcount
+        changed = conn.execute(update, (json.dumps(list(ids)),)).rowcount
+        conn.execute(update, (json.dumps(copies_of(conn, ids)),))
+    return changed
 
 
 def star(conn: sqlite3.Connection, ids: Sequence[int]) -> int:

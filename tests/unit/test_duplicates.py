@@ -209,3 +209,17 @@ def test_next_unread_steps_over_every_copy_not_listed(conn: sqlite3.Connection) 
     assert neighbour_unread(conn, Source("all"), None) == first[0]  # D, C, B stepped over
     assert neighbour_unread(conn, Source("all"), None, forward=False) == first[0]
     assert neighbour_unread(conn, Source("feed", feed_id=4), None) == later[-1]
+
+
+def test_a_rule_that_marks_a_copy_read_marks_every_copy(conn: sqlite3.Connection) -> None:
+    from newsreader.feeds.rules import apply_rules, compile_rules
+    from newsreader.rulespec import parse_rules
+
+    a = feed_with(conn, "A", entry("1", "Trump and Petro open channel", STORY, url="https://x/1"))
+    b = feed_with(conn, "B", entry("1", "Trump and Petro open channel", STORY, url="https://x/1"))
+    detect(conn, a + b)
+    rules, _ = parse_rules([{"name": "r", "query": "petro", "actions": ["read"]}], "test:")
+    compiled, _ = compile_rules(rules)
+    apply_rules(conn, compiled, a)  # the rule sees a only; its copy b follows
+    flags = dict(conn.execute("SELECT id, is_read FROM articles").fetchall())
+    assert flags == {a[0]: 1, b[0]: 1}

@@ -140,6 +140,39 @@ class RetentionSettings:
     everything."""
 
 
+SYNC_KINDS = ("", "greader")
+SYNC_ARTICLES = ("server", "direct")
+
+
+@dataclass
+class SyncSettings:
+    """[sync]: a feed server this store keeps in step with (the Google Reader API)."""
+
+    kind: str = _text("", choices=SYNC_KINDS)
+    """"greader" to sync; "" (the default) for none."""
+    url: str = _text("", one_line=True)
+    """The server's API address (FreshRSS: https://HOST/api/greader.php)."""
+    user: str = _text("", one_line=True)
+    articles: str = _text("server", choices=SYNC_ARTICLES)
+    """Where articles come from: the server (it fetches the feeds) or this machine."""
+    password_file: str = _text("", one_line=True)
+    """A file holding the API password (mode 0600); else the keyring, else
+    $NEWSREADER_SYNC_PASSWORD, else sync-password beside config.toml."""
+    later_label: str = _text("Later", required=True, one_line=True)
+    """The server label that holds the Later queue."""
+    auto_sync: bool = True
+    """The TUI syncs in the background on the refresh schedule."""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.kind)
+
+    @property
+    def delivers(self) -> bool:
+        """The server brings the articles of its feeds: a refresh here leaves them out."""
+        return self.enabled and self.articles == "server"
+
+
 @dataclass
 class Settings:
     """All settings; ``warnings`` lists problems found while reading the file."""
@@ -149,6 +182,7 @@ class Settings:
     ui: UISettings = field(default_factory=UISettings)
     export: ExportSettings = field(default_factory=ExportSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> keys (comma separated), e.g. ``next_unread = "n,J"``."""
     commands: list[Command] = field(default_factory=list)
@@ -166,6 +200,7 @@ _SECTIONS = {
     "ui": UISettings,
     "export": ExportSettings,
     "retention": RetentionSettings,
+    "sync": SyncSettings,
 }
 
 
@@ -200,12 +235,26 @@ def load_settings(path: Path) -> Settings:
                 raise ConfigError(f"{path}: [commands] {exc}") from exc
         else:
             _apply(getattr(settings, key), value, f"{path}: [{key}]", settings.warnings)
+    _check_sync(settings.sync, data.get("sync"), f"{path}: [sync]")
     if settings.reader.player.strip():
         try:
             player_command(settings.reader.player)
         except CommandError as exc:
             raise ConfigError(f"{path}: [reader] {exc}") from exc
     return settings
+
+
+def _check_sync(sync: SyncSettings, given: Any, where: str) -> None:
+    """A sync needs its server and user; its password never lives in this file."""
+    if isinstance(given, dict) and any(k in given for k in ("password", "token", "api_password")):
+        raise ConfigError(
+            f"{where} the password does not belong in config.toml: run `newsreader sync login`,"
+            " or set $NEWSREADER_SYNC_PASSWORD or password_file"
+        )
+    if sync.enabled and not (sync.url.strip() and sync.user.strip()):
+        raise ConfigError(f"{where} kind = {sync.kind!r} needs url and user")
+    if sync.enabled and not sync.url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where} url must start with http:// or https://, got {sync.url!r}")
 
 
 def _keymap(values: dict[str, Any], where: str) -> dict[str, str]:

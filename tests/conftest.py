@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.store import connect
+from tests.freshrss import freshrss  # noqa: F401  (a real FreshRSS on 127.0.0.1, for sync)
 from tests.httpserver import http_server  # noqa: F401  (a real server on 127.0.0.1, for all)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -197,7 +197,7 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             """Keep test output quiet."""
 
         def do_GET(self) -> None:  # noqa: N802
-            seen = Seen("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
+            seen = Seen(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
             server._enter(seen)
             try:
                 self._send(server._answer_for(seen), seen)
@@ -207,6 +207,11 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 server._leave()
 
         do_HEAD = do_GET  # noqa: N815
+
+        def do_POST(self) -> None:  # noqa: N802
+            """Answered as a GET of the same path (the body is read and dropped)."""
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
 
         def _send(self, route: Route, seen: Seen) -> None:
             if route.delay and server._stopping.wait(route.delay):

@@ -253,7 +253,8 @@ def _due(ctx: Context, ids: list[int] | None) -> list[int]:
     from newsreader.feeds.schedule import due_feeds
     from newsreader.store.feeds import all_feed_ids, feeds_by_ids
 
-    feeds = feeds_by_ids(ctx.conn, ids if ids is not None else all_feed_ids(ctx.conn))
+    every = all_feed_ids(ctx.conn, but_delivered=ctx.settings.sync.delivers)
+    feeds = feeds_by_ids(ctx.conn, ids if ids is not None else every)
     return due_feeds(feeds, ctx.settings.fetch.interval_minutes, time.time())
 
 

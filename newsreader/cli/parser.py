@@ -14,6 +14,7 @@ from newsreader.cli import (
     retention,
     revisions,
     rules,
+    sync,
     triage,
     tui,
 )
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         revisions,
         annotation_commands,
         export,
+        sync,
     ):
         module.register(sub, common)
     return parser

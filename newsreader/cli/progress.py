@@ -29,6 +29,7 @@ def run_refresh(ctx: Context, feed_ids: list[int] | None, *, quiet: bool) -> Any
             on_progress=progress,
             cancelled=cancelled,
             rules=ctx.settings.rules,
+            but_delivered=ctx.settings.sync.delivers,
         ),
         quiet=quiet,
     )

@@ -159,9 +159,11 @@ def refresh(
     cancelled: Callable[[], bool] = lambda: False,
     now: float | None = None,
     rules: Sequence[Rule] = (),
+    but_delivered: bool = False,
 ) -> RefreshSummary:
-    """Fetch, parse and store ``feed_ids`` (every feed when None); ``rules`` are applied
-    to each feed's new articles as it is stored.
+    """Fetch, parse and store ``feed_ids`` (every feed when None, but those a sync
+    server brings when ``but_delivered``); ``rules`` are applied to each feed's new
+    articles as it is stored.
 
     Feeds whose next allowed fetch is in the future are skipped, and dead (410) feeds too
     unless named in ``feed_ids``. ``on_progress`` is called on this thread after each feed.
@@ -171,7 +173,10 @@ def refresh(
     named = feed_ids is not None
     try:
         if feed_ids is None:  # every feed, without list_feeds' per-feed article counts
-            feed_ids = all_feed_ids(conn)
+            feed_ids = all_feed_ids(conn, but_delivered=but_delivered)
+        elif but_delivered:  # the sync brings those (fetched here, they would be twice)
+            fetchable = set(all_feed_ids(conn, but_delivered=True))
+            feed_ids = [i for i in feed_ids if i in fetchable]
         feeds = feeds_by_ids(conn, feed_ids)
         run = _Run(conn, settings, on_progress, now, total=len(feeds))
         run.rules, run.summary.rules.problems = compile_rules(rules)

@@ -113,9 +113,17 @@ def list_feeds(conn: sqlite3.Connection) -> list[Feed]:
     return [_feed(r, r["n"], r["u"]) for r in rows]
 
 
-def all_feed_ids(conn: sqlite3.Connection) -> list[int]:
-    """Every feed's id, in id order (cheap: no per-feed counts)."""
-    return [int(row[0]) for row in conn.execute("SELECT id FROM feeds ORDER BY id")]
+def all_feed_ids(conn: sqlite3.Connection, *, but_delivered: bool = False) -> list[int]:
+    """Every feed's id, in id order (cheap: no per-feed counts); ``but_delivered``: not
+    those whose articles a sync server brings."""
+    if but_delivered:
+        rows = conn.execute(
+            "SELECT id FROM feeds WHERE id NOT IN (SELECT feed_id FROM sync_feeds"
+            " WHERE delivered = 1 AND feed_id IS NOT NULL) ORDER BY id"
+        )
+    else:
+        rows = conn.execute("SELECT id FROM feeds ORDER BY id")
+    return [int(row[0]) for row in rows]
 
 
 def count_feeds(conn: sqlite3.Connection) -> int:

@@ -418,6 +418,41 @@ ALTER TABLE annotations ADD COLUMN made_quote TEXT;
 UPDATE annotations SET made_quote = exact;
 """
 
+_V16 = """
+-- Sync with a Google Reader API server (newsreader.sync). sync_feeds: each subscription
+-- the server has, by its stream id, with the folder both sides last agreed on; feed_id
+-- becomes NULL when the feed is removed here (then the server is unsubscribed too).
+-- delivered: the server brings its articles (else they are fetched here as before).
+CREATE TABLE sync_feeds (
+    stream_id TEXT PRIMARY KEY,
+    feed_id   INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+    url       TEXT NOT NULL,
+    folder    TEXT NOT NULL DEFAULT '',
+    delivered INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX sync_feeds_by_feed ON sync_feeds (feed_id);
+-- sync_items: each server item (decimal id) and the article it is here (NULL until an
+-- article with its url arrives); read, starred and labels as both sides last agreed (NULL:
+-- never agreed yet), the base of the next sync's three-way merge.
+CREATE TABLE sync_items (
+    remote_id  TEXT PRIMARY KEY,
+    article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    stream_id  TEXT NOT NULL,
+    url        TEXT NOT NULL DEFAULT '',
+    read       INTEGER,
+    starred    INTEGER,
+    labels     TEXT
+);
+CREATE UNIQUE INDEX sync_items_by_article ON sync_items (article_id);
+CREATE INDEX sync_items_by_url ON sync_items (url) WHERE article_id IS NULL;
+-- What each sync decided when both sides had changed, and what it refused to do.
+CREATE TABLE sync_log (
+    id   INTEGER PRIMARY KEY,
+    at   REAL NOT NULL,
+    line TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -434,6 +469,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V13,
     _V14,
     _V15,
+    _V16,
 )
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 

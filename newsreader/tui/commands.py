@@ -94,7 +94,10 @@ COMMANDS: tuple[Command, ...] = (
         "Search",
     ),
     Command("refresh", "r", "screen.refresh", "Refresh this feed", ("global",), "Refresh"),
-    Command("refresh_all", "R", "screen.refresh(True)", "Refresh all feeds", ("global",)),
+    Command(
+        "refresh_all", "R", "screen.refresh(True)", "Refresh all feeds (and sync)", ("global",)
+    ),
+    Command("sync", "", "screen.sync", "Sync with the feed server now", ("global",)),
     Command(
         "back", "escape", "screen.back", "Back / cancel the refresh", ("global",), palette=False
     ),

@@ -22,6 +22,7 @@ from newsreader.tui.panes.base import NARROW_WIDTH, Pane
 from newsreader.tui.panes.feeds import FeedsPane
 from newsreader.tui.panes.reader import ReaderPane
 from newsreader.tui.panes.refreshing import Refresher
+from newsreader.tui.panes.syncing import Syncer
 from newsreader.tui.screens.help import help_for
 from newsreader.tui.widgets.key_bar import KeyBar
 
@@ -44,6 +45,8 @@ class MainScreen(Screen[None]):
         self.reader_pane = ReaderPane()
         self.refresher = Refresher()
         """The refresh and its bar."""
+        self.syncer = Syncer()
+        """The sync with a feed server ([sync] in config.toml)."""
 
     def compose(self) -> ComposeResult:
         """The three panes, the refresh bar and the key bar."""
@@ -52,6 +55,7 @@ class MainScreen(Screen[None]):
             yield self.articles_pane
             yield self.reader_pane
         yield self.refresher
+        yield self.syncer
         yield KeyBar()
 
     # --- start and stop ---------------------------------------------------------------------
@@ -227,6 +231,12 @@ class MainScreen(Screen[None]):
             self.reader_pane.say("The open article changed; its annotations were re-anchored.")
         self.refresh_bindings()
 
+    @on(Syncer.Synced)
+    def _synced(self, message: Syncer.Synced) -> None:
+        if message.changed:
+            self.feeds_pane.reload_rows()
+            self.articles_pane.reload()
+
     # --- actions that span panes ------------------------------------------------------------
     def open_article(self, article_id: int, at: int | None = None) -> None:
         """Show an article in the reader (the cursor ``at`` an offset, else where it was
@@ -243,7 +253,16 @@ class MainScreen(Screen[None]):
         targets = None if everything else self.feeds_pane.refresh_targets()
         total = self.feeds_pane.feed_count() if targets is None else len(targets)
         self.refresher.begin(targets, total)
+        if everything:
+            self.syncer.start()
         self.refresh_bindings()
+
+    def action_sync(self) -> None:
+        """Sync with the feed server now (R does too, with the refresh)."""
+        if not self.syncer.enabled:
+            self.feeds_pane.say("Sync is not set up: add [sync] to config.toml", "warning")
+        elif not self.syncer.start():
+            self.feeds_pane.say("A sync is running already")
 
     def action_rules(self) -> None:
         """ctrl+r: the rules, with their matches; list one's matches or apply them all."""

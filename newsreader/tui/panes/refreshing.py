@@ -85,7 +85,8 @@ class Refresher(RefreshBar):
 
         conn = connect(self.news.db_path, migrate_schema=False)
         try:
-            feeds = feeds_by_ids(conn, all_feed_ids(conn))
+            delivered = self.news.settings.sync.delivers
+            feeds = feeds_by_ids(conn, all_feed_ids(conn, but_delivered=delivered))
         finally:
             conn.close()
         due = due_feeds(feeds, self.news.settings.fetch.interval_minutes, time.time())
@@ -174,6 +175,7 @@ class Refresher(RefreshBar):
                 on_progress=progressed,
                 cancelled=cancelled,
                 rules=self.news.settings.rules,
+                but_delivered=self.news.settings.sync.delivers,
             )
             if not summary.cancelled:
                 self._prune()

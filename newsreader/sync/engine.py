@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsreader.config import SyncSettings
-from newsreader.feeds.rules import compile_rules
 from newsreader.rulespec import Rule
 from newsreader.store import transaction
 from newsreader.store.articles import set_read, set_starred
@@ -120,8 +119,12 @@ def _pull_items(
 ) -> float | None:
     """Store the items added since ``since``; returns when the newest was added (server
     time, seconds), None when there were none."""
-    compiled, problems = compile_rules(rules)
-    summary.lines += problems
+    compiled: list[Any] = []
+    if rules:
+        from newsreader.feeds.rules import compile_rules
+
+        compiled, problems = compile_rules(rules)
+        summary.lines += problems
     feeds = {
         f.stream_id: Destination(f.feed_id, f.url, "")
         for f in synced_feeds(conn)

@@ -13,17 +13,15 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsreader.feeds.duplicates import detect
-from newsreader.feeds.errors import FeedParseError
-from newsreader.feeds.ingest import store_feed
-from newsreader.feeds.parse import parse_feed
-from newsreader.feeds.rules import CompiledRule, apply_rules
 from newsreader.models import FetchResult, ParsedFeed
 from newsreader.store import transaction
 from newsreader.store.sync import article_ids_by_key, articles_by_url, match_items
 from newsreader.sync.client import item_id
+
+if TYPE_CHECKING:  # the parser is imported when items new here arrive, not before
+    from newsreader.feeds.rules import CompiledRule
 
 
 @dataclass(slots=True)
@@ -101,6 +99,12 @@ def _store_new(
     result: ItemsStored,
 ) -> dict[str, str]:
     """Parse and store items new here (in the caller's transaction); their keys by id."""
+    from newsreader.feeds.duplicates import detect
+    from newsreader.feeds.errors import FeedParseError
+    from newsreader.feeds.ingest import store_feed
+    from newsreader.feeds.parse import parse_feed
+    from newsreader.feeds.rules import apply_rules
+
     document = json.dumps(_json_feed(feed, items)).encode("utf-8")
     try:
         parsed = parse_feed(document, feed.url, "application/feed+json")

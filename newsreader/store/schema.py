@@ -418,6 +418,36 @@ ALTER TABLE annotations ADD COLUMN made_quote TEXT;
 UPDATE annotations SET made_quote = exact;
 """
 
+_V16 = """
+-- Claim links (newsreader.store.claimlinks): claim source_id supports, contradicts,
+-- repeats or supersedes claim target_id (same or another article). A link whose claim is
+-- deleted (soft) is hidden with it, and comes back when the delete is undone.
+CREATE TABLE claim_links (
+    id        INTEGER PRIMARY KEY,
+    uid       TEXT NOT NULL UNIQUE,
+    source_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    relation  TEXT NOT NULL
+              CHECK (relation IN ('supports', 'contradicts', 'repeats', 'supersedes')),
+    target_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    created   REAL NOT NULL,
+    CHECK (source_id != target_id),
+    UNIQUE (source_id, relation, target_id)
+);
+CREATE INDEX claim_links_by_target ON claim_links (target_id);
+-- A claim's evidence: a URL, or an article kept as its url and title when it was added
+-- (so it survives the article leaving the cache); listed in the order added.
+CREATE TABLE claim_evidence (
+    id            INTEGER PRIMARY KEY,
+    annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    url           TEXT NOT NULL,
+    title         TEXT NOT NULL DEFAULT '',
+    added         REAL NOT NULL
+);
+CREATE INDEX claim_evidence_by_annotation ON claim_evidence (annotation_id, id);
+-- When a claim was said or happened (ISO YYYY-MM-DD), distinct from its article's date.
+ALTER TABLE annotations ADD COLUMN event_date TEXT;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _V1,
     _V2,
@@ -434,6 +464,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V13,
     _V14,
     _V15,
+    _V16,
 )
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 

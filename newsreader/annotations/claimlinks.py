@@ -105,23 +105,29 @@ def describe(link: ClaimLink, claim_id: int) -> tuple[str, ClaimEnd]:
 # --- evidence -----------------------------------------------------------------------------
 
 
-def evidence(conn: sqlite3.Connection, claim_id: int) -> list[Evidence]:
-    """A claim's sources in the order added (numbered 1.. by the front ends)."""
+def _evidence(conn: sqlite3.Connection, claim_id: int) -> list[Evidence]:
     return store.evidence_of(conn, [claim_id]).get(claim_id, [])
+
+
+def evidence(conn: sqlite3.Connection, claim_id: int) -> list[Evidence]:
+    """A claim's sources in the order added (numbered 1.. by the front ends);
+    AnnotationError when there is no such claim."""
+    _claim(conn, claim_id)
+    return _evidence(conn, claim_id)
 
 
 def _add(conn: sqlite3.Connection, claim_id: int, url: str, title: str) -> Evidence:
     now = time.time()
     with transaction(conn):
         _claim(conn, claim_id)
-        have = evidence(conn, claim_id)
+        have = _evidence(conn, claim_id)
         if any(e.url == url for e in have):
             raise AnnotationError(f"claim {claim_id} already cites {url}")
         if len(have) >= MAX_EVIDENCE:
             raise AnnotationError(f"a claim cites at most {MAX_EVIDENCE} sources")
         store.add_evidence(conn, claim_id, url, title, now)
         store.touch(conn, claim_id, now)
-    return evidence(conn, claim_id)[-1]
+    return _evidence(conn, claim_id)[-1]
 
 
 def add_evidence_url(conn: sqlite3.Connection, claim_id: int, url: str) -> Evidence:
@@ -146,7 +152,6 @@ def remove_evidence(conn: sqlite3.Connection, claim_id: int, number: int) -> Evi
     """Remove a claim's source ``number`` (1-based, as listed); returns it."""
     have = evidence(conn, claim_id)
     if not have:
-        _claim(conn, claim_id)
         raise AnnotationError(f"claim {claim_id} cites no sources")
     if not 1 <= number <= len(have):
         raise AnnotationError(f"claim {claim_id} has sources 1-{len(have)}, not {number}")

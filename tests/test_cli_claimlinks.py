@@ -128,3 +128,22 @@ def test_claim_date_and_timeline(store: Path) -> None:
     assert claims(store)[3]["event_date"] is None
     unknown = run(store, "timeline", "Nobody")
     assert (unknown.returncode, unknown.stderr) == (1, "newsreader: no actor named 'Nobody'\n")
+
+
+def test_import_says_how_many_links_lost_their_other_claim(store: Path, tmp_path: Path) -> None:
+    two_claims(store)
+    ok(store, "link", "2", "contradicts", "1")
+    ok(store, "evidence", "2", "--add", "https://example.com/source")
+    ok(store, "claim-date", "2", "2025-12-20")
+    one = tmp_path / "one.json"
+    ok(store, "export", "--article", "2", "--format", "json", "--out", str(one))
+    fresh = tmp_path / "fresh.db"
+    out = ok(fresh, "import", str(one))
+    assert "1 claim link not added: the other claim is neither in the file nor in the store" in out
+    [claim] = json.loads(ok(fresh, "claims", "--json"))
+    assert claim["links"] == [] and claim["event_date"] == "2025-12-20"
+    assert claim["evidence"] == [{"url": "https://example.com/source", "title": ""}]
+    everything = tmp_path / "all.json"
+    ok(store, "export", "--all", "--format", "json", "--out", str(everything))
+    assert "1 claim link added" in ok(fresh, "import", str(everything))
+    assert [len(c["links"]) for c in claims(fresh).values()] == [1, 1]

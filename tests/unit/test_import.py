@@ -144,6 +144,9 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
     conn.execute("DROP TABLE revisions")  # migration 15's
     for column in ("made_on_revision", "made_quote"):
         conn.execute(f"ALTER TABLE annotations DROP COLUMN {column}")
+    for table in ("claim_links", "claim_evidence"):  # migration 16's
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("ALTER TABLE annotations DROP COLUMN event_date")
     conn.execute("PRAGMA user_version = 3")
     assert migrate(conn) == len(MIGRATIONS)
     assert {r[0] for r in conn.execute("SELECT article_author FROM annotations")} == {"FRANZ AG"}

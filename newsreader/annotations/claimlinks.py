@@ -220,3 +220,48 @@ def timeline(conn: sqlite3.Connection, actor_id: int) -> list[TimelineEntry]:
         entries,
         key=lambda e: (e.day == "", e.day, e.claim.snapshot.published or 0.0, e.claim.id),
     )
+
+
+# --- the claim editor's changes -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChange:
+    """What the claim editor changes beyond the claim's fields."""
+
+    event_date: str | None = None
+    """The event date as typed (checked here): "" or None clears it."""
+    add: tuple[str, ...] = ()
+    """Sources to cite: web addresses, or ``#ID`` for an article of the store."""
+    remove: tuple[int, ...] = ()
+    """Ids of the claim's sources to drop."""
+
+
+def _cite(conn: sqlite3.Connection, claim_id: int, source: str) -> None:
+    text = source.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        add_evidence_article(conn, claim_id, int(text[1:]))
+    else:
+        add_evidence_url(conn, claim_id, text)
+
+
+def apply_record(conn: sqlite3.Connection, claim_id: int, change: RecordChange) -> Annotation:
+    """Set a claim's event date and add and drop sources, all or nothing."""
+    with transaction(conn):
+        day = (change.event_date or "").strip()
+        store.set_event_date(conn, claim_id, parse_day(day) if day else None)
+        have = {e.id for e in evidence(conn, claim_id)}
+        for evidence_id in change.remove:
+            if evidence_id in have:
+                store.remove_evidence(conn, evidence_id)
+                store.touch(conn, claim_id)
+        for source in change.add:
+            _cite(conn, claim_id, source)
+    return _claim(conn, claim_id)
+
+
+def restore_link(conn: sqlite3.Connection, link: ClaimLink) -> None:
+    """Put a removed link back as it was (same uid and time): undo."""
+    store.add_link(
+        conn, link.source.id, link.relation, link.target.id, uid=link.uid, created=link.created
+    )

@@ -286,6 +286,10 @@ class ClaimEnd:
     article_id: int | None
     exact: str
     article_title: str
+    article_url: str = ""
+    feed_title: str = ""
+    """With ``article_title``, the snapshot that names the claim's article (and its page in
+    a Markdown export)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,8 @@ from newsreader.models import ClaimEnd, ClaimLink, Evidence
 
 _LINKS = """
 SELECT l.id, l.uid, l.relation, l.created,
-       s.id, s.uid, s.article_id, s.exact, s.article_title,
-       t.id, t.uid, t.article_id, t.exact, t.article_title
+       s.id, s.uid, s.article_id, s.exact, s.article_title, s.article_url, s.feed_title,
+       t.id, t.uid, t.article_id, t.exact, t.article_title, t.article_url, t.feed_title
 FROM claim_links l
 JOIN annotations s ON s.id = l.source_id AND s.deleted IS NULL
 JOIN annotations t ON t.id = l.target_id AND t.deleted IS NULL
@@ -28,7 +28,7 @@ JOIN annotations t ON t.id = l.target_id AND t.deleted IS NULL
 
 def _link(row: sqlite3.Row) -> ClaimLink:
     return ClaimLink(
-        row[0], row[1], row[2], ClaimEnd(*row[4:9]), ClaimEnd(*row[9:14]), created=row[3]
+        row[0], row[1], row[2], ClaimEnd(*row[4:11]), ClaimEnd(*row[11:18]), created=row[3]
     )
 
 

@@ -136,3 +136,54 @@ def test_bad_links_and_sources_are_refused(
     dated["newsreader:data"]["event_date"] = "2026-02-31"
     with pytest.raises(ImportFormatError, match="event_date"):
         parse_backup(json.loads(json.dumps(document)))
+
+
+def test_claimreview_cites_the_sources_and_dates_the_claim(
+    conn: sqlite3.Connection, linked: tuple[Sample, Annotation]
+) -> None:
+    from newsreader.export.claimreview import export_reviews
+
+    sample, _ = linked
+    service.set_status(conn, sample.claim_id, "supported")
+    claimlinks.set_event_date(conn, sample.claim_id, "2026-01-07")
+    from test_export_standard import check_claimreviews
+
+    from newsreader.export.claimreview import dumps as review_dumps
+
+    graph = check_claimreviews(review_dumps(export_reviews(conn).document))
+    review = next(r for r in graph if r["claimReviewed"].startswith("Trump described"))
+    assert review["citation"] == [
+        {"@type": "CreativeWork", "url": "https://example.com/readout"},
+        {
+            "@type": "CreativeWork",
+            "url": "https://interbellumnews.com/news/trump-and-petro-open-channel-after-diplomatic-standoff",
+            "name": "Trump and Petro Open Channel After Diplomatic Standoff",
+        },
+    ]
+    assert review["itemReviewed"]["dateCreated"] == "2026-01-07"
+    disputed = next(r for r in graph if r is not review)
+    assert "citation" not in disputed and disputed["itemReviewed"]["dateCreated"] == "2026-01-06"
+
+
+def test_markdown_pages_link_the_two_articles_and_list_sources_and_dates(
+    conn: sqlite3.Connection, linked: tuple[Sample, Annotation], tmp_path: Path
+) -> None:
+    import re
+
+    from newsreader.export.vault import export_tree
+
+    export_tree(conn, tmp_path / "notes", now=T1)
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in (tmp_path / "notes/articles").iterdir()}
+    [sample] = [t for t in pages.values() if t.startswith("---\nid:") and "# Trump and" in t]
+    [guide] = [t for t in pages.values() if "# Getting started" in t]
+    section = sample.split("## Links, sources and dates", 1)[1]
+    assert "- Said on: 2026-01-06" in section
+    assert "- Source: [https://example.com/readout](https://example.com/readout)" in section
+    assert "- Source: [Trump and Petro Open Channel After Diplomatic Standoff](https://" in section
+    assert "- Contradicted by: “Petro argued" in section and "in this article" in section
+    [(stem, title)] = re.findall(r"- Repeated by: “[^”]*” in \[\[([^|\]]+)\|([^\]]+)\]\]", section)
+    assert stem in pages and title == "Getting started with newsreader" and pages[stem] == guide
+    [(back, _)] = re.findall(
+        r"- Repeats: “Trump described[^”]*” in \[\[([^|\]]+)\|([^\]]+)\]\]", guide
+    )
+    assert pages[back] == sample

@@ -143,7 +143,10 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
             )
             yield RecordFields(self.record)
             yield Static(
-                Text("ctrl+s saves · esc cancels · tab next field", style="dim"),
+                Text(
+                    "ctrl+s saves · esc cancels · tab next field · date and sources below",
+                    style="dim",
+                ),
                 classes="dialog-hint",
             )
         yield KeyBar()

@@ -89,6 +89,11 @@ def remove_link(conn: sqlite3.Connection, link_id: int) -> None:
         raise AnnotationError(f"no link with id {link_id}")
 
 
+def link_by_id(conn: sqlite3.Connection, link_id: int) -> ClaimLink | None:
+    """One link (both claims not deleted), or None."""
+    return store.get_link(conn, link_id)
+
+
 def links(conn: sqlite3.Connection, claim_id: int) -> list[ClaimLink]:
     """The links from and to a claim (those with a deleted claim hidden), oldest first."""
     return store.links_of(conn, [claim_id]).get(claim_id, [])

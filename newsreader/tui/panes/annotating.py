@@ -21,7 +21,7 @@ from newsreader.store.db import transaction
 from newsreader.tui.context import NewsApp
 from newsreader.tui.marks import ArticleMarks, PanelRow, quote
 from newsreader.tui.screens.annotate import ClaimForm, ClaimScreen, TagForm, TagScreen
-from newsreader.tui.screens.claimrecord import ClaimRecord
+from newsreader.tui.screens.claimrecord import record_of
 from newsreader.tui.screens.pickers import NoteScreen
 from newsreader.tui.suggest import ActorChoice, nearby_choices
 from newsreader.tui.widgets import reader_model as model
@@ -249,19 +249,10 @@ class Annotator:
         )
         about = self._about_offer(claim.start, claim.end)
         about += [pair for pair in claim.about if pair not in about]
-        screen = ClaimScreen(claim.exact, [], self._actors(), about, initial, self._record(claim))
-        self.pane.app.push_screen(screen, partial(self._update_claim, claim.id))
-
-    def _record(self, claim: Annotation) -> ClaimRecord:
-        """The claim's event date, sources and links, read now."""
-        conn = self.pane.news.conn
-        links = tuple(
-            (relation, other.exact, other.article_title)
-            for relation, other in (
-                claimlinks.describe(link, claim.id) for link in claimlinks.links(conn, claim.id)
-            )
+        screen = ClaimScreen(
+            claim.exact, [], self._actors(), about, initial, record_of(self.pane.news.conn, claim)
         )
-        return ClaimRecord(claim.event_date, tuple(claimlinks.evidence(conn, claim.id)), links)
+        self.pane.app.push_screen(screen, partial(self._update_claim, claim.id))
 
     def _update_claim(self, claim_id: int, form: ClaimForm | None) -> None:
         if form is None:
@@ -401,13 +392,8 @@ class Annotator:
 
     # --- delete and undo ------------------------------------------------------------------
     def delete(self) -> None:
-        """Delete the annotation under the cursor (or the panel's row, or the link on
-        it); undoable."""
+        """Delete the annotation under the cursor (or the panel's row); undoable."""
         pane = self.pane
-        row = self._panel_row()
-        if row is not None and row.link_id is not None:
-            self._unlink(row.link_id)
-            return
         annotation, note = self._annotation_here(), self._note_here()
         was = pane.annotated
         if annotation is None and note is not None:
@@ -427,27 +413,6 @@ class Annotator:
         pane.say(
             f"Deleted the {annotation.kind} {quote(annotation.exact)} (ctrl+z brings it back)."
         )
-
-    def _unlink(self, link_id: int) -> None:
-        pane = self.pane
-        link = next(
-            (
-                k
-                for found in (pane.marks.links.values() if pane.marks else ())
-                for k in found
-                if k.id == link_id
-            ),
-            None,
-        )
-        try:
-            claimlinks.remove_link(pane.news.conn, link_id)
-        except service.USER_ERRORS as exc:
-            pane.say(f"The link was not removed: {exc}", "error")
-            return
-        if link is not None:
-            self.undo_stack.append(("link", link))
-        pane.load_marks(keep=True)
-        pane.say("Removed the link (ctrl+z brings it back).")
 
     def _forget_note(self, note: Note) -> None:
         pane = self.pane

@@ -10,7 +10,7 @@ from textual.app import App
 from textual.notifications import SeverityLevel
 
 from newsreader.annotations import claimlinks, service
-from newsreader.models import Annotation
+from newsreader.models import Annotation, ClaimLink
 from newsreader.store.annotations import get_annotation
 from newsreader.tui.context import NewsApp
 from newsreader.tui.marks import quote
@@ -82,3 +82,16 @@ class Linker:
         pane.load_marks(keep=True)
         said = "Linked" if new else "Already linked"
         pane.say(f"{said}: {quote(link.source.exact)} {link.relation} {quote(link.target.exact)}.")
+
+    def unlink(self, link_id: int) -> ClaimLink | None:
+        """Remove a link (x on its row in the panel); returns it, to undo."""
+        pane = self.pane
+        link = claimlinks.link_by_id(pane.news.conn, link_id)
+        try:
+            claimlinks.remove_link(pane.news.conn, link_id)
+        except service.USER_ERRORS as exc:
+            pane.say(f"The link was not removed: {exc}", "error")
+            return None
+        pane.load_marks(keep=True)
+        pane.say("Removed the link (ctrl+z brings it back).")
+        return link

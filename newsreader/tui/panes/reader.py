@@ -420,8 +420,13 @@ class ReaderPane(Pane):
         self.annotator.note()
 
     def action_delete_annotation(self) -> None:
-        """x: delete the annotation under the cursor (or the panel's row); undoable."""
-        self.annotator.delete()
+        """x: delete the annotation under the cursor (or the panel's row, or the link on
+        that row); undoable."""
+        row = self.panel.current if self.panel.display and self.panel.has_focus else None
+        if row is None or row.link_id is None:
+            self.annotator.delete()
+        elif (link := self.linker.unlink(row.link_id)) is not None:
+            self.annotator.undo_stack.append(("link", link))
 
     def action_undo_delete(self) -> None:
         """ctrl+z: bring back the last deleted annotation, note or link."""

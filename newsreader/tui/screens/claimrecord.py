@@ -5,6 +5,7 @@ as text only.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -13,9 +14,10 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from newsreader.annotations import claimlinks
 from newsreader.annotations.claimlinks import RecordChange, parse_day
 from newsreader.annotations.service import AnnotationError
-from newsreader.models import Evidence
+from newsreader.models import Annotation, Evidence
 from newsreader.safety import clean_line, is_safe_link
 from newsreader.tui import commands
 
@@ -30,6 +32,17 @@ class ClaimRecord:
     evidence: tuple[Evidence, ...] = ()
     links: tuple[tuple[str, str, str], ...] = ()
     """``(relation as read from this claim, the other claim's quote, its article's title)``."""
+
+
+def record_of(conn: sqlite3.Connection, claim: Annotation) -> ClaimRecord:
+    """A claim's event date, sources and links, read now (for the editor)."""
+    links = tuple(
+        (relation, other.exact, other.article_title)
+        for relation, other in (
+            claimlinks.describe(link, claim.id) for link in claimlinks.links(conn, claim.id)
+        )
+    )
+    return ClaimRecord(claim.event_date, tuple(claimlinks.evidence(conn, claim.id)), links)
 
 
 @dataclass(slots=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 ACTOR_KINDS = ("person", "organisation", "country", "place", "group", "other")
 ANNOTATION_KINDS = ("claim", "mention", "highlight")
 CLAIM_STATUSES = ("unverified", "supported", "disputed", "false")
+LINK_RELATIONS = ("supports", "contradicts", "repeats", "supersedes")
+"""How one claim relates to another: it supports, contradicts, repeats or supersedes it."""
 DATE_KINDS = ("published", "updated", "")
 """What an article's date is: published, last updated (the feed gave no other), or none."""
 
@@ -270,6 +272,51 @@ class Annotation:
     created: float
     modified: float
     deleted: float | None = None
+    event_date: str | None = None
+    """When a claim was said or happened (ISO ``YYYY-MM-DD``), distinct from its article's
+    date; None when not given."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEnd:
+    """One claim of a :class:`ClaimLink`, as a link shows it."""
+
+    id: int
+    uid: str
+    article_id: int | None
+    exact: str
+    article_title: str
+    article_url: str = ""
+    feed_title: str = ""
+    """With ``article_title``, the snapshot that names the claim's article (and its page in
+    a Markdown export)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLink:
+    """Claim ``source`` <relation> claim ``target`` (e.g. source supports target)."""
+
+    id: int
+    uid: str
+    relation: str
+    source: ClaimEnd
+    target: ClaimEnd
+    created: float
+
+    def other(self, claim_id: int) -> ClaimEnd:
+        """The end of the link that is not ``claim_id``."""
+        return self.target if self.source.id == claim_id else self.source
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A source a claim cites: a URL, or an article kept as its url and title."""
+
+    id: int
+    annotation_id: int
+    url: str
+    title: str
+    added: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +351,7 @@ class NewAnnotation:
     status: str | None = None
     note: str = ""
     orphaned: bool = False
+    event_date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,6 +137,9 @@ def test_annotate_a_claim_and_list_it(store: Path) -> None:
         "orphaned": False,
         "edited_after_marked": False,
         "quote_as_marked": CLAIM,
+        "event_date": None,
+        "links": [],
+        "evidence": [],
     }
     assert json.loads(ok(store, "claims", "--actor", "Petro", "--json"))[0]["id"] == 1
     assert json.loads(ok(store, "claims", "--status", "false", "--json")) == []

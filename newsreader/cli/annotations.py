@@ -12,8 +12,10 @@ from newsreader.cli.output import format_time, iso_time, print_table
 from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from newsreader.annotations.service import ActorRef, ClaimFields, Keep
-    from newsreader.models import Annotation
+    from newsreader.models import Annotation, ClaimLink, Evidence
 
 CLAIM_KEYS = (
     "id",
@@ -27,11 +29,17 @@ CLAIM_KEYS = (
     "orphaned",
     "edited_after_marked",
     "quote_as_marked",
+    "event_date",
+    "links",
+    "evidence",
 )
 """The stable keys of ``claims --json`` (a documented contract for scripts).
 ``edited_after_marked``: the article's text changed after the claim was made and its
 quote is no longer there as it was; ``quote_as_marked`` is the quote as it was made
-(``exact`` follows the text)."""
+(``exact`` follows the text). ``event_date``: when it was said or happened (YYYY-MM-DD or
+null); ``links``: its links to other claims (``relation``, ``direction`` "outgoing" or
+"incoming", ``target_id``, ``target_uid``, ``target_article_id``, ``target_quote``: the
+other claim); ``evidence``: its sources (``url``, ``title``)."""
 ACTOR_KEYS = (
     "id",
     "name",
@@ -366,9 +374,16 @@ def cmd_actor_show(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def claim_json(claim: Annotation, as_marked: str | None = None) -> dict[str, object]:
+def claim_json(
+    claim: Annotation,
+    as_marked: str | None = None,
+    links: Sequence[ClaimLink] = (),
+    evidence: Sequence[Evidence] = (),
+) -> dict[str, object]:
     """A claim as the stable JSON object of ``claims --json`` (keys: CLAIM_KEYS);
     ``as_marked`` is its quote as made when it was edited after it was marked."""
+    from newsreader.cli.claimlinks import evidence_json, link_json
+
     return {
         "id": claim.id,
         "article_id": claim.article_id,
@@ -381,6 +396,9 @@ def claim_json(claim: Annotation, as_marked: str | None = None) -> dict[str, obj
         "orphaned": claim.orphaned,
         "edited_after_marked": as_marked is not None,
         "quote_as_marked": claim.exact if as_marked is None else as_marked,
+        "event_date": claim.event_date,
+        "links": [link_json(link, claim.id) for link in links],
+        "evidence": [evidence_json(e) for e in evidence],
     }
 
 
@@ -388,6 +406,7 @@ def cmd_claims(ctx: Context, args: argparse.Namespace) -> int:
     """List claims, optionally by or about one actor and with one status."""
     from newsreader.annotations import service
     from newsreader.store.annotations import list_claims
+    from newsreader.store.claimlinks import evidence_of, links_of
     from newsreader.store.revisions import edited_annotations
 
     actor_id = None
@@ -399,7 +418,14 @@ def cmd_claims(ctx: Context, args: argparse.Namespace) -> int:
     claims = list_claims(ctx.conn, actor_id, args.status)
     edited = edited_annotations(ctx.conn)
     if args.json:
-        _dump([claim_json(c, edited.get(c.id)) for c in claims])
+        ids = [c.id for c in claims]
+        links, sources = links_of(ctx.conn, ids), evidence_of(ctx.conn, ids)
+        _dump(
+            [
+                claim_json(c, edited.get(c.id), links.get(c.id, ()), sources.get(c.id, ()))
+                for c in claims
+            ]
+        )
         return 0
     rows = [
         (

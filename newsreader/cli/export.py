@@ -227,6 +227,13 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
             f"{report.orphaned} orphaned: the article's text no longer holds"
             f" {'its' if report.orphaned == 1 else 'their'} quote"
         )
+    if report.links:
+        print(f"{plural(report.links, 'claim link')} added")
+    if report.links_missing:
+        print(
+            f"{plural(report.links_missing, 'claim link')} not added: the other claim is"
+            " neither in the file nor in the store"
+        )
     if report.labelled:
         print(f"labels restored on {plural(report.labelled, 'article')}")
     if report.unlabelled:

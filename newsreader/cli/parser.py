@@ -8,6 +8,7 @@ import newsreader.cli.annotations as annotation_commands
 from newsreader import __version__
 from newsreader.cli import (
     articles,
+    claimlinks,
     export,
     feeds,
     pages,
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         retention,
         revisions,
         annotation_commands,
+        claimlinks,
         export,
         sync,
     ):

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsreader.annotations.service import MAX_NOTE
+from newsreader.annotations.claimlinks import parse_day
+from newsreader.annotations.service import MAX_NOTE, AnnotationError
 from newsreader.export.jsonread import (
     MAX_CONTEXT,
     MAX_EXACT,
@@ -30,8 +31,15 @@ from newsreader.export.jsonread import (
     uid_of,
 )
 from newsreader.export.webannotation import FORMAT
-from newsreader.models import ACTOR_KINDS, ANNOTATION_KINDS, CLAIM_STATUSES, DATE_KINDS, Snapshot
-from newsreader.safety import clean_line, clean_text, clean_url
+from newsreader.models import (
+    ACTOR_KINDS,
+    ANNOTATION_KINDS,
+    CLAIM_STATUSES,
+    DATE_KINDS,
+    LINK_RELATIONS,
+    Snapshot,
+)
+from newsreader.safety import clean_line, clean_text, clean_url, is_safe_link
 from newsreader.store.labels import LabelError, clean_label
 
 
@@ -68,6 +76,30 @@ class AnnotationRecord:
     modified: float
     made_quote: str | None = None
     """The quote as first marked, when the article's wording changed since."""
+    event_date: str | None = None
+    """When a claim was said or happened (YYYY-MM-DD)."""
+    evidence: tuple[EvidenceRecord, ...] = ()
+    """A claim's sources, in their order."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    """A source a claim cites, as exported."""
+
+    url: str
+    title: str
+    added: float
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    """A link "source <relation> target" between two claims, by their uids."""
+
+    uid: str
+    source: str
+    relation: str
+    target: str
+    created: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +131,7 @@ class Backup:
     annotations: tuple[AnnotationRecord, ...]
     notes: tuple[NoteRecord, ...]
     labels: tuple[LabelsRecord, ...] = ()
+    links: tuple[LinkRecord, ...] = ()
 
 
 def snapshot(obj: Obj) -> Snapshot:
@@ -238,14 +271,59 @@ def _labels(data: Obj, uid: str, snap: Snapshot) -> LabelsRecord:
     return LabelsRecord(uid, tuple(labels), snap)
 
 
-def item(value: object, where: str) -> AnnotationRecord | NoteRecord | LabelsRecord:
-    """One annotation, article note or article's labels of the file."""
+def _link(obj: Obj, data: Obj, uid: str) -> LinkRecord:
+    """A link annotation: its target is the claim that relates, the body's ``source`` the
+    claim it relates to."""
+    relation = data.choice("relation", LINK_RELATIONS)
+    created = obj.time("created")
+    assert created is not None
+    other = None
+    for index, body in enumerate(obj.items("body", required=True)):
+        body_obj = Obj(body, f"{obj.where}.body[{index}]")
+        if body_obj.raw("type", required=False) == "SpecificResource":
+            other = uid_of(body_obj, "source")
+            break
+    if other is None:
+        raise obj.fail("body", "a link needs a SpecificResource body: the other claim")
+    return LinkRecord(uid, uid_of(obj, "target"), relation, other, created)
+
+
+def _evidence(data: Obj) -> tuple[EvidenceRecord, ...]:
+    """A claim's sources, each an http(s) address."""
+    found = []
+    for index, value in enumerate(data.items("evidence")):
+        source = Obj(value, f"{data.where}.evidence[{index}]")
+        url = clean_url(source.string("url", MAX_LINE))
+        if not is_safe_link(url):
+            raise source.fail("url", "expected an http(s) address")
+        added = source.time("added")
+        assert added is not None
+        title = clean_line(source.string("title", MAX_LINE, required=False) or "")
+        found.append(EvidenceRecord(url, title, added))
+    return tuple(found)
+
+
+def _event_date(data: Obj) -> str | None:
+    """A claim's event date, checked as YYYY-MM-DD (None when absent)."""
+    value = data.string("event_date", 16, required=False)
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except AnnotationError as exc:
+        raise data.fail("event_date", str(exc)) from None
+
+
+def item(value: object, where: str) -> AnnotationRecord | NoteRecord | LabelsRecord | LinkRecord:
+    """One annotation, article note, article's labels or claim link of the file."""
     obj = Obj(value, where)
     uid = uid_of(obj)
     if "newsreader:data" not in obj.value:
         raise obj.fail("newsreader:data", "missing: only newsreader's own exports can be imported")
     data = obj.obj("newsreader:data")
-    kind = data.choice("kind", (*ANNOTATION_KINDS, "note", "labels"))
+    kind = data.choice("kind", (*ANNOTATION_KINDS, "note", "labels", "link"))
+    if kind == "link":
+        return _link(obj, data, uid)
     snap = snapshot(data.obj("snapshot"))
     if kind == "labels":
         return _labels(data, uid, snap)
@@ -259,6 +337,8 @@ def item(value: object, where: str) -> AnnotationRecord | NoteRecord | LabelsRec
     start, end, exact, prefix, suffix = _quote(obj.obj("target"))
     actor, speaker, about, status = _roles(data, kind)
     history = _history(data) if kind == "claim" else ()
+    if kind != "claim" and ("event_date" in data.value or "evidence" in data.value):
+        raise data.fail("kind", f"a {kind} has no event date or evidence")
     return AnnotationRecord(
         uid,
         kind,
@@ -278,6 +358,8 @@ def item(value: object, where: str) -> AnnotationRecord | NoteRecord | LabelsRec
         created,
         modified,
         _quote_as_marked(data),
+        _event_date(data),
+        _evidence(data),
     )
 
 
@@ -313,6 +395,7 @@ def parse_backup(document: object) -> Backup:
     annotations: list[AnnotationRecord] = []
     notes: list[NoteRecord] = []
     labels: list[LabelsRecord] = []
+    links: list[LinkRecord] = []
     seen: set[str] = set()
     for index, value in enumerate(values):
         record = item(value, f"{label}[{index}]")
@@ -323,10 +406,12 @@ def parse_backup(document: object) -> Backup:
             notes.append(record)
         elif isinstance(record, LabelsRecord):
             labels.append(record)
+        elif isinstance(record, LinkRecord):
+            links.append(record)
         else:
             annotations.append(record)
     found = actors(top) if top is not None else ()
-    return Backup(found, tuple(annotations), tuple(notes), tuple(labels))
+    return Backup(found, tuple(annotations), tuple(notes), tuple(labels), tuple(links))
 
 
 def read_backup(path: Path) -> Backup:

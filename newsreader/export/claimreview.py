@@ -19,6 +19,9 @@ verdict and are left out (:attr:`ClaimReviews.left_out` counts them).
 - ``author``: an anonymous ``Person``. newsreader knows no names of its users (as in the
   W3C export); schema.org does not require an author on the type, Google's rich results
   do: whoever publishes the reviews adds a name;
+- ``citation``: the claim's sources (evidence), each a ``CreativeWork`` with its ``url``
+  and, for an article, its ``name``; only for a claim that has some. A claim's event date
+  (when it was said) is the Claim's ``dateCreated``;
 - ``url``: a link to the quote in the article (a text fragment, as the Markdown export's),
   the article url alone when the quote was orphaned; none without an article url.
 
@@ -38,7 +41,7 @@ from newsreader.export.collect import ArticleInfo, ExportData, Scope, load
 from newsreader.export.mdtext import iso_time, quote_link
 from newsreader.export.names import authors
 from newsreader.export.webannotation import uid_to_id
-from newsreader.models import Actor, Annotation
+from newsreader.models import Actor, Annotation, Evidence
 from newsreader.safety import clean_text
 
 CONTEXT = "https://schema.org"
@@ -109,8 +112,19 @@ def _appearance(info: ArticleInfo) -> dict[str, Any]:
     return article
 
 
+def _citation(evidence: list[Evidence]) -> list[dict[str, str]]:
+    return [
+        {"@type": "CreativeWork", "url": e.url, **({"name": _one_line(e.title)} if e.title else {})}
+        for e in evidence
+    ]
+
+
 def review_item(
-    a: Annotation, info: ArticleInfo, history: list[tuple[str, float]], actors: dict[int, Actor]
+    a: Annotation,
+    info: ArticleInfo,
+    history: list[tuple[str, float]],
+    actors: dict[int, Actor],
+    evidence: list[Evidence] | None = None,
 ) -> dict[str, Any]:
     """One claim with a verdict as a ClaimReview (see the module notes)."""
     assert a.status in RATINGS, a.status
@@ -122,6 +136,8 @@ def review_item(
     date = _date(info)
     if date is not None and date[0] == "datePublished":
         claim["datePublished"] = date[1]
+    if a.event_date:
+        claim["dateCreated"] = a.event_date
     claim["appearance"] = _appearance(info)
     decided = history[-1][1] if history and history[-1][0] == a.status else a.modified
     review: dict[str, Any] = {
@@ -143,6 +159,8 @@ def review_item(
     note = clean_text(a.note, multiline=True).strip()
     if note:
         review["reviewBody"] = note
+    if evidence:
+        review["citation"] = _citation(evidence)
     if info.url:
         link = None if a.orphaned else quote_link(info.url, a.exact, a.prefix, a.suffix)
         review["url"] = link or info.url
@@ -160,7 +178,9 @@ def to_document(data: ExportData) -> ClaimReviews:
             if a.status not in RATINGS:
                 left_out += 1
                 continue
-            graph.append(review_item(a, bundle.info, data.history.get(a.id, []), data.actors))
+            history = data.history.get(a.id, [])
+            evidence = data.evidence.get(a.id)
+            graph.append(review_item(a, bundle.info, history, data.actors, evidence))
     return ClaimReviews({"@context": CONTEXT, "@graph": graph}, left_out)
 
 

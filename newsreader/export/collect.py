@@ -21,9 +21,10 @@ from newsreader.annotations.mentions import (
     actor_summaries,
     refresh_name_matches,
 )
-from newsreader.models import Actor, Annotation, Note, Snapshot
+from newsreader.models import Actor, Annotation, ClaimLink, Evidence, Note, Snapshot
 from newsreader.store import actors as actor_store
 from newsreader.store import annotations as annotation_store
+from newsreader.store.claimlinks import evidence_of, links_of
 from newsreader.store.labels import Labelled, labelled_articles, labels_by_article
 from newsreader.store.pages import page_sources
 
@@ -98,6 +99,11 @@ class ExportData:
     mentions: dict[int, list[ArticleMentions]] = field(default_factory=dict)
     """Actor id -> their places in each article still in the store (tagged or found by
     name), for the dossiers of an actor or of all (not for one article's page)."""
+    links: list[ClaimLink] = field(default_factory=list)
+    """The links from or to an exported claim (the other claim may be out of scope),
+    oldest first."""
+    evidence: dict[int, list[Evidence]] = field(default_factory=dict)
+    """Each exported claim's sources, by annotation id."""
 
     def annotations(self) -> Iterable[Annotation]:
         """Every exported annotation."""
@@ -207,6 +213,10 @@ def load(conn: sqlite3.Connection, scope: Scope | None = None) -> ExportData:
     ids |= {n.article_id for n in notes if n.article_id is not None}
     data = ExportData(_bundles(_articles(conn, ids), annotations, notes), {}, _history(conn, scope))
     data.labelled = _labelled(conn, scope)
+    claim_ids = [a.id for a in annotations if a.kind == "claim"]
+    data.evidence = evidence_of(conn, claim_ids)
+    links = {link.id: link for found in links_of(conn, claim_ids).values() for link in found}
+    data.links = sorted(links.values(), key=lambda link: (link.created, link.uid))
     data.marked = annotation_store.marked_quotes(
         conn, article_id=scope.article_id, actor_id=scope.actor_id
     )

@@ -15,6 +15,9 @@
   Without its article it is kept with ``article_id`` NULL and its snapshot, and
   :func:`newsreader.annotations.reattach.reattach_orphans` attaches it when the article
   arrives.
+- A claim's event date and evidence come with it. A link between two claims is added
+  when both are in the store after the import (from the file or from before, not
+  deleted); one whose other claim is missing is counted (``links_missing``) and skipped.
 - An article's labels are added to the stored article's own (none is taken off); labels
   of an article not in the store are counted and skipped: unlike annotations, they have
   nowhere to wait.
@@ -33,11 +36,13 @@ from newsreader.export.backup import (
     AnnotationRecord,
     Backup,
     LabelsRecord,
+    LinkRecord,
     NoteRecord,
     read_backup,
 )
 from newsreader.models import Actor, NewAnnotation, Snapshot
 from newsreader.store import actors as actor_store
+from newsreader.store import claimlinks as link_store
 from newsreader.store.actors import ActorError
 from newsreader.store.annotations import insert_annotation, insert_note, known_uids
 from newsreader.store.articles import article_text, article_with_key, articles_at_urls
@@ -67,11 +72,17 @@ class ImportReport:
     unlabelled: int = 0
     """Articles whose labels were not restored: they are not in the store (labels cannot
     wait for their article as annotations do)."""
+    links: int = 0
+    """Links between claims added."""
+    links_missing: int = 0
+    """Links not added: one of their claims is neither in the file nor in the store."""
 
     @property
     def changed(self) -> bool:
         """Whether the import wrote anything."""
-        return bool(self.annotations or self.notes or self.actors_added or self.labelled)
+        return bool(
+            self.annotations or self.notes or self.actors_added or self.labelled or self.links
+        )
 
 
 class _Actors:
@@ -203,8 +214,9 @@ def _add_annotation(
         status=record.status,
         note=record.note,
         orphaned=orphaned,
+        event_date=record.event_date,
     )
-    insert_annotation(
+    annotation_id = insert_annotation(
         conn,
         new,
         record.modified,
@@ -213,6 +225,8 @@ def _add_annotation(
         history=record.history,
         made_quote=record.made_quote,
     )
+    for source in record.evidence:
+        link_store.add_evidence(conn, annotation_id, source.url, source.title, source.added)
     report.annotations += 1
     report.waiting += article_id is None
     report.orphaned += article_id is not None and orphaned
@@ -248,6 +262,23 @@ def _add_labels(
             report.labelled += 1
 
 
+def _add_links(
+    conn: sqlite3.Connection, records: Sequence[LinkRecord], report: ImportReport
+) -> None:
+    """Add the links both of whose claims the store now holds (the rest are counted)."""
+    have = link_store.link_uids(conn, [r.uid for r in records])
+    new = [r for r in records if r.uid not in have]
+    ids = link_store.ids_of_uids(conn, {u for r in new for u in (r.source, r.target)})
+    for record in new:
+        source, target = ids.get(record.source), ids.get(record.target)
+        if source is None or target is None or source == target:
+            report.links_missing += 1
+        elif link_store.add_link(
+            conn, source, record.relation, target, uid=record.uid, created=record.created
+        ):
+            report.links += 1
+
+
 def import_backup(conn: sqlite3.Connection, backup: Backup) -> ImportReport:
     """Write a validated backup into the store, in one transaction."""
     report = ImportReport()
@@ -267,6 +298,7 @@ def import_backup(conn: sqlite3.Connection, backup: Backup) -> ImportReport:
         for note in notes:
             _add_note(conn, note, articles, report)
         _add_labels(conn, backup.labels, report)
+        _add_links(conn, backup.links, report)
     return report
 
 

@@ -166,16 +166,16 @@ def optional_name(obj: Obj, key: str) -> str | None:
     return None if value is None else name(value, f"{obj.where}.{key}")
 
 
-def uid_of(obj: Obj) -> str:
-    """The uid behind an ``urn:uuid:`` id."""
-    value = obj.string("id", 100)
+def uid_of(obj: Obj, key: str = "id") -> str:
+    """The uid behind the ``urn:uuid:`` id at ``key`` (an item's own id by default)."""
+    value = obj.string(key, 100)
     assert value is not None
     if not value.lower().startswith("urn:uuid:"):
-        raise obj.fail("id", "expected urn:uuid:…")
+        raise obj.fail(key, "expected urn:uuid:…")
     try:
         return uuid.UUID(value[9:]).hex
     except ValueError:
-        raise obj.fail("id", f"not a UUID: {value!r}") from None
+        raise obj.fail(key, f"not a UUID: {value!r}") from None
 
 
 def read_json(path: Path) -> object:

@@ -45,6 +45,7 @@ from newsreader.export.files import (
     write_markdown,
 )
 from newsreader.export.markdown import Style, actor_page, actor_roles, article_page, index_page
+from newsreader.export.mdlinks import with_record
 from newsreader.store.actors import get_actor
 from newsreader.store.articles import get_article
 from newsreader.store.pages import page_fetched
@@ -103,7 +104,8 @@ def article_markdown(
     """One article's notes and annotations as a Markdown page (without a user section)."""
     data = load(conn, Scope(article_id=article_id))
     bundle = _article_bundle(conn, article_id, data)
-    return article_page(bundle, data, _style(data, wiki_links, tree), now=now)
+    style = _style(data, wiki_links, tree)
+    return with_record(article_page(bundle, data, style, now=now), bundle, data, style)
 
 
 def actor_markdown(
@@ -193,10 +195,8 @@ def export_tree(
     articles, actors = subfolder(root, ARTICLES), subfolder(root, ACTORS)
     known = files_by_id(articles)
     for bundle in data.bundles:
-        put(
-            _article_target(articles, bundle.info, known),
-            article_page(bundle, data, style, now=now),
-        )
+        page = article_page(bundle, data, style, now=now)
+        put(_article_target(articles, bundle.info, known), with_record(page, bundle, data, style))
     roles = actor_roles(data)
     for actor_id, actor in sorted(data.actors.items()):
         put(

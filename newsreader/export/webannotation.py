@@ -20,10 +20,19 @@ annotation, and every article note, as an ``Annotation``:
   ``status:S``, ``speaker:NAME``, ``about:NAME``, ``actor:NAME``;
 - ``newsreader:data``: what only newsreader knows, so an import loses nothing: kind,
   status, status_history, speaker, about, actor, orphaned, quote_as_marked (only when the
-  article's wording changed under the annotation) and the article snapshot (url,
+  article's wording changed under the annotation), event_date (a claim's, when set:
+  YYYY-MM-DD), evidence (a claim's sources, when it has any: url, title, added; each is
+  also a ``linking`` body whose ``id`` is its url) and the article snapshot (url,
   title, feed, published, author, feed_url and key: they find an article that has no
   url, and date_kind: "published", "updated" when ``published`` is the only date the
   feed gave, a last-updated one, or "" when unknown).
+
+A link between two claims is an annotation of its own, after all the others (in the order
+of its claims' uids): motivation ``linking``, ``target`` the linking claim's id, ``body``
+the other claim (a ``SpecificResource`` with that claim's id as ``source``) and a
+``relation:R`` tag; ``newsreader:data`` is kind "link" and the relation (supports,
+contradicts, repeats, supersedes: "target R body"). A link is exported with either of its
+claims, so an export of one article or actor may hold links to claims it does not hold.
 
 The collection also carries the actors (``newsreader:actors``: name, kind, aliases,
 description) and ``newsreader:format`` (this layout's version). Everything comes from the
@@ -51,7 +60,7 @@ from newsreader.export.collect import (
 )
 from newsreader.export.files import write_if_changed
 from newsreader.export.mdtext import iso_time
-from newsreader.models import Actor, Annotation, Note, Snapshot
+from newsreader.models import Actor, Annotation, ClaimLink, Evidence, Note, Snapshot
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NAMESPACE = "urn:newsreader:"
@@ -157,13 +166,31 @@ def _head(uid: str, motivation: str, created: float, modified: float) -> dict[st
     }
 
 
+def _claim_record(a: Annotation, evidence: list[Evidence]) -> dict[str, Any]:
+    """``event_date`` and ``evidence`` of a claim's data, each only when it has one."""
+    found: dict[str, Any] = {}
+    if a.event_date is not None:
+        found["event_date"] = a.event_date
+    if evidence:
+        found["evidence"] = [
+            {"url": e.url, "title": e.title, "added": iso_time(e.added)} for e in evidence
+        ]
+    return found
+
+
 def annotation_item(
-    a: Annotation, history: list[tuple[str, float]], marked: str | None = None
+    a: Annotation,
+    history: list[tuple[str, float]],
+    marked: str | None = None,
+    evidence: list[Evidence] | None = None,
 ) -> dict[str, Any]:
     """One annotation as a Web Annotation (``marked``: its quote as first marked, when
-    the article's wording changed since: ``newsreader:data.quote_as_marked``)."""
+    the article's wording changed since: ``newsreader:data.quote_as_marked``; ``evidence``:
+    a claim's sources)."""
+    evidence = evidence or []
     bodies = [_note_body(a.note)] if a.note else []
     bodies += [_tag_body(t) for t in _tags(a)]
+    bodies += [{"id": e.url, "type": "Text", "purpose": "linking"} for e in evidence]
     return {
         **_head(a.uid, MOTIVATIONS[a.kind], a.created, a.modified),
         "body": bodies,
@@ -188,6 +215,7 @@ def annotation_item(
             "actor": a.actor_name,
             "orphaned": a.orphaned,
             **({"quote_as_marked": marked} if marked is not None else {}),
+            **_claim_record(a, evidence),
             "snapshot": _snapshot(a.snapshot),
         },
     }
@@ -200,6 +228,24 @@ def note_item(note: Note) -> dict[str, Any]:
         "body": [_note_body(note.body)],
         "target": {"source": _source(note.snapshot)},
         "newsreader:data": {"kind": "note", "snapshot": _snapshot(note.snapshot)},
+    }
+
+
+def link_item(link: ClaimLink) -> dict[str, Any]:
+    """A link between two claims as a ``linking`` Web Annotation: the target is the claim
+    that relates, the body the claim it relates to, and the relation."""
+    return {
+        **_head(link.uid, "linking", link.created, link.created),
+        "body": [
+            {
+                "type": "SpecificResource",
+                "source": uid_to_id(link.target.uid),
+                "purpose": "linking",
+            },
+            _tag_body(f"relation:{link.relation}"),
+        ],
+        "target": uid_to_id(link.source.uid),
+        "newsreader:data": {"kind": "link", "relation": link.relation},
     }
 
 
@@ -258,7 +304,9 @@ def to_document(data: ExportData, *, all_actors: bool) -> dict[str, Any]:
     keyed = [
         (
             _order(a.snapshot, a.start, a.end, a.created, a.uid),
-            annotation_item(a, data.history.get(a.id, []), data.marked.get(a.id)),
+            annotation_item(
+                a, data.history.get(a.id, []), data.marked.get(a.id), data.evidence.get(a.id)
+            ),
         )
         for a in annotations
     ]
@@ -271,15 +319,19 @@ def to_document(data: ExportData, *, all_actors: bool) -> dict[str, Any]:
         for e, item in zip(data.labelled, tagged, strict=True)
     ]
     items = [item for _, item in sorted(keyed, key=lambda pair: pair[0])]
+    links = sorted(data.links, key=lambda k: (k.source.uid, k.relation, k.target.uid))
+    linked = [link_item(link) for link in links]
+    items += linked
     wanted = None if all_actors else referenced_actors(annotations)
     actors = sorted(
         (a for a in data.actors.values() if wanted is None or a.id in wanted),
         key=lambda a: (a.name.casefold(), a.name),
     )
     uids = sorted([a.uid for a in annotations] + [n.uid for n in notes] + [t["id"] for t in tagged])
+    uids += sorted(link.uid for link in links)
     collection = uuid.uuid5(uuid.NAMESPACE_URL, NAMESPACE + "collection:" + ",".join(uids))
     times = [a.modified for a in annotations] + [n.modified for n in notes]
-    times += [e.labels.last for e in data.labelled]
+    times += [e.labels.last for e in data.labelled] + [link.created for link in links]
     document: dict[str, Any] = {
         "@context": CONTEXT,
         "id": f"urn:uuid:{collection}",

@@ -23,7 +23,7 @@ SELECT n.id, n.uid, n.article_id, n.kind, n.start, n.end, n.exact, n.prefix, n.s
        n.orphaned, n.actor_id, a.name, n.speaker_id, s.name, n.status, n.note,
        n.article_url, n.article_title, n.feed_title, n.article_published,
        n.created, n.modified, n.deleted, n.article_author, n.feed_url, n.article_key,
-       n.article_date_kind
+       n.article_date_kind, n.event_date
 FROM annotations n
 LEFT JOIN actors a ON a.id = n.actor_id
 LEFT JOIN actors s ON s.id = n.speaker_id
@@ -81,8 +81,9 @@ def insert_annotation(
             """INSERT INTO annotations (article_id, kind, start, end, exact, prefix, suffix,
                    orphaned, actor_id, speaker_id, status, note, article_url, article_title,
                    feed_title, article_published, article_author, feed_url, article_key,
-                   article_date_kind, uid, created, modified, made_quote, made_on_revision)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                   article_date_kind, uid, created, modified, made_quote, event_date,
+                   made_on_revision)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                    (SELECT count(*) FROM revisions WHERE article_id = ?))""",
             (
                 new.article_id,
@@ -109,6 +110,7 @@ def insert_annotation(
                 created,
                 now,
                 new.exact if made_quote is None else made_quote,
+                new.event_date,
                 new.article_id,
             ),
         ).lastrowid
@@ -176,6 +178,7 @@ def _rows_to_annotations(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> l
             created=created,
             modified=modified,
             deleted=deleted,
+            event_date=event_date,
         )
         for (
             id_,
@@ -205,6 +208,7 @@ def _rows_to_annotations(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> l
             feed_url,
             key,
             date_kind,
+            event_date,
         ) in rows
     ]
 

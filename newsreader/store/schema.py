@@ -419,6 +419,36 @@ UPDATE annotations SET made_quote = exact;
 """
 
 _V16 = """
+-- Claim links (newsreader.store.claimlinks): claim source_id supports, contradicts,
+-- repeats or supersedes claim target_id (same or another article). A link whose claim is
+-- deleted (soft) is hidden with it, and comes back when the delete is undone.
+CREATE TABLE claim_links (
+    id        INTEGER PRIMARY KEY,
+    uid       TEXT NOT NULL UNIQUE,
+    source_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    relation  TEXT NOT NULL
+              CHECK (relation IN ('supports', 'contradicts', 'repeats', 'supersedes')),
+    target_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    created   REAL NOT NULL,
+    CHECK (source_id != target_id),
+    UNIQUE (source_id, relation, target_id)
+);
+CREATE INDEX claim_links_by_target ON claim_links (target_id);
+-- A claim's evidence: a URL, or an article kept as its url and title when it was added
+-- (so it survives the article leaving the cache); listed in the order added.
+CREATE TABLE claim_evidence (
+    id            INTEGER PRIMARY KEY,
+    annotation_id INTEGER NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+    url           TEXT NOT NULL,
+    title         TEXT NOT NULL DEFAULT '',
+    added         REAL NOT NULL
+);
+CREATE INDEX claim_evidence_by_annotation ON claim_evidence (annotation_id, id);
+-- When a claim was said or happened (ISO YYYY-MM-DD), distinct from its article's date.
+ALTER TABLE annotations ADD COLUMN event_date TEXT;
+"""
+
+_V17 = """
 -- Sync with a Google Reader API server (newsreader.sync). sync_feeds: each subscription
 -- the server has, by its stream id, with the folder both sides last agreed on; feed_id
 -- becomes NULL when the feed is removed here (then the server is unsubscribed too).
@@ -470,6 +500,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V14,
     _V15,
     _V16,
+    _V17,
 )
 """MIGRATIONS[i] takes the store from user_version i to i + 1."""
 

@@ -22,6 +22,8 @@ SCOPES = (
     "confirm",
     "editor",
     "rules",
+    "sources",
+    "activity",
 )
 """Where commands apply: a pane (bound on that pane's widget), the reader's annotations
 panel, everywhere (the main screen), any dialog, a yes/no question, or a dialog that saves."""
@@ -37,6 +39,8 @@ SCOPE_TITLES = {
     "confirm": "Questions",
     "editor": "Editors",
     "rules": "Rules",
+    "sources": "Claim editor: sources",
+    "activity": "Actor dossier",
 }
 
 
@@ -443,11 +447,25 @@ COMMANDS: tuple[Command, ...] = (
         "delete_annotation",
         "x",
         "pane.delete_annotation",
-        "Delete the annotation here (undo with ctrl+z)",
+        "Delete the annotation here, or the panel row's link (undo with ctrl+z)",
         ("reader", "panel"),
     ),
     Command(
         "undo_delete", "ctrl+z", "pane.undo_delete", "Undo the last delete", ("reader", "panel")
+    ),
+    Command(
+        "mark_claim",
+        "M",
+        "pane.mark_claim",
+        "Mark the claim here to link it (then go to another claim, any article: K)",
+        ("reader", "panel"),
+    ),
+    Command(
+        "link_claim",
+        "K",
+        "pane.link_claim",
+        "Link the marked claim to the claim here: supports, contradicts, repeats…",
+        ("reader", "panel"),
     ),
     Command(
         "export_article",
@@ -498,6 +516,24 @@ COMMANDS: tuple[Command, ...] = (
     Command("confirm_yes", "y", "answer(True)", "Yes", ("confirm",), "Yes", palette=False),
     Command("confirm_no", "n", "answer(False)", "No", ("confirm",), "No", palette=False),
     Command("dialog_save", "ctrl+s", "save", "Save", ("editor",), "Save", palette=False),
+    Command(
+        "remove_source",
+        "x,delete",
+        "remove_highlighted",
+        "Remove the highlighted source",
+        ("sources",),
+        "Remove",
+        palette=False,
+    ),
+    Command(
+        "toggle_timeline",
+        "T",
+        "screen.toggle_timeline",
+        "Timeline: the actor's claims by when said (else the article's date)",
+        ("activity",),
+        "Timeline",
+        palette=False,
+    ),
     Command(
         "rules_apply",
         "A",

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from newsreader.annotations.actors import ActorMatch
-from newsreader.models import Annotation, Note
+from newsreader.annotations.claimlinks import describe
+from newsreader.models import Annotation, ClaimLink, Evidence, Note
 from newsreader.tui.spans import Span, SpanIndex
 
 _QUOTE = 160
@@ -33,6 +34,10 @@ class ArticleMarks:
     edited: dict[int, str] = field(default_factory=dict)
     """Annotations edited after they were marked (the text changed under their quote),
     by id, with their quotes as marked."""
+    links: dict[int, list[ClaimLink]] = field(default_factory=dict)
+    """The links from and to each claim (by claim id), oldest first."""
+    evidence: dict[int, list[Evidence]] = field(default_factory=dict)
+    """Each claim's sources (by claim id)."""
     _found_spans: list[Span] | None = field(default=None, init=False, repr=False)
     _index: SpanIndex | None = field(default=None, init=False, repr=False)
 
@@ -169,6 +174,8 @@ class PanelRow:
     actor_id: int | None = None
     offset: int | None = None
     """Where the row's annotation starts in the text (None: nowhere, e.g. orphans)."""
+    link_id: int | None = None
+    """A "link" row's link (its ``annotation_id`` is the claim it is listed under)."""
 
 
 def quote(text: str) -> str:
@@ -182,8 +189,9 @@ def panel_rows(marks: ArticleMarks | None) -> list[PanelRow]:
     if marks is None:
         return [PanelRow("hint", "Open an article to see its annotations.")]
     live = [a for a in marks.annotations if not a.orphaned]
+    claims = [a for a in live if a.kind == "claim"]
     sections = [
-        ("Claims", [_claim_row(a, marks.edited.get(a.id)) for a in live if a.kind == "claim"]),
+        ("Claims", [row for a in claims for row in _claim_rows(a, marks)]),
         (
             "Highlights",
             [
@@ -223,7 +231,8 @@ def panel_rows(marks: ArticleMarks | None) -> list[PanelRow]:
     rows: list[PanelRow] = []
     for title, entries in sections:
         if entries:
-            rows.append(PanelRow("heading", f"{title} ({len(entries)})"))
+            count = sum(e.kind not in ("link", "source") for e in entries)
+            rows.append(PanelRow("heading", f"{title} ({count})"))
             rows.extend(entries)
     if not rows:
         rows.append(
@@ -249,12 +258,49 @@ def edited_row(text: str, a: Annotation, as_marked: str | None) -> str:
     return f"{EDITED} · {text}{was}"
 
 
+def link_text(link: ClaimLink, claim_id: int) -> str:
+    """A link as seen from one of its claims: "contradicts “…” · Other article"."""
+    relation, other = describe(link, claim_id)
+    where = f" · {other.article_title}" if other.article_title else ""
+    return f"{relation} {quote(other.exact)}{where}"
+
+
+def _claim_rows(a: Annotation, marks: ArticleMarks) -> list[PanelRow]:
+    """A claim's row, then a row for each of its links and sources."""
+    rows = [_claim_row(a, marks.edited.get(a.id))]
+    rows += [
+        PanelRow(
+            "link",
+            link_text(link, a.id),
+            "  ↳",
+            "hint",
+            annotation_id=a.id,
+            offset=a.start,
+            link_id=link.id,
+        )
+        for link in marks.links.get(a.id, [])
+    ]
+    rows += [
+        PanelRow(
+            "source",
+            f"source: {e.title} · {e.url}" if e.title else f"source: {e.url}",
+            "  ↳",
+            "hint",
+            annotation_id=a.id,
+            offset=a.start,
+        )
+        for e in marks.evidence.get(a.id, [])
+    ]
+    return rows
+
+
 def _claim_row(a: Annotation, as_marked: str | None = None) -> PanelRow:
     status = a.status or "unverified"
     speaker = f"{a.speaker_name}: " if a.speaker_name else ""
+    said = f" · said {a.event_date}" if a.event_date else ""
     return PanelRow(
         "claim",
-        edited_row(speaker + quote(a.exact) + (" ✎" if a.note else ""), a, as_marked),
+        edited_row(speaker + quote(a.exact) + said + (" ✎" if a.note else ""), a, as_marked),
         status,
         f"claim-{status}",
         annotation_id=a.id,

@@ -408,3 +408,38 @@ def test_sort_is_busiest_then_name() -> None:
     quiet_a = ActorSummary(Actor(2, "A", "person"), 0, 0, 0)
     busy = ActorSummary(Actor(3, "z", "person"), 0, 0, 1)
     assert sort_actors([quiet_b, quiet_a, busy]) == [busy, quiet_a, quiet_b]
+
+
+async def test_timeline_orders_claims_by_event_date_and_shows_links(ids: Ids, db_path: Path):
+    """T on Petro's claims: the claim about him said on 2025-12-15 (an event date) comes
+    before his own claim in the 2026-01-08 article (no event date: the article's date);
+    a link shows under both of its claims, with the other claim's quote."""
+    from newsreader.annotations import claimlinks
+    from newsreader.store.actors import find_actor
+
+    conn = connect(db_path)
+    petro = find_actor(conn, "Petro")
+    assert petro is not None
+    own = service.create_from_quote(
+        conn, ids.sample_id, "Petro argued", "claim", speaker_id=petro.id
+    )
+    about = conn.execute("SELECT id FROM annotations WHERE exact = ?", (SECOND_CLAIM,))
+    about_id = about.fetchone()[0]
+    claimlinks.set_event_date(conn, about_id, "2025-12-15")
+    claimlinks.link_claims(conn, own.id, "contradicts", about_id)
+    conn.close()
+    app = Harness(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await opened(pilot, app)
+        await pilot.press("enter", "T")  # the claims list, then its timeline
+        assert await wait_for(pilot, lambda: "Timeline: claims" in screen_text(app))
+        first, quote1, link1, second, quote2, link2 = rows(app, "#activity")
+        assert first.split()[:4] == ["2025-12-15", "event", "about", "unverified"]
+        assert f"“{SECOND_CLAIM}”" in quote1
+        assert link1.startswith("↳ contradicted by “Petro argued”")
+        assert second.split()[:4] == ["2026-01-08", "article", "said", "unverified"]
+        assert quote2 == "“Petro argued”"
+        assert link2.startswith(f"↳ contradicts “{SECOND_CLAIM}”")
+        assert "Timeline: claims by when said (2)" in screen_text(app)
+        await pilot.press("T")  # back to claims and mentions
+        assert await wait_for(pilot, lambda: "Claims and mentions (4)" in screen_text(app))

@@ -27,6 +27,7 @@ CSL_SCHEMA = json.loads(
     (Path(__file__).parent.parent / "fixtures" / "csl-data-subset.schema.json").read_text()
 )
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 # The schema.org types the ClaimReview export uses: each type's parent and the properties
 # it defines, with their ranges (from schema.org's vocabulary: Thing > CreativeWork >
@@ -44,6 +45,8 @@ SCHEMA_ORG: dict[str, tuple[str | None, dict[str, tuple[str, ...]]]] = {
             "dateModified": ("Date", "DateTime"),
             "headline": ("Text",),
             "publisher": ("Organization", "Person"),
+            "citation": ("CreativeWork", "Text"),
+            "dateCreated": ("Date", "DateTime"),
         },
     ),
     "Article": ("CreativeWork", {}),
@@ -89,7 +92,7 @@ def _check_value(value: Any, ranges: tuple[str, ...], where: str) -> None:
     if isinstance(value, int | float):
         assert "Number" in ranges, where
     elif "DateTime" in ranges:
-        assert ISO.fullmatch(value), f"{where}: {value!r}"
+        assert ISO.fullmatch(value) or ("Date" in ranges and DAY.fullmatch(value)), where
     elif "URL" in ranges:
         assert value.startswith(("https://", "http://")), where
     else:

@@ -144,7 +144,10 @@ def test_an_older_store_gets_the_author_from_its_articles(conn: sqlite3.Connecti
     conn.execute("DROP TABLE revisions")  # migration 15's
     for column in ("made_on_revision", "made_quote"):
         conn.execute(f"ALTER TABLE annotations DROP COLUMN {column}")
-    for table in ("sync_feeds", "sync_items", "sync_log"):  # migration 16's
+    for table in ("claim_links", "claim_evidence"):  # migration 16's
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("ALTER TABLE annotations DROP COLUMN event_date")
+    for table in ("sync_feeds", "sync_items", "sync_log"):  # migration 17's
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 3")
     assert migrate(conn) == len(MIGRATIONS)

@@ -14,7 +14,7 @@ from export_sample import CLAIM, SECOND_CLAIM, Sample, build_sample, golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsreader.annotations import service
+from newsreader.annotations import claimlinks, service
 from newsreader.export.backup import parse_backup
 from newsreader.export.collect import Scope
 from newsreader.export.importer import import_backup
@@ -174,6 +174,7 @@ WORDS = st.sampled_from(
     "the minister said talks were constructive Bogotá Caracas "
     "sanctions *bold* [[x]] # > — “quoted” 2026. ok".split()
 )
+LINKS = ("supports", "contradicts", "repeats", "supersedes")
 NOTES = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
 
 
@@ -194,6 +195,9 @@ def annotation_sets(draw: st.DrawFn) -> tuple[str, list[dict]]:
                 "speaker": draw(st.booleans()),
                 "time": draw(st.floats(0, 2e9, allow_nan=False)),
                 "delete": draw(st.booleans()) and draw(st.booleans()),
+                "link": draw(st.none() | st.tuples(st.integers(0, 11), st.sampled_from(LINKS))),
+                "event": draw(st.none() | st.dates().map(lambda d: d.isoformat())),
+                "source": draw(st.booleans()),
             }
         )
     return text, specs
@@ -219,6 +223,7 @@ def _annotate(conn: sqlite3.Connection, text: str, specs: list[dict]) -> None:
         add_actor(conn, "Ana María", "person", ["Ana"]).id,
         add_actor(conn, "ACME Corp", "organisation").id,
     ]
+    claims: list[int] = []
     for n, spec in enumerate(specs):
         start, end = spec["span"]
         if not text[start:end].strip():
@@ -235,10 +240,36 @@ def _annotate(conn: sqlite3.Connection, text: str, specs: list[dict]) -> None:
         made = service.create_annotation(conn, 1, start, end, spec["kind"], **fields)
         if spec["kind"] == "claim" and spec["later"]:
             service.set_status(conn, made.id, spec["later"], now=spec["time"] + 0.25)
+        if spec["kind"] == "claim":
+            _record(conn, made.id, spec, claims)
+            if not spec["delete"]:
+                claims.append(made.id)
         if spec["delete"]:
             service.delete(conn, made.id)
     if specs:
         service.add_note(conn, 1, "article note " + specs[0]["note"])
+
+
+def _record(conn: sqlite3.Connection, claim_id: int, spec: dict, earlier: list[int]) -> None:
+    """A claim's event date, a source and a link to an earlier claim, as ``spec`` says."""
+    if spec["event"]:
+        claimlinks.set_event_date(conn, claim_id, spec["event"])
+    if spec["source"]:
+        claimlinks.add_evidence_url(conn, claim_id, f"https://example.org/src/{claim_id}")
+    if spec["link"] and earlier:
+        index, relation = spec["link"]
+        claimlinks.link_claims(conn, claim_id, relation, earlier[index % len(earlier)])
+        conn.execute(
+            "UPDATE claim_links SET created = ? WHERE source_id = ?", (spec["time"], claim_id)
+        )
+
+
+def _visible_links(conn: sqlite3.Connection) -> int:
+    return conn.execute(
+        "SELECT count(*) FROM claim_links l JOIN annotations s ON s.id = l.source_id"
+        " JOIN annotations t ON t.id = l.target_id"
+        " WHERE s.deleted IS NULL AND t.deleted IS NULL"
+    ).fetchone()[0]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -250,7 +281,8 @@ def test_round_trip_property(case: tuple[str, list[dict]]) -> None:
         _annotate(conn, text, specs)
         first = export_document(conn)
         live = conn.execute("SELECT count(*) FROM annotations WHERE deleted IS NULL").fetchone()
-        assert first["total"] == live[0] + conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+        notes = conn.execute("SELECT count(*) FROM notes").fetchone()[0]
+        assert first["total"] == live[0] + notes + _visible_links(conn)
         assert dumps(round_trip(first, Path(tmp) / "b.db")) == dumps(first)
         # into a store that has the article: every annotation lands on the same text
         other = connect(Path(tmp) / "c.db")

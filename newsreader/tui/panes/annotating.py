@@ -11,15 +11,17 @@ from typing import Protocol
 from textual.app import App
 from textual.notifications import SeverityLevel
 
-from newsreader.annotations import service
+from newsreader.annotations import claimlinks, service
 from newsreader.annotations.actors import NameGuess, guess_name, name_span_at
 from newsreader.annotations.anchoring import Anchor, make_anchor
 from newsreader.annotations.sentences import sentence_at
-from newsreader.models import Annotation, Article, Note
+from newsreader.models import Annotation, Article, ClaimLink, Note
 from newsreader.store.annotations import get_annotation
+from newsreader.store.db import transaction
 from newsreader.tui.context import NewsApp
 from newsreader.tui.marks import ArticleMarks, PanelRow, quote
 from newsreader.tui.screens.annotate import ClaimForm, ClaimScreen, TagForm, TagScreen
+from newsreader.tui.screens.claimrecord import record_of
 from newsreader.tui.screens.pickers import NoteScreen
 from newsreader.tui.suggest import ActorChoice, nearby_choices
 from newsreader.tui.widgets import reader_model as model
@@ -65,6 +67,9 @@ class Reader(Protocol):
     def stored(self, *, actors_changed: bool = False, was_annotated: bool = True) -> None:
         """After a write."""
 
+    def load_marks(self, *, keep: bool = False) -> None:
+        """Read the open article's marks again (links and sources too)."""
+
 
 def claim_fields(form: ClaimForm) -> service.ClaimFields:
     """The dialog's answer as the domain's claim fields (new names found or created)."""
@@ -87,8 +92,9 @@ class Annotator:
 
     def __init__(self, pane: Reader) -> None:
         self.pane = pane
-        self.undo_stack: list[tuple[str, int | Note]] = []
-        """What ctrl+z can bring back, newest last: ("annotation", id) or ("note", Note)."""
+        self.undo_stack: list[tuple[str, int | Note | ClaimLink]] = []
+        """What ctrl+z can bring back, newest last: ("annotation", id), ("note", Note) or
+        ("link", ClaimLink)."""
 
     # --- what the actions act on ----------------------------------------------------------
     def _selection_or_sentence(self) -> tuple[int, int] | None:
@@ -99,6 +105,10 @@ class Annotator:
     def _panel_row(self) -> PanelRow | None:
         panel = self.pane.panel
         return panel.current if panel.display and panel.has_focus else None
+
+    def annotation_here(self) -> Annotation | None:
+        """The annotation the panel's row or the text cursor is on (None: none)."""
+        return self._annotation_here()
 
     def _annotation_here(self) -> Annotation | None:
         """The panel's annotation when it has the focus, else the one under the cursor."""
@@ -165,17 +175,22 @@ class Annotator:
         if form is None:
             return
         pane = self.pane
-        was = pane.annotated
+        was, conn = pane.annotated, pane.news.conn
         try:
-            saved = service.save_claim(
-                pane.news.conn, article_id, seen.start, seen.end, claim_fields(form), seen=seen
-            )
+            with transaction(conn):
+                saved = service.save_claim(
+                    conn, article_id, seen.start, seen.end, claim_fields(form), seen=seen
+                )
+                claimlinks.apply_record(conn, saved.claim.id, form.record)
         except service.USER_ERRORS as exc:
             pane.say(f"The claim was not saved: {exc}", "error")
             return
         claim, created = saved.claim, saved.actors_changed
+        claim = get_annotation(conn, claim.id) or claim
         pane.view.clear_selection()
         self._put(claim)
+        if form.record.add:
+            pane.load_marks(keep=True)  # its sources, in the panel
         pane.stored(actors_changed=created, was_annotated=was)
         if claim.orphaned:
             pane.say(
@@ -234,20 +249,25 @@ class Annotator:
         )
         about = self._about_offer(claim.start, claim.end)
         about += [pair for pair in claim.about if pair not in about]
-        screen = ClaimScreen(claim.exact, [], self._actors(), about, initial)
+        screen = ClaimScreen(
+            claim.exact, [], self._actors(), about, initial, record_of(self.pane.news.conn, claim)
+        )
         self.pane.app.push_screen(screen, partial(self._update_claim, claim.id))
 
     def _update_claim(self, claim_id: int, form: ClaimForm | None) -> None:
         if form is None:
             return
-        pane = self.pane
+        pane, conn = self.pane, self.pane.news.conn
         try:
-            saved = service.edit_claim(pane.news.conn, claim_id, claim_fields(form))
+            with transaction(conn):
+                saved = service.edit_claim(conn, claim_id, claim_fields(form))
+                claim = claimlinks.apply_record(conn, claim_id, form.record)
         except service.USER_ERRORS as exc:
             pane.say(f"The claim was not changed: {exc}", "error")
             return
-        self._put(saved.claim)
+        self._put(claim)
         pane.stored(actors_changed=saved.actors_changed)
+        pane.load_marks(keep=True)  # its sources and links, in the panel
 
     # --- actors ---------------------------------------------------------------------------
     def tag_actor(self) -> None:
@@ -387,6 +407,8 @@ class Annotator:
         if pane.marks is not None:
             pane.marks.drop(annotation.id)
         pane.show_marks()
+        if annotation.kind == "claim":
+            pane.load_marks(keep=True)  # its links leave the other claims' rows
         pane.stored(was_annotated=was)
         pane.say(
             f"Deleted the {annotation.kind} {quote(annotation.exact)} (ctrl+z brings it back)."
@@ -417,8 +439,12 @@ class Annotator:
             if marks is not None and marks.article_id == note.article_id:
                 marks.put_note(note)
                 pane.show_marks()
+        elif kind == "link" and isinstance(item, ClaimLink):
+            claimlinks.restore_link(conn, item)
+            pane.load_marks(keep=True)
         elif isinstance(item, int):
             service.undo_delete(conn, item)
             self._put(get_annotation(conn, item))
+            pane.load_marks(keep=True)  # and its links come back
         pane.stored(was_annotated=was)
         pane.say("Restored.")

@@ -23,6 +23,7 @@ from newsreader.models import Article
 from newsreader.safety import clean_line
 from newsreader.store import annotations as annotation_store
 from newsreader.store import articles as article_store
+from newsreader.store import claimlinks as link_store
 from newsreader.store import connect
 from newsreader.store.enclosures import enclosures_of
 from newsreader.store.revisions import edited_annotations, revisions_of
@@ -32,6 +33,7 @@ from newsreader.tui.messages import MarksLoaded, NamesFound, StartupDone, StoreC
 from newsreader.tui.panes.annotating import Annotator
 from newsreader.tui.panes.base import NARROW_WIDTH, Pane
 from newsreader.tui.panes.exporting import Exporter
+from newsreader.tui.panes.linking import Linker
 from newsreader.tui.spans import Span
 from newsreader.tui.widgets.annotation_panel import AnnotationPanel
 from newsreader.tui.widgets.article_header import ArticleHeader
@@ -51,6 +53,8 @@ NEEDS_ARTICLE = frozenset(
         "export_article",
         "full_text",
         "revisions",
+        "mark_claim",
+        "link_claim",
     }
 )
 """Actions on the open article (dimmed while none is open)."""
@@ -102,6 +106,7 @@ class ReaderPane(Pane):
         self._marks_token = 0
         self.annotator = Annotator(self)
         self.exporter = Exporter(self)
+        self.linker = Linker(self)
 
     def compose(self) -> ComposeResult:
         """The header over the text and the (hidden) annotations panel."""
@@ -252,6 +257,8 @@ class ReaderPane(Pane):
         conn = connect(self.news.db_path, migrate_schema=False)
         try:
             stored = service.list_for_article(conn, article_id)
+            claims = [a.id for a in stored.annotations if a.kind == "claim"]
+            links, sources = link_store.links_of(conn, claims), link_store.evidence_of(conn, claims)
             edited = edited_annotations(conn, article_id)
             found = cache.matcher(conn).find(text)
             every = cache.names(conn)
@@ -266,6 +273,8 @@ class ReaderPane(Pane):
             found,
             {i: every[i] for i in ids if i in every},
             edited=edited,
+            links=links,
+            evidence=sources,
         )
         marks.span_index()  # built here, off the event loop
         if worker.is_cancelled:
@@ -411,12 +420,25 @@ class ReaderPane(Pane):
         self.annotator.note()
 
     def action_delete_annotation(self) -> None:
-        """x: delete the annotation under the cursor (or the panel's row); undoable."""
-        self.annotator.delete()
+        """x: delete the annotation under the cursor (or the panel's row, or the link on
+        that row); undoable."""
+        row = self.panel.current if self.panel.display and self.panel.has_focus else None
+        if row is None or row.link_id is None:
+            self.annotator.delete()
+        elif (link := self.linker.unlink(row.link_id)) is not None:
+            self.annotator.undo_stack.append(("link", link))
 
     def action_undo_delete(self) -> None:
-        """ctrl+z: bring back the last deleted annotation or note."""
+        """ctrl+z: bring back the last deleted annotation, note or link."""
         self.annotator.undo()
+
+    def action_mark_claim(self) -> None:
+        """M: mark the claim here to link it."""
+        self.linker.mark(self.annotator.annotation_here())
+
+    def action_link_claim(self) -> None:
+        """K: link the marked claim to the claim here (a dialog asks how)."""
+        self.linker.link(self.annotator.annotation_here())
 
     def action_full_text(self) -> None:
         """F: fetch the open article's page for its full text (a worker; esc cancels)."""

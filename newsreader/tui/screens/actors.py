@@ -22,14 +22,13 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from newsreader.annotations.mentions import (
-    actor_activity,
-    actor_summaries,
-    refresh_name_matches,
-)
+from newsreader.annotations.mentions import actor_summaries, refresh_name_matches
 from newsreader.safety import clean_line
 from newsreader.store import connect
 from newsreader.store.actors import Activity, ActorSummary
+from newsreader.tui import commands
+from newsreader.tui.screens.dossier import Dossier, actor_timeline
+from newsreader.tui.screens.dossier import activity as load_activity
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.widgets.actor_lists import (
     COLUMNS,
@@ -55,6 +54,10 @@ _SCREEN_KEYS = {
 }
 """Registry commands bound here: ``(footer, description)`` of this screen, or None to keep
 the registry's ("" footer hides the key from the footer)."""
+
+
+_ACTIVITY = {c.id for c in commands.in_scope("activity")}
+"""Keys of the claims list (T: the timeline), shown in the help while it has the focus."""
 
 
 def sort_actors(summaries: list[ActorSummary]) -> list[ActorSummary]:
@@ -93,10 +96,10 @@ class ActorsLoaded(Message):
 
 @dataclass
 class ActivityLoaded(Message):
-    """One actor's activity; ``token`` says which request it answers."""
+    """One actor's activity or timeline; ``token`` says which request it answers."""
 
     token: int
-    items: list[Activity]
+    dossier: Dossier
     error: str = ""
 
 
@@ -132,6 +135,8 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         self._shown_actor: int | None = None
         self._provisional = False
         """The list shows cached counts while names are counted."""
+        self.timeline = False
+        """The right list shows the actor's claims by when they were said (T toggles)."""
 
     def compose(self) -> ComposeResult:
         """The actor list (with its filter) beside the chosen actor's activity."""
@@ -235,10 +240,15 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
             return
         if message.error:
             self.notify(clean_line(message.error), severity="error", markup=False)
-        self.activity.set_items(message.items, "No claims or mentions yet.")
-        self.query_one(
-            "#activity-pane"
-        ).border_title = f"Claims and mentions ({len(message.items)})"
+        found = message.dossier
+        self.activity.set_items(
+            found.items,
+            "No claims yet." if self.timeline else "No claims or mentions yet.",
+            found.links,
+            found.dates if self.timeline else None,
+        )
+        title = "Timeline: claims by when said" if self.timeline else "Claims and mentions"
+        self.query_one("#activity-pane").border_title = f"{title} ({len(found.items)})"
 
     def _apply_filter(self, *, keep: bool = True) -> None:
         rows = filter_actors(self.summaries, self.filter_input.value)
@@ -273,11 +283,18 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         header.update(actor_header(summary))
         self.activity.set_items([], "Loading…")
         token = self._token
+        load = actor_timeline if self.timeline else load_activity
         self._read(
             "activity",
-            lambda conn: ActivityLoaded(token, actor_activity(conn, actor_id)),
-            lambda error: ActivityLoaded(token, [], f"Could not read the claims: {error}"),
+            lambda conn: ActivityLoaded(token, load(conn, actor_id)),
+            lambda error: ActivityLoaded(token, Dossier([]), f"Could not read the claims: {error}"),
         )
+
+    def action_toggle_timeline(self) -> None:
+        """T: the actor's claims on a timeline, or back to their claims and mentions."""
+        self.timeline = not self.timeline
+        self._shown_actor = None
+        self._show_current()
 
     # --- choosing -----------------------------------------------------------------------
     @on(LineList.CursorMoved, "#actors")
@@ -394,7 +411,7 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
         """?: the keys of this screen (as bound now, keymap included)."""
         keys: dict[str, list[str]] = {}
         for item in self.active_bindings.values():
-            if item.binding.id in LIST_KEYS or item.binding.id in _SCREEN_KEYS:
+            if item.binding.id in LIST_KEYS or item.binding.id in _SCREEN_KEYS.keys() | _ACTIVITY:
                 shown = self.app.get_key_display(item.binding)
                 keys.setdefault(item.binding.tooltip or item.binding.description, []).append(shown)
         text = Text("Keys for Actors\n\n", style="bold")
@@ -403,7 +420,7 @@ class ActorsScreen(Screen[tuple[int, int] | None]):
             text.append(description + "\n")
         text.append(
             "\nTyping a name filters the actors; enter on a claim or mention opens"
-            " its article there.\n",
+            " its article there; T on the claims shows them on a timeline.\n",
             style="dim",
         )
         self.app.push_screen(HelpScreen(text))

@@ -25,9 +25,12 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from newsreader.annotations.actors import parse_aliases
+from newsreader.annotations.claimlinks import RecordChange
+from newsreader.annotations.service import AnnotationError
 from newsreader.models import ACTOR_KINDS, CLAIM_STATUSES
 from newsreader.safety import clean_line, clean_text
 from newsreader.tui import commands
+from newsreader.tui.screens.claimrecord import ClaimRecord, RecordFields
 from newsreader.tui.suggest import ActorChoice, filter_actors
 from newsreader.tui.widgets.actor_picker import ActorPicker
 from newsreader.tui.widgets.key_bar import KeyBar
@@ -50,6 +53,8 @@ class ClaimForm:
     """Kind given to actors created from the dialog."""
     about_new: tuple[ActorChoice, ...] = ()
     """Actors the claim is about that do not exist yet (found or created on save)."""
+    record: RecordChange = RecordChange()
+    """Its event date and the sources added and removed."""
 
 
 def _label(title: str) -> Static:
@@ -84,6 +89,7 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
         actors: every known actor as ``(id, name, searchable names)``.
         about: actors of the article offered for "about", ``(id, name)``.
         initial: the current fields when editing.
+        record: the claim's event date, sources and links when editing.
     """
 
     BINDINGS = [*commands.bindings("dialog"), *commands.bindings("editor")]
@@ -95,8 +101,10 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
         actors: list[tuple[int, str, str]],
         about: list[tuple[int, str]],
         initial: ClaimForm | None = None,
+        record: ClaimRecord | None = None,
     ) -> None:
         super().__init__()
+        self.record = record
         self.quote = quote
         self.suggested = suggested
         self.actors = actors
@@ -133,8 +141,12 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
                 compact=True,
                 placeholder="Markdown: what you think of it, sources to check…",
             )
+            yield RecordFields(self.record)
             yield Static(
-                Text("ctrl+s saves · esc cancels · tab next field", style="dim"),
+                Text(
+                    "ctrl+s saves · esc cancels · tab next field · date and sources below",
+                    style="dim",
+                ),
                 classes="dialog-hint",
             )
         yield KeyBar()
@@ -217,6 +229,10 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
         pressed = self.query_one("#status", RadioSet).pressed_button
         kind = self.query_one("#new-kind", Select).value
         about = self.query_one("#about", ActorPicker).chosen
+        try:
+            record = self.query_one(RecordFields).change()
+        except AnnotationError:
+            return  # said under the date, which has the focus
         self.dismiss(
             ClaimForm(
                 speaker=self.speaker,
@@ -225,6 +241,7 @@ class ClaimScreen(ModalScreen[ClaimForm | None]):
                 note=self.query_one("#claim-note", TextArea).text,
                 new_kind=kind if isinstance(kind, str) else "person",
                 about_new=tuple(c for c in about if c.is_new),
+                record=record,
             )
         )
 

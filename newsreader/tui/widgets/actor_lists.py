@@ -115,15 +115,21 @@ class ActorList(LineList):
 
 
 class ActivityList(LineList):
-    """Two lines per item: date, role, status, outlet and title; then the quote."""
+    """Two lines per item: date, role, status, outlet and title; then the quote; and a
+    third for every item when a claim has links: its links (the other claims' quotes).
 
-    BINDINGS = command_bindings(LIST_KEYS)
+    On a timeline (``dates`` given) the date is the claim's event date or its article's,
+    marked "said" or "article"."""
+
+    BINDINGS = [*command_bindings(LIST_KEYS), *commands.bindings("activity")]
     LINES = 2
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.items: list[Activity] = []
         self.empty_hint = ""
+        self.links: dict[int, str] = {}
+        self.dates: dict[int, tuple[str, str]] = {}
 
     @property
     def row_count(self) -> int:
@@ -135,9 +141,18 @@ class ActivityList(LineList):
         """The item under the cursor."""
         return self.items[self.cursor] if self.items else None
 
-    def set_items(self, items: list[Activity], hint: str = "") -> None:
-        """Show ``items`` from the top; ``hint`` is shown when there are none."""
+    def set_items(
+        self,
+        items: list[Activity],
+        hint: str = "",
+        links: dict[int, str] | None = None,
+        dates: dict[int, tuple[str, str]] | None = None,
+    ) -> None:
+        """Show ``items`` from the top; ``hint`` is shown when there are none; ``links``
+        (a claim's links, by id) add a line to every item; ``dates`` make a timeline."""
         self.items, self.empty_hint, self.cursor = items, hint, 0
+        self.links, self.dates = links or {}, dates or {}
+        self.LINES = 3 if self.links else 2
         self.rows_changed()
         self.scroll_to(y=0, animate=False, immediate=True, force=True)
 
@@ -180,7 +195,7 @@ class ActivityList(LineList):
         elif index >= len(self.items):
             segments = []
         else:
-            render = self._first_line if part == 0 else self._second_line
+            render = (self._first_line, self._second_line, self._links_line)[part]
             segments = render(self.items[index], width)
             if index == self.cursor:
                 cursor = self.cursor_style()
@@ -189,12 +204,25 @@ class ActivityList(LineList):
                 return strip.apply_style(self.rich_style)
         return Strip(segments).adjust_cell_length(width).apply_style(self.rich_style)
 
+    def _head(self, item: Activity) -> str:
+        """The date cell: the article's date, or on a timeline the day and what it is."""
+        dated = self.dates.get(item.annotation_id or 0)
+        if dated is None:
+            return f"{format_day(item.published) or 'no date':<10}  "
+        day, dated_by = dated
+        return f"{day or 'undated':<10} {dated_by:<8}"
+
+    def _links_line(self, item: Activity, width: int) -> list[Segment]:
+        found = self.links.get(item.annotation_id or 0)
+        if not found:
+            return []
+        return [Segment("    ↳ " + fit(clean_line(found), max(1, width - 6)), self.style_of("dim"))]
+
     def _first_line(self, item: Activity, width: int) -> list[Segment]:
         strong, dim, mark = (self.style_of(n) for n in ("strong", "dim", "mark"))
-        date = format_day(item.published) or "no date"
         status = item.status or (f"×{item.count}" if item.role == "mention" else "")
         status_style = self.style_of("error") if status in ("false", "disputed") else dim
-        head = f"{date:<10}  "
+        head = self._head(item)
         role = f"{ROLE_LABELS.get(item.role, item.role):<10}"
         status_cell = f"{status:<12}"
         rest = max(1, width - len(head) - len(role) - len(status_cell))

@@ -119,9 +119,13 @@ class AnnotationPanel(LineList):
 
 
 def _same(a: PanelRow, b: PanelRow) -> bool:
-    return (a.kind, a.annotation_id, a.note_id, a.actor_id) == (
+    """The same row (a source row, having no id of its own, by its text too)."""
+    if (a.kind, a.annotation_id, a.note_id, a.actor_id, a.link_id) != (
         b.kind,
         b.annotation_id,
         b.note_id,
         b.actor_id,
-    )
+        b.link_id,
+    ):
+        return False
+    return a.kind != "source" or a.text == b.text

@@ -142,7 +142,7 @@ def _where(exc: BaseException) -> tuple[str, int | None]:
 def _message(exc: BaseException) -> str:
     if isinstance(exc, jinja2.TemplateNotFound):
         return f"no template {exc.name}"
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"refused by the sandbox: {text}"
     if not isinstance(exc, jinja2.TemplateError):

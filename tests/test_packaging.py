@@ -55,3 +55,11 @@ def test_wheel_declares_console_script(wheel: zipfile.ZipFile) -> None:
 def test_version_agrees(wheel: zipfile.ZipFile) -> None:
     assert "version" in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dynamic"]
     assert f"newsreader-{newsreader.__version__}.dist-info/METADATA" in wheel.namelist()
+
+
+def test_wheel_ships_the_markdown_templates(wheel: zipfile.ZipFile) -> None:
+    from newsreader.export.templating import NAMES
+
+    names = set(wheel.namelist())
+    for name in NAMES:
+        assert f"newsreader/export/templates/{name}" in names

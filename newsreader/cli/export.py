@@ -26,6 +26,9 @@ what:     --article ID (one article's page), --actor NAME (a dossier of every cl
           file, or a folder whose articles/ or actors/ gets the page; json, claimreview,
           csl: a file. Without --out, a single page or the JSON goes to stdout (and what
           claimreview and csl exported is said on stderr).
+--templates: where the Markdown templates are looked up (yours, in templates/ beside
+          config.toml, win over the built-in ones); --template NAME prints a built-in one
+          to copy and change.
 Re-exporting updates files in place and leaves unchanged files untouched; text between
 <!-- newsreader:user-notes --> and <!-- /newsreader:user-notes --> in a page is kept."""
 
@@ -55,6 +58,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         default=None,
         help="actors as plain names instead of [[wiki links]]",
     )
+    p.add_argument(
+        "--templates", action="store_true", help="list where the Markdown templates are found"
+    )
+    p.add_argument("--template", metavar="NAME", help="print a built-in Markdown template")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser(
@@ -88,18 +95,43 @@ def _is_folder(path: Path) -> bool:
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     """Export one article, one actor's dossier or everything."""
     from newsreader.export.files import ExportPathError
+    from newsreader.export.templating import TemplateError
     from newsreader.export.vault import ExportError
 
     try:
+        if args.templates or args.template:
+            return _show_templates(ctx, args.template)
         if args.format == "json":
             return _export_json(ctx, args)
         if args.format in ("claimreview", "csl"):
             return _export_standard(ctx, args)
         return _export_markdown(ctx, args)
+    except TemplateError as exc:
+        raise CliError(f"{exc}; nothing was written") from exc
     except (ExportError, ExportPathError) as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
         raise CliError(f"cannot write {exc.filename or args.out}: {exc.strerror or exc}") from exc
+
+
+def _show_templates(ctx: Context, name: str | None) -> int:
+    """``--templates``: where each template is found; ``--template NAME``: its built-in text."""
+    from newsreader.export.templating import Templates, built_in_source
+
+    if name:
+        sys.stdout.write(built_in_source(name))
+        return 0
+    templates = Templates.for_config(ctx.config_path)
+    state = "" if templates.user and templates.user.is_dir() else " (no such folder yet)"
+    print(f"Your templates (used first): {templates.user}{state}")
+    for found in templates.lookup():
+        print(f"  {found.name:<18} {'yours   ' if found.user else 'built in'}  {found.path}")
+    for stray in templates.strays():
+        print(f"  {stray.name:<18} not used (not a template name)")
+    print(
+        f"To change one: newsreader export --template NAME > {templates.user}/NAME, then edit it."
+    )
+    return 0
 
 
 def _export_json(ctx: Context, args: argparse.Namespace) -> int:
@@ -161,15 +193,17 @@ def _export_standard(ctx: Context, args: argparse.Namespace) -> int:
 def _export_markdown(ctx: Context, args: argparse.Namespace) -> int:
     from newsreader.export import vault
     from newsreader.export.files import write_markdown
+    from newsreader.export.templating import Templates
 
     wiki, out = _wiki_links(ctx, args), args.out
+    tpl = Templates.for_config(ctx.config_path)
     if args.article is None and not args.actor:
         if out is None:
             raise CliError(
                 "export --all --format md writes one file per article and actor: "
                 "give a folder with --out"
             )
-        report = vault.export_tree(ctx.conn, out, wiki_links=wiki)
+        report = vault.export_tree(ctx.conn, out, wiki_links=wiki, templates=tpl)
         print(
             f"{report.root}: {plural(len(report.written), 'file')} written, "
             f"{report.files - len(report.written)} unchanged"
@@ -178,15 +212,19 @@ def _export_markdown(ctx: Context, args: argparse.Namespace) -> int:
     actor_id = _actor_id(ctx.conn, args.actor) if args.actor else None
     if out is not None and _is_folder(out):
         if actor_id is not None:
-            path, changed = vault.export_actor_file(ctx.conn, actor_id, out, wiki_links=wiki)
+            path, changed = vault.export_actor_file(
+                ctx.conn, actor_id, out, wiki_links=wiki, templates=tpl
+            )
         else:
-            path, changed = vault.export_article_file(ctx.conn, args.article, out, wiki_links=wiki)
+            path, changed = vault.export_article_file(
+                ctx.conn, args.article, out, wiki_links=wiki, templates=tpl
+            )
         print(f"{'wrote' if changed else 'unchanged:'} {path}")
         return 0
     if actor_id is not None:
-        page = vault.actor_markdown(ctx.conn, actor_id, wiki_links=wiki)
+        page = vault.actor_markdown(ctx.conn, actor_id, wiki_links=wiki, templates=tpl)
     else:
-        page = vault.article_markdown(ctx.conn, args.article, wiki_links=wiki)
+        page = vault.article_markdown(ctx.conn, args.article, wiki_links=wiki, templates=tpl)
     if out is None:
         sys.stdout.write(page)
         return 0

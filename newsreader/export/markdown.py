@@ -23,34 +23,33 @@ an export folder under git or sync sees no churn. Actors are ``[[wiki links]]`` 
 dossier pages unless ``wiki_links`` is False (then plain names, or relative Markdown links
 inside an export folder). Feed text is escaped (:mod:`newsreader.export.mdtext`); notes and actor
 descriptions are the user's Markdown and are kept as written.
+
+The pages are rendered from Jinja2 templates (:mod:`newsreader.export.templating`): this
+module gathers, sorts and groups what a page shows, the templates lay it out, and a user's
+template of the same name replaces the built-in one.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsreader.annotations.anchoring import CONTEXT
 from newsreader.annotations.mentions import ArticleMentions
 from newsreader.export.collect import ArticleBundle, ArticleInfo, ExportData, export_id
 from newsreader.export.files import article_stem
 from newsreader.export.mdtext import (
-    block_quote,
     escape,
     human_date,
-    human_time,
-    iso_time,
     link_target,
-    neutralise_markers,
     one_line,
     page_link,
-    plural,
     quote_link,
-    yaml_list,
-    yaml_str,
 )
+from newsreader.export.templating import Templates, dated
 from newsreader.models import Actor, Annotation
 
 _SPACES = re.compile(r"\s+")
@@ -58,7 +57,8 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True, slots=True)
 class Style:
-    """How pages link: wiki links or not, actor page names, inside an export folder or not."""
+    """How pages link (wiki links or not, actor page names, inside an export folder or
+    not) and which templates render them."""
 
     wiki_links: bool
     actor_stems: Mapping[int, str]
@@ -67,6 +67,8 @@ class Style:
     memo: dict[tuple[object, ...], str] = field(default_factory=dict, compare=False)
     """Rendered pieces used on many pages (a claim appears on its article's page and on
     the pages of its speaker and of the actors it is about)."""
+    templates: Templates = field(default_factory=Templates, compare=False)
+    """The templates pages are rendered from (the built-in ones by default)."""
 
     def actor(self, actor_id: int | None, name: str | None, folder: str = "../actors/") -> str:
         """A reference to an actor: a link to their page where possible."""
@@ -94,84 +96,54 @@ class Style:
         )
 
 
-def _front_matter(lines: list[str]) -> str:
-    return "\n".join(["---", *lines, "---"])
+def _helpers(data: ExportData, style: Style) -> dict[str, Callable[..., str]]:
+    """The functions a page template calls: links, article lines, annotation blocks."""
+
+    def annotation(a: Annotation, info: ArticleInfo, show_kind: bool = False) -> str:
+        return annotation_block(a, info, data, style, show_kind=show_kind)
+
+    def article_line(info: ArticleInfo, folder: str = "../articles/") -> str:
+        return _article_line(info, style, folder)
+
+    return {
+        "actor_link": style.actor,
+        "article_link": style.article,
+        "article_line": article_line,
+        "annotation": annotation,
+    }
 
 
-def _page_source(info: ArticleInfo) -> list[str]:
-    """``fetched:`` and ``source:``, the time and URL of the article's page (the snapshot
-    its full text came from), for an article that has one."""
-    if info.page_fetched is None:
-        return []
-    return [_time_field("fetched", info.page_fetched), f"source: {yaml_str(info.page_url)}"]
+def _render(name: str, data: ExportData, style: Style, **context: Any) -> str:
+    return style.templates.render(name, **_helpers(data, style), **context)
 
 
-def _time_field(key: str, ts: float | None) -> str:
-    value = iso_time(ts)
-    return f"{key}: {value}" if value is not None else f"{key}: null"
-
-
-def _article_date(info: ArticleInfo) -> str:
-    """The article's date in a front matter: ``updated:`` when the feed gave only a
-    last-updated date, else ``published:`` (null when there is none)."""
-    return _time_field("updated" if info.date_kind == "updated" else "published", info.published)
-
-
-def _dated(shown: str, date_kind: str) -> str:
-    """A date as a line shows it: "updated …" for a last-updated date, else as it is."""
-    return f"updated {shown}" if date_kind == "updated" and shown else shown
-
-
-def _dates(now: float | None, modified: float | None) -> list[str]:
-    """The ``exported`` (the run, to the second, or ``now``) and ``modified`` lines of a
-    front matter."""
-    return [
-        _time_field("exported", float(int(time.time())) if now is None else now),
-        _time_field("modified", modified),
-    ]
-
-
-def _status(a: Annotation, history: Mapping[int, list[tuple[str, float]]]) -> str:
-    changes = history.get(a.id, [])
-    text = a.status or "unverified"
-    if len(changes) > 1:
-        text += " (" + " → ".join(f"{s} {human_time(t)}" for s, t in changes) + ")"
-    return text
-
-
-def _facts(
-    a: Annotation, info: ArticleInfo, data: ExportData, style: Style, *, show_kind: bool = False
-) -> list[str]:
-    """The list under an annotation's quote: kind, speaker, status, about, link."""
-    facts = [f"- Kind: {a.kind}"] if show_kind else []
-    if a.kind == "claim":
-        facts.append(f"- Speaker: {style.actor(a.speaker_id, a.speaker_name)}")
-        facts.append(f"- Status: {_status(a, data.history)}")
-        if a.about:
-            facts.append("- About: " + ", ".join(style.actor(i, n) for i, n in a.about))
-    elif a.kind == "mention":
-        facts.append(f"- Actor: {style.actor(a.actor_id, a.actor_name)}")
-    if a.orphaned:
-        facts.append("- Orphaned: the article's text no longer holds this quote")
-    link = (
-        link_target(info.url) if a.orphaned else quote_link(info.url, a.exact, a.prefix, a.suffix)
-    )
-    if link is not None:
-        facts.append(f"- Source: [{'the article' if a.orphaned else 'at the quote'}]({link})")
-    return facts
+def _exported(now: float | None) -> float:
+    """The export's time: ``now``, else the time of the run to the second."""
+    return float(int(time.time())) if now is None else now
 
 
 def annotation_block(
     a: Annotation, info: ArticleInfo, data: ExportData, style: Style, *, show_kind: bool = False
 ) -> str:
-    """One annotation: its quote, its facts, then its note."""
+    """One annotation: its quote, its facts, then its note (``annotation.md.j2``)."""
     key = ("block", a.id, show_kind)
     found = style.memo.get(key)
     if found is None:
-        parts = [block_quote(a.exact), "\n".join(_facts(a, info, data, style, show_kind=show_kind))]
-        if a.note:
-            parts.append(neutralise_markers(a.note))
-        found = style.memo[key] = "\n\n".join(p for p in parts if p)
+        source = (
+            link_target(info.url)
+            if a.orphaned
+            else quote_link(info.url, a.exact, a.prefix, a.suffix)
+        )
+        text = _render(
+            "annotation.md.j2",
+            data,
+            style,
+            a=a,
+            show_kind=show_kind,
+            source=source,
+            history=data.history.get(a.id, []),
+        )
+        found = style.memo[key] = text.removesuffix("\n")
     return found
 
 
@@ -189,30 +161,50 @@ def _context(text: str, *, before: bool) -> str:
     return parts[1] if before else parts[0]
 
 
-def _mention_line(a: Annotation) -> str:
-    before = escape(_context(a.prefix, before=True), line_start=False)
-    after = escape(_context(a.suffix, before=False), line_start=False)
-    line = f"- …{before}**{escape(one_line(a.exact), line_start=False)}**{after}…"
-    if a.note:
-        note = neutralise_markers(a.note).split("\n")
-        line += "\n\n" + "\n".join(f"  {n}" if n.strip() else "" for n in note)
-    return line
+@dataclass(frozen=True, slots=True)
+class MentionLine:
+    """A mention on an article's page: the words around it, the quote, its note."""
+
+    before: str
+    exact: str
+    after: str
+    note: str
 
 
-def _mentions(mentions: list[Annotation], style: Style) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class MentionGroup:
+    """The mentions of one actor on an article's page."""
+
+    actor_id: int | None
+    actor_name: str | None
+    mentions: list[MentionLine]
+
+
+def _mentions(mentions: list[Annotation]) -> list[MentionGroup]:
+    """Mentions grouped per actor, by name (ignoring case)."""
     groups: dict[tuple[str, int], list[Annotation]] = {}
     for a in mentions:
         key = ((a.actor_name or "").casefold(), a.actor_id or 0)
         groups.setdefault(key, []).append(a)
-    out = ["## Mentions"]
-    for key in sorted(groups):
-        first = groups[key][0]
-        out.append(f"### {style.actor(first.actor_id, first.actor_name)} ({len(groups[key])})")
-        out.append("\n".join(_mention_line(a) for a in groups[key]))
-    return out
+    return [
+        MentionGroup(
+            groups[key][0].actor_id,
+            groups[key][0].actor_name,
+            [
+                MentionLine(
+                    _context(a.prefix, before=True),
+                    a.exact,
+                    _context(a.suffix, before=False),
+                    a.note,
+                )
+                for a in groups[key]
+            ],
+        )
+        for key in sorted(groups)
+    ]
 
 
-def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style, now: float | None) -> str:
+def _front_matter_actors(bundle: ArticleBundle, style: Style) -> list[str]:
     actors: dict[int, tuple[str, str]] = {}
     for a in bundle.annotations:
         for actor_id, name in (
@@ -222,26 +214,16 @@ def _article_meta(info: ArticleInfo, bundle: ArticleBundle, style: Style, now: f
         ):
             if actor_id is not None and name is not None:
                 actors[actor_id] = (name.casefold(), style.actor_plain(actor_id, name))
+    return [shown for _, shown in sorted(actors.values())]
+
+
+def _tags(info: ArticleInfo, bundle: ArticleBundle) -> list[str]:
     tags = {a.kind for a in bundle.annotations}
     tags |= {f"status/{a.status}" for a in bundle.annotations if a.status}
     tags |= {"note"} if bundle.notes else set()
     tags |= {"orphaned"} if any(a.orphaned for a in bundle.annotations) else set()
     tags |= {label_tag(name) for name in info.labels}
-    url = info.url if link_target(info.url) is not None else ""
-    return _front_matter(
-        [
-            f"id: {yaml_str('newsreader-article-' + info.export_id)}",
-            f"title: {yaml_str(info.title)}",
-            f"url: {yaml_str(url)}",
-            f"feed: {yaml_str(info.feed)}",
-            f"author: {yaml_str(info.author)}",
-            _article_date(info),
-            *_page_source(info),
-            *_dates(now, bundle.modified),
-            yaml_list("actors", [shown for _, shown in sorted(actors.values())]),
-            yaml_list("tags", ["newsreader", *sorted(tags)]),
-        ]
-    )
+    return ["newsreader", *sorted(tags)]
 
 
 def label_tag(name: str) -> str:
@@ -250,51 +232,30 @@ def label_tag(name: str) -> str:
     return "-".join(name.split())
 
 
-def _byline(info: ArticleInfo) -> str:
-    bits = [escape(one_line(b), line_start=False) for b in (info.feed, info.author) if b]
-    if info.published is not None:
-        bits.append(_dated(human_time(info.published), info.date_kind))
-    target = link_target(info.url)
-    if target is not None:
-        bits.append(f"[Open the article]({target})")
-    return " · ".join(bits)
-
-
 def article_page(
     bundle: ArticleBundle, data: ExportData, style: Style, *, now: float | None = None
 ) -> str:
     """The Markdown page of one article's notes and annotations, exported at ``now``."""
     info = bundle.info
-    out = [
-        _article_meta(info, bundle, style, now),
-        f"# {escape(one_line(info.title or 'Untitled'))}",
-    ]
-    if byline := _byline(info):
-        out.append(byline)
-    if bundle.notes:
-        out.append("## Notes")
-        for note in bundle.notes:
-            out += [f"*{human_time(note.created)}*", neutralise_markers(note.body)]
     placed = [a for a in bundle.annotations if not a.orphaned]
-    for kind, heading in (("claim", "Claims"), ("highlight", "Highlights")):
-        chosen = [a for a in placed if a.kind == kind]
-        if chosen:
-            out.append(f"## {heading}")
-            out += [annotation_block(a, info, data, style) for a in chosen]
-    mentions = [a for a in placed if a.kind == "mention"]
-    if mentions:
-        out += _mentions(mentions, style)
-    orphans = [a for a in bundle.annotations if a.orphaned]
-    if orphans:
-        out += [
-            "## Orphaned annotations",
-            "The article's text changed and these no longer match it; each keeps the "
-            "quote it was made on.",
-        ]
-        out += [annotation_block(a, info, data, style, show_kind=True) for a in orphans]
-    if not bundle.notes and not bundle.annotations:
-        out.append("*Nothing annotated yet.*")
-    return "\n\n".join(out) + "\n"
+    return _render(
+        "article.md.j2",
+        data,
+        style,
+        article=info,
+        url=info.url if link_target(info.url) is not None else "",
+        link=link_target(info.url),
+        exported=_exported(now),
+        modified=bundle.modified,
+        actors=_front_matter_actors(bundle, style),
+        tags=_tags(info, bundle),
+        notes=bundle.notes,
+        claims=[a for a in placed if a.kind == "claim"],
+        highlights=[a for a in placed if a.kind == "highlight"],
+        mentions=_mentions([a for a in placed if a.kind == "mention"]),
+        orphans=[a for a in bundle.annotations if a.orphaned],
+        annotated=bool(bundle.annotations),
+    )
 
 
 # --- actor dossiers -------------------------------------------------------------------
@@ -328,38 +289,63 @@ def _chronological(entry: tuple[ArticleBundle, Annotation]) -> tuple[float, str,
     return (when, info.title.casefold(), info.export_id, a.start, a.uid)
 
 
-def _claims_section(title: str, entries: Role, data: ExportData, style: Style) -> list[str]:
-    out = [f"## {title} ({len(entries)})"]
-    current = None
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """The claims of a dossier's section made in one article."""
+
+    article: ArticleInfo
+    claims: list[Annotation]
+
+
+def _claim_groups(entries: Role) -> list[ClaimGroup]:
+    """Claims by date, one group per run of claims from the same article."""
+    groups: list[ClaimGroup] = []
     for bundle, a in sorted(entries, key=_chronological):
-        if bundle.info.export_id != current:
-            current = bundle.info.export_id
-            out.append(f"### {_article_line(bundle.info, style)}")
-        out.append(annotation_block(a, bundle.info, data, style))
-    return out
+        if not groups or groups[-1].article.export_id != bundle.info.export_id:
+            groups.append(ClaimGroup(bundle.info, []))
+        groups[-1].claims.append(a)
+    return groups
 
 
 def _article_line(info: ArticleInfo, style: Style, folder: str = "../articles/") -> str:
     key = ("article", info.export_id, folder)
     found = style.memo.get(key)
     if found is None:
-        bits = [_dated(human_date(info.published), info.date_kind), style.article(info, folder)]
+        bits = [dated(human_date(info.published), info.date_kind), style.article(info, folder)]
         if info.feed:
             bits.append(escape(one_line(info.feed), line_start=False))
         found = style.memo[key] = " · ".join(bits)
     return found
 
 
-def _mentioned_in(entries: Role, style: Style) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Place:
+    """An article in a dossier's mentions: its line, how often it names the actor, how
+    many of those are tags, and whether it is a tag whose quote or article is gone."""
+
+    article: str
+    count: int
+    tagged: int = 0
+    gone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Mentions:
+    """A dossier's mentions section: the total and the places, oldest first."""
+
+    total: int
+    places: list[Place]
+
+
+def _mentioned_in(entries: Role, style: Style) -> Mentions:
+    """The tagged mentions counted per article (when the places found by name are not
+    known)."""
     per_article: dict[str, tuple[ArticleBundle, int]] = {}
     for bundle, _ in sorted(entries, key=_chronological):
         found = per_article.get(bundle.info.export_id, (bundle, 0))
         per_article[bundle.info.export_id] = (bundle, found[1] + 1)
-    lines = [
-        f"- {_article_line(b.info, style)} · {plural(n, 'mention')}"
-        for b, n in per_article.values()
-    ]
-    return [f"## Mentions ({len(entries)})", "\n".join(lines)]
+    places = [Place(_article_line(b.info, style), n) for b, n in per_article.values()]
+    return Mentions(len(entries), places)
 
 
 def _plain_article_line(m: ArticleMentions) -> str:
@@ -368,7 +354,7 @@ def _plain_article_line(m: ArticleMentions) -> str:
     title = escape(one_line(row.title or "Untitled"), line_start=False)
     target = link_target(row.url)
     bits = [
-        _dated(human_date(row.published), row.date_kind),
+        dated(human_date(row.published), row.date_kind),
         f"[{title}]({target})" if target else title,
     ]
     if row.feed_title:
@@ -376,36 +362,38 @@ def _plain_article_line(m: ArticleMentions) -> str:
     return " · ".join(bits)
 
 
-def _places_section(
+def _places(
     places: list[ArticleMentions], entries: Role, data: ExportData, style: Style
-) -> list[str]:
+) -> Mentions:
     """Every article naming the actor, oldest first, with its places (tagged or found by
     name); tags whose quote or article is gone are listed under their own article."""
     pages = {b.info.article_id: b for b in data.bundles if b.info.article_id is not None}
-    lines: list[tuple[tuple[float, str, int], str]] = []
+    found: list[tuple[tuple[float, str, int], Place]] = []
     for m in places:
         bundle = pages.get(m.article.article_id)
         shown = _article_line(bundle.info, style) if bundle else _plain_article_line(m)
-        tagged = f" ({m.tagged} tagged)" if m.tagged else ""
         when = m.article.published if m.article.published is not None else 0.0
-        lines.append(
-            (
-                (when, m.article.title.casefold(), m.article.article_id),
-                f"- {shown} · {plural(m.count, 'mention')}{tagged}",
-            )
-        )
+        key = (when, m.article.title.casefold(), m.article.article_id)
+        found.append((key, Place(shown, m.count, m.tagged)))
     gone = [(b, a) for b, a in entries if a.orphaned or a.article_id is None]
     for bundle, _ in gone:
         info = bundle.info
-        lines.append(
-            (
-                (info.published or 0.0, info.title.casefold(), 0),
-                f"- {_article_line(info, style)} · 1 mention"
-                " (tagged; its quote or article is gone)",
-            )
-        )
+        key = (info.published or 0.0, info.title.casefold(), 0)
+        found.append((key, Place(_article_line(info, style), 1, gone=True)))
+    found.sort(key=lambda item: (item[0], item[1].article, item[1].count, item[1].tagged))
     total = sum(m.count for m in places) + len(gone)
-    return [f"## Mentions ({total})", "\n".join(line for _, line in sorted(lines))]
+    return Mentions(total, [place for _, place in found])
+
+
+def _dossier_mentions(
+    actor: Actor, roles: Mapping[str, Role], data: ExportData, style: Style
+) -> Mentions | None:
+    places = data.mentions.get(actor.id)
+    if places is not None and (places or roles.get("mention")):
+        return _places(places, roles.get("mention", []), data, style)
+    if roles.get("mention"):
+        return _mentioned_in(roles["mention"], style)
+    return None
 
 
 def actor_page(
@@ -418,37 +406,19 @@ def actor_page(
 ) -> str:
     """An actor's dossier: claims by and about them, by date, and where they are mentioned."""
     entries = [e for role in ROLES for e in roles.get(role, [])]
-    modified = max((a.modified for _, a in entries), default=None)
-    name = escape(one_line(actor.name))
-    out = [
-        _front_matter(
-            [
-                f"id: {yaml_str('newsreader-actor-' + actor_export_id(actor.name))}",
-                f"title: {yaml_str(actor.name)}",
-                f"kind: {yaml_str(actor.kind)}",
-                yaml_list("aliases", list(actor.aliases)),
-                *_dates(now, modified),
-                yaml_list("tags", ["newsreader", "actor", f"actor/{actor.kind}"]),
-            ]
-        ),
-        f"# {name}",
-    ]
-    known = ", ".join(escape(one_line(alias), line_start=False) for alias in actor.aliases)
-    out.append(actor.kind + (f" · also known as {known}" if known else ""))
-    if actor.description:
-        out.append(neutralise_markers(actor.description))
-    if roles.get("speaker"):
-        out += _claims_section(f"Claims by {name}", roles["speaker"], data, style)
-    if roles.get("about"):
-        out += _claims_section(f"Claims about {name}", roles["about"], data, style)
-    places = data.mentions.get(actor.id)
-    if places is not None and (places or roles.get("mention")):
-        out += _places_section(places, roles.get("mention", []), data, style)
-    elif roles.get("mention"):
-        out += _mentioned_in(roles["mention"], style)
-    if not entries and not places:
-        out.append("*No claims or mentions yet.*")
-    return "\n\n".join(out) + "\n"
+    return _render(
+        "actor.md.j2",
+        data,
+        style,
+        actor=actor,
+        export_id=actor_export_id(actor.name),
+        exported=_exported(now),
+        modified=max((a.modified for _, a in entries), default=None),
+        claims_by=_claim_groups(roles.get("speaker", [])),
+        claims_about=_claim_groups(roles.get("about", [])),
+        mentions=_dossier_mentions(actor, roles, data, style),
+        nothing=not entries and not data.mentions.get(actor.id),
+    )
 
 
 def actor_export_id(name: str) -> str:
@@ -459,14 +429,31 @@ def actor_export_id(name: str) -> str:
 # --- index ----------------------------------------------------------------------------
 
 
-def _bundle_counts(bundle: ArticleBundle) -> str:
+def _bundle_counts(bundle: ArticleBundle) -> list[tuple[int, str]]:
+    """What an article's page holds, as (number, word) pairs, the zeros left out."""
     counts = [
         (sum(a.kind == k for a in bundle.annotations if not a.orphaned), k)
         for k in ("claim", "highlight", "mention")
     ]
     counts.append((len(bundle.notes), "note"))
     counts.append((sum(a.orphaned for a in bundle.annotations), "orphan"))
-    return ", ".join(plural(n, word) for n, word in counts if n)
+    return [(n, word) for n, word in counts if n]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexArticle:
+    """An article in the index and what its page holds."""
+
+    info: ArticleInfo
+    counts: list[tuple[int, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexActor:
+    """An actor in the index, with (claims by, claims about, mentions) over the store."""
+
+    actor: Actor
+    counts: tuple[int, int, int]
 
 
 def index_page(data: ExportData, style: Style, *, now: float | None = None) -> str:
@@ -480,40 +467,14 @@ def index_page(data: ExportData, style: Style, *, now: float | None = None) -> s
             b.info.export_id,
         ),
     )
-    modified = max((b.modified for b in bundles if b.modified is not None), default=None)
-    out = [
-        _front_matter(
-            [
-                f"id: {yaml_str('newsreader-index')}",
-                f"title: {yaml_str('newsreader notes')}",
-                *_dates(now, modified),
-                yaml_list("tags", ["newsreader"]),
-            ]
-        ),
-        "# newsreader notes",
-        f"{plural(len(bundles), 'annotated article')} and {plural(len(data.actors), 'actor')}.",
-    ]
-    if bundles:
-        out += [
-            "## Articles",
-            "\n".join(
-                f"- {_article_line(b.info, style, 'articles/')} · {_bundle_counts(b)}"
-                for b in bundles
-            ),
-        ]
     actors = sorted(data.actors.values(), key=lambda a: (a.name.casefold(), a.name, a.id))
-    if actors:
-        out += ["## Actors", "\n".join(_actor_line(a, data, style) for a in actors)]
-    return "\n\n".join(out) + "\n"
-
-
-def _actor_line(actor: Actor, data: ExportData, style: Style) -> str:
-    by, about, mentions = data.counts.get(actor.id, (0, 0, 0))
-    counts = [
-        plural(by, "claim") + " by" if by else "",
-        f"{about} about" if about else "",
-        plural(mentions, "mention") if mentions else "",
-    ]
-    shown = ", ".join(c for c in counts if c)
-    line = f"- {style.actor(actor.id, actor.name, 'actors/')} · {actor.kind}"
-    return line + (f" · {shown}" if shown else "")
+    return _render(
+        "index.md.j2",
+        data,
+        style,
+        exported=_exported(now),
+        modified=max((b.modified for b in bundles if b.modified is not None), default=None),
+        articles=[IndexArticle(b.info, _bundle_counts(b)) for b in bundles],
+        actor_count=len(data.actors),
+        actors=[IndexActor(a, data.counts.get(a.id, (0, 0, 0))) for a in actors],
+    )

@@ -46,6 +46,8 @@ from newsreader.export.files import (
 )
 from newsreader.export.markdown import Style, actor_page, actor_roles, article_page, index_page
 from newsreader.export.mdlinks import with_record
+from newsreader.export.templating import Templates
+from newsreader.paths import config_path
 from newsreader.store.actors import get_actor
 from newsreader.store.articles import get_article
 from newsreader.store.pages import page_fetched
@@ -69,8 +71,13 @@ class TreeReport:
     """Files created or changed (the rest were already up to date)."""
 
 
-def _style(data: ExportData, wiki_links: bool, tree: bool) -> Style:
-    return Style(wiki_links, actor_stems(data.actors.values()), tree)
+def _style(
+    data: ExportData, wiki_links: bool, tree: bool, templates: Templates | None = None
+) -> Style:
+    """How the pages link, rendered by ``templates`` (default: the templates beside the
+    config file that NEWSREADER_CONFIG or the user config dir names, then the built-in)."""
+    chosen = templates or Templates.for_config(config_path())
+    return Style(wiki_links, actor_stems(data.actors.values()), tree, templates=chosen)
 
 
 def _article_bundle(conn: sqlite3.Connection, article_id: int, data: ExportData) -> ArticleBundle:
@@ -100,11 +107,12 @@ def article_markdown(
     wiki_links: bool = True,
     tree: bool = False,
     now: float | None = None,
+    templates: Templates | None = None,
 ) -> str:
     """One article's notes and annotations as a Markdown page (without a user section)."""
     data = load(conn, Scope(article_id=article_id))
     bundle = _article_bundle(conn, article_id, data)
-    style = _style(data, wiki_links, tree)
+    style = _style(data, wiki_links, tree, templates)
     return with_record(article_page(bundle, data, style, now=now), bundle, data, style)
 
 
@@ -115,6 +123,7 @@ def actor_markdown(
     wiki_links: bool = True,
     tree: bool = False,
     now: float | None = None,
+    templates: Templates | None = None,
 ) -> str:
     """An actor's dossier as a Markdown page (without a user section)."""
     actor = get_actor(conn, actor_id)
@@ -122,7 +131,7 @@ def actor_markdown(
         raise ExportError(f"no actor with id {actor_id}")
     data = load(conn, Scope(actor_id=actor_id))
     roles = actor_roles(data).get(actor_id, {})
-    return actor_page(actor, roles, data, _style(data, wiki_links, tree), now=now)
+    return actor_page(actor, roles, data, _style(data, wiki_links, tree, templates), now=now)
 
 
 def article_file_name(url: str, feed: str, title: str) -> str:
@@ -153,10 +162,13 @@ def export_article_file(
     *,
     wiki_links: bool = True,
     now: float | None = None,
+    templates: Templates | None = None,
 ) -> tuple[Path, bool]:
     """Write one article's page into the notes folder ``root``; (path, whether it changed)."""
+    text = article_markdown(
+        conn, article_id, wiki_links=wiki_links, tree=True, now=now, templates=templates
+    )
     root = output_dir(root)
-    text = article_markdown(conn, article_id, wiki_links=wiki_links, tree=True, now=now)
     target = article_path(conn, root, article_id)
     return target, write_markdown(target, text)
 
@@ -168,23 +180,44 @@ def export_actor_file(
     *,
     wiki_links: bool = True,
     now: float | None = None,
+    templates: Templates | None = None,
 ) -> tuple[Path, bool]:
     """Write an actor's dossier into the notes folder ``root``; (path, whether it changed)."""
+    text = actor_markdown(
+        conn, actor_id, wiki_links=wiki_links, tree=True, now=now, templates=templates
+    )
     root = output_dir(root)
-    text = actor_markdown(conn, actor_id, wiki_links=wiki_links, tree=True, now=now)
     stems = actor_stems(registry(conn).values())
     target = inside(root, ACTORS, stems[actor_id] + ".md")
     return target, write_markdown(target, text)
 
 
 def export_tree(
-    conn: sqlite3.Connection, out: Path, *, wiki_links: bool = True, now: float | None = None
+    conn: sqlite3.Connection,
+    out: Path,
+    *,
+    wiki_links: bool = True,
+    now: float | None = None,
+    templates: Templates | None = None,
 ) -> TreeReport:
-    """Write (or update in place) the whole notes folder ``out``."""
+    """Write (or update in place) the whole notes folder ``out``.
+
+    Every page is rendered before any is written, so a template error writes nothing.
+    """
     now = float(int(time.time())) if now is None else now
-    root = output_dir(out)
     data = load(conn)
-    style = _style(data, wiki_links, tree=True)
+    style = _style(data, wiki_links, tree=True, templates=templates)
+    roles = actor_roles(data)
+    article_pages = [
+        (b.info, with_record(article_page(b, data, style, now=now), b, data, style))
+        for b in data.bundles
+    ]
+    actor_pages = [
+        (actor_id, actor_page(actor, roles.get(actor_id, {}), data, style, now=now))
+        for actor_id, actor in sorted(data.actors.items())
+    ]
+    index = index_page(data, style, now=now)
+    root = output_dir(out)
     report = TreeReport(root)
 
     def put(target: Path, text: str) -> None:
@@ -194,14 +227,9 @@ def export_tree(
 
     articles, actors = subfolder(root, ARTICLES), subfolder(root, ACTORS)
     known = files_by_id(articles)
-    for bundle in data.bundles:
-        page = article_page(bundle, data, style, now=now)
-        put(_article_target(articles, bundle.info, known), with_record(page, bundle, data, style))
-    roles = actor_roles(data)
-    for actor_id, actor in sorted(data.actors.items()):
-        put(
-            child(actors, style.actor_stems[actor_id] + ".md"),
-            actor_page(actor, roles.get(actor_id, {}), data, style, now=now),
-        )
-    put(child(root, INDEX), index_page(data, style, now=now))
+    for info, text in article_pages:
+        put(_article_target(articles, info, known), text)
+    for actor_id, text in actor_pages:
+        put(child(actors, style.actor_stems[actor_id] + ".md"), text)
+    put(child(root, INDEX), index)
     return report

@@ -109,3 +109,24 @@ def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
     configure(tmp_path, "http://127.0.0.1:9/api/greader.php", "me")
     line = one_line(run(tmp_path, "sync", env={"NEWSREADER_SYNC_PASSWORD": "x"}))
     assert line.startswith("newsreader: sync stopped: cannot reach the sync server at")
+
+
+def test_synced_teasers_get_their_pages_as_after_a_refresh(
+    tmp_path: Path, freshrss: FreshRSS, http_server: LoopbackServer
+) -> None:
+    from tests.unit.test_fulltext import serve
+
+    url = serve(http_server, 3)  # a teaser feed whose stories' pages are on the same server
+    user = freshrss.new_account()
+    user.subscribe(url)
+    configure(tmp_path, user.server.api, user.user)
+    (tmp_path / "config.toml").write_text(
+        (tmp_path / "config.toml").read_text().replace('full_text = "never"', "page_delay = 0")
+    )
+    done = run(tmp_path, "sync", env={"NEWSREADER_SYNC_PASSWORD": user.password})
+    assert done.returncode == 0, done.stderr
+    assert "synced: 3 new articles" in done.stdout
+    assert "full text for 3 articles: 3 fetched" in done.stdout
+    assert http_server.count("/s/0") == 1
+    shown = json.loads(run(tmp_path, "show", "1", "--json").stdout)
+    assert shown["text_source"] == "page"

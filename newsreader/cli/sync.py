@@ -90,7 +90,32 @@ def _sync(ctx: Context, args: argparse.Namespace) -> int:
     for line in summary.lines:
         print(f"newsreader: {line}", file=sys.stderr)
     print(summary.line())
+    if summary.items.new_ids and ctx.settings.fetch.full_text != "never":
+        _pages(ctx, summary.items.new_ids, quiet)
     return 0
+
+
+def _pages(ctx: Context, new_ids: list[int], quiet: bool) -> None:
+    """The new articles' pages, by their feeds' full-text modes, as after a refresh."""
+    from newsreader.cli.progress import run_with_progress
+    from newsreader.feeds.fulltext import fetch_full_text
+
+    pages = run_with_progress(
+        ctx,
+        lambda progress, cancelled: fetch_full_text(
+            ctx.db_path,
+            new_ids,
+            by_mode=True,
+            settings=ctx.settings.fetch,
+            on_progress=progress,
+            cancelled=cancelled,
+        ),
+        quiet=quiet,
+    )
+    for article_id, url, message in pages.errors:
+        print(f"newsreader: article {article_id} <{url}>: {message}", file=sys.stderr)
+    if pages.attempted:
+        print(pages.line())
 
 
 def _progress(step: str) -> None:

@@ -29,6 +29,8 @@ class ItemsStored:
     """What storing the server's items did."""
 
     new_articles: int = 0
+    new_ids: list[int] = field(default_factory=list)
+    """The articles stored new (their pages are fetched by their feeds' full-text modes)."""
     matched: int = 0
     """Items that were an article here already."""
     skipped: int = 0
@@ -118,6 +120,7 @@ def _store_new(
     if rules:
         apply_rules(conn, rules, stored.new_ids)
     result.new_articles += stored.new
+    result.new_ids.extend(stored.new_ids)
     return keys
 
 

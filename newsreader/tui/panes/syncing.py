@@ -100,6 +100,10 @@ def _run(db_path: Path, news: NewsApp, config_path: Path) -> tuple[str, bool, bo
             conn.close()
     except SyncError as exc:
         return f"Sync stopped: {exc}", False, True
+    if summary.items.new_ids and news.settings.fetch.full_text != "never":
+        from newsreader.feeds.fulltext import fetch_full_text
+
+        fetch_full_text(db_path, summary.items.new_ids, by_mode=True, settings=news.settings.fetch)
     changed = bool(summary.items.new_articles or summary.applied or summary.feeds.added_here)
     changed = changed or bool(summary.feeds.removed_here or summary.feeds.moved_here)
     return summary.line().capitalize(), changed, False

@@ -147,3 +147,20 @@ async def test_the_actors_screen_opens_the_chosen_place_in_the_reader(
         assert app.screen is app.main and reader.article_id == sample_id(annotated)
         assert reader.text[reader.cursor :].startswith((CLAIM, DISPUTED))
         assert reader.has_focus
+
+
+async def test_e_renders_with_the_templates_beside_the_apps_config(annotated: Path, tmp_path: Path):
+    """The app's own config path (as --config gave it) decides the user's templates."""
+    templates = tmp_path / "config" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "article.md.j2").write_text("My own page: {{ article.title | md_line }}\n")
+    notes = tmp_path / "notes"
+    app = make_app(annotated, tmp_path, settings_with_notes(notes))
+    async with run(app) as pilot:
+        await open_sample(pilot, app)
+        await pilot.press("e")
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        (page,) = (notes / "articles").glob("*.md")
+        assert page.read_text(encoding="utf-8").startswith("My own page: Trump and Petro")

@@ -129,13 +129,16 @@ class Exporter:
     def _export(self, what: str, item_id: int | None, root: Path) -> None:
         """The worker: write the page(s), then copy the path and say what was done."""
         from newsreader.export import vault
+        from newsreader.export.templating import Templates
 
         news = self.host.news
         wiki = news.settings.export.wiki_links
+        config = getattr(self.host.app, "config_path", None)  # the app's, as --config gave it
+        templates = Templates.for_config(config) if config is not None else None
         conn = connect(news.db_path, migrate_schema=False)
         try:
             if what == "all":
-                report = vault.export_tree(conn, root, wiki_links=wiki)
+                report = vault.export_tree(conn, root, wiki_links=wiki, templates=templates)
                 path = report.root
                 message = (
                     f"Exported {report.files} notes pages ({len(report.written)} "
@@ -145,7 +148,7 @@ class Exporter:
             else:
                 assert item_id is not None
                 export = vault.export_article_file if what == "article" else vault.export_actor_file
-                path, changed = export(conn, item_id, root, wiki_links=wiki)
+                path, changed = export(conn, item_id, root, wiki_links=wiki, templates=templates)
                 shown = fit(path.name, SHOWN_NAME)
                 message = (
                     f"{'Exported' if changed else 'Up to date:'} {shown} "

@@ -7,6 +7,7 @@ sent in a POST body and never appears in a message.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,8 @@ class Stats:
     """Requests made, for the summary and the benchmark."""
 
     requests: int = 0
+    waited: float = 0.0
+    """Seconds spent waiting for the server's answers."""
     sent: list[str] = field(default_factory=list)
 
 
@@ -249,6 +252,7 @@ class GReaderClient:
     ) -> _Answer:
         self.stats.requests += 1
         self.stats.sent.append(f"{method} {path}")
+        started = time.perf_counter()
         try:
             with self._http.stream(method, self.url + path, headers=headers, **kwargs) as answer:
                 body = bytearray()
@@ -256,6 +260,7 @@ class GReaderClient:
                     body += chunk
                     if len(body) > MAX_ANSWER:
                         raise SyncError(f"{self.url} sent more than {MAX_ANSWER >> 20} MB at once")
+                self.stats.waited += time.perf_counter() - started
                 return _Answer(answer.status_code, answer.headers, bytes(body), f"{method} {path}")
         except httpx.TimeoutException:
             raise SyncError(f"the sync server at {self.url} did not answer in time") from None

@@ -50,6 +50,8 @@ class SyncSummary:
     sent: int = 0
     """Flags sent to the server."""
     requests: int = 0
+    waited: float = 0.0
+    """Seconds spent waiting for the server."""
     lines: list[str] = field(default_factory=list)
 
     def line(self) -> str:
@@ -61,7 +63,8 @@ class SyncSummary:
         if f.removed_here or f.removed_there:
             parts.append(f"feeds removed: {f.removed_here} here, {f.removed_there} there")
         parts.append(f"{self.applied} changes from the server, {self.sent} sent")
-        return "synced: " + "; ".join(parts) + f" ({self.requests} requests)"
+        waiting = f"{self.requests} requests, {self.waited:.2f} s waiting for the server"
+        return "synced: " + "; ".join(parts) + f" ({waiting})"
 
 
 def run_sync(
@@ -96,6 +99,7 @@ def run_sync(
     with transaction(conn):
         set_state(conn, LAST_SYNC, str(started))
     summary.requests = client.stats.requests
+    summary.waited = client.stats.waited
     summary.lines = summary.feeds.lines + summary.items.lines + summary.lines
     log_lines(conn, summary.lines, started)
     return summary

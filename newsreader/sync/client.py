@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from newsreader.safety import clean_line, clean_url
+
 READ = "user/-/state/com.google/read"
 STARRED = "user/-/state/com.google/starred"
 READING_LIST = "user/-/state/com.google/reading-list"
@@ -122,12 +124,12 @@ class GReaderClient:
             label = str(categories[0].get("label") or _label_name(categories[0].get("id", "")))
             url = str(sub.get("url") or _feed_url(str(sub.get("id", ""))))
             found.append(
-                Subscription(
+                Subscription(  # what the server says is shown: one clean line each
                     str(sub.get("id", "")),
-                    url,
-                    str(sub.get("title", "")),
-                    label,
-                    str(sub.get("htmlUrl", "")),
+                    clean_url(url),
+                    clean_line(sub.get("title", "")),
+                    clean_line(label),
+                    clean_url(sub.get("htmlUrl", "")),
                 )
             )
         return [s for s in found if s.stream_id and s.url]

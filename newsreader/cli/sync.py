@@ -85,6 +85,10 @@ def _sync(ctx: Context, args: argparse.Namespace) -> int:
             if not quiet:
                 print(file=sys.stderr)
             raise CliError(f"sync stopped: {exc}") from None
+        except KeyboardInterrupt:  # each step commits on its own: nothing is half done
+            if not quiet:
+                print(file=sys.stderr)
+            raise CliError("sync cancelled: what was done is kept; the next sync goes on") from None
     if not quiet:
         print("\r\x1b[K", end="", file=sys.stderr)
     for line in summary.lines:

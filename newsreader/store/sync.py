@@ -80,24 +80,6 @@ def forget_synced_feed(conn: sqlite3.Connection, stream_id: str) -> None:
     conn.execute("DELETE FROM sync_feeds WHERE stream_id = ?", (stream_id,))
 
 
-def delivered_feed_ids(conn: sqlite3.Connection) -> set[int]:
-    """Feeds whose articles the sync server brings: a refresh does not fetch them."""
-    rows = conn.execute(
-        "SELECT feed_id FROM sync_feeds WHERE delivered = 1 AND feed_id IS NOT NULL"
-    )
-    return {int(r[0]) for r in rows}
-
-
-def known_remote_ids(conn: sqlite3.Connection, remote_ids: Iterable[str]) -> set[str]:
-    """Those of ``remote_ids`` already matched to an article here."""
-    rows = conn.execute(
-        "SELECT remote_id FROM sync_items WHERE article_id IS NOT NULL"
-        " AND remote_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(remote_ids)),),
-    )
-    return {str(r[0]) for r in rows}
-
-
 def articles_by_url(conn: sqlite3.Connection, feed_id: int, urls: Iterable[str]) -> dict[str, str]:
     """The keys of a feed's articles at ``urls``, by url (to store a server item as the
     article it already is here)."""
@@ -226,10 +208,3 @@ def recent_log(conn: sqlite3.Connection, limit: int = 50) -> list[tuple[float, s
     """The newest log lines, oldest first."""
     rows = conn.execute("SELECT at, line FROM sync_log ORDER BY id DESC LIMIT ?", (limit,))
     return [(float(r[0]), str(r[1])) for r in rows][::-1]
-
-
-def forget_sync(conn: sqlite3.Connection) -> None:
-    """Forget every agreement with the server (another account): the next sync is a first one."""
-    with transaction(conn):
-        conn.execute("DELETE FROM sync_items")
-        conn.execute("DELETE FROM sync_feeds")

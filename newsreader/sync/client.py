@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -59,7 +59,6 @@ class Stats:
     requests: int = 0
     waited: float = 0.0
     """Seconds spent waiting for the server's answers."""
-    sent: list[str] = field(default_factory=list)
 
 
 def item_id(value: str) -> str:
@@ -253,7 +252,6 @@ class GReaderClient:
         self, method: str, path: str, headers: dict[str, str], kwargs: dict[str, Any]
     ) -> _Answer:
         self.stats.requests += 1
-        self.stats.sent.append(f"{method} {path}")
         started = time.perf_counter()
         try:
             with self._http.stream(method, self.url + path, headers=headers, **kwargs) as answer:

@@ -130,7 +130,7 @@ def _pull_items(
         compiled, problems = compile_rules(rules)
         summary.lines += problems
     feeds = {
-        f.stream_id: Destination(f.feed_id, f.url, "")
+        f.stream_id: Destination(f.feed_id, f.url)
         for f in synced_feeds(conn)
         if f.feed_id is not None
     }

@@ -44,7 +44,6 @@ class Destination:
 
     feed_id: int
     url: str
-    title: str
 
 
 def store_items(
@@ -139,7 +138,7 @@ def _json_feed(feed: Destination, items: Iterable[dict[str, Any]]) -> dict[str, 
     """Server items as a JSON Feed 1.1 document (each item's id: its server id)."""
     return {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": feed.title,
+        "title": "",  # the feed keeps the title it has (the subscription's)
         "items": [_json_item(i) for i in items],
     }
 

@@ -49,11 +49,6 @@ class Plan:
     def sent(self) -> int:
         return sum(len(v) for v in self.send.values())
 
-    @property
-    def applied(self) -> int:
-        here = [*self.read_here.values(), *self.star_here.values(), *self.label_here.values()]
-        return sum(len(v) for v in here)
-
 
 def flag(local: bool, remote: bool, base: bool | None) -> bool:
     """One flag's merged value."""

@@ -61,15 +61,16 @@ def _push_removed(
 ) -> bool:
     """Unsubscribe the server from the feeds removed here since the last sync."""
     listed = {s.stream_id for s in remote}
-    gone = [s for s in synced_feeds(conn) if s.feed_id is None]
-    for feed in gone:
+    told = False
+    for feed in [s for s in synced_feeds(conn) if s.feed_id is None]:
         if feed.stream_id in listed:
             client.unsubscribe(feed.stream_id)
             changes.removed_there += 1
             changes.lines.append(f"unsubscribed the server from {feed.url} (removed here)")
+            told = True
         with transaction(conn):
             forget_synced_feed(conn, feed.stream_id)
-    return bool(gone)
+    return told
 
 
 def _push_added(
